@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { Id } from './ids.ts';
+import type { Source } from './source.ts';
+
+/** Longest chat message a client may send, in characters. */
+export const MAX_MESSAGE_CHARS = 32_000;
+
+// ---------------------------------------------------------------------------------------------
+// Client → server payloads. One schema each: it validates, types and documents the payload.
+// Strict: unknown keys (including `__proto__`) are refused with a clear message.
+// ---------------------------------------------------------------------------------------------
+
+export const JoinProjectPayload = z.strictObject({ project_id: Id });
+export type JoinProjectPayload = z.infer<typeof JoinProjectPayload>;
+
+export const LeaveProjectPayload = z.strictObject({ project_id: Id });
+export type LeaveProjectPayload = z.infer<typeof LeaveProjectPayload>;
+
+/** Generation options shared by `send_message` and `POST /api/chats/{id}/messages`. */
+export const GenerationOptions = {
+  model: z.string().trim().min(1).max(200).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  include_history: z.boolean().optional(),
+  top_k: z.number().int().min(1).max(50).optional(),
+  max_tokens: z.number().int().min(1).max(32_768).optional(),
+  history_length: z.number().int().min(0).max(50).optional(),
+};
+
+export const SendMessagePayload = z.strictObject({
+  chat_id: Id,
+  message: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
+  ...GenerationOptions,
+});
+export type SendMessagePayload = z.infer<typeof SendMessagePayload>;
+
+export const StopGenerationPayload = z.strictObject({ chat_id: Id });
+export type StopGenerationPayload = z.infer<typeof StopGenerationPayload>;
+
+export const ResumeMessagePayload = z.strictObject({
+  chat_id: Id,
+  /** The last `seq` the client rendered; 0 when it has none. */
+  after_seq: z.number().int().min(0).default(0),
+});
+export type ResumeMessagePayload = z.infer<typeof ResumeMessagePayload>;
+
+/** `ping` takes anything small; it is echoed back in `pong.echo`. */
+export const PingPayload = z.unknown();
+
+/** The schema for each client event, by event name. */
+export const clientEventSchemas = {
+  join_project: JoinProjectPayload,
+  leave_project: LeaveProjectPayload,
+  send_message: SendMessagePayload,
+  stop_generation: StopGenerationPayload,
+  resume_message: ResumeMessagePayload,
+  ping: PingPayload,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Server → client payloads (the seed's shapes plus additive extensions).
+// ---------------------------------------------------------------------------------------------
+
+export interface ConnectionStatusEvent {
+  status: 'connected';
+  sid: string;
+  connected_at: string;
+}
+
+export interface ProjectJoinedEvent {
+  project_id: number;
+  status: 'success';
+}
+
+export interface MessageReceivedEvent {
+  chat_id: number;
+  status: 'processing';
+  user_message_id: number;
+}
+
+export interface MessageSourcesEvent {
+  chat_id: number;
+  sources: Source[];
+}
+
+export interface MessageTokenEvent {
+  chat_id: number;
+  token: string;
+  /** 1, 2, 3 … per generation; a resuming client passes the last one it saw. */
+  seq: number;
+  message_id: number;
+}
+
+export type MessageFinish = 'complete' | 'stopped' | 'interrupted' | 'failed';
+
+export interface MessageCompleteEvent {
+  chat_id: number;
+  /** Id of the saved assistant message (saved before this event is sent). */
+  message_id: number;
+  metadata: {
+    model: string;
+    sources_count: number;
+    stopped: boolean;
+    status: MessageFinish;
+    tokens: number;
+  };
+}
+
+export interface ErrorEvent {
+  message: string;
+  chat_id?: number;
+  /** Machine-readable reason: validation, not_found, busy, llm_unavailable, llm_error, internal … */
+  code?: string;
+}
+
+export interface PongEvent {
+  /** Epoch milliseconds (the original sent a monotonic clock). */
+  timestamp: number;
+  echo?: unknown;
+}
+
+export type DocumentStage =
+  | 'queued'
+  | 'parsing'
+  | 'chunking'
+  | 'embedding'
+  | 'indexing'
+  | 'completed'
+  | 'failed';
+
+export interface DocumentStatusEvent {
+  document_id: number;
+  project_id: number;
+  status: 'pending' | 'processing' | 'completed' | 'failed';
+  progress: number;
+  stage?: DocumentStage;
+  error?: string | null;
+  pages_done?: number;
+  pages_total?: number;
+  chunks_done?: number;
+  chunks_total?: number;
+}
+
+export type ProjectUpdateType =
+  | 'document_added'
+  | 'document_deleted'
+  | 'document_updated'
+  | 'chat_created'
+  | 'chat_updated'
+  | 'chat_deleted'
+  | 'message_added'
+  | 'project_updated';
+
+export interface ProjectUpdateEvent {
+  type: ProjectUpdateType;
+  data: Record<string, unknown>;
+}
+
+export interface ServerToClientEvents {
+  connection_status: (data: ConnectionStatusEvent) => void;
+  project_joined: (data: ProjectJoinedEvent) => void;
+  project_left: (data: ProjectJoinedEvent) => void;
+  message_received: (data: MessageReceivedEvent) => void;
+  message_sources: (data: MessageSourcesEvent) => void;
+  message_token: (data: MessageTokenEvent) => void;
+  message_complete: (data: MessageCompleteEvent) => void;
+  document_status: (data: DocumentStatusEvent) => void;
+  project_update: (data: ProjectUpdateEvent) => void;
+  pong: (data: PongEvent) => void;
+  error: (data: ErrorEvent) => void;
+}
+
+export interface ClientToServerEvents {
+  join_project: (data: z.input<typeof JoinProjectPayload>) => void;
+  leave_project: (data: z.input<typeof LeaveProjectPayload>) => void;
+  send_message: (data: z.input<typeof SendMessagePayload>) => void;
+  stop_generation: (data: z.input<typeof StopGenerationPayload>) => void;
+  resume_message: (data: z.input<typeof ResumeMessagePayload>) => void;
+  ping: (data?: unknown) => void;
+}
+
+/** Per-connection metadata the seed names, kept in `socket.data`. */
+export interface SocketData {
+  connected_at: string;
+  project_id: number | null;
+  chat_id: number | null;
+}

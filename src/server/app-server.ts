@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino, { type Logger } from 'pino';
+import { ChatService } from './chat/chat-service.ts';
+import { GenerationRegistry } from './chat/generation-registry.ts';
+import type { Config } from './config.ts';
+import { DomainEvents } from './events/domain-events.ts';
+import { buildHttpApp } from './http/http-app.ts';
+import { VERSION } from './http/routes/health.ts';
+import { createChatModelResolver } from './llm/chat-model-resolver.ts';
+import { OllamaStatusProbe } from './llm/ollama/ollama-status.ts';
+import { createRealtimeGateway } from './realtime/gateway.ts';
+import { emptyRetriever } from './search/retriever.ts';
+import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
+
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export function createLogger(config: Config): Logger {
+  return pino({
+    level: config.LOG_LEVEL,
+    // Secrets never reach the log; message text is never logged in the first place.
+    redact: ['req.headers.authorization', 'headers.authorization', '*.apiKey', '*.token'],
+  });
+}
+
+/**
+ * The composition root: config → store → services → HTTP + realtime, on one port. Returns a handle
+ * whose `close()` drains running answers (saved as interrupted) and closes everything it opened.
+ */
+export async function startServer(config: Config, options: { logger?: Logger } = {}) {
+  const logger = options.logger ?? createLogger(config);
+  fs.mkdirSync(config.DATA_DIR, { recursive: true });
+  const store = createSqliteStore({ filePath: config.databasePath });
+  const interrupted = await store.messages.interruptStreaming();
+  if (interrupted > 0) logger.warn({ interrupted }, 'answers cut short by the last shutdown were marked interrupted');
+
+  const events = new DomainEvents();
+  const ollamaStatus = new OllamaStatusProbe(config.OLLAMA_HOST);
+  const models = createChatModelResolver({ config, ollamaStatus });
+  const generations = new GenerationRegistry({
+    graceMs: config.GENERATION_GRACE_SECONDS * 1000,
+    retainMs: config.GENERATION_RETAIN_SECONDS * 1000,
+  });
+  const chats = new ChatService({ config, store, retriever: emptyRetriever, models, generations, events, logger });
+
+  let gateway: ReturnType<typeof createRealtimeGateway> | undefined;
+  const app = await buildHttpApp({
+    config,
+    logger,
+    store,
+    chats,
+    events,
+    webRoot: path.join(repositoryRoot, 'dist', 'web'),
+    health: async () => {
+      let databaseError: string | undefined;
+      try {
+        await store.ping();
+      } catch (error) {
+        databaseError = error instanceof Error ? error.message : 'unavailable';
+      }
+      const ollama = await ollamaStatus.check();
+      const usesOllama = config.LLM_PROVIDER === 'ollama' || (config.LLM_PROVIDER === 'auto' && !config.OPENAI_BASE_URL);
+      return {
+        status: databaseError || (usesOllama && !ollama.reachable && config.LLM_PROVIDER === 'ollama') ? 'degraded' : 'ok',
+        version: VERSION,
+        database_status: databaseError ? 'error' : 'connected',
+        ...(databaseError ? { database_error: 'The database cannot be reached' } : {}),
+        ollama_status: ollama.reachable ? 'running' : 'not_running',
+        ollama_models_count: ollama.models.length,
+        ...(!ollama.reachable
+          ? { ollama_warning: 'Ollama is not running: answers are extractive quotes from your documents until it is (run `ollama serve`).' }
+          : {}),
+        llm_provider:
+          config.LLM_PROVIDER === 'auto'
+            ? config.OPENAI_BASE_URL
+              ? 'openai'
+              : ollama.reachable
+                ? 'ollama'
+                : 'extractive'
+            : config.LLM_PROVIDER,
+        active_generations: generations.active().length,
+        connections: gateway?.connections.size ?? 0,
+      };
+    },
+  });
+  await app.ready();
+  gateway = createRealtimeGateway({ httpServer: app.server, config, store, chats, generations, events, logger });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    app,
+    gateway,
+    store,
+    chats,
+    generations,
+    events,
+    logger,
+    close(): Promise<void> {
+      closing ??= (async () => {
+        await generations.drain(5_000);
+        await gateway?.close();
+        await app.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+export type RunningServer = Awaited<ReturnType<typeof startServer>>;

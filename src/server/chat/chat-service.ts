@@ -1,0 +1,213 @@
+import type { Config } from '../config.ts';
+import { AppError, InternalError, NotFoundError } from '../errors.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
+import type { ChatModelResolver } from '../llm/chat-model-resolver.ts';
+import type { Retriever } from '../search/retriever.ts';
+import type { ChatRecord, Store } from '../store/store.ts';
+import { DEFAULT_CHAT_TITLE, titleFromMessage } from './chat-title.ts';
+import type { Generation } from './generation.ts';
+import type { GenerationRegistry } from './generation-registry.ts';
+import { type GenerationRequest, resolveGenerationSettings } from './generation-settings.ts';
+import { selectHistory } from './history.ts';
+import { buildPromptMessages } from './prompt.ts';
+
+export interface ChatServiceDependencies {
+  config: Config;
+  store: Store;
+  retriever: Retriever;
+  models: ChatModelResolver;
+  generations: GenerationRegistry;
+  events: DomainEvents;
+  logger: { error(object: unknown, message?: string): void; warn(object: unknown, message?: string): void };
+}
+
+/** How often a streaming answer's partial text is written to the database. */
+const FLUSH_INTERVAL_MS = 1_000;
+
+/**
+ * Chats and the send-message flow, free of any transport. `sendMessage` follows the seed's order:
+ * save the question, `received`, retrieve, `sources`, tokens, save the answer, `done`.
+ */
+export class ChatService {
+  constructor(private readonly deps: ChatServiceDependencies) {}
+
+  async requireChat(chatId: number): Promise<ChatRecord> {
+    const chat = await this.deps.store.chats.findById(chatId);
+    if (!chat) throw new NotFoundError(`Chat ${chatId} not found`);
+    return chat;
+  }
+
+  async createChat(input: { projectId: number; title?: string }): Promise<ChatRecord> {
+    const project = await this.deps.store.projects.findById(input.projectId);
+    if (!project) throw new NotFoundError(`Project ${input.projectId} not found`);
+    const chat = await this.deps.store.chats.create({
+      projectId: input.projectId,
+      title: input.title ?? DEFAULT_CHAT_TITLE,
+      titleIsCustom: input.title !== undefined && input.title !== DEFAULT_CHAT_TITLE,
+    });
+    this.deps.events.projectUpdate(chat.projectId, 'chat_created', { chat_id: chat.id, title: chat.title });
+    return chat;
+  }
+
+  async renameChat(chatId: number, title: string): Promise<ChatRecord> {
+    const chat = await this.deps.store.chats.update(chatId, { title, titleIsCustom: true });
+    if (!chat) throw new NotFoundError(`Chat ${chatId} not found`);
+    this.deps.events.projectUpdate(chat.projectId, 'chat_updated', { chat_id: chat.id, title: chat.title });
+    return chat;
+  }
+
+  async deleteChat(chatId: number): Promise<void> {
+    const chat = await this.requireChat(chatId);
+    this.deps.generations.get(chatId)?.stop('interrupted');
+    await this.deps.store.chats.softDelete(chatId);
+    this.deps.events.projectUpdate(chat.projectId, 'chat_deleted', { chat_id: chatId });
+  }
+
+  /**
+   * Starts an answer and returns it once the question is saved. The answer runs on its own: callers
+   * subscribe to it, and it outlives them for the grace period so that a reconnecting client can
+   * resume. Throws NotFoundError or BusyError before anything is written.
+   */
+  async sendMessage(input: { chatId: number; message: string } & GenerationRequest): Promise<Generation> {
+    const { store, generations, events } = this.deps;
+    const chat = await this.requireChat(input.chatId);
+    const generation = generations.start(chat.id, chat.projectId);
+    try {
+      const userMessage = await store.messages.create({
+        chatId: chat.id,
+        role: 'user',
+        content: input.message,
+        status: 'complete',
+      });
+      if (!chat.titleIsCustom && chat.messageCount === 0) {
+        const title = titleFromMessage(input.message);
+        await store.chats.update(chat.id, { title });
+        events.projectUpdate(chat.projectId, 'chat_updated', { chat_id: chat.id, title });
+      }
+      generation.publish({ type: 'received', chatId: chat.id, userMessageId: userMessage.id });
+      events.projectUpdate(chat.projectId, 'message_added', {
+        chat_id: chat.id,
+        message_id: userMessage.id,
+        role: 'user',
+      });
+      void this.run(generation, chat, userMessage.id, input);
+      return generation;
+    } catch (error) {
+      generation.publish({ type: 'error', chatId: chat.id, error: toAppError(error) });
+      throw error;
+    }
+  }
+
+  private async run(
+    generation: Generation,
+    chat: ChatRecord,
+    userMessageId: number,
+    input: { message: string } & GenerationRequest,
+  ): Promise<void> {
+    const { store, retriever, models, config, events, logger } = this.deps;
+    let assistantId: number | undefined;
+    let text = '';
+    let seq = 0;
+    try {
+      const [project, globalSettings] = await Promise.all([
+        store.projects.findById(chat.projectId),
+        store.settings.getAll(),
+      ]);
+      const settings = resolveGenerationSettings({
+        config,
+        globalSettings,
+        projectSettings: project?.settings ?? {},
+        request: input,
+      });
+
+      const sources = await retriever.retrieve({
+        projectId: chat.projectId,
+        query: input.message,
+        limit: settings.topK,
+        minScore: settings.minScore,
+        signal: generation.signal,
+      });
+      generation.publish({ type: 'sources', chatId: chat.id, sources });
+
+      const model = await models.resolve({ requestedModel: settings.model });
+      const history = settings.includeHistory
+        ? selectHistory(
+            await store.messages.listRecent({
+              chatId: chat.id,
+              beforeId: userMessageId,
+              limit: settings.historyLength * 2 + 10,
+            }),
+            settings.historyLength,
+          )
+        : [];
+      const assistant = await store.messages.create({
+        chatId: chat.id,
+        role: 'assistant',
+        content: '',
+        status: 'streaming',
+        sources,
+        modelName: model.modelId,
+      });
+      assistantId = assistant.id;
+
+      let flushedAt = Date.now();
+      let flushing: Promise<void> | undefined;
+      for await (const part of model.stream({
+        messages: buildPromptMessages({ question: input.message, sources, history }),
+        temperature: settings.temperature,
+        maxTokens: settings.maxTokens,
+        signal: generation.signal,
+        grounding: { question: input.message, sources },
+      })) {
+        if (part.type !== 'text-delta' || generation.signal.aborted) continue;
+        seq += 1;
+        text += part.text;
+        generation.publish({ type: 'token', chatId: chat.id, messageId: assistant.id, seq, text: part.text });
+        if (!flushing && Date.now() - flushedAt >= FLUSH_INTERVAL_MS) {
+          flushedAt = Date.now();
+          flushing = store.messages.update(assistant.id, { content: text }).finally(() => {
+            flushing = undefined;
+          });
+        }
+      }
+      await flushing;
+
+      const status = generation.signal.aborted ? (generation.stopReason ?? 'interrupted') : 'complete';
+      await store.messages.update(assistant.id, { content: text, status });
+      generation.publish({
+        type: 'done',
+        chatId: chat.id,
+        messageId: assistant.id,
+        model: model.modelId,
+        sourcesCount: sources.length,
+        status,
+        tokens: seq,
+      });
+      events.projectUpdate(chat.projectId, 'message_added', {
+        chat_id: chat.id,
+        message_id: assistant.id,
+        role: 'assistant',
+      });
+    } catch (error) {
+      const appError = toAppError(error);
+      if (!(error instanceof AppError)) logger.error({ err: error, chatId: chat.id }, 'generation failed');
+      else logger.warn({ code: appError.code, chatId: chat.id }, 'generation failed');
+      if (assistantId !== undefined) {
+        try {
+          await store.messages.update(assistantId, { content: text, status: 'failed', error: appError.message });
+        } catch (saveError) {
+          logger.error({ err: saveError, chatId: chat.id }, 'could not save the failed answer');
+        }
+      }
+      generation.publish({ type: 'error', chatId: chat.id, messageId: assistantId, error: appError });
+    }
+  }
+}
+
+/** Unknown failures become a generic error: their text may hold paths or SQL, so it is not shown. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  return new InternalError('The answer failed because of an internal error; it has been logged', {
+    cause: error,
+  });
+}

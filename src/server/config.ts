@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const Seconds = z.coerce.number().min(0).max(86_400);
+const Bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const UrlString = z.string().url().transform((value) => value.replace(/\/+$/, ''));
+
+/**
+ * Every setting, read from the environment in one place. Each entry names its env variable, its
+ * default and why it exists; the README's configuration table is this list.
+ */
+export const ConfigSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8000),
+  /** Where the SQLite database and uploaded files live. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Extra browser origins allowed to open a socket or call the API (comma-separated, exact match). */
+  CORS_ORIGINS: z.string().default('http://localhost:5173,http://127.0.0.1:5173'),
+  /** When set, every REST call needs `Authorization: Bearer <token>` and every socket `auth.token`. */
+  API_TOKEN: z.string().min(16).optional(),
+
+  /** `auto`: Ollama when reachable, otherwise extractive answers; or force one provider. */
+  LLM_PROVIDER: z.enum(['auto', 'ollama', 'openai', 'extractive']).default('auto'),
+  OLLAMA_HOST: UrlString.default('http://127.0.0.1:11434'),
+  OLLAMA_MODEL: z.string().min(1).default('llama3.2'),
+  EMBEDDING_MODEL: z.string().min(1).default('nomic-embed-text'),
+  OPENAI_BASE_URL: UrlString.optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** How long to wait for the first token (a cold model load can take minutes). */
+  LLM_FIRST_TOKEN_TIMEOUT_SECONDS: Seconds.default(300),
+  /** How long a started answer may stall between two tokens before it is failed. */
+  LLM_IDLE_TIMEOUT_SECONDS: Seconds.default(60),
+
+  /** How long an answer keeps generating after its last listener left, waiting for a resume. */
+  GENERATION_GRACE_SECONDS: Seconds.default(30),
+  /** How long a finished answer stays replayable for a late `resume_message`. */
+  GENERATION_RETAIN_SECONDS: Seconds.default(60),
+  DEFAULT_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.7),
+  DEFAULT_TOP_K: z.coerce.number().int().min(1).max(50).default(5),
+  DEFAULT_HISTORY_LENGTH: z.coerce.number().int().min(0).max(50).default(5),
+  DEFAULT_MAX_TOKENS: z.coerce.number().int().min(1).max(32_768).default(2048),
+  MIN_SCORE: z.coerce.number().min(0).max(1).default(0),
+
+  MAX_UPLOAD_MB: z.coerce.number().min(1).max(10_000).default(100),
+  /** Serve the built web app from `/` (off for API-only deployments). */
+  SERVE_WEB: Bool.default(true),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & {
+  corsOrigins: string[];
+  databasePath: string;
+  uploadDir: string;
+};
+
+/** Parses the environment (plus overrides, used by tests) into a typed config, or throws a readable error. */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Record<keyof z.input<typeof ConfigSchema>, unknown>> = {},
+): Config {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const result = ConfigSchema.safeParse({ ...picked, ...overrides });
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = result.data;
+  const dataDir = path.resolve(config.DATA_DIR);
+  return {
+    ...config,
+    DATA_DIR: dataDir,
+    corsOrigins: config.CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+    databasePath: path.join(dataDir, 'daa.sqlite'),
+    uploadDir: path.join(dataDir, 'documents'),
+  };
+}

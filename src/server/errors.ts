@@ -1,0 +1,93 @@
+/**
+ * The small error catalogue of the domain. Transports map it once at the edge: HTTP to `{detail}` and a
+ * status code, realtime to `error {message, chat_id, code}`. The domain never speaks HTTP.
+ */
+export abstract class AppError extends Error {
+  abstract readonly code: string;
+  /** Safe to show to the client as is. */
+  readonly expose: boolean = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Missing, deleted, or not readable by the caller: the same answer, so ids cannot be probed. */
+export class NotFoundError extends AppError {
+  readonly code = 'not_found';
+}
+
+export class ValidationError extends AppError {
+  readonly code = 'validation';
+}
+
+export class ConflictError extends AppError {
+  readonly code = 'conflict';
+}
+
+/** The thing is busy (an answer is already streaming in this chat). */
+export class BusyError extends AppError {
+  readonly code = 'busy';
+}
+
+/** Anything unexpected; its message is generic because the cause may hold paths or SQL. */
+export class InternalError extends AppError {
+  readonly code = 'internal';
+  override readonly expose = false;
+}
+
+export class UnauthorizedError extends AppError {
+  readonly code = 'unauthorized';
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly code = 'payload_too_large';
+}
+
+export class UnsupportedMediaError extends AppError {
+  readonly code = 'unsupported_media_type';
+}
+
+export type LlmErrorCode =
+  | 'llm_unavailable'
+  | 'model_not_found'
+  | 'llm_error'
+  | 'llm_timeout'
+  | 'llm_bad_response';
+
+/** A failure of an upstream model server; `isRetryable` follows the AI SDK (408/409/429/5xx, network). */
+export class LlmError extends AppError {
+  readonly code: LlmErrorCode;
+  readonly isRetryable: boolean;
+  readonly statusCode?: number;
+
+  constructor(
+    code: LlmErrorCode,
+    message: string,
+    options: { cause?: unknown; statusCode?: number; isRetryable?: boolean } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.statusCode = options.statusCode;
+    this.isRetryable =
+      options.isRetryable ??
+      (code === 'llm_unavailable' ||
+        code === 'llm_timeout' ||
+        (options.statusCode !== undefined &&
+          [408, 409, 429].includes(options.statusCode)) ||
+        (options.statusCode !== undefined && options.statusCode >= 500));
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+/** True for the error an aborted fetch or stream throws. */
+export function isAbortError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR')
+  );
+}

@@ -1,0 +1,21 @@
+import { EventEmitter } from 'node:events';
+import type { DocumentStatusEvent, ProjectUpdateType } from '../../protocol/socket-events.ts';
+
+/**
+ * What the domain announces. The realtime layer subscribes and picks rooms; the domain never imports
+ * Socket.IO, so ingestion workers (or another node, through a bus) can publish the same events.
+ */
+export interface DomainEventMap {
+  'project-update': [{ projectId: number; type: ProjectUpdateType; data: Record<string, unknown> }];
+  'document-status': [DocumentStatusEvent];
+}
+
+export class DomainEvents extends EventEmitter<DomainEventMap> {
+  projectUpdate(projectId: number, type: ProjectUpdateType, data: Record<string, unknown>): void {
+    this.emit('project-update', { projectId, type, data: { project_id: projectId, ...data } });
+  }
+
+  documentStatus(event: DocumentStatusEvent): void {
+    this.emit('document-status', event);
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * A `Content-Disposition` header that is safe for any file name: an ASCII fallback with quotes,
+ * backslashes and control characters removed, plus the exact UTF-8 name as RFC 5987 `filename*`.
+ */
+export function contentDisposition(type: 'inline' | 'attachment', filename: string): string {
+  const cleaned = filename.replace(/[\u0000-\u001f\u007f]/g, '').trim() || 'download';
+  const fallback = cleaned.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  const encoded = encodeURIComponent(cleaned).replace(/['()*]/g, (character) =>
+    `%${character.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `${type}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}

@@ -1,0 +1,168 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { IdParam } from '../../../protocol/ids.ts';
+import {
+  ChatCreateBody,
+  ChatListQuery,
+  ChatResponse,
+  ChatSearchQuery,
+  ChatUpdateBody,
+  ChatWithMessagesResponse,
+  ErrorResponse,
+  MessageResponse,
+  SendMessageBody,
+  SendMessageResponse,
+} from '../../../protocol/rest.ts';
+import type { Source } from '../../../protocol/source.ts';
+import type { ChatService } from '../../chat/chat-service.ts';
+import type { GenerationEvent } from '../../chat/generation-event.ts';
+import { NotFoundError } from '../../errors.ts';
+import type { Store } from '../../store/store.ts';
+import { chatToJsonExport, chatToMarkdown, exportFilename } from '../chat-export.ts';
+import { contentDisposition } from '../content-disposition.ts';
+import { presentChat, presentMessage } from '../presenters.ts';
+import { streamGenerationAsSse } from '../sse.ts';
+
+export interface ChatRoutesOptions {
+  store: Store;
+  chats: ChatService;
+}
+
+const ChatParams = z.object({ chat_id: IdParam });
+const ProjectParams = z.object({ project_id: IdParam });
+const tags = ['chats'];
+
+export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { store, chats }) => {
+  app.post('/api/chats', {
+    schema: { tags, body: ChatCreateBody, response: { 201: ChatResponse, 404: ErrorResponse } },
+    handler: async (request, reply) => {
+      const chat = await chats.createChat({ projectId: request.body.project_id, title: request.body.title });
+      return reply.code(201).send(presentChat(chat));
+    },
+  });
+
+  app.get('/api/chats/:chat_id', {
+    schema: { tags, params: ChatParams, response: { 200: ChatWithMessagesResponse, 404: ErrorResponse } },
+    handler: async (request) => {
+      const chat = await chats.requireChat(request.params.chat_id);
+      const messages = await store.messages.listByChat(chat.id);
+      return { ...presentChat(chat), messages: messages.map(presentMessage) };
+    },
+  });
+
+  app.put('/api/chats/:chat_id', {
+    schema: { tags, params: ChatParams, body: ChatUpdateBody, response: { 200: ChatResponse, 404: ErrorResponse } },
+    handler: async (request) => presentChat(await chats.renameChat(request.params.chat_id, request.body.title)),
+  });
+
+  app.delete('/api/chats/:chat_id', {
+    schema: { tags, params: ChatParams, response: { 204: z.null(), 404: ErrorResponse } },
+    handler: async (request, reply) => {
+      await chats.deleteChat(request.params.chat_id);
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.get('/api/projects/:project_id/chats', {
+    schema: { tags, params: ProjectParams, querystring: ChatListQuery, response: { 200: z.array(ChatResponse) } },
+    handler: async (request) => {
+      await requireProject(store, request.params.project_id);
+      const { skip, limit } = request.query;
+      return (await store.chats.listByProject({ projectId: request.params.project_id, skip, limit })).map(presentChat);
+    },
+  });
+
+  app.get('/api/projects/:project_id/chats/search', {
+    schema: { tags, params: ProjectParams, querystring: ChatSearchQuery, response: { 200: z.array(ChatResponse) } },
+    handler: async (request) => {
+      await requireProject(store, request.params.project_id);
+      const { q, limit } = request.query;
+      return (await store.chats.search({ projectId: request.params.project_id, query: q, limit })).map(presentChat);
+    },
+  });
+
+  app.get('/api/chats/:chat_id/messages', {
+    schema: { tags, params: ChatParams, response: { 200: z.array(MessageResponse), 404: ErrorResponse } },
+    handler: async (request) => {
+      const chat = await chats.requireChat(request.params.chat_id);
+      return (await store.messages.listByChat(chat.id)).map(presentMessage);
+    },
+  });
+
+  app.post('/api/chats/:chat_id/messages', {
+    schema: {
+      tags,
+      description:
+        'Ask a question. With `stream: true` the answer arrives as Server-Sent Events: `sources`, `token`*, `done`, `complete` (or `error`).',
+      params: ChatParams,
+      body: SendMessageBody,
+      response: { 200: SendMessageResponse, 404: ErrorResponse, 409: ErrorResponse },
+    },
+    handler: async (request, reply) => {
+      const { stream, max_history: maxHistory, history_length: historyLength, ...options } = request.body;
+      const generation = await chats.sendMessage({
+        ...options,
+        history_length: historyLength ?? maxHistory,
+        chatId: request.params.chat_id,
+      });
+      if (stream) {
+        streamGenerationAsSse({ request, reply, generation });
+        return reply;
+      }
+      return new Promise((resolve, reject) => {
+        let sources: Source[] = [];
+        let answer = '';
+        let userMessageId = 0;
+        const unsubscribe = generation.subscribe(
+          (event: GenerationEvent) => {
+            if (event.type === 'received') userMessageId = event.userMessageId;
+            else if (event.type === 'sources') sources = event.sources;
+            else if (event.type === 'token') answer += event.text;
+            else if (event.type === 'done') {
+              resolve({
+                answer,
+                sources,
+                model: event.model,
+                message_id: event.messageId,
+                user_message_id: userMessageId,
+                status: event.status,
+              });
+            } else if (event.type === 'error') reject(event.error);
+          },
+          { afterSeq: 0, includeReceived: true },
+        );
+        request.raw.on('close', () => {
+          if (!reply.sent) unsubscribe();
+        });
+      });
+    },
+  });
+
+  app.get('/api/chats/:chat_id/export/markdown', {
+    schema: { tags, params: ChatParams, produces: ['text/markdown'], response: { 200: z.string(), 404: ErrorResponse } },
+    handler: async (request, reply) => {
+      const chat = await chats.requireChat(request.params.chat_id);
+      const messages = await store.messages.listByChat(chat.id);
+      return reply
+        .type('text/markdown; charset=utf-8')
+        .header('content-disposition', contentDisposition('attachment', exportFilename(chat, 'md')))
+        .send(chatToMarkdown(chat, messages));
+    },
+  });
+
+  app.get('/api/chats/:chat_id/export/json', {
+    schema: { tags, params: ChatParams, response: { 200: z.string(), 404: ErrorResponse } },
+    handler: async (request, reply) => {
+      const chat = await chats.requireChat(request.params.chat_id);
+      const messages = await store.messages.listByChat(chat.id);
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', contentDisposition('attachment', exportFilename(chat, 'json')))
+        .send(JSON.stringify(chatToJsonExport(chat, messages), null, 2));
+    },
+  });
+};
+
+async function requireProject(store: Store, projectId: number): Promise<void> {
+  if (!(await store.projects.findById(projectId))) throw new NotFoundError(`Project ${projectId} not found`);
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { LlmError, isAbortError } from '../../errors.ts';
+import type { ChatModel, ChatPart, ChatStreamOptions } from '../chat-model.ts';
+import { UpstreamDeadline, networkError, readLines } from '../stream-timeouts.ts';
+
+/** A line of Ollama's streaming `/api/chat` reply. Lenient: extra fields are ignored. */
+const OllamaChatChunk = z.object({
+  message: z.object({ content: z.string().optional() }).partial().optional(),
+  done: z.boolean().optional(),
+  done_reason: z.string().optional(),
+  prompt_eval_count: z.number().optional(),
+  eval_count: z.number().optional(),
+  error: z.string().optional(),
+});
+
+export interface OllamaSettings {
+  baseURL: string;
+  firstTokenTimeoutMs: number;
+  idleTimeoutMs: number;
+  fetch?: typeof fetch;
+}
+
+/** Streams `/api/chat` from an Ollama server as NDJSON; stop aborts the HTTP request itself. */
+export class OllamaChatModel implements ChatModel {
+  readonly provider = 'ollama' as const;
+
+  constructor(
+    readonly modelId: string,
+    private readonly settings: OllamaSettings,
+  ) {}
+
+  async *stream(options: ChatStreamOptions): AsyncGenerator<ChatPart> {
+    const url = `${this.settings.baseURL}/api/chat`;
+    const deadline = new UpstreamDeadline(options.signal, {
+      firstTokenMs: this.settings.firstTokenTimeoutMs,
+      idleMs: this.settings.idleTimeoutMs,
+      label: 'Ollama',
+    });
+    try {
+      let response: Response;
+      try {
+        response = await (this.settings.fetch ?? fetch)(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: this.modelId,
+            messages: options.messages,
+            stream: true,
+            options: { temperature: options.temperature, num_predict: options.maxTokens },
+          }),
+          signal: deadline.signal,
+        });
+      } catch (error) {
+        if (deadline.timeoutError) throw deadline.timeoutError;
+        if (options.signal.aborted || isAbortError(error)) return;
+        throw networkError(error, 'Ollama', this.settings.baseURL);
+      }
+
+      if (!response.ok || !response.body) {
+        const detail = await readErrorBody(response);
+        if (response.status === 404) {
+          throw new LlmError(
+            'model_not_found',
+            `Model '${this.modelId}' is not available in Ollama${detail ? ` (${detail})` : ''}; pull it first`,
+            { statusCode: 404 },
+          );
+        }
+        throw new LlmError('llm_error', `Ollama answered HTTP ${response.status}${detail ? `: ${detail}` : ''}`, {
+          statusCode: response.status,
+        });
+      }
+
+      try {
+        for await (const line of readLines(response.body as unknown as AsyncIterable<Uint8Array>, () => deadline.touch())) {
+          const parsed = safeJson(line);
+          const chunk = OllamaChatChunk.safeParse(parsed);
+          if (!chunk.success) {
+            throw new LlmError('llm_bad_response', 'Ollama sent a malformed stream line');
+          }
+          if (chunk.data.error) throw new LlmError('llm_error', `Ollama error: ${chunk.data.error}`);
+          const text = chunk.data.message?.content;
+          if (text) yield { type: 'text-delta', text };
+          if (chunk.data.done) {
+            yield {
+              type: 'finish',
+              reason: chunk.data.done_reason ?? 'stop',
+              promptTokens: chunk.data.prompt_eval_count,
+              completionTokens: chunk.data.eval_count,
+            };
+            return;
+          }
+        }
+      } catch (error) {
+        if (deadline.timeoutError) throw deadline.timeoutError;
+        if (error instanceof LlmError) throw error;
+        if (options.signal.aborted || isAbortError(error)) return;
+        throw new LlmError('llm_error', 'Ollama closed the stream unexpectedly', { cause: error });
+      }
+      if (options.signal.aborted) return;
+      throw new LlmError('llm_error', 'Ollama closed the stream before it was done');
+    } finally {
+      deadline.dispose();
+    }
+  }
+}
+
+function safeJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readErrorBody(response: Response): Promise<string> {
+  try {
+    const text = (await response.text()).slice(0, 500);
+    const parsed = z.object({ error: z.string() }).safeParse(safeJson(text));
+    return parsed.success ? parsed.data.error : text.trim();
+  } catch {
+    return '';
+  }
+}

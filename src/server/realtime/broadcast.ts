@@ -1,0 +1,64 @@
+import type { Server } from 'socket.io';
+import type {
+  ClientToServerEvents,
+  DocumentStatusEvent,
+  ProjectUpdateType,
+  ServerToClientEvents,
+  SocketData,
+} from '../../protocol/socket-events.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
+
+type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export function projectRoom(projectId: number): string {
+  return `project_${projectId}`;
+}
+
+/** The seed's three server utilities, over a Socket.IO server. */
+export function createBroadcaster(io: IoServer) {
+  return {
+    broadcastToProject<Event extends keyof ServerToClientEvents>(
+      projectId: number,
+      event: Event,
+      data: Parameters<ServerToClientEvents[Event]>[0],
+    ): void {
+      (io.to(projectRoom(projectId)).emit as (event: string, data: unknown) => void)(event, data);
+    },
+
+    notifyDocumentProcessing(
+      projectId: number,
+      documentId: number,
+      status: DocumentStatusEvent['status'],
+      progress: number,
+      extra: Partial<DocumentStatusEvent> = {},
+    ): void {
+      io.to(projectRoom(projectId)).emit('document_status', {
+        ...extra,
+        document_id: documentId,
+        project_id: projectId,
+        status,
+        progress,
+      });
+    },
+
+    notifyProjectUpdate(projectId: number, updateType: ProjectUpdateType, data: Record<string, unknown>): void {
+      io.to(projectRoom(projectId)).emit('project_update', { type: updateType, data });
+    },
+  };
+}
+
+export type Broadcaster = ReturnType<typeof createBroadcaster>;
+
+/** Forwards what the domain announces to the project rooms. Returns a function that stops it. */
+export function forwardDomainEvents(events: DomainEvents, broadcaster: Broadcaster): () => void {
+  const onProjectUpdate = (event: { projectId: number; type: ProjectUpdateType; data: Record<string, unknown> }) =>
+    broadcaster.notifyProjectUpdate(event.projectId, event.type, event.data);
+  const onDocumentStatus = (event: DocumentStatusEvent) =>
+    broadcaster.notifyDocumentProcessing(event.project_id, event.document_id, event.status, event.progress, event);
+  events.on('project-update', onProjectUpdate);
+  events.on('document-status', onDocumentStatus);
+  return () => {
+    events.off('project-update', onProjectUpdate);
+    events.off('document-status', onDocumentStatus);
+  };
+}

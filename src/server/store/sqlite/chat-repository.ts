@@ -1,0 +1,99 @@
+import type { ChatRecord, ChatRepository } from '../store.ts';
+import { likePattern, now, type SqliteDatabase } from './sqlite-database.ts';
+
+interface ChatRow {
+  id: number;
+  project_id: number;
+  title: string;
+  title_is_custom: number;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  message_count: number;
+}
+
+const SELECT_CHAT = `
+  SELECT c.*, (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id) AS message_count
+  FROM chats c JOIN projects p ON p.id = c.project_id
+  WHERE c.deleted_at IS NULL AND p.deleted_at IS NULL`;
+
+function toRecord(row: ChatRow): ChatRecord {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    title: row.title,
+    titleIsCustom: row.title_is_custom === 1,
+    messageCount: row.message_count,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deletedAt: row.deleted_at,
+  };
+}
+
+export function createSqliteChatRepository(db: SqliteDatabase): ChatRepository {
+  const statements = {
+    insert: db.prepare(
+      'INSERT INTO chats (project_id, title, title_is_custom, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    touchProject: db.prepare('UPDATE projects SET updated_at = ? WHERE id = ?'),
+    byId: db.prepare<[number], ChatRow>(`${SELECT_CHAT} AND c.id = ?`),
+    byProject: db.prepare<[number, number, number], ChatRow>(
+      `${SELECT_CHAT} AND c.project_id = ? ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?`,
+    ),
+    search: db.prepare<[number, string, string, number], ChatRow>(
+      `${SELECT_CHAT} AND c.project_id = ?
+         AND (c.title LIKE ? ESCAPE '\\'
+              OR EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.content LIKE ? ESCAPE '\\'))
+       ORDER BY c.updated_at DESC, c.id DESC LIMIT ?`,
+    ),
+    update: db.prepare(
+      'UPDATE chats SET title = ?, title_is_custom = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
+    ),
+    softDelete: db.prepare('UPDATE chats SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL'),
+  };
+
+  const create = db.transaction((projectId: number, title: string, titleIsCustom: boolean) => {
+    const timestamp = now();
+    const result = statements.insert.run(projectId, title, titleIsCustom ? 1 : 0, timestamp, timestamp);
+    statements.touchProject.run(timestamp, projectId);
+    return Number(result.lastInsertRowid);
+  });
+
+  return {
+    async create({ projectId, title, titleIsCustom }) {
+      const id = create(projectId, title, titleIsCustom);
+      return toRecord(statements.byId.get(id) as ChatRow);
+    },
+
+    async findById(id) {
+      const row = statements.byId.get(id);
+      return row ? toRecord(row) : undefined;
+    },
+
+    async listByProject({ projectId, skip, limit }) {
+      return statements.byProject.all(projectId, limit, skip).map(toRecord);
+    },
+
+    async search({ projectId, query, limit }) {
+      const pattern = likePattern(query);
+      return statements.search.all(projectId, pattern, pattern, limit).map(toRecord);
+    },
+
+    async update(id, patch) {
+      const current = statements.byId.get(id);
+      if (!current) return undefined;
+      statements.update.run(
+        patch.title ?? current.title,
+        (patch.titleIsCustom ?? current.title_is_custom === 1) ? 1 : 0,
+        now(),
+        id,
+      );
+      return toRecord(statements.byId.get(id) as ChatRow);
+    },
+
+    async softDelete(id) {
+      const timestamp = now();
+      return statements.softDelete.run(timestamp, timestamp, id).changes > 0;
+    },
+  };
+}

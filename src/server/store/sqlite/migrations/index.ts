@@ -1,0 +1,6 @@
+import { sql as initial } from './001-initial.ts';
+
+/** Ordered schema migrations; `PRAGMA user_version` records how many have run. Never edit a shipped one. */
+export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  { version: 1, name: 'initial', sql: initial },
+];
