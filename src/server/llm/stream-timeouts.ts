@@ -16,7 +16,7 @@ export class UpstreamDeadline {
   ) {
     if (callerSignal.aborted) this.controller.abort(callerSignal.reason);
     else callerSignal.addEventListener('abort', this.onCallerAbort, { once: true });
-    this.arm(limits.firstTokenMs, `${limits.label} sent nothing for ${Math.round(limits.firstTokenMs / 1000)} s`);
+    this.arm(limits.firstTokenMs, `${limits.label} sent nothing for ${seconds(limits.firstTokenMs)} s`);
   }
 
   get signal(): AbortSignal {
@@ -25,7 +25,7 @@ export class UpstreamDeadline {
 
   /** Something arrived: the idle clock starts again. */
   touch(): void {
-    this.arm(this.limits.idleMs, `${this.limits.label} stalled for ${Math.round(this.limits.idleMs / 1000)} s`);
+    this.arm(this.limits.idleMs, `${this.limits.label} stalled for ${seconds(this.limits.idleMs)} s`);
   }
 
   dispose(): void {
@@ -76,4 +76,8 @@ export function networkError(error: unknown, label: string, url: string): LlmErr
           ? 'connection reset'
           : code ?? (error instanceof Error ? error.message : 'network error');
   return new LlmError('llm_unavailable', `Cannot reach ${label} at ${url}: ${reason}`, { cause: error });
+}
+
+function seconds(ms: number): string {
+  return ms >= 10_000 ? String(Math.round(ms / 1000)) : String(Math.round(ms / 100) / 10);
 }
