@@ -25,6 +25,8 @@ export interface ChatScript {
   errorAfter?: number;
   /** Destroy the connection after N tokens. */
   dropAfter?: number;
+  /** Stamp each token with its emit time (`t<n>@<epoch ms> `), for latency benchmarks. */
+  stampTokens?: boolean;
   /** Answer with this HTTP status and `{"error": errorMessage}`. */
   status?: number;
   errorMessage?: string;
@@ -237,8 +239,9 @@ export class FakeOllama {
         response.destroy();
         return;
       }
+      const content = script.stampTokens ? `t${index + 1}@${(performance.timeOrigin + performance.now()).toFixed(3)} ` : token;
       response.write(
-        `${JSON.stringify({ model: body.model, created_at: new Date().toISOString(), message: { role: 'assistant', content: token }, done: false })}\n`,
+        `${JSON.stringify({ model: body.model, created_at: new Date().toISOString(), message: { role: 'assistant', content }, done: false })}\n`,
       );
       recorded.tokensSent += 1;
       if (script.tokenDelayMs) await sleep(script.tokenDelayMs);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LlmError, isAbortError } from '../../errors.ts';
 import type { ChatModel, ChatPart, ChatStreamOptions } from '../chat-model.ts';
-import { UpstreamDeadline, networkError, readLines } from '../stream-timeouts.ts';
+import { UpstreamDeadline, networkError, readLineBatches } from '../stream-timeouts.ts';
 
 /** A line of Ollama's streaming `/api/chat` reply. Lenient: extra fields are ignored. */
 const OllamaChatChunk = z.object({
@@ -71,24 +71,30 @@ export class OllamaChatModel implements ChatModel {
       }
 
       try {
-        for await (const line of readLines(response.body as unknown as AsyncIterable<Uint8Array>, () => deadline.touch())) {
-          const parsed = safeJson(line);
-          const chunk = OllamaChatChunk.safeParse(parsed);
-          if (!chunk.success) {
-            throw new LlmError('llm_bad_response', 'Ollama sent a malformed stream line');
+        for await (const lines of readLineBatches(response.body as unknown as AsyncIterable<Uint8Array>, () => deadline.touch())) {
+          // All the tokens of one network read become one delta (one socket event downstream).
+          let text = '';
+          for (const line of lines) {
+            const chunk = OllamaChatChunk.safeParse(safeJson(line));
+            if (!chunk.success || chunk.data.error) {
+              if (text) yield { type: 'text-delta', text };
+              throw chunk.success
+                ? new LlmError('llm_error', `Ollama error: ${chunk.data.error}`)
+                : new LlmError('llm_bad_response', 'Ollama sent a malformed stream line');
+            }
+            text += chunk.data.message?.content ?? '';
+            if (chunk.data.done) {
+              if (text) yield { type: 'text-delta', text };
+              yield {
+                type: 'finish',
+                reason: chunk.data.done_reason ?? 'stop',
+                promptTokens: chunk.data.prompt_eval_count,
+                completionTokens: chunk.data.eval_count,
+              };
+              return;
+            }
           }
-          if (chunk.data.error) throw new LlmError('llm_error', `Ollama error: ${chunk.data.error}`);
-          const text = chunk.data.message?.content;
           if (text) yield { type: 'text-delta', text };
-          if (chunk.data.done) {
-            yield {
-              type: 'finish',
-              reason: chunk.data.done_reason ?? 'stop',
-              promptTokens: chunk.data.prompt_eval_count,
-              completionTokens: chunk.data.eval_count,
-            };
-            return;
-          }
         }
       } catch (error) {
         if (deadline.timeoutError) throw deadline.timeoutError;

@@ -1,0 +1,87 @@
+/**
+ * bench:stream — C concurrent chats (1, 10, 100) streamed from a fake Ollama at full speed through
+ * the real server (its own process) to socket.io clients (another process).
+ *   npm run bench:stream            (TOKENS=500 CONCURRENCY=1,10,100 to change the load)
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { FakeOllama } from '../../test/support/fake-ollama.ts';
+import { startServerProcess } from '../../test/support/server-process.ts';
+import { benchDir, markdownTable, publish } from '../lib/report.ts';
+
+const run = promisify(execFile);
+const tokensPerAnswer = Number(process.env.TOKENS ?? 500);
+const levels = (process.env.CONCURRENCY ?? '1,10,100').split(',').map(Number);
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
+}
+
+const ollama = await new FakeOllama().start();
+ollama.defaultScript = { tokenCount: tokensPerAnswer, stampTokens: true };
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daa-bench-stream-'));
+const server = await startServerProcess({
+  DATA_DIR: dataDir,
+  OLLAMA_HOST: ollama.url,
+  LLM_PROVIDER: 'ollama',
+  LOG_LEVEL: 'info',
+});
+const pid = server.child.pid!;
+
+async function post(urlPath: string, body: unknown): Promise<any> {
+  const response = await fetch(`${server.url}${urlPath}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return response.json();
+}
+
+const rows: Array<Record<string, string | number>> = [];
+const results: unknown[] = [];
+try {
+  const project = await post('/api/projects', { name: 'bench' });
+  for (const concurrency of levels) {
+    const chats = await Promise.all(Array.from({ length: concurrency }, () => post('/api/chats', { project_id: project.id })));
+    let peakRss = rssMb(pid);
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, rssMb(pid));
+    }, 50);
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', path.join(benchDir, 'stream/clients.ts'), server.url, chats.map((chat) => chat.id).join(',')],
+      { maxBuffer: 1 << 20 },
+    );
+    clearInterval(sampler);
+    const measured = JSON.parse(stdout);
+    results.push({ concurrency, tokensPerAnswer, ...measured, serverRssMb: peakRss });
+    rows.push({
+      chats: concurrency,
+      'tokens delivered': measured.tokens,
+      'tokens/s': measured.tokensPerSecond,
+      'added latency p50 / p99 (ms)': `${measured.latencyP50} / ${measured.latencyP99}`,
+      'first token p50 / p99 (ms)': `${measured.firstTokenP50} / ${measured.firstTokenP99}`,
+      'ping RTT p50 / p99 (ms)': `${measured.pingP50} / ${measured.pingP99}`,
+      'server RSS peak (MB)': peakRss,
+      errors: measured.errors,
+    });
+  }
+} finally {
+  await server.kill('SIGTERM');
+  await ollama.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+const table = markdownTable(rows);
+publish(
+  'stream',
+  { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, results },
+  `## bench:stream\n\n${levels.join(', ')} concurrent chats, ${tokensPerAnswer} tokens each from the fake Ollama at full speed; ` +
+    `server and clients in separate processes on this ${os.cpus().length}-core machine. ` +
+    `"Added latency" = fake-Ollama emit → client receive (through the server). Command: \`npm run bench:stream\`.\n\n${table}`,
+);
+console.log(table);
