@@ -85,7 +85,7 @@ export function createRealtimeGateway(options: {
     // Without an `error` listener a malformed packet could kill the process (CVE-2024-38355).
     socket.on('error', (error) => logger.warn({ err: error, sid: socket.id }, 'socket error'));
 
-    const context: HandlerContext = { socket, connection, store, chats, generations };
+    const context: HandlerContext = { socket, connection, store, chats, generations, logger };
     for (const [event, handler] of Object.entries(handlers)) {
       socket.on(event as keyof ClientToServerEvents, (raw: unknown) => {
         handler(context, raw).catch((error: unknown) => reportError(socket, event, raw, error));

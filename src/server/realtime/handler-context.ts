@@ -13,4 +13,5 @@ export interface HandlerContext {
   store: Store;
   chats: ChatService;
   generations: GenerationRegistry;
+  logger: { warn(object: unknown, message?: string): void };
 }

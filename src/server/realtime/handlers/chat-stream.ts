@@ -10,6 +10,23 @@ import type { HandlerContext } from '../handler-context.ts';
 import { parsePayload } from '../payload.ts';
 import { generationEventToWire } from '../to-wire.ts';
 
+/**
+ * How much may wait in a socket's send queue before it counts as a slow consumer. Socket.IO's queue
+ * has no bound of its own; a paused client would otherwise grow server memory without limit. The
+ * dropped client can reconnect and `resume_message`.
+ */
+const MAX_PENDING_PACKETS = 2_000;
+const MAX_PENDING_BYTES = 4 * 1024 * 1024;
+
+function isSlowConsumer(socket: HandlerContext['socket']): boolean {
+  const pending = (socket.conn as unknown as { writeBuffer?: Array<{ data?: unknown }> }).writeBuffer;
+  if (!pending || pending.length < 64) return false;
+  if (pending.length > MAX_PENDING_PACKETS) return true;
+  let bytes = 0;
+  for (const packet of pending) bytes += typeof packet.data === 'string' ? packet.data.length : 0;
+  return bytes > MAX_PENDING_BYTES;
+}
+
 /** Streams an answer's events to this socket until it ends or the socket goes. */
 function listen(
   context: HandlerContext,
@@ -18,14 +35,23 @@ function listen(
 ): void {
   const { socket, connection } = context;
   connection.subscriptions.get(generation.chatId)?.();
+  // The replay of a resume is one synchronous burst bounded by the answer's size; only live events
+  // count towards the slow-consumer limit.
+  let replaying = true;
   const unsubscribe = generation.subscribe(
     (event: GenerationEvent) => {
+      if (!replaying && isSlowConsumer(socket)) {
+        context.logger.warn({ sid: socket.id, chatId: generation.chatId }, 'dropping a socket that does not read its answer');
+        socket.disconnect(true);
+        return;
+      }
       const wire = generationEventToWire(event);
       if (wire) (socket.emit as (name: string, data: unknown) => void)(wire[0], wire[1]);
       if (event.type === 'done' || event.type === 'error') connection.subscriptions.delete(generation.chatId);
     },
     replay,
   );
+  replaying = false;
   if (!generation.finished) connection.subscriptions.set(generation.chatId, unsubscribe);
 }
 
