@@ -12,7 +12,8 @@ export const ModelName = z
   .regex(
     /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/,
     'is not a valid model name (letters, digits and . _ - / : @ only, like llama3.2 or llama3.2:1b)',
-  );
+  )
+  .refine((name) => !name.includes('..') && !name.includes('//'), 'is not a valid model name (no ".." or "//")');
 
 export const Theme = z.enum(['light', 'dark', 'system'], { message: "must be 'light', 'dark' or 'system'" });
 export type Theme = z.infer<typeof Theme>;

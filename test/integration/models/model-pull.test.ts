@@ -191,6 +191,8 @@ describe('model downloads with live progress', () => {
     response = await server.api('POST', '/api/settings/models/pull', { model_name: '../../etc/passwd' });
     expect(response.status).toBe(422);
     expect(response.body.detail).toMatch(/not a valid model name/);
+    response = await server.api('POST', '/api/settings/models/pull', { model_name: 'library/../secret' });
+    expect(response.status).toBe(422);
 
     server.ollama.pullChunks = 400;
     server.ollama.pullDelayMs = 25;

@@ -66,6 +66,14 @@ describe('settings drive the next send_message', () => {
     expect(server.ollama.lastChat().body.model).toBe('llama3.2');
   });
 
+  it("default_llm_model 'extractive': answers are quoted passages, without asking the model server", async () => {
+    await put({ default_llm_model: 'extractive' });
+    const chats = server.ollama.chatRequests().length;
+    const answer = await askOk('anything');
+    expect(answer.complete.metadata.model).toBe('extractive');
+    expect(server.ollama.chatRequests()).toHaveLength(chats);
+  });
+
   it('default_temperature: sent as options.temperature', async () => {
     await askOk('before');
     expect(server.ollama.lastChat().body.options.temperature).toBe(0.7);
