@@ -48,7 +48,7 @@ export async function reportModelServers(options: {
       reachable: null,
       model: llmModel,
       model_installed: null,
-      message: `Answers come from the OpenAI-compatible server at ${config.OPENAI_BASE_URL ?? '(not set)'} (not probed)`,
+      message: 'Answers come from the configured OpenAI-compatible server (not probed)',
     };
   } else if (!ollama.reachable) {
     const fallback = config.LLM_PROVIDER === 'auto';

@@ -185,6 +185,32 @@ describe('model downloads with live progress', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('the original /api/llm/model/pull/{name} route starts the same background download', async () => {
+    const done = finished(socket, 'tinyllama');
+    const response = await server.api('POST', '/api/llm/model/pull/tinyllama');
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ model_name: 'tinyllama', joined: false, success: true });
+    expect(await done).toMatchObject({ status: 'success', done: true });
+  });
+
+  it('refuses a fourth simultaneous download with 409, and cancelling frees a slot', async () => {
+    server.ollama.pullChunks = 400;
+    server.ollama.pullDelayMs = 25;
+    for (const name of ['one', 'two', 'three']) {
+      expect((await server.api('POST', '/api/settings/models/pull', { model_name: name })).status).toBe(202);
+    }
+    let response = await server.api('POST', '/api/settings/models/pull', { model_name: 'four' });
+    expect(response.status).toBe(409);
+    expect(response.body.detail).toBe('3 model downloads are already running; wait for one to finish or cancel one');
+    // Joining a running one is still fine.
+    expect((await server.api('POST', '/api/settings/models/pull', { model_name: 'two' })).body.joined).toBe(true);
+    await server.api('DELETE', '/api/settings/models/pull/one');
+    response = await server.api('POST', '/api/settings/models/pull', { model_name: 'four' });
+    expect(response.status).toBe(202);
+    for (const name of ['two', 'three', 'four']) await server.api('DELETE', `/api/settings/models/pull/${name}`);
+    expect(server.pulls.running()).toHaveLength(0);
+  });
+
   it('validates the model name and refuses to delete a model while it downloads', async () => {
     let response = await server.api('POST', '/api/settings/models/pull', { model_name: '' });
     expect(response.status).toBe(422);

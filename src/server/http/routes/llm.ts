@@ -15,7 +15,7 @@ import type { OllamaStatusProbe } from '../../llm/ollama/ollama-status.ts';
 import type { ModelPullManager } from '../../models/model-pull-manager.ts';
 import { reportModelServers } from '../../models/model-server-status.ts';
 import type { SettingsService } from '../../settings/settings-service.ts';
-import { pullEventsUrl } from './models.ts';
+import { presentPullStart } from '../model-pull-response.ts';
 
 export interface LlmRoutesOptions {
   config: Config;
@@ -120,13 +120,7 @@ export const llmRoutes: FastifyPluginAsyncZod<LlmRoutesOptions> = async (app, op
     },
     handler: async (request, reply) => {
       const { pull, joined } = pulls.start(request.params.model_name);
-      return reply.code(202).send({
-        ...pull.progress,
-        success: true as const,
-        joined,
-        message: joined ? `'${pull.modelName}' is already downloading` : `Downloading '${pull.modelName}'`,
-        events_url: pullEventsUrl(pull.modelName),
-      });
+      return reply.code(202).send(presentPullStart(pull, joined));
     },
   });
 };

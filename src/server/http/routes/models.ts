@@ -19,6 +19,7 @@ import type { ModelInventory } from '../../models/model-inventory.ts';
 import { isSameModel } from '../../models/model-names.ts';
 import type { ModelPullManager } from '../../models/model-pull-manager.ts';
 import type { SettingsService } from '../../settings/settings-service.ts';
+import { presentPullStart } from '../model-pull-response.ts';
 import { streamModelPullAsSse } from '../model-pull-sse.ts';
 
 export interface ModelRoutesOptions {
@@ -31,10 +32,6 @@ export interface ModelRoutesOptions {
 }
 
 const tags = ['models'];
-
-export function pullEventsUrl(modelName: string): string {
-  return `/api/settings/models/pull/${encodeURIComponent(modelName)}/events`;
-}
 
 /** `/api/settings/models/*`: installed models, the curated catalog, downloads with live progress, delete. */
 export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app, options) => {
@@ -103,15 +100,7 @@ export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app
     },
     handler: async (request, reply) => {
       const { pull, joined } = pulls.start(request.body.model_name);
-      return reply.code(202).send({
-        ...pull.progress,
-        success: true as const,
-        joined,
-        message: joined
-          ? `'${pull.modelName}' is already downloading; following that download`
-          : `Downloading '${pull.modelName}'`,
-        events_url: pullEventsUrl(pull.modelName),
-      });
+      return reply.code(202).send(presentPullStart(pull, joined));
     },
   });
 
