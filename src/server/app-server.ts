@@ -36,7 +36,11 @@ export function createLogger(config: Config): Logger {
  * The composition root: config → store → services → HTTP + realtime, on one port. Returns a handle
  * whose `close()` drains running answers (saved as interrupted) and closes everything it opened.
  */
-export async function startServer(config: Config, options: { logger?: Logger; retriever?: Retriever } = {}) {
+export async function startServer(
+  config: Config,
+  /** `retriever` replaces the document retriever (tests record what each answer asked of it). */
+  options: { logger?: Logger; retriever?: Retriever } = {},
+) {
   const logger = options.logger ?? createLogger(config);
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
   const store = createSqliteStore({ filePath: config.databasePath });
