@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from './ids.ts';
+import type { ModelPullProgress } from './models.ts';
 import type { Source } from './source.ts';
 
 /** Longest chat message a client may send, in characters. */
@@ -155,6 +156,9 @@ export interface ProjectUpdateEvent {
   data: Record<string, unknown>;
 }
 
+/** A model download's progress; sent to every connected client (models are shared by all projects). */
+export type ModelPullProgressEvent = ModelPullProgress;
+
 export interface ServerToClientEvents {
   connection_status: (data: ConnectionStatusEvent) => void;
   project_joined: (data: ProjectJoinedEvent) => void;
@@ -165,6 +169,7 @@ export interface ServerToClientEvents {
   message_complete: (data: MessageCompleteEvent) => void;
   document_status: (data: DocumentStatusEvent) => void;
   project_update: (data: ProjectUpdateEvent) => void;
+  model_pull_progress: (data: ModelPullProgressEvent) => void;
   pong: (data: PongEvent) => void;
   error: (data: ErrorEvent) => void;
 }

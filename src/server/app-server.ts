@@ -8,10 +8,18 @@ import type { Config } from './config.ts';
 import { DomainEvents } from './events/domain-events.ts';
 import { buildHttpApp } from './http/http-app.ts';
 import { VERSION } from './http/routes/health.ts';
+import { llmRoutes } from './http/routes/llm.ts';
+import { modelRoutes } from './http/routes/models.ts';
+import { settingsRoutes } from './http/routes/settings.ts';
 import { createChatModelResolver } from './llm/chat-model-resolver.ts';
+import { OllamaClient } from './llm/ollama/ollama-client.ts';
 import { OllamaStatusProbe } from './llm/ollama/ollama-status.ts';
+import { ModelInventory } from './models/model-inventory.ts';
+import { ModelPullManager } from './models/model-pull-manager.ts';
+import { reportModelServers } from './models/model-server-status.ts';
 import { createRealtimeGateway } from './realtime/gateway.ts';
-import { emptyRetriever } from './search/retriever.ts';
+import { emptyRetriever, type Retriever } from './search/retriever.ts';
+import { SettingsService } from './settings/settings-service.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -28,7 +36,11 @@ export function createLogger(config: Config): Logger {
  * The composition root: config → store → services → HTTP + realtime, on one port. Returns a handle
  * whose `close()` drains running answers (saved as interrupted) and closes everything it opened.
  */
-export async function startServer(config: Config, options: { logger?: Logger } = {}) {
+export async function startServer(
+  config: Config,
+  /** `retriever` replaces the document retriever (tests record what each answer asked of it). */
+  options: { logger?: Logger; retriever?: Retriever } = {},
+) {
   const logger = options.logger ?? createLogger(config);
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
   const store = createSqliteStore({ filePath: config.databasePath });
@@ -37,12 +49,21 @@ export async function startServer(config: Config, options: { logger?: Logger } =
 
   const events = new DomainEvents();
   const ollamaStatus = new OllamaStatusProbe(config.OLLAMA_HOST);
+  const ollama = new OllamaClient({ baseURL: config.OLLAMA_HOST });
+  const inventory = new ModelInventory({ client: ollama });
+  const settings = new SettingsService({ config, store, models: inventory });
+  const refreshModelLists = () => {
+    inventory.invalidate();
+    void ollamaStatus.check({ fresh: true });
+  };
+  const pulls = new ModelPullManager({ client: ollama, events, logger, onSuccess: refreshModelLists });
   const models = createChatModelResolver({ config, ollamaStatus });
   const generations = new GenerationRegistry({
     graceMs: config.GENERATION_GRACE_SECONDS * 1000,
     retainMs: config.GENERATION_RETAIN_SECONDS * 1000,
   });
-  const chats = new ChatService({ config, store, retriever: emptyRetriever, models, generations, events, logger });
+  const retriever = options.retriever ?? emptyRetriever;
+  const chats = new ChatService({ store, settings, retriever, models, generations, events, logger });
 
   let gateway: ReturnType<typeof createRealtimeGateway> | undefined;
   const app = await buildHttpApp({
@@ -52,6 +73,14 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     chats,
     events,
     webRoot: path.join(repositoryRoot, 'dist', 'web'),
+    validateProjectSettings: (next, current) => settings.validateProjectOverrides(next, current),
+    plugins: [
+      async (app) => {
+        await app.register(settingsRoutes, { settings });
+        await app.register(modelRoutes, { client: ollama, inventory, pulls, settings, onModelsChanged: refreshModelLists });
+        await app.register(llmRoutes, { config, client: ollama, probe: ollamaStatus, settings, pulls });
+      },
+    ],
     health: async () => {
       let databaseError: string | undefined;
       try {
@@ -59,26 +88,21 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       } catch (error) {
         databaseError = error instanceof Error ? error.message : 'unavailable';
       }
-      const ollama = await ollamaStatus.check();
-      const usesOllama = config.LLM_PROVIDER === 'ollama' || (config.LLM_PROVIDER === 'auto' && !config.OPENAI_BASE_URL);
+      const servers = await reportModelServers({ config, probe: ollamaStatus, settings });
+      const ollamaUp = servers.ollama.reachable;
       return {
-        status: databaseError || (usesOllama && !ollama.reachable && config.LLM_PROVIDER === 'ollama') ? 'degraded' : 'ok',
+        status: databaseError || (config.LLM_PROVIDER === 'ollama' && !ollamaUp) ? 'degraded' : 'ok',
         version: VERSION,
         database_status: databaseError ? 'error' : 'connected',
         ...(databaseError ? { database_error: 'The database cannot be reached' } : {}),
-        ollama_status: ollama.reachable ? 'running' : 'not_running',
-        ollama_models_count: ollama.models.length,
-        ...(!ollama.reachable
-          ? { ollama_warning: 'Ollama is not running: answers are extractive quotes from your documents until it is (run `ollama serve`).' }
-          : {}),
+        ollama_status: ollamaUp ? 'running' : 'not_running',
+        ollama_models_count: servers.ollama.models.length,
+        ...(!ollamaUp ? { ollama_warning: servers.llm.message } : {}),
         llm_provider:
-          config.LLM_PROVIDER === 'auto'
-            ? config.OPENAI_BASE_URL
-              ? 'openai'
-              : ollama.reachable
-                ? 'ollama'
-                : 'extractive'
-            : config.LLM_PROVIDER,
+          config.LLM_PROVIDER === 'auto' && servers.provider === 'ollama' && !ollamaUp ? 'extractive' : servers.provider,
+        llm_server: servers.llm,
+        embedding_server: servers.embedding,
+        models_in_use: servers.modelsInUse,
         active_generations: generations.active().length,
         connections: gateway?.connections.size ?? 0,
       };
@@ -99,12 +123,14 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     gateway,
     store,
     chats,
+    settings,
+    pulls,
     generations,
     events,
     logger,
     close(): Promise<void> {
       closing ??= (async () => {
-        await generations.drain(5_000);
+        await Promise.all([generations.drain(5_000), pulls.close()]);
         await gateway?.close();
         await app.close();
         await store.close();

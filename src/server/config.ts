@@ -44,6 +44,9 @@ export const ConfigSchema = z.object({
   DEFAULT_HISTORY_LENGTH: z.coerce.number().int().min(0).max(50).default(5),
   DEFAULT_MAX_TOKENS: z.coerce.number().int().min(1).max(32_768).default(2048),
   MIN_SCORE: z.coerce.number().min(0).max(1).default(0),
+  /** Characters per chunk and overlap between chunks, until changed in the settings. */
+  DEFAULT_CHUNK_SIZE: z.coerce.number().int().min(100).max(20_000).default(1000),
+  DEFAULT_CHUNK_OVERLAP: z.coerce.number().int().min(0).max(10_000).default(200),
 
   MAX_UPLOAD_MB: z.coerce.number().min(1).max(10_000).default(100),
   /** Serve the built web app from `/` (off for API-only deployments). */
@@ -72,6 +75,11 @@ export function loadConfig(
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = result.data;
+  if (config.DEFAULT_CHUNK_OVERLAP >= config.DEFAULT_CHUNK_SIZE) {
+    throw new Error(
+      `Invalid configuration:\n  DEFAULT_CHUNK_OVERLAP (${config.DEFAULT_CHUNK_OVERLAP}) must be smaller than DEFAULT_CHUNK_SIZE (${config.DEFAULT_CHUNK_SIZE})`,
+    );
+  }
   const dataDir = path.resolve(config.DATA_DIR);
   return {
     ...config,

@@ -22,6 +22,11 @@ export class ValidationError extends AppError {
   readonly code = 'validation';
 }
 
+/** The request is well-formed but asks for nothing (e.g. an update with no field). */
+export class BadRequestError extends AppError {
+  readonly code = 'bad_request';
+}
+
 export class ConflictError extends AppError {
   readonly code = 'conflict';
 }

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
  * A fake Ollama server speaking Ollama's real wire format (NDJSON `/api/chat`, `/api/embed`,
  * `/api/tags`, `/api/show`, `/api/pull`, `/api/delete`, `/api/version`), scriptable per request:
  * tokens, rate, stall, error mid-stream, HTTP errors, refused connections, echo of the prompt. It
- * records every request and whether the client hung up before the answer ended.
+ * records every request and whether the client hung up before the answer ended. Pulls of a name
+ * containing `does-not-exist` fail with HTTP 500; of one containing `fails-midway`, with an in-stream
+ * `{"error": …}` line halfway.
  */
 export interface ChatScript {
   /** The tokens to stream; default: the recorded fixture's tokens. */
@@ -109,6 +111,11 @@ export class FakeOllama {
 
   chatRequests(): RecordedRequest[] {
     return this.requests.filter((request) => request.path === '/api/chat');
+  }
+
+  /** Every recorded request to one path, e.g. `/api/pull`. */
+  requestsTo(path: string): RecordedRequest[] {
+    return this.requests.filter((request) => request.path === path);
   }
 
   lastChat(): RecordedRequest {
@@ -329,6 +336,11 @@ export class FakeOllama {
     for (let index = 1; index <= this.pullChunks; index += 1) {
       await sleep(this.pullDelayMs);
       if (response.destroyed) return;
+      // Real Ollama reports most pull failures in-stream, after a 200.
+      if (name.includes('fails-midway') && index > this.pullChunks / 2) {
+        response.end(`${JSON.stringify({ error: 'max retries exceeded: unexpected EOF' })}\n`);
+        return;
+      }
       write({ status: `pulling ${digest.slice(7, 19)}`, digest, total, completed: Math.round((total * index) / this.pullChunks) });
     }
     write({ status: 'verifying sha256 digest' });

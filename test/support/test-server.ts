@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer, type RunningServer } from '../../src/server/app-server.ts';
 import { loadConfig } from '../../src/server/config.ts';
+import type { Retriever } from '../../src/server/search/retriever.ts';
 import { FakeOllama } from './fake-ollama.ts';
 
 export interface TestServer extends RunningServer {
@@ -19,7 +20,7 @@ export interface TestServer extends RunningServer {
  */
 export async function startTestServer(
   overrides: Record<string, string | number> = {},
-  options: { ollama?: FakeOllama; dataDir?: string; keepDataDir?: boolean } = {},
+  options: { ollama?: FakeOllama; dataDir?: string; keepDataDir?: boolean; retriever?: Retriever } = {},
 ): Promise<TestServer> {
   const ollama = options.ollama ?? (await new FakeOllama().start());
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'daa-test-'));
@@ -36,7 +37,7 @@ export async function startTestServer(
       ...Object.fromEntries(Object.entries(overrides).map(([key, value]) => [key, String(value)])),
     } as never,
   );
-  const server = await startServer(config);
+  const server = await startServer(config, { retriever: options.retriever });
   const closeServer = server.close;
   return Object.assign(server, {
     ollama,

@@ -1,8 +1,8 @@
-import type { Config } from '../config.ts';
 import { AppError, InternalError, NotFoundError } from '../errors.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { ChatModelResolver } from '../llm/chat-model-resolver.ts';
 import type { Retriever } from '../search/retriever.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
 import type { ChatRecord, Store } from '../store/store.ts';
 import { DEFAULT_CHAT_TITLE, titleFromMessage } from './chat-title.ts';
 import type { Generation } from './generation.ts';
@@ -12,8 +12,9 @@ import { selectHistory } from './history.ts';
 import { buildPromptMessages } from './prompt.ts';
 
 export interface ChatServiceDependencies {
-  config: Config;
   store: Store;
+  /** Read at every answer, so a changed setting applies to the very next one. */
+  settings: Pick<SettingsService, 'effective'>;
   retriever: Retriever;
   models: ChatModelResolver;
   generations: GenerationRegistry;
@@ -104,19 +105,13 @@ export class ChatService {
     userMessageId: number,
     input: { message: string } & GenerationRequest,
   ): Promise<void> {
-    const { store, retriever, models, config, events, logger } = this.deps;
+    const { store, retriever, models, settings: settingsService, events, logger } = this.deps;
     let assistantId: number | undefined;
     let text = '';
     let seq = 0;
     try {
-      const [project, globalSettings] = await Promise.all([
-        store.projects.findById(chat.projectId),
-        store.settings.getAll(),
-      ]);
       const settings = resolveGenerationSettings({
-        config,
-        globalSettings,
-        projectSettings: project?.settings ?? {},
+        effective: await settingsService.effective({ projectId: chat.projectId }),
         request: input,
       });
 

@@ -1,9 +1,8 @@
-import { z } from 'zod';
-import type { Config } from '../config.ts';
+import type { EffectiveSettings } from '../settings/settings-service.ts';
 
-/** What one answer runs with, after request → project → global settings → env defaults. */
+/** What one answer runs with: the request's own options, else the project's and global settings. */
 export interface GenerationSettings {
-  model: string | undefined;
+  model: string;
   temperature: number;
   topK: number;
   minScore: number;
@@ -12,6 +11,7 @@ export interface GenerationSettings {
   includeHistory: boolean;
 }
 
+/** Per-message options a client may send with `send_message` (they win over every setting). */
 export interface GenerationRequest {
   model?: string;
   temperature?: number;
@@ -21,42 +21,18 @@ export interface GenerationRequest {
   include_history?: boolean;
 }
 
-/** Stored settings are JSON written by older versions or by hand: read each key leniently. */
-const StoredSettings = z.object({
-  default_llm_model: z.string().min(1).optional().catch(undefined),
-  llm_model: z.string().min(1).optional().catch(undefined),
-  temperature: z.number().min(0).max(2).optional().catch(undefined),
-  default_temperature: z.number().min(0).max(2).optional().catch(undefined),
-  retrieval_k: z.number().int().min(1).max(50).optional().catch(undefined),
-  default_retrieval_k: z.number().int().min(1).max(50).optional().catch(undefined),
-  min_score: z.number().min(0).max(1).optional().catch(undefined),
-  default_min_score: z.number().min(0).max(1).optional().catch(undefined),
-  history_length: z.number().int().min(0).max(50).optional().catch(undefined),
-  default_history_length: z.number().int().min(0).max(50).optional().catch(undefined),
-  max_tokens: z.number().int().min(1).max(32_768).optional().catch(undefined),
-  default_max_tokens: z.number().int().min(1).max(32_768).optional().catch(undefined),
-});
-
 export function resolveGenerationSettings(options: {
-  config: Config;
-  globalSettings: Record<string, unknown>;
-  projectSettings: Record<string, unknown>;
+  effective: EffectiveSettings;
   request: GenerationRequest;
 }): GenerationSettings {
-  const { config, request } = options;
-  const global = StoredSettings.parse(options.globalSettings);
-  const project = StoredSettings.parse(options.projectSettings);
+  const { effective, request } = options;
   return {
-    model: request.model ?? project.llm_model ?? global.default_llm_model,
-    temperature: request.temperature ?? project.temperature ?? global.default_temperature ?? config.DEFAULT_TEMPERATURE,
-    topK: request.top_k ?? project.retrieval_k ?? global.default_retrieval_k ?? config.DEFAULT_TOP_K,
-    minScore: project.min_score ?? global.default_min_score ?? config.MIN_SCORE,
-    historyLength:
-      request.history_length ??
-      project.history_length ??
-      global.default_history_length ??
-      config.DEFAULT_HISTORY_LENGTH,
-    maxTokens: request.max_tokens ?? project.max_tokens ?? global.default_max_tokens ?? config.DEFAULT_MAX_TOKENS,
+    model: request.model ?? effective.llmModel,
+    temperature: request.temperature ?? effective.temperature,
+    topK: request.top_k ?? effective.retrievalK,
+    minScore: effective.minScore,
+    historyLength: request.history_length ?? effective.historyLength,
+    maxTokens: request.max_tokens ?? effective.maxTokens,
     includeHistory: request.include_history ?? true,
   };
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { DocumentStatusEvent, ProjectUpdateType } from '../../protocol/socket-events.ts';
+import type { DocumentStatusEvent, ModelPullProgressEvent, ProjectUpdateType } from '../../protocol/socket-events.ts';
 
 /**
  * What the domain announces. The realtime layer subscribes and picks rooms; the domain never imports
@@ -8,6 +8,8 @@ import type { DocumentStatusEvent, ProjectUpdateType } from '../../protocol/sock
 export interface DomainEventMap {
   'project-update': [{ projectId: number; type: ProjectUpdateType; data: Record<string, unknown> }];
   'document-status': [DocumentStatusEvent];
+  /** A model download moved on; every client hears it, models are not per project. */
+  'model-pull-progress': [ModelPullProgressEvent];
 }
 
 export class DomainEvents extends EventEmitter<DomainEventMap> {
@@ -17,5 +19,9 @@ export class DomainEvents extends EventEmitter<DomainEventMap> {
 
   documentStatus(event: DocumentStatusEvent): void {
     this.emit('document-status', event);
+  }
+
+  modelPullProgress(event: ModelPullProgressEvent): void {
+    this.emit('model-pull-progress', event);
   }
 }

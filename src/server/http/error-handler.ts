@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 
 const STATUS_BY_CODE: Record<string, number> = {
   not_found: 404,
+  bad_request: 400,
   validation: 422,
   conflict: 409,
   busy: 409,

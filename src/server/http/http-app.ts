@@ -34,6 +34,8 @@ export interface HttpAppOptions {
   events: DomainEvents;
   health: () => Promise<HealthReport>;
   onProjectPurged?: (projectId: number) => Promise<void>;
+  /** Checks the known keys of project settings (model overrides, chunking …) before they are saved. */
+  validateProjectSettings?: (next: Record<string, unknown>, current: Record<string, unknown>) => Promise<void>;
   /** More route plugins (documents, settings …) registered by their own concern. */
   plugins?: Array<(app: HttpApp) => Promise<void>>;
   webRoot?: string;
@@ -82,7 +84,12 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, { report: options.health });
-  await app.register(projectRoutes, { store, events, onProjectPurged: options.onProjectPurged });
+  await app.register(projectRoutes, {
+    store,
+    events,
+    onProjectPurged: options.onProjectPurged,
+    validateSettings: options.validateProjectSettings,
+  });
   await app.register(chatRoutes, { store, chats });
   for (const plugin of options.plugins ?? []) await plugin(app);
 

@@ -2,6 +2,7 @@ import type { Server } from 'socket.io';
 import type {
   ClientToServerEvents,
   DocumentStatusEvent,
+  ModelPullProgressEvent,
   ProjectUpdateType,
   ServerToClientEvents,
   SocketData,
@@ -44,6 +45,11 @@ export function createBroadcaster(io: IoServer) {
     notifyProjectUpdate(projectId: number, updateType: ProjectUpdateType, data: Record<string, unknown>): void {
       io.to(projectRoom(projectId)).emit('project_update', { type: updateType, data });
     },
+
+    /** Model downloads concern everyone (models are shared by all projects): every socket hears them. */
+    notifyModelPullProgress(progress: ModelPullProgressEvent): void {
+      io.emit('model_pull_progress', progress);
+    },
   };
 }
 
@@ -55,10 +61,13 @@ export function forwardDomainEvents(events: DomainEvents, broadcaster: Broadcast
     broadcaster.notifyProjectUpdate(event.projectId, event.type, event.data);
   const onDocumentStatus = (event: DocumentStatusEvent) =>
     broadcaster.notifyDocumentProcessing(event.project_id, event.document_id, event.status, event.progress, event);
+  const onModelPullProgress = (progress: ModelPullProgressEvent) => broadcaster.notifyModelPullProgress(progress);
   events.on('project-update', onProjectUpdate);
   events.on('document-status', onDocumentStatus);
+  events.on('model-pull-progress', onModelPullProgress);
   return () => {
     events.off('project-update', onProjectUpdate);
     events.off('document-status', onDocumentStatus);
+    events.off('model-pull-progress', onModelPullProgress);
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ModelServerReport, ModelsInUse } from '../../../protocol/llm.ts';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -10,6 +11,10 @@ export interface HealthReport {
   ollama_models_count: number;
   ollama_warning?: string;
   llm_provider: string;
+  /** The chat model server: reachable, which model, whether it is installed, in plain words. */
+  llm_server: ModelServerReport;
+  embedding_server: ModelServerReport;
+  models_in_use: { llm: string; embedding: string };
   active_generations: number;
   connections: number;
 }
@@ -23,6 +28,9 @@ const HealthReportSchema = z.object({
   ollama_models_count: z.number().int(),
   ollama_warning: z.string().optional(),
   llm_provider: z.string(),
+  llm_server: ModelServerReport,
+  embedding_server: ModelServerReport,
+  models_in_use: ModelsInUse,
   active_generations: z.number().int(),
   connections: z.number().int(),
 });

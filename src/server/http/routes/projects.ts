@@ -20,13 +20,18 @@ export interface ProjectRoutesOptions {
   events: DomainEvents;
   /** Called after a hard delete, so other concerns (files, indexes, running answers) let go of it. */
   onProjectPurged?: (projectId: number) => Promise<void>;
+  /** Checks the settings keys that override global settings (ranges, models); throws a 4xx AppError. */
+  validateSettings?: (next: Record<string, unknown>, current: Record<string, unknown>) => Promise<void>;
 }
 
 const Params = z.object({ project_id: IdParam });
 const tags = ['projects'];
 
 /** `/api/projects`: the original's routes and fields; `/api/projects` and `/api/projects/` both work. */
-export const projectRoutes: FastifyPluginAsyncZod<ProjectRoutesOptions> = async (app, { store, events, onProjectPurged }) => {
+export const projectRoutes: FastifyPluginAsyncZod<ProjectRoutesOptions> = async (
+  app,
+  { store, events, onProjectPurged, validateSettings },
+) => {
   async function requireProject(id: number) {
     const project = await store.projects.findById(id);
     if (!project) throw new NotFoundError(`Project ${id} not found`);
@@ -37,6 +42,7 @@ export const projectRoutes: FastifyPluginAsyncZod<ProjectRoutesOptions> = async 
     schema: { tags, body: ProjectCreateBody, response: { 201: ProjectResponse, 409: ErrorResponse } },
     handler: async (request, reply) => {
       const { name, description, folder_path: folderPath, settings } = request.body;
+      await validateSettings?.(settings ?? {}, {});
       const project = await store.projects.create({
         name,
         description: description ?? null,
@@ -67,10 +73,12 @@ export const projectRoutes: FastifyPluginAsyncZod<ProjectRoutesOptions> = async 
       const { name, description, folder_path: folderPath, settings } = request.body;
       // Settings are merged key by key, as the original did; `null` clears a key.
       const merged: Record<string, unknown> = { ...current.settings };
+      const changed: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(settings ?? {})) {
         if (value === null) delete merged[key];
-        else merged[key] = value;
+        else merged[key] = changed[key] = value;
       }
+      await validateSettings?.(changed, current.settings);
       if (folderPath !== undefined) {
         if (folderPath === null) delete merged.folder_path;
         else merged.folder_path = folderPath;
