@@ -83,3 +83,8 @@ export function networkError(error: unknown, label: string, url: string): LlmErr
 function seconds(ms: number): string {
   return ms >= 10_000 ? String(Math.round(ms / 1000)) : String(Math.round(ms / 100) / 10);
 }
+
+/** The lines of an NDJSON byte stream, one at a time. */
+export async function* readLines(body: AsyncIterable<Uint8Array>, onChunk: () => void): AsyncGenerator<string> {
+  for await (const batch of readLineBatches(body, onChunk)) yield* batch;
+}
