@@ -1,0 +1,21 @@
+import fs from 'node:fs/promises';
+import Papa from 'papaparse';
+import { DocumentParseError } from '../parsed-document.ts';
+import { decodeText } from '../text-decoding.ts';
+import type { DocumentParser } from './document-parser.ts';
+import { rowsToSegments, type SheetRow } from './table-rows.ts';
+
+/**
+ * CSV (or TSV: the delimiter is detected) with papaparse, in the same row model as XLSX; the sheet is
+ * the file name and row numbers count records as a spreadsheet would (header = row 1).
+ */
+export const parseCsv: DocumentParser = async ({ filePath, filename, onProgress }) => {
+  const decoded = decodeText(await fs.readFile(filePath), { allowLatin1: true });
+  if (!decoded) throw new DocumentParseError('This CSV file is not readable text', 'corrupt');
+  onProgress({ stage: 'parsing' });
+  const { data } = Papa.parse<string[]>(decoded.text, { skipEmptyLines: false, header: false, dynamicTyping: false });
+  const rows: SheetRow[] = data.map((cells, index) => ({ rowNumber: index + 1, cells: cells.map(String) }));
+  const segments = rowsToSegments({ sheet: filename, rows });
+  if (segments.length === 0) throw new DocumentParseError('This CSV file has no data', 'empty');
+  return { segments, metadata: {} };
+};
