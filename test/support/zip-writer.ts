@@ -69,8 +69,20 @@ export function buildZip(entries: ZipEntry[]): Buffer {
   return Buffer.concat([...locals, directory, end]);
 }
 
-/** `size` zero bytes, deflated without ever holding them in memory at once. */
-export async function deflatedZeros(size: number): Promise<{ bytes: Buffer; crc32: number; uncompressedSize: number }> {
+type Deflated = { bytes: Buffer; crc32: number; uncompressedSize: number };
+const zerosBySize = new Map<number, Promise<Deflated>>();
+
+/** `size` zero bytes, deflated without ever holding them in memory at once (memoized: it takes a while). */
+export function deflatedZeros(size: number): Promise<Deflated> {
+  let deflated = zerosBySize.get(size);
+  if (!deflated) {
+    deflated = deflateZeros(size);
+    zerosBySize.set(size, deflated);
+  }
+  return deflated;
+}
+
+async function deflateZeros(size: number): Promise<Deflated> {
   const block = Buffer.alloc(1024 * 1024);
   const deflate = zlib.createDeflateRaw({ level: 9 });
   const output: Buffer[] = [];

@@ -15,7 +15,7 @@ const CARRY_CHARS = 16;
  * stream, which yauzl checks against the declared sizes (lying headers), and rejects XML parts that
  * declare a DOCTYPE or ENTITY (billion laughs, XXE): Office never writes either.
  */
-export async function assertSafeOfficeZip(filePath: string): Promise<void> {
+export async function assertSafeOfficeZip(filePath: string, options: { mainPart: string; kind: string }): Promise<void> {
   let zipFile: ZipFile;
   try {
     zipFile = await yauzl.openPromise(filePath, {
@@ -29,6 +29,9 @@ export async function assertSafeOfficeZip(filePath: string): Promise<void> {
   }
   try {
     const entries = await readDirectory(zipFile);
+    if (!entries.some((entry) => entry.fileName === options.mainPart)) {
+      throw new DocumentParseError(`The file is damaged or not a ${options.kind}`, 'corrupt');
+    }
     for (const entry of entries) await scanEntry(zipFile, entry);
   } finally {
     zipFile.close();

@@ -29,11 +29,13 @@ export function decodeText(
   const stream = options.partial === true;
   if (bom) {
     const text = tryDecode(bytes.subarray(bom.bomLength), bom.encoding, stream);
-    return text !== undefined && !text.includes('\u0000') ? { text, encoding: bom.encoding } : undefined;
+    return text !== undefined && !text.includes('\u0000') && looksLikeText(text)
+      ? { text, encoding: bom.encoding }
+      : undefined;
   }
   if (bytes.includes(0)) return undefined;
   const utf8 = tryDecode(bytes, 'utf-8', stream);
-  if (utf8 !== undefined) return { text: utf8, encoding: 'utf-8' };
+  if (utf8 !== undefined) return looksLikeText(utf8) ? { text: utf8, encoding: 'utf-8' } : undefined;
   if (!options.allowLatin1) return undefined;
   const latin1 = new TextDecoder('windows-1252').decode(bytes);
   return looksLikeText(latin1) ? { text: latin1, encoding: 'windows-1252' } : undefined;

@@ -13,7 +13,10 @@ export const parseCsv: DocumentParser = async ({ filePath, filename, onProgress 
   const decoded = decodeText(await fs.readFile(filePath), { allowLatin1: true });
   if (!decoded) throw new DocumentParseError('This CSV file is not readable text', 'corrupt');
   onProgress({ stage: 'parsing' });
-  const { data } = Papa.parse<string[]>(decoded.text, { skipEmptyLines: false, header: false, dynamicTyping: false });
+  // Empty lines are kept (they break row runs and count as rows), but they would spoil papaparse's
+  // delimiter guess: guess on a preview without them.
+  const { delimiter } = Papa.parse<string[]>(decoded.text, { preview: 100, skipEmptyLines: 'greedy' }).meta;
+  const { data } = Papa.parse<string[]>(decoded.text, { delimiter, skipEmptyLines: false, header: false, dynamicTyping: false });
   const rows: SheetRow[] = data.map((cells, index) => ({ rowNumber: index + 1, cells: cells.map(String) }));
   const segments = rowsToSegments({ sheet: filename, rows });
   if (segments.length === 0) throw new DocumentParseError('This CSV file has no data', 'empty');

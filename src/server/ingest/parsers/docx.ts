@@ -12,7 +12,7 @@ const skipImages = mammoth.images.imgElement(async () => ({ src: '' }));
  * same walker as HTML pages: sections under headings, tables as rows with their first row as header.
  */
 export const parseDocx: DocumentParser = async ({ filePath, onProgress }) => {
-  await assertSafeOfficeZip(filePath);
+  await assertSafeOfficeZip(filePath, { mainPart: 'word/document.xml', kind: 'Word document' });
   onProgress({ stage: 'parsing' });
   let html: string;
   try {

@@ -175,7 +175,11 @@ class SegmentWalker {
     if (table.row && table.row.some((cell) => cell !== '')) table.rows.push(table.row);
     if (table.rows.length === 0) return;
     this.endSection();
-    const lines = table.rows.map((row) => row.join(' | '));
+    const lines = table.rows.map((row) => {
+      let end = row.length;
+      while (end > 0 && row[end - 1] === '') end -= 1;
+      return row.slice(0, end).join(' | ');
+    });
     if (lines.length === 1) {
       this.segments.push({ text: lines[0]!, kind: 'rows', ...this.position() });
     } else {

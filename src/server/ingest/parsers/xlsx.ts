@@ -10,7 +10,7 @@ import { rowsToSegments, type SheetRow } from './table-rows.ts';
  * their cached results, dates as ISO 8601.
  */
 export const parseXlsx: DocumentParser = async ({ filePath, onProgress }) => {
-  await assertSafeOfficeZip(filePath);
+  await assertSafeOfficeZip(filePath, { mainPart: 'xl/workbook.xml', kind: 'Excel workbook' });
   const workbook = new ExcelJS.Workbook();
   try {
     // exceljs's types predate Node's generic Buffer.
