@@ -18,7 +18,7 @@ interface Span {
   row?: number;
   /** The paragraph (or table line) this span belongs to. */
   unit: number;
-  /** Part of a paragraph or line too long for one chunk: packed only with the rest of it. */
+  /** Part of a paragraph (or table line) too long for one chunk: packed only with the rest of it. */
   split: boolean;
 }
 
@@ -31,8 +31,8 @@ interface Run {
 /**
  * Cuts a parsed document into chunks that follow its structure. Adjacent segments with the same
  * position (page, sheet, heading, header) may share a chunk; others never do. Prose is cut between
- * paragraphs, then lines, sentences, words (a single word longer than a chunk is the only thing cut
- * inside); the overlap starts on a sentence, else a word. Table rows are cut only between lines, and
+ * paragraphs, then sentences, lines, words (a single word longer than a chunk is the only thing cut
+ * inside); the overlap starts on a sentence, else a line, else a word. Table rows are cut only between lines, and
  * every chunk of a table repeats its header. A chunk's content, without that header line, is exactly
  * `fullText.slice(startChar, endChar)`, where the full text is the segments joined by a blank line.
  */
@@ -122,11 +122,14 @@ function rowSpans(text: string, run: Run, budget: number): Span[] {
   return spans;
 }
 
-/** Paragraphs, then lines, sentences, words: the coarsest pieces that fit. */
+/**
+ * Paragraphs, then sentences, then lines, then words: the coarsest pieces that fit. Sentences come
+ * before lines because a PDF breaks lines inside sentences; lines still split long lists and code.
+ */
 const SEPARATORS: RegExp[] = [
   /\n[^\S\n]*\n\s*/g,
-  /\n\s*/g,
   /(?<=[.!?…]["'”’)\]]*)\s+|(?<=[。！？])/g,
+  /\n\s*/g,
   /\s+/g,
 ];
 
@@ -224,7 +227,8 @@ function canShareChunk(previous: Span, next: Span): boolean {
   return previous.unit === next.unit || (!previous.split && !next.split);
 }
 
-const SENTENCE_START = /(?:[.!?…]["'”’)\]]*\s+|\n\s*|[。！？])(?=\S)/g;
+/** Where a sentence (or a paragraph) starts; a lone line break is not one (PDFs wrap mid-sentence). */
+const SENTENCE_START = /(?:[.!?…]["'”’)\]]*\s+|\n[^\S\n]*\n\s*|[。！？])(?=\S)/g;
 
 function findOverlapStart(
   text: string,
@@ -245,6 +249,8 @@ function findOverlapStart(
   SENTENCE_START.lastIndex = 0;
   const sentence = SENTENCE_START.exec(window);
   if (sentence) return { position: lowest + sentence.index + sentence[0].length };
+  const line = /\n\s*(?=\S)/.exec(window);
+  if (line) return { position: lowest + line.index + line[0].length };
   if (lowest === 0 || isSpace(text.charCodeAt(lowest - 1))) {
     if (!isSpace(text.charCodeAt(lowest))) return { position: lowest };
   }

@@ -110,6 +110,8 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
     const message = parsed.data;
     if (message.type === 'ready') {
       poolWorker.ready = true;
+      // An idle worker must not keep the process alive; `start` refs it for the length of a job.
+      poolWorker.worker.unref();
       schedule();
       return;
     }

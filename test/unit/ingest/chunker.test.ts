@@ -108,6 +108,28 @@ describe('chunkDocument', () => {
     }
   });
 
+  it('cuts wrapped lines (as PDFs have) on sentences, not on line breaks', () => {
+    const long = (index: number) =>
+      `Sentence ${index} explains at some length how ${TOPICS[index % TOPICS.length]} behave in unusual weather across seasons and places.`;
+    // Lines of about 40 characters, each sentence spread over three or four of them.
+    const wrapped = Array.from({ length: 30 }, (_, index) => long(index)).join(' ').replace(/(.{40}\S*) /g, '$1\n');
+    expect(wrapped.split('\n').length).toBeGreaterThan(60);
+    const chunks = chunkDocument(document([{ text: wrapped, page: 1, kind: 'prose' }]), { chunkSize: 500, chunkOverlap: 160 });
+    expect(chunks.length).toBeGreaterThan(5);
+    for (const chunk of chunks) {
+      expect(chunk.content).toMatch(/^Sentence\s\d+\s/);
+      expect(chunk.content).toMatch(/places\.$/);
+    }
+  });
+
+  it('falls back to lines for long text without sentence ends (lists, code)', () => {
+    const list = Array.from({ length: 60 }, (_, index) => `- item number ${index} in the list`).join('\n');
+    const chunks = chunkDocument(document([{ text: list, kind: 'prose' }]), { chunkSize: 200, chunkOverlap: 50 });
+    for (const chunk of chunks) {
+      expect(chunk.content).toMatch(/^- item number \d+ in the list(\n- item number \d+ in the list)*$/);
+    }
+  });
+
   it('really applies chunkSize and chunkOverlap', () => {
     const parsed = document(pages);
     const big = chunkDocument(parsed, { chunkSize: 1000, chunkOverlap: 0 });
