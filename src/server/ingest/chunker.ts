@@ -6,11 +6,11 @@ export const SEGMENT_SEPARATOR = '\n\n';
 export interface ChunkOptions {
   /** Characters per chunk at most (a table header longer than half of it is the one exception). */
   chunkSize: number;
-  /** Characters of the end of a chunk repeated at the start of the next, cut on a sentence or word. */
+  /** Characters of the end of a chunk repeated at the start of the next, cut on a sentence, line or word. */
   chunkOverlap: number;
 }
 
-/** A piece of the full text that is never cut: a paragraph, line, sentence or word, or a table row. */
+/** A piece of the full text that is never cut: a paragraph, sentence, line or word, or a table row. */
 interface Span {
   start: number;
   end: number;
@@ -32,9 +32,10 @@ interface Run {
  * Cuts a parsed document into chunks that follow its structure. Adjacent segments with the same
  * position (page, sheet, heading, header) may share a chunk; others never do. Prose is cut between
  * paragraphs, then sentences, lines, words (a single word longer than a chunk is the only thing cut
- * inside); the overlap starts on a sentence, else a line, else a word. Table rows are cut only between lines, and
- * every chunk of a table repeats its header. A chunk's content, without that header line, is exactly
- * `fullText.slice(startChar, endChar)`, where the full text is the segments joined by a blank line.
+ * inside); the overlap starts on a sentence, else a line, else a word. Table rows are cut only
+ * between lines, and every chunk of a table repeats its header. A chunk's content, without that
+ * header line, is exactly `fullText.slice(startChar, endChar)`, where the full text is the segments
+ * joined by a blank line.
  */
 export function chunkDocument(parsed: ParsedDocument, options: ChunkOptions): Chunk[] {
   const { chunkSize, chunkOverlap } = options;

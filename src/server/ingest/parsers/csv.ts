@@ -17,8 +17,14 @@ export const parseCsv: DocumentParser = async ({ filePath, filename, onProgress 
   // delimiter guess: guess on a preview without them.
   const { delimiter } = Papa.parse<string[]>(decoded.text, { preview: 100, skipEmptyLines: 'greedy' }).meta;
   const { data } = Papa.parse<string[]>(decoded.text, { delimiter, skipEmptyLines: false, header: false, dynamicTyping: false });
-  const rows: SheetRow[] = data.map((cells, index) => ({ rowNumber: index + 1, cells: cells.map(String) }));
-  const segments = rowsToSegments({ sheet: filename, rows });
+  const segments = rowsToSegments({ sheet: filename, rows: numberRows(data) });
   if (segments.length === 0) throw new DocumentParseError('This CSV file has no data', 'empty');
   return { segments, metadata: {} };
 };
+
+/** Lazily, so a large file's rows are not held twice. */
+function* numberRows(records: string[][]): Generator<SheetRow> {
+  for (let index = 0; index < records.length; index += 1) {
+    yield { rowNumber: index + 1, cells: records[index]!.map(String) };
+  }
+}
