@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import type { Chunk, DocumentFileType, ParsedDocument } from './parsed-document.ts';
+
+const FileType = z.enum(['pdf', 'docx', 'xlsx', 'csv', 'md', 'txt', 'html']) satisfies z.ZodType<DocumentFileType>;
+
+/** What to parse and how to chunk it; crosses the worker boundary, so it is validated on both sides. */
+export const ParseRequestSchema = z
+  .object({
+    filePath: z.string().min(1),
+    fileType: FileType,
+    filename: z.string(),
+    /** Characters per chunk at most (a lone table row or word longer than this is still split). */
+    chunkSize: z.number().int().min(1),
+    /** Characters repeated from the end of one chunk at the start of the next. */
+    chunkOverlap: z.number().int().min(0),
+  })
+  .refine((request) => request.chunkOverlap < request.chunkSize, {
+    message: 'chunkOverlap must be smaller than chunkSize',
+    path: ['chunkOverlap'],
+  });
+
+export interface ParseRequest {
+  filePath: string;
+  fileType: DocumentFileType;
+  filename: string;
+  chunkSize: number;
+  chunkOverlap: number;
+}
+
+export const ParseProgressSchema = z.object({
+  stage: z.enum(['parsing', 'chunking']),
+  pagesDone: z.number().int().min(0).optional(),
+  pagesTotal: z.number().int().min(0).optional(),
+});
+
+export interface ParseProgress {
+  stage: 'parsing' | 'chunking';
+  pagesDone?: number;
+  pagesTotal?: number;
+}
+
+const TextSegmentSchema = z.object({
+  text: z.string(),
+  page: z.number().int().optional(),
+  heading: z.string().optional(),
+  sheet: z.string().optional(),
+  header: z.string().optional(),
+  rowStart: z.number().int().optional(),
+  rowEnd: z.number().int().optional(),
+  kind: z.enum(['prose', 'rows']).optional(),
+});
+
+export const ParsedDocumentSchema = z.object({
+  fileType: FileType,
+  segments: z.array(TextSegmentSchema),
+  pageCount: z.number().int().optional(),
+  wordCount: z.number().int(),
+  metadata: z.record(z.string(), z.string()),
+}) satisfies z.ZodType<ParsedDocument>;
+
+export const ChunkSchema = z.object({
+  chunkIndex: z.number().int(),
+  content: z.string(),
+  startChar: z.number().int(),
+  endChar: z.number().int(),
+  page: z.number().int().optional(),
+  heading: z.string().optional(),
+  sheet: z.string().optional(),
+  rows: z.string().optional(),
+}) satisfies z.ZodType<Chunk>;
+
+export const ParseResultSchema = z.object({ parsed: ParsedDocumentSchema, chunks: z.array(ChunkSchema) });
+
+export interface ParseResult {
+  parsed: ParsedDocument;
+  chunks: Chunk[];
+}

@@ -1,0 +1,271 @@
+import { Worker } from 'node:worker_threads';
+import { type ParseProgress, type ParseRequest, ParseRequestSchema, type ParseResult } from './parse-request.ts';
+import { DocumentParseError } from './parsed-document.ts';
+import { FromWorkerMessage, type ToWorkerMessage } from './worker/worker-messages.ts';
+
+export type { ParseProgress, ParseRequest, ParseResult } from './parse-request.ts';
+
+export interface ParserPool {
+  /** Parses and chunks in a worker thread with a time and memory limit. Rejects with DocumentParseError
+   *  (reason 'timeout' | 'memory' | 'corrupt' | 'no_text_layer' | 'empty' | 'unsupported' | 'too_large' | 'encrypted'). */
+  process(
+    request: ParseRequest,
+    options?: { signal?: AbortSignal; onProgress?: (progress: ParseProgress) => void },
+  ): Promise<ParseResult>;
+  close(): Promise<void>;
+}
+
+export interface ParserPoolOptions {
+  /** Worker threads at most (each parses one file at a time). */
+  size: number;
+  /** Wall-clock limit of one job; the worker is terminated past it. */
+  timeoutMs: number;
+  /** V8 old-generation heap limit of each worker. */
+  maxMemoryMb: number;
+  /** The module a worker runs; tests swap in one that hangs or eats memory. */
+  workerEntry?: URL;
+}
+
+const BOOTSTRAP = new URL('./worker/bootstrap.mjs', import.meta.url);
+const DEFAULT_ENTRY = new URL('./worker/parse-worker.ts', import.meta.url);
+/** A worker is replaced after this many jobs, so leaks in parser libraries cannot pile up. */
+const JOBS_PER_WORKER = 100;
+
+interface Job {
+  id: number;
+  request: ParseRequest;
+  signal?: AbortSignal;
+  onProgress?: (progress: ParseProgress) => void;
+  resolve: (result: ParseResult) => void;
+  reject: (error: unknown) => void;
+  settled: boolean;
+  timer?: NodeJS.Timeout;
+  removeAbortListener?: () => void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  ready: boolean;
+  job?: Job;
+  jobsDone: number;
+  /** Set when we terminate it (time limit, abort, close): its exit is expected. */
+  retiring: boolean;
+  lastError?: unknown;
+}
+
+/**
+ * A small pool of parse workers. Each job runs in a worker with a heap limit and a wall-clock timeout;
+ * a worker that times out, is aborted, runs out of memory or crashes is thrown away and replaced on
+ * demand, and the next job starts. Messages from workers are validated before use.
+ */
+export function createParserPool(options: ParserPoolOptions): ParserPool {
+  const size = Math.max(1, Math.floor(options.size));
+  const entryUrl = (options.workerEntry ?? DEFAULT_ENTRY).href;
+  const workers = new Set<PoolWorker>();
+  const queue: Job[] = [];
+  let nextJobId = 1;
+  let closed = false;
+
+  function settle(job: Job, outcome: { result: ParseResult } | { error: unknown }): void {
+    if (job.settled) return;
+    job.settled = true;
+    clearTimeout(job.timer);
+    job.removeAbortListener?.();
+    if ('result' in outcome) job.resolve(outcome.result);
+    else job.reject(outcome.error);
+  }
+
+  function spawn(): PoolWorker {
+    const poolWorker: PoolWorker = {
+      worker: new Worker(BOOTSTRAP, {
+        workerData: { entryUrl },
+        resourceLimits: { maxOldGenerationSizeMb: options.maxMemoryMb },
+        // The parent's stdio stays clean of parser warnings.
+        stdout: true,
+        stderr: true,
+      }),
+      ready: false,
+      jobsDone: 0,
+      retiring: false,
+    };
+    const { worker } = poolWorker;
+    worker.stdout.resume();
+    worker.stderr.resume();
+    worker.on('message', (raw: unknown) => onMessage(poolWorker, raw));
+    worker.on('error', (error) => {
+      poolWorker.lastError = error;
+    });
+    worker.on('exit', () => onExit(poolWorker));
+    workers.add(poolWorker);
+    return poolWorker;
+  }
+
+  function onMessage(poolWorker: PoolWorker, raw: unknown): void {
+    const parsed = FromWorkerMessage.safeParse(raw);
+    if (!parsed.success) {
+      const job = poolWorker.job;
+      if (job) fail(poolWorker, job, new DocumentParseError('The parser sent an invalid answer', 'corrupt'));
+      return;
+    }
+    const message = parsed.data;
+    if (message.type === 'ready') {
+      poolWorker.ready = true;
+      // An idle worker must not keep the process alive; `start` refs it for the length of a job.
+      poolWorker.worker.unref();
+      schedule();
+      return;
+    }
+    const job = poolWorker.job;
+    if (!job || job.id !== message.jobId || job.settled) return;
+    switch (message.type) {
+      case 'progress':
+        job.onProgress?.(message.progress);
+        return;
+      case 'done':
+        finish(poolWorker, job, { result: message.result });
+        return;
+      case 'failed':
+        finish(poolWorker, job, {
+          error: new DocumentParseError(message.error.message, message.error.reason),
+        });
+        return;
+      default:
+        message satisfies never;
+    }
+  }
+
+  /** The job ended normally: the worker takes the next one (or is recycled). */
+  function finish(poolWorker: PoolWorker, job: Job, outcome: { result: ParseResult } | { error: unknown }): void {
+    settle(job, outcome);
+    poolWorker.job = undefined;
+    poolWorker.jobsDone += 1;
+    if (poolWorker.jobsDone >= JOBS_PER_WORKER) retire(poolWorker);
+    else poolWorker.worker.unref();
+    schedule();
+  }
+
+  /** The job failed in a way that leaves the worker unusable (timeout, abort, bad message). */
+  function fail(poolWorker: PoolWorker, job: Job, error: unknown): void {
+    settle(job, { error });
+    retire(poolWorker);
+  }
+
+  function retire(poolWorker: PoolWorker): void {
+    poolWorker.retiring = true;
+    poolWorker.job = undefined;
+    void poolWorker.worker.terminate();
+  }
+
+  function onExit(poolWorker: PoolWorker): void {
+    workers.delete(poolWorker);
+    const job = poolWorker.job;
+    poolWorker.job = undefined;
+    if (job && !job.settled) {
+      settle(job, { error: exitError(poolWorker.lastError, options.maxMemoryMb) });
+    } else if (!poolWorker.ready && !poolWorker.retiring && !closed) {
+      // It died while starting: fail one waiting job rather than respawning forever.
+      const waiting = queue.shift();
+      if (waiting) {
+        settle(waiting, {
+          error: new Error('A parse worker could not start', { cause: poolWorker.lastError }),
+        });
+      }
+    }
+    schedule();
+  }
+
+  function schedule(): void {
+    if (closed) return;
+    for (const poolWorker of workers) {
+      if (queue.length === 0) return;
+      if (poolWorker.ready && !poolWorker.job && !poolWorker.retiring) start(poolWorker, queue.shift()!);
+    }
+    const starting = [...workers].filter((poolWorker) => !poolWorker.ready && !poolWorker.retiring).length;
+    let toSpawn = Math.min(queue.length - starting, size - countLive());
+    while (toSpawn > 0) {
+      spawn();
+      toSpawn -= 1;
+    }
+  }
+
+  function countLive(): number {
+    return [...workers].filter((poolWorker) => !poolWorker.retiring).length;
+  }
+
+  function start(poolWorker: PoolWorker, job: Job): void {
+    poolWorker.job = job;
+    poolWorker.worker.ref();
+    job.timer = setTimeout(() => {
+      fail(
+        poolWorker,
+        job,
+        new DocumentParseError(
+          `Parsing took longer than ${Math.round(options.timeoutMs / 1000)} s and was stopped`,
+          'timeout',
+        ),
+      );
+    }, options.timeoutMs);
+    const message: ToWorkerMessage = { type: 'parse', jobId: job.id, request: job.request };
+    poolWorker.worker.postMessage(message);
+  }
+
+  function abort(job: Job): void {
+    const error = job.signal?.reason ?? new DOMException('The parse was aborted', 'AbortError');
+    const index = queue.indexOf(job);
+    if (index !== -1) {
+      queue.splice(index, 1);
+      settle(job, { error });
+      return;
+    }
+    for (const poolWorker of workers) {
+      if (poolWorker.job === job) {
+        fail(poolWorker, job, error);
+        schedule();
+        return;
+      }
+    }
+  }
+
+  return {
+    process(request, processOptions = {}) {
+      if (closed) return Promise.reject(new Error('The parser pool is closed'));
+      const checked = ParseRequestSchema.safeParse(request);
+      if (!checked.success) return Promise.reject(new TypeError(`Invalid parse request: ${checked.error.message}`));
+      const validRequest = checked.data;
+      const { signal, onProgress } = processOptions;
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      return new Promise<ParseResult>((resolve, reject) => {
+        const job: Job = { id: nextJobId++, request: validRequest, signal, onProgress, resolve, reject, settled: false };
+        if (signal) {
+          const onAbort = () => abort(job);
+          signal.addEventListener('abort', onAbort, { once: true });
+          job.removeAbortListener = () => signal.removeEventListener('abort', onAbort);
+        }
+        queue.push(job);
+        schedule();
+      });
+    },
+
+    async close() {
+      closed = true;
+      for (const job of queue.splice(0)) settle(job, { error: new Error('The parser pool is closed') });
+      const exits = [...workers].map((poolWorker) => {
+        const job = poolWorker.job;
+        if (job) settle(job, { error: new Error('The parser pool is closed') });
+        poolWorker.retiring = true;
+        return poolWorker.worker.terminate();
+      });
+      await Promise.allSettled(exits);
+    },
+  };
+}
+
+function exitError(lastError: unknown, maxMemoryMb: number): DocumentParseError {
+  if ((lastError as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new DocumentParseError(
+      `The file needs more memory than a parse may use (${maxMemoryMb} MB) and was stopped`,
+      'memory',
+    );
+  }
+  return new DocumentParseError('The parser crashed on this file', 'corrupt');
+}

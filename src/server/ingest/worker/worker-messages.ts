@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { ParseProgressSchema, ParseRequestSchema, ParseResultSchema } from '../parse-request.ts';
+
+const FailureReason = z.enum([
+  'unsupported', 'corrupt', 'empty', 'no_text_layer', 'too_large', 'timeout', 'memory', 'encrypted',
+]);
+
+/** Main thread → parse worker. */
+export const ToWorkerMessage = z.object({
+  type: z.literal('parse'),
+  jobId: z.number().int(),
+  request: ParseRequestSchema,
+});
+export type ToWorkerMessage = z.infer<typeof ToWorkerMessage>;
+
+/** Parse worker → main thread; validated like any input from outside the event loop's own code. */
+export const FromWorkerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('progress'), jobId: z.number().int(), progress: ParseProgressSchema }),
+  z.object({ type: z.literal('done'), jobId: z.number().int(), result: ParseResultSchema }),
+  z.object({
+    type: z.literal('failed'),
+    jobId: z.number().int(),
+    /** `message` is for the user; `detail` (the original error) is for logs only. */
+    error: z.object({ message: z.string(), reason: FailureReason, detail: z.string().optional() }),
+  }),
+]);
+export type FromWorkerMessage = z.infer<typeof FromWorkerMessage>;
