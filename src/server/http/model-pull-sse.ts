@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { openSseStream } from './sse-stream.ts';
 import type { ModelPull } from '../models/model-pull.ts';
 
 /**
@@ -9,27 +10,10 @@ import type { ModelPull } from '../models/model-pull.ts';
  */
 export function streamModelPullAsSse(options: { request: FastifyRequest; reply: FastifyReply; pull: ModelPull }): void {
   const { request, reply, pull } = options;
-  reply.hijack();
-  const response = reply.raw;
-  response.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  const heartbeat = setInterval(() => {
-    if (!response.writableEnded) response.write(': keep-alive\n\n');
-  }, 15_000);
-  const finish = () => {
-    clearInterval(heartbeat);
-    if (!response.writableEnded) response.end();
-  };
-  const unsubscribe = pull.subscribe((progress) => {
-    if (!response.writableEnded) response.write(`data: ${JSON.stringify(progress)}\n\n`);
-    if (progress.done) finish();
-  });
-  request.raw.on('close', () => {
-    unsubscribe();
-    finish();
+  let unsubscribe = () => {};
+  const stream = openSseStream({ request, reply, onClose: () => unsubscribe() });
+  unsubscribe = pull.subscribe((progress) => {
+    stream.send(progress);
+    if (progress.done) stream.end();
   });
 }

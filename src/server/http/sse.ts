@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { openSseStream } from './sse-stream.ts';
 import type { Generation } from '../chat/generation.ts';
 import { assertNever, type GenerationEvent } from '../chat/generation-event.ts';
 
@@ -9,22 +10,12 @@ import { assertNever, type GenerationEvent } from '../chat/generation-event.ts';
  */
 export function streamGenerationAsSse(options: { request: FastifyRequest; reply: FastifyReply; generation: Generation }) {
   const { request, reply, generation } = options;
-  reply.hijack();
-  const response = reply.raw;
-  response.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  const write = (frame: unknown) => {
-    if (!response.writableEnded) response.write(`data: ${JSON.stringify(frame)}\n\n`);
-  };
-  const heartbeat = setInterval(() => {
-    if (!response.writableEnded) response.write(': keep-alive\n\n');
-  }, 15_000);
+  let unsubscribe = () => {};
+  const stream = openSseStream({ request, reply, onClose: () => unsubscribe() });
+  const write = (frame: unknown) => stream.send(frame);
+  const finish = () => stream.end();
 
-  const unsubscribe = generation.subscribe(
+  unsubscribe = generation.subscribe(
     (event: GenerationEvent) => {
       switch (event.type) {
         case 'received':
@@ -64,14 +55,4 @@ export function streamGenerationAsSse(options: { request: FastifyRequest; reply:
     },
     { afterSeq: 0, includeReceived: true },
   );
-
-  function finish() {
-    clearInterval(heartbeat);
-    if (!response.writableEnded) response.end();
-  }
-
-  request.raw.on('close', () => {
-    clearInterval(heartbeat);
-    unsubscribe();
-  });
 }

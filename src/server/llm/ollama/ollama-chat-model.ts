@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readErrorBody, safeJson } from './ollama-http.ts';
 import { LlmError, isAbortError } from '../../errors.ts';
 import type { ChatModel, ChatPart, ChatStreamOptions } from '../chat-model.ts';
 import { UpstreamDeadline, networkError, readLineBatches } from '../stream-timeouts.ts';
@@ -107,23 +108,5 @@ export class OllamaChatModel implements ChatModel {
     } finally {
       deadline.dispose();
     }
-  }
-}
-
-function safeJson(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-}
-
-async function readErrorBody(response: Response): Promise<string> {
-  try {
-    const text = (await response.text()).slice(0, 500);
-    const parsed = z.object({ error: z.string() }).safeParse(safeJson(text));
-    return parsed.success ? parsed.data.error : text.trim();
-  } catch {
-    return '';
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readErrorBody, safeJson } from './ollama-http.ts';
 import { LlmError, isAbortError } from '../../errors.ts';
 import { UpstreamDeadline, networkError, readLines } from '../stream-timeouts.ts';
 
@@ -189,22 +190,4 @@ async function httpError(response: Response, modelName: string | undefined): Pro
     return new LlmError('model_not_found', `Model '${modelName}' is not installed in Ollama`, { statusCode: 404 });
   }
   return new LlmError('llm_error', detail || `Ollama answered HTTP ${response.status}`, { statusCode: response.status });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-async function readErrorBody(response: Response): Promise<string> {
-  try {
-    const text = (await response.text()).slice(0, 500);
-    const parsed = z.object({ error: z.string() }).safeParse(safeJson(text));
-    return parsed.success ? parsed.data.error : text.trim();
-  } catch {
-    return '';
-  }
 }
