@@ -72,7 +72,8 @@ export function visibleMessages(history: MessageResponse[], live: LiveAnswer | n
     }
     return messages;
   }
-  if (live.phase === 'failed' && !live.content && live.question === null && live.messageId === null) return messages;
+  // A resume that found nothing to follow has nothing to show: the reloaded history says it all.
+  if (live.phase === 'failed' && !live.content && !live.error) return messages;
   messages.push({
     key: 'live-answer',
     id: live.messageId,
