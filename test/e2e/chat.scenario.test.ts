@@ -85,7 +85,15 @@ describe('chatting in the browser', () => {
     expect(saved.body.messages[1].content).toBe(MARKDOWN_TOKENS.join(''));
     await screenshotThemes(alice.page, 'chat');
 
+    // 4. The theme toggle picks dark over the system's light, and the choice survives a reload.
+    await alice.page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    expect(await alice.page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await alice.page.reload();
+    expect(await alice.page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await alice.page.getByRole('button', { name: 'Switch to light theme' }).click();
+    expect(await alice.page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await alice.page.evaluate(() => localStorage.removeItem('daa-theme'));
+
     await alice.chat.waitForAnswer('complete');
     expect(await alice.chat.answers().count()).toBe(1);
     expect(await alice.chat.lastAnswer().locator('pre code').textContent()).toContain('const answer = 42;');

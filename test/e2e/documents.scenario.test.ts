@@ -50,8 +50,8 @@ describe('documents in the browser', () => {
     await erin.waitForConnection('connected');
     await erin.page.getByText('No documents yet').waitFor();
 
-    // 1. Both files in one upload; each reaches "Ready" through live document_status events.
-    await erin.project.upload([
+    // 1. Both files dropped at once; each reaches "Ready" through live document_status events.
+    await erin.project.dropFiles([
       { name: 'handbook.pdf', mimeType: 'application/pdf', buffer: pdf },
       { name: 'prices.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: xlsx },
     ]);

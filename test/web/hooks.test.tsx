@@ -106,6 +106,21 @@ describe('realtime hooks', () => {
     expect(result.current.answer).toBeNull();
   });
 
+  it('useProjectRoom joins, calls back after every (re)join so the page can reload, and leaves on unmount', async () => {
+    const { projectId } = await createProjectAndChat(server);
+    const onJoined = vi.fn();
+    const { unmount } = renderHook(() => useProjectRoom(projectId, onJoined), { wrapper });
+    await waitFor(() => expect(onJoined).toHaveBeenCalledTimes(1));
+    act(() => server.gateway.io.disconnectSockets(true));
+    await waitFor(() => expect(onJoined).toHaveBeenCalledTimes(2), { timeout: 10_000 });
+    expect(server.gateway.connections.snapshot()[0]?.project_id).toBe(projectId);
+
+    const left = new Promise((resolve) => manager.socket.once('project_left', resolve));
+    unmount();
+    await left;
+    expect(server.gateway.connections.snapshot()[0]?.project_id).toBeNull();
+  });
+
   it('useProjectUpdates delivers this project’s updates only, and removes its listener on unmount', async () => {
     const first = await createProjectAndChat(server);
     const second = await createProjectAndChat(server);

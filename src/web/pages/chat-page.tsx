@@ -28,7 +28,6 @@ export function ChatPage({ chatId }: { chatId: number }) {
   const project = useProject(projectId);
   const { isConnected } = useConnection();
   const [deletedElsewhere, setDeletedElsewhere] = useState(false);
-  useProjectRoom(projectId);
 
   const reloadChat = useCallback(() => client.invalidateQueries({ queryKey: queryKeys.chat(chatId) }), [client, chatId]);
   const stream = useChatStream(chatId, {
@@ -36,6 +35,11 @@ export function ChatPage({ chatId }: { chatId: number }) {
       void reloadChat();
       if (projectId) void client.invalidateQueries({ queryKey: queryKeys.chats(projectId) });
     },
+  });
+
+  // Messages added while this tab was not in the room (loading, offline) are reloaded on (re)join.
+  useProjectRoom(projectId, () => {
+    if (!stream.isBusy) void reloadChat();
   });
 
   // Another tab asked something here, renamed or deleted the chat: follow it.

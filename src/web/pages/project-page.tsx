@@ -17,6 +17,10 @@ import { plural } from '../lib/format.ts';
 import { Link, navigate, paths } from '../lib/router.tsx';
 import { DeleteProjectDialog } from './projects-page.tsx';
 
+function isProjectQuery(key: readonly unknown[], projectId: number): boolean {
+  return (key[0] === 'project' || key[0] === 'chats' || key[0] === 'documents') && key[1] === projectId;
+}
+
 /** A project: its documents (upload, live processing) and its chats, all kept live from the room. */
 export function ProjectPage({ projectId }: { projectId: number }) {
   const client = useQueryClient();
@@ -25,7 +29,8 @@ export function ProjectPage({ projectId }: { projectId: number }) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
 
-  useProjectRoom(projectId);
+  // Anything that changed while this tab was not in the room (loading, offline) is reloaded on (re)join.
+  useProjectRoom(projectId, () => void client.invalidateQueries({ predicate: (query) => isProjectQuery(query.queryKey, projectId) }));
   const statuses = useDocumentStatus(projectId, (event) => {
     if (event.status === 'completed' || event.status === 'failed') {
       void client.invalidateQueries({ queryKey: queryKeys.documents(projectId) });

@@ -66,6 +66,8 @@ const ARTIFACTS = path.resolve('test-artifacts/screenshots');
 /** Saves the page in light and dark (git-ignored `test-artifacts/screenshots/<name>-<theme>.png`). */
 export async function screenshotThemes(page: Page, name: string): Promise<string[]> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
+  // A tab behind another one gets few frames; bring it forward so the capture is quick.
+  await page.bringToFront();
   const files: string[] = [];
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });

@@ -113,6 +113,24 @@ export class ProjectScreen {
     await this.page.getByLabel('Choose files to upload').setInputFiles(files);
   }
 
+  /** Drags files from "the desktop" onto the drop zone (a real drop event with a DataTransfer). */
+  async dropFiles(files: Array<{ name: string; mimeType: string; buffer: Buffer }>): Promise<void> {
+    const dataTransfer = await this.page.evaluateHandle(
+      (items) => {
+        const transfer = new DataTransfer();
+        for (const item of items) {
+          const bytes = Uint8Array.from(atob(item.base64), (char) => char.charCodeAt(0));
+          transfer.items.add(new File([bytes], item.name, { type: item.mimeType }));
+        }
+        return transfer;
+      },
+      files.map((file) => ({ name: file.name, mimeType: file.mimeType, base64: file.buffer.toString('base64') })),
+    );
+    const zone = this.page.getByTestId('dropzone');
+    await zone.dispatchEvent('dragover', { dataTransfer });
+    await zone.dispatchEvent('drop', { dataTransfer });
+  }
+
   document(filename: string): Locator {
     return this.page.locator('.document-item').filter({ has: this.page.locator('.document-name', { hasText: filename }) });
   }
