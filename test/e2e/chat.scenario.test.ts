@@ -126,4 +126,28 @@ describe('chatting in the browser', () => {
     expect(assistant.content.trim().split(/\s+/)).toEqual(shown);
     expect(await bob.page.locator('.badge-stopped').textContent()).toBe('Stopped');
   });
+
+  it('settings: shows the defaults, refuses an impossible overlap, saves a change (or says the API is missing)', async () => {
+    const probe = await server.api('GET', '/api/settings');
+    const user = await WebUser.open(browser, server.url, '/settings');
+    await user.waitForConnection('connected');
+    if (probe.status === 404) {
+      await user.page.getByText('Settings are not available on this server yet.').waitFor();
+      await screenshotThemes(user.page, 'settings');
+      return;
+    }
+    await user.page.getByLabel('Chat model').waitFor();
+    await screenshotThemes(user.page, 'settings');
+
+    const chunkSize = user.page.getByLabel('Passage size (characters)');
+    await user.page.getByLabel('Passage overlap (characters)').fill(await chunkSize.inputValue());
+    await user.page.getByText('The overlap must be smaller than the passage size.').waitFor();
+    expect(await user.page.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
+    await user.page.getByRole('button', { name: 'Undo changes' }).click();
+
+    await user.page.getByLabel('Temperature').fill('0.3');
+    await user.page.getByRole('button', { name: 'Save settings' }).click();
+    await user.page.getByText('Settings saved.').waitFor();
+    expect((await server.api('GET', '/api/settings')).body.default_temperature).toBe(0.3);
+  });
 });
