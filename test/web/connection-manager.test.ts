@@ -189,6 +189,31 @@ describe('ConnectionManager', () => {
     expect(history.body.messages.filter((message: { role: string }) => message.role === 'user')).toHaveLength(1);
   });
 
+  it('does not resume a question the server never confirmed (it could replay an older answer): it reports it unconfirmed', async () => {
+    const { chatId } = await createProjectAndChat(server);
+    const manager = connect();
+    await waitForStatus(manager, 'connected');
+    const events: ChatStreamEvent[] = [];
+    const stop = manager.subscribeChat(chatId, (event) => events.push(event));
+    const unconfirmed = new Promise<void>((resolve) => {
+      const off = manager.subscribeChat(chatId, (event) => {
+        if (event.type === 'unconfirmed') {
+          off();
+          resolve();
+        }
+      });
+    });
+    // The server drops the connection before it reads the question.
+    server.gateway.io.disconnectSockets(true);
+    expect(manager.sendMessage({ chat_id: chatId, message: 'Lost in transit' })).toBe(true);
+    await unconfirmed;
+    stop();
+    expect(events).toEqual([{ type: 'unconfirmed' }]);
+    expect(manager.isStreaming(chatId)).toBe(false);
+    const history = await server.api('GET', `/api/chats/${chatId}`);
+    expect(history.body.messages).toEqual([]);
+  });
+
   it('stops retrying and reports disconnected when the server refuses the token', async () => {
     await server.close();
     server = await startTestServer({ API_TOKEN: 'a-very-secret-token-1234' });

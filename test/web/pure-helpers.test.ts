@@ -64,6 +64,7 @@ describe('visibleMessages', () => {
     finish: null,
     model: null,
     error: null,
+    undelivered: false,
     ...change,
   });
 
@@ -90,6 +91,15 @@ describe('visibleMessages', () => {
     expect(messages.map((message) => [message.id, message.status])).toEqual([
       [10, 'complete'],
       [11, 'stopped'],
+    ]);
+  });
+
+  it('after a drop before the server confirmed the question, trusts the history: once if it arrived, flagged if not', () => {
+    const lost = live({ question: 'Lost?', phase: 'failed', undelivered: true });
+    expect(visibleMessages([saved(10, 'user', 'Lost?')], lost).map((message) => [message.id, message.status])).toEqual([[10, 'complete']]);
+    expect(visibleMessages([saved(9, 'user', 'Earlier')], lost).map((message) => [message.content, message.status])).toEqual([
+      ['Earlier', 'complete'],
+      ['Lost?', 'undelivered'],
     ]);
   });
 

@@ -31,6 +31,11 @@ export const MessageView = memo(function MessageView({
       <article className={`message message-user${message.status === 'sending' ? ' message-sending' : ''}`} aria-label="Your question">
         <div className="bubble">{message.content}</div>
         {message.status === 'sending' ? <span className="message-note">Sending…</span> : null}
+        {message.status === 'undelivered' ? (
+          <span className="message-note warn" role="alert">
+            Not delivered: the connection dropped while sending. Send it again.
+          </span>
+        ) : null}
       </article>
     );
   }

@@ -22,6 +22,8 @@ export interface LiveAnswer {
   finish: MessageFinish | null;
   model: string | null;
   error: string | null;
+  /** The connection dropped before the server confirmed the question: the history tells whether it arrived. */
+  undelivered: boolean;
 }
 
 export type SendOptions = Omit<SendMessagePayload, 'chat_id' | 'message'>;
@@ -115,6 +117,12 @@ export function useChatStream(
           if (next) callbackRef.current.onSettled?.(next);
           return;
         }
+        case 'unconfirmed': {
+          flushNow();
+          const next = setAnswer((current) => ({ ...(current ?? emptyAnswer(chatId)), phase: 'failed', finish: 'failed', undelivered: true }));
+          if (next) callbackRef.current.onSettled?.(next);
+          return;
+        }
         case 'error':
         case 'resume-failed': {
           flushNow();
@@ -191,6 +199,7 @@ function emptyAnswer(chatId: number, phase: LiveAnswer['phase'] = 'waiting'): Li
     finish: null,
     model: null,
     error: null,
+    undelivered: false,
   };
 }
 

@@ -25,7 +25,13 @@ export type ChatStreamEvent =
   | { type: 'complete'; complete: MessageCompleteEvent }
   | { type: 'error'; message: string; code?: string }
   /** A `resume_message` found nothing to resume (the answer ended too long ago): reload the history. */
-  | { type: 'resume-failed'; message: string };
+  | { type: 'resume-failed'; message: string }
+  /**
+   * The connection dropped after a question was emitted but before the server confirmed it: it may
+   * or may not have arrived. Resuming could replay an older answer of the chat, so the page checks
+   * the saved history instead.
+   */
+  | { type: 'unconfirmed' };
 
 export type ChatStreamListener = (event: ChatStreamEvent) => void;
 
@@ -34,6 +40,8 @@ interface TrackedStream {
   lastSeq: number;
   /** A `resume_message` is in flight; an error before any event means there is nothing to resume. */
   resuming: boolean;
+  /** The server has answered for this question at least once (`message_received` or later). */
+  confirmed: boolean;
 }
 
 export interface ConnectionManagerOptions {
@@ -180,7 +188,7 @@ export class ConnectionManager {
   sendMessage(payload: SendMessagePayload): boolean {
     if (!this.socket.connected) return false;
     const chatId = Number(payload.chat_id);
-    this.streams.set(chatId, { lastSeq: 0, resuming: false });
+    this.streams.set(chatId, { lastSeq: 0, resuming: false, confirmed: false });
     this.stopRequested.delete(chatId);
     this.socket.emit('send_message', payload);
     return true;
@@ -199,7 +207,7 @@ export class ConnectionManager {
    * question): replays it from `afterSeq`, then live. Sent now if connected, else on connection.
    */
   resume(chatId: number, afterSeq = 0): void {
-    const stream = this.streams.get(chatId) ?? { lastSeq: afterSeq, resuming: false };
+    const stream = this.streams.get(chatId) ?? { lastSeq: afterSeq, resuming: false, confirmed: true };
     this.streams.set(chatId, stream);
     if (this.socket.connected) this.emitResume(chatId, stream);
   }
@@ -239,7 +247,14 @@ export class ConnectionManager {
       this.lastErrorValue = null;
       this.setStatus('connected');
       if (this.currentProjectId !== null) this.socket.emit('join_project', { project_id: this.currentProjectId });
-      for (const [chatId, stream] of this.streams) this.emitResume(chatId, stream);
+      for (const [chatId, stream] of [...this.streams]) {
+        if (stream.confirmed) {
+          this.emitResume(chatId, stream);
+        } else {
+          this.streams.delete(chatId);
+          this.dispatch(chatId, { type: 'unconfirmed' });
+        }
+      }
     });
     this.socket.on('disconnect', (reason) => {
       if (this.closed || reason === 'io client disconnect') {
@@ -284,7 +299,10 @@ export class ConnectionManager {
     const socket = this.socket;
     const settle = (chatId: number) => {
       const stream = this.streams.get(chatId);
-      if (stream) stream.resuming = false;
+      if (stream) {
+        stream.resuming = false;
+        stream.confirmed = true;
+      }
       return stream;
     };
     socket.on('message_received', (event) => {
@@ -298,7 +316,7 @@ export class ConnectionManager {
     socket.on('message_token', (event) => {
       let stream = settle(event.chat_id);
       if (!stream) {
-        stream = { lastSeq: 0, resuming: false };
+        stream = { lastSeq: 0, resuming: false, confirmed: true };
         this.streams.set(event.chat_id, stream);
       }
       // A token at or below the last delivered seq is a replay we already showed.

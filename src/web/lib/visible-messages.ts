@@ -8,8 +8,8 @@ export interface DisplayMessage {
   role: 'user' | 'assistant' | 'system';
   content: string;
   sources: Source[];
-  /** `typing` until the first token; then the saved statuses. */
-  status: 'sending' | 'typing' | 'streaming' | 'complete' | 'stopped' | 'interrupted' | 'failed';
+  /** `typing` until the first token; then the saved statuses. `undelivered`: a question lost on the way. */
+  status: 'sending' | 'undelivered' | 'typing' | 'streaming' | 'complete' | 'stopped' | 'interrupted' | 'failed';
   error: string | null;
   model: string | null;
   createdAt: string | null;
@@ -33,6 +33,24 @@ export function visibleMessages(history: MessageResponse[], live: LiveAnswer | n
     createdAt: message.created_at,
   }));
   if (!live) return messages;
+
+  if (live.undelivered) {
+    // The history decides: the question is there (it arrived; its answer shows or is followed), or not.
+    const lastQuestion = [...history].reverse().find((message) => message.role === 'user');
+    if (live.question === null || lastQuestion?.content === live.question.trim()) return messages;
+    messages.push({
+      key: 'live-question',
+      id: null,
+      role: 'user',
+      content: live.question,
+      sources: [],
+      status: 'undelivered',
+      error: null,
+      model: null,
+      createdAt: null,
+    });
+    return messages;
+  }
 
   const userSaved = live.userMessageId !== null && history.some((message) => message.id === live.userMessageId);
   if (live.question !== null && !userSaved) {
