@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { Id } from './ids.ts';
+import { MAX_MESSAGE_CHARS } from './limits.ts';
 import type { ModelPullProgress } from './models.ts';
 import type { Source } from './source.ts';
 
-/** Longest chat message a client may send, in characters. */
-export const MAX_MESSAGE_CHARS = 32_000;
+export { MAX_MESSAGE_CHARS };
 
 // ---------------------------------------------------------------------------------------------
 // Client → server payloads. One schema each: it validates, types and documents the payload.

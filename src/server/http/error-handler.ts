@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.ts';
 
@@ -26,7 +26,10 @@ export function statusForAppError(error: AppError): number {
  * Maps every error to FastAPI's `{detail}` with the right status. Client errors say what is wrong;
  * server errors say only that something failed (the details go to the log once, never to the client).
  */
-export function registerErrorHandler(app: FastifyInstance): void {
+export function registerErrorHandler(
+  app: FastifyInstance,
+  options: { notFound?: (request: FastifyRequest, reply: FastifyReply) => unknown } = {},
+): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const detail = error.validation
@@ -51,9 +54,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
     return reply.code(500).send({ detail: 'Internal server error', code: 'internal' });
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ detail: `Not found: ${request.method} ${request.url.split('?')[0]}`, code: 'not_found' });
-  });
+  // Fastify allows one not-found handler per prefix: the web app's fallback is passed in, not added later.
+  app.setNotFoundHandler(options.notFound ?? sendNotFound);
+}
+
+/** The JSON 404 for a route that does not exist. */
+export function sendNotFound(request: FastifyRequest, reply: FastifyReply): void {
+  reply.code(404).send({ detail: `Not found: ${request.method} ${request.url.split('?')[0]}`, code: 'not_found' });
 }
 
 /** Fastify's own 4xx messages (bad JSON, body too large, wrong content type) are safe and useful. */

@@ -19,7 +19,7 @@ import type { ChatService } from '../chat/chat-service.ts';
 import type { Config } from '../config.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { Store } from '../store/store.ts';
-import { registerErrorHandler } from './error-handler.ts';
+import { registerErrorHandler, sendNotFound } from './error-handler.ts';
 import { chatRoutes } from './routes/chats.ts';
 import { type HealthReport, VERSION, healthRoutes } from './routes/health.ts';
 import { projectRoutes } from './routes/projects.ts';
@@ -53,7 +53,19 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
+  const webRoot = options.webRoot;
+  const serveWeb = Boolean(config.SERVE_WEB && webRoot && fs.existsSync(path.join(webRoot, 'index.html')));
+  registerErrorHandler(app, {
+    // Client-side routes (`/projects/3`) get the app shell; API and socket misses stay JSON 404s.
+    notFound: serveWeb
+      ? (request, reply) => {
+          if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/socket.io')) {
+            return reply.type('text/html').sendFile('index.html');
+          }
+          return sendNotFound(request, reply);
+        }
+      : undefined,
+  });
 
   const isOriginAllowed = createOriginPolicy(config.corsOrigins);
   // A foreign page may not drive the API (form posts and uploads need no CORS preflight).
@@ -93,16 +105,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   await app.register(chatRoutes, { store, chats });
   for (const plugin of options.plugins ?? []) await plugin(app);
 
-  const webRoot = options.webRoot;
-  if (config.SERVE_WEB && webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) {
+  if (serveWeb && webRoot) {
     await app.register(fastifyStatic, { root: webRoot, wildcard: false });
-    // Client-side routes (`/projects/3`) get the app shell; API misses stay JSON 404s.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/socket.io')) {
-        return reply.type('text/html').sendFile('index.html');
-      }
-      return reply.code(404).send({ detail: `Not found: ${request.method} ${request.url.split('?')[0]}`, code: 'not_found' });
-    });
   } else {
     app.get('/', { schema: { hide: true } }, async () => ({
       message: 'DAA Chatbot API - Use /docs for API documentation',

@@ -1,0 +1,69 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type { ChatResponse, ChatWithMessagesResponse } from '../../protocol/rest.ts';
+import { apiRequest } from '../lib/api.ts';
+import { queryKeys } from './query-keys.ts';
+
+export type ChatWithMessages = z.infer<typeof ChatWithMessagesResponse>;
+
+export function useChats(projectId: number) {
+  return useQuery({
+    queryKey: queryKeys.chats(projectId),
+    queryFn: () => apiRequest<ChatResponse[]>('GET', `/api/projects/${projectId}/chats`),
+  });
+}
+
+/** Server-side search over chat titles and message text; disabled for an empty query. */
+export function useChatSearch(projectId: number, query: string) {
+  const trimmed = query.trim();
+  return useQuery({
+    queryKey: queryKeys.chatSearch(projectId, trimmed),
+    queryFn: () =>
+      apiRequest<ChatResponse[]>('GET', `/api/projects/${projectId}/chats/search?q=${encodeURIComponent(trimmed)}&limit=50`),
+    enabled: trimmed.length > 0,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useChat(chatId: number) {
+  return useQuery({
+    queryKey: queryKeys.chat(chatId),
+    queryFn: () => apiRequest<ChatWithMessages>('GET', `/api/chats/${chatId}`),
+  });
+}
+
+export function useCreateChat() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { project_id: number; title?: string }) => apiRequest<ChatResponse>('POST', '/api/chats', body),
+    onSuccess: (chat) => client.invalidateQueries({ queryKey: queryKeys.chats(chat.project_id) }),
+  });
+}
+
+export function useRenameChat() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ chatId, title }: { chatId: number; title: string }) =>
+      apiRequest<ChatResponse>('PUT', `/api/chats/${chatId}`, { title }),
+    onSuccess: (chat) =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: queryKeys.chats(chat.project_id) }),
+        client.invalidateQueries({ queryKey: queryKeys.chat(chat.id) }),
+      ]),
+  });
+}
+
+export function useDeleteChat() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ chatId }: { chatId: number; projectId: number }) => apiRequest<void>('DELETE', `/api/chats/${chatId}`),
+    onSuccess: (_result, { chatId, projectId }) => {
+      client.removeQueries({ queryKey: queryKeys.chat(chatId) });
+      return client.invalidateQueries({ queryKey: queryKeys.chats(projectId) });
+    },
+  });
+}
+
+export function chatExportUrl(chatId: number, format: 'markdown' | 'json'): string {
+  return `/api/chats/${chatId}/export/${format}`;
+}

@@ -1,0 +1,12 @@
+/** Every cached resource's key, in one place, so live events invalidate exactly what changed. */
+export const queryKeys = {
+  projects: ['projects'] as const,
+  project: (projectId: number) => ['project', projectId] as const,
+  chats: (projectId: number) => ['chats', projectId] as const,
+  chatSearch: (projectId: number, query: string) => ['chats', projectId, 'search', query] as const,
+  chat: (chatId: number) => ['chat', chatId] as const,
+  documents: (projectId: number) => ['documents', projectId] as const,
+  settings: ['settings'] as const,
+  installedModels: ['settings', 'installed-models'] as const,
+  health: ['health'] as const,
+};

@@ -1,0 +1,70 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { AppShell } from './components/app-shell.tsx';
+import { EmptyState } from './components/feedback.tsx';
+import { ToastProvider } from './components/toasts.tsx';
+import { ApiError } from './lib/api.ts';
+import { ConnectionProvider } from './lib/connection-context.tsx';
+import { Link, RouterProvider, paths, useRoute } from './lib/router.tsx';
+import type { ConnectionManager } from './lib/socket.ts';
+import { ChatPage } from './pages/chat-page.tsx';
+import { ProjectPage } from './pages/project-page.tsx';
+import { ProjectsPage } from './pages/projects-page.tsx';
+import { SettingsPage } from './pages/settings-page.tsx';
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // Live events keep lists fresh; a refetch on focus covers whatever happened while asleep.
+        staleTime: 30_000,
+        retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+        refetchOnWindowFocus: true,
+      },
+    },
+  });
+}
+
+function Pages() {
+  const route = useRoute();
+  useEffect(() => {
+    const titles: Record<string, string> = { projects: 'Projects', settings: 'Settings', project: 'Project', chat: 'Chat' };
+    document.title = `${titles[route.name] ?? 'Not found'} · DAA Chatbot`;
+  }, [route.name]);
+  switch (route.name) {
+    case 'projects':
+      return <ProjectsPage />;
+    case 'project':
+      return <ProjectPage key={route.projectId} projectId={route.projectId} />;
+    case 'chat':
+      return <ChatPage key={route.chatId} chatId={route.chatId} />;
+    case 'settings':
+      return <SettingsPage />;
+    default:
+      return (
+        <div className="page">
+          <EmptyState title="There is no page here" action={<Link to={paths.projects()}>Go to your projects</Link>}>
+            The address <code>{route.path}</code> does not match any page.
+          </EmptyState>
+        </div>
+      );
+  }
+}
+
+/** The whole app: data cache, the tab's connection, toasts, router, shell and pages. */
+export function App({ manager, queryClient }: { manager: ConnectionManager; queryClient?: QueryClient }) {
+  const [client] = useState(() => queryClient ?? createQueryClient());
+  return (
+    <QueryClientProvider client={client}>
+      <ConnectionProvider manager={manager}>
+        <ToastProvider>
+          <RouterProvider>
+            <AppShell>
+              <Pages />
+            </AppShell>
+          </RouterProvider>
+        </ToastProvider>
+      </ConnectionProvider>
+    </QueryClientProvider>
+  );
+}

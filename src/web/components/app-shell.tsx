@@ -1,0 +1,53 @@
+import type { ReactNode } from 'react';
+import { Link, paths, useRoute } from '../lib/router.tsx';
+import { useTheme } from '../lib/theme.ts';
+import { ConnectionIndicator } from './connection-indicator.tsx';
+import { MoonIcon, SunIcon } from './icons.tsx';
+import { OfflineBanner } from './offline-banner.tsx';
+
+/** Header (brand, navigation, connection pill, theme toggle), the offline banner, then the page. */
+export function AppShell({ children }: { children: ReactNode }) {
+  const route = useRoute();
+  const { resolved, toggle } = useTheme();
+  const section = route.name === 'settings' ? 'settings' : 'projects';
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <Link to={paths.projects()} className="brand" aria-label="DAA Chatbot, home">
+          <span className="brand-mark" aria-hidden="true">
+            D
+          </span>
+          <span className="brand-name">DAA Chatbot</span>
+        </Link>
+        <nav className="app-nav" aria-label="Main">
+          <Link to={paths.projects()} aria-current={section === 'projects' ? 'page' : undefined}>
+            Projects
+          </Link>
+          <Link to={paths.settings()} aria-current={section === 'settings' ? 'page' : undefined}>
+            Settings
+          </Link>
+        </nav>
+        <div className="header-tools">
+          <ConnectionIndicator />
+          <button
+            type="button"
+            className="icon-button"
+            onClick={toggle}
+            aria-label={resolved === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'}
+            title={resolved === 'dark' ? 'Light theme' : 'Dark theme'}
+            data-testid="theme-toggle"
+          >
+            {resolved === 'dark' ? <SunIcon /> : <MoonIcon />}
+          </button>
+        </div>
+      </header>
+      <OfflineBanner />
+      <main id="main" className="app-main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

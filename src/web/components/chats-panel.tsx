@@ -1,0 +1,207 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { ChatResponse } from '../../protocol/rest.ts';
+import { chatExportUrl, useChatSearch, useChats, useCreateChat, useDeleteChat, useRenameChat } from '../api/chats.ts';
+import { errorMessage } from '../lib/api.ts';
+import { formatRelativeTime, plural } from '../lib/format.ts';
+import { Link, navigate, paths } from '../lib/router.tsx';
+import type { NewChatState } from '../pages/chat-page.tsx';
+import { EmptyState, ErrorNotice, Loading } from './feedback.tsx';
+import { DownloadIcon, PencilIcon, PlusIcon, SearchIcon, TrashIcon } from './icons.tsx';
+import { ConfirmDialog, Modal } from './modal.tsx';
+import { useToast } from './toasts.tsx';
+
+/** Start a chat with a question, find old ones (titles and message text), rename, export, delete. */
+export function ChatsPanel({ projectId }: { projectId: number }) {
+  const [query, setQuery] = useState('');
+  const debounced = useDebounced(query, 250);
+  const chats = useChats(projectId);
+  const search = useChatSearch(projectId, debounced);
+  const searching = debounced.trim().length > 0;
+  const list = searching ? search : chats;
+  const [renaming, setRenaming] = useState<ChatResponse | null>(null);
+  const [deleting, setDeleting] = useState<ChatResponse | null>(null);
+
+  return (
+    <div className="chats-panel">
+      <NewChatForm projectId={projectId} />
+      <div className="search-field">
+        <SearchIcon />
+        <label htmlFor={`chat-search-${projectId}`} className="visually-hidden">
+          Search chats
+        </label>
+        <input
+          id={`chat-search-${projectId}`}
+          type="search"
+          placeholder="Search chats and messages"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
+      </div>
+      {list.isPending ? (
+        <Loading label={searching ? 'Searching…' : 'Loading chats…'} />
+      ) : list.isError ? (
+        <ErrorNotice title="Chats could not be loaded" error={list.error} onRetry={() => void list.refetch()} />
+      ) : list.data.length === 0 ? (
+        searching ? (
+          <EmptyState title={`Nothing matches “${debounced.trim()}”`}>Search looks in chat titles and in every message.</EmptyState>
+        ) : (
+          <EmptyState title="No chats yet">Ask a question above to start the first one.</EmptyState>
+        )
+      ) : (
+        <ul className="chat-list" aria-label={searching ? 'Matching chats' : 'Chats'}>
+          {list.data.map((chat) => (
+            <li key={chat.id} className="chat-item" data-chat-id={chat.id}>
+              <Link to={paths.chat(chat.id)} className="chat-link">
+                <span className="chat-item-title">{chat.title}</span>
+                <span className="muted small">
+                  {plural(chat.message_count, 'message')} · {formatRelativeTime(chat.updated_at)}
+                </span>
+              </Link>
+              <span className="chat-item-actions">
+                <button type="button" className="icon-button small" aria-label={`Rename ${chat.title}`} title="Rename" onClick={() => setRenaming(chat)}>
+                  <PencilIcon />
+                </button>
+                <a className="icon-button small" href={chatExportUrl(chat.id, 'markdown')} download aria-label={`Export ${chat.title} as Markdown`} title="Export as Markdown">
+                  <DownloadIcon />
+                  <span className="icon-caption">MD</span>
+                </a>
+                <a className="icon-button small" href={chatExportUrl(chat.id, 'json')} download aria-label={`Export ${chat.title} as JSON`} title="Export as JSON">
+                  <DownloadIcon />
+                  <span className="icon-caption">JSON</span>
+                </a>
+                <button type="button" className="icon-button small" aria-label={`Delete ${chat.title}`} title="Delete" onClick={() => setDeleting(chat)}>
+                  <TrashIcon />
+                </button>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {renaming ? <RenameChatDialog chat={renaming} onClose={() => setRenaming(null)} /> : null}
+      {deleting ? <DeleteChatDialog chat={deleting} onClose={() => setDeleting(null)} /> : null}
+    </div>
+  );
+}
+
+function NewChatForm({ projectId }: { projectId: number }) {
+  const [question, setQuestion] = useState('');
+  const create = useCreateChat();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const text = question.trim();
+    create.mutate(
+      { project_id: projectId },
+      {
+        onSuccess: (chat) => {
+          const state: NewChatState = text ? { initialMessage: text } : {};
+          navigate(paths.chat(chat.id), { state });
+        },
+      },
+    );
+  };
+  return (
+    <form className="new-chat" onSubmit={submit}>
+      <label htmlFor={`new-chat-${projectId}`} className="visually-hidden">
+        Start a new chat with a question
+      </label>
+      <input
+        id={`new-chat-${projectId}`}
+        value={question}
+        onChange={(event) => setQuestion(event.target.value)}
+        placeholder="Ask a question to start a new chat…"
+        maxLength={32_000}
+      />
+      <button type="submit" className="button primary" disabled={create.isPending}>
+        <PlusIcon /> {question.trim() ? 'Ask' : 'New chat'}
+      </button>
+      {create.error ? (
+        <p className="form-error" role="alert">
+          {errorMessage(create.error)}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function RenameChatDialog({ chat, onClose }: { chat: ChatResponse; onClose: () => void }) {
+  const [title, setTitle] = useState(chat.title);
+  const rename = useRenameChat();
+  const toast = useToast();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    rename.mutate(
+      { chatId: chat.id, title: title.trim() },
+      {
+        onSuccess: () => {
+          toast.show('Chat renamed', 'success');
+          onClose();
+        },
+      },
+    );
+  };
+  const formId = `rename-chat-${chat.id}`;
+  return (
+    <Modal
+      title="Rename chat"
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" form={formId} className="button primary" disabled={rename.isPending}>
+            {rename.isPending ? 'Saving…' : 'Rename'}
+          </button>
+        </>
+      }
+    >
+      <form id={formId} className="form" onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor={`${formId}-title`}>Title</label>
+          <input id={`${formId}-title`} value={title} onChange={(event) => setTitle(event.target.value)} maxLength={512} data-autofocus />
+        </div>
+        {rename.error ? (
+          <p className="form-error" role="alert">
+            {errorMessage(rename.error)}
+          </p>
+        ) : null}
+      </form>
+    </Modal>
+  );
+}
+
+function DeleteChatDialog({ chat, onClose }: { chat: ChatResponse; onClose: () => void }) {
+  const remove = useDeleteChat();
+  const toast = useToast();
+  return (
+    <ConfirmDialog
+      title={`Delete “${chat.title}”?`}
+      confirmLabel="Delete chat"
+      busy={remove.isPending}
+      error={remove.error ? errorMessage(remove.error) : null}
+      onCancel={onClose}
+      onConfirm={() =>
+        remove.mutate(
+          { chatId: chat.id, projectId: chat.project_id },
+          {
+            onSuccess: () => {
+              toast.show('Chat deleted', 'success');
+              onClose();
+            },
+          },
+        )
+      }
+    >
+      <p>The conversation and its {plural(chat.message_count, 'message')} disappear from this project.</p>
+    </ConfirmDialog>
+  );
+}
+
+function useDebounced<T>(value: T, delayMs: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return debounced;
+}

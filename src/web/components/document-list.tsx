@@ -1,0 +1,244 @@
+import { useEffect, useState } from 'react';
+import type { DocumentStatusEvent } from '../../protocol/socket-events.ts';
+import {
+  documentDownloadUrl,
+  previewKind,
+  useDeleteDocument,
+  useReprocessDocument,
+  type DocumentResponse,
+} from '../api/documents.ts';
+import { authHeaders, errorMessage } from '../lib/api.ts';
+import { formatBytes, formatRelativeTime, plural } from '../lib/format.ts';
+import { EmptyState, Loading, ProgressBar } from './feedback.tsx';
+import { DownloadIcon, EyeIcon, FileIcon, RetryIcon, TrashIcon } from './icons.tsx';
+import { ConfirmDialog, Modal } from './modal.tsx';
+import { useToast } from './toasts.tsx';
+
+/** What a document's row shows: the saved row, overlaid with its latest live status. */
+export interface DocumentView {
+  status: DocumentResponse['status'];
+  progress: number;
+  stage: string | null;
+  error: string | null;
+  detail: string;
+}
+
+export function documentView(document: DocumentResponse, live?: DocumentStatusEvent): DocumentView {
+  const status = live?.status ?? document.status;
+  const stage = live?.stage ?? document.stage ?? null;
+  const error = (live ? live.error : null) ?? document.error_message ?? null;
+  const progress = live?.progress ?? document.progress ?? (status === 'completed' ? 100 : 0);
+  return { status, progress, stage, error, detail: stageDetail({ status, stage, live, document }) };
+}
+
+function stageDetail(options: { status: string; stage: string | null; live?: DocumentStatusEvent; document: DocumentResponse }): string {
+  const { status, stage, live, document } = options;
+  if (status === 'completed') {
+    const parts = [
+      document.page_count ? plural(document.page_count, 'page') : null,
+      document.chunk_count ? plural(document.chunk_count, 'passage') : null,
+      document.word_count ? plural(document.word_count, 'word') : null,
+    ].filter(Boolean);
+    return parts.length ? `Ready · ${parts.join(' · ')}` : 'Ready';
+  }
+  if (status === 'failed' || status === 'error') return 'Failed';
+  switch (stage) {
+    case 'parsing':
+      return live?.pages_total ? `Reading page ${live.pages_done ?? 0} of ${live.pages_total}` : 'Reading the file';
+    case 'chunking':
+      return 'Splitting into passages';
+    case 'embedding':
+      return live?.chunks_total ? `Embedding passages ${live.chunks_done ?? 0} of ${live.chunks_total}` : 'Embedding passages';
+    case 'indexing':
+      return 'Indexing';
+    case 'queued':
+      return 'Queued';
+    default:
+      return status === 'pending' ? 'Queued' : 'Processing';
+  }
+}
+
+const STATUS_LABEL: Record<string, string> = {
+  pending: 'Queued',
+  processing: 'Processing',
+  completed: 'Ready',
+  failed: 'Failed',
+  error: 'Failed',
+};
+
+export function DocumentList({
+  projectId,
+  documents,
+  isPending,
+  statuses,
+}: {
+  projectId: number;
+  documents: DocumentResponse[] | undefined;
+  isPending: boolean;
+  statuses: ReadonlyMap<number, DocumentStatusEvent>;
+}) {
+  const [previewing, setPreviewing] = useState<DocumentResponse | null>(null);
+  const [deleting, setDeleting] = useState<DocumentResponse | null>(null);
+  const remove = useDeleteDocument(projectId);
+  const reprocess = useReprocessDocument(projectId);
+  const toast = useToast();
+
+  if (isPending) return <Loading label="Loading documents…" />;
+  if (!documents || documents.length === 0) {
+    return (
+      <EmptyState title="No documents yet">
+        Add the files you want to ask about. They are read, split into passages and indexed here, on this machine.
+      </EmptyState>
+    );
+  }
+
+  return (
+    <>
+      <ul className="document-list" aria-label="Documents">
+        {documents.map((document) => {
+          const view = documentView(document, statuses.get(document.id));
+          const working = view.status === 'pending' || view.status === 'processing';
+          const failed = view.status === 'failed' || view.status === 'error';
+          return (
+            <li key={document.id} className="document-item" data-status={view.status} data-document-id={document.id}>
+              <div className="document-main">
+                <span className={`file-badge file-${document.file_type}`} aria-hidden="true">
+                  <FileIcon />
+                  <span>{(document.file_type || '?').toUpperCase()}</span>
+                </span>
+                <div className="document-text">
+                  <span className="document-name" title={document.filename}>
+                    {document.filename}
+                  </span>
+                  <span className="muted small">
+                    {formatBytes(document.file_size)} · added {formatRelativeTime(document.created_at)}
+                  </span>
+                </div>
+                <span className={`badge badge-doc-${view.status}`}>{STATUS_LABEL[view.status] ?? view.status}</span>
+                <span className="document-actions">
+                  {previewKind(document) && view.status === 'completed' ? (
+                    <button type="button" className="icon-button small" aria-label={`Preview ${document.filename}`} title="Preview" onClick={() => setPreviewing(document)}>
+                      <EyeIcon />
+                    </button>
+                  ) : null}
+                  <a className="icon-button small" href={documentDownloadUrl(document.id)} download={document.filename} aria-label={`Download ${document.filename}`} title="Download">
+                    <DownloadIcon />
+                  </a>
+                  {!working ? (
+                    <button
+                      type="button"
+                      className="icon-button small"
+                      aria-label={`Process ${document.filename} again`}
+                      title={failed ? 'Retry' : 'Process again'}
+                      disabled={reprocess.isPending && reprocess.variables === document.id}
+                      onClick={() =>
+                        reprocess.mutate(document.id, {
+                          onError: (error) => toast.show(`Could not restart ${document.filename}: ${errorMessage(error)}`, 'error'),
+                        })
+                      }
+                    >
+                      <RetryIcon />
+                    </button>
+                  ) : null}
+                  <button type="button" className="icon-button small" aria-label={`Delete ${document.filename}`} title="Delete" onClick={() => setDeleting(document)}>
+                    <TrashIcon />
+                  </button>
+                </span>
+              </div>
+              {working ? (
+                <div className="document-progress">
+                  <ProgressBar value={view.progress} label={`Processing ${document.filename}`} />
+                  <span className="muted small">
+                    {view.detail} · {Math.round(view.progress)}%
+                  </span>
+                </div>
+              ) : failed ? (
+                <p className="form-error" role="alert">
+                  {view.error ?? 'Processing failed.'}
+                  {' '}Use “Retry” to try again.
+                </p>
+              ) : (
+                <p className="muted small document-detail">{view.detail}</p>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {previewing ? <DocumentPreview document={previewing} onClose={() => setPreviewing(null)} /> : null}
+      {deleting ? (
+        <ConfirmDialog
+          title={`Delete “${deleting.filename}”?`}
+          confirmLabel="Delete document"
+          busy={remove.isPending}
+          error={remove.error ? errorMessage(remove.error) : null}
+          onCancel={() => {
+            remove.reset();
+            setDeleting(null);
+          }}
+          onConfirm={() =>
+            remove.mutate(deleting.id, {
+              onSuccess: () => {
+                toast.show(`${deleting.filename} deleted`, 'success');
+                setDeleting(null);
+              },
+            })
+          }
+        >
+          <p>The file and its indexed passages are removed. Past answers keep their quotes.</p>
+        </ConfirmDialog>
+      ) : null}
+    </>
+  );
+}
+
+const PREVIEW_LIMIT = 200_000;
+
+/** PDFs in the browser's viewer, text types as plain text (HTML is shown as source, never run). */
+export function DocumentPreview({ document, onClose, page }: { document: DocumentResponse; onClose: () => void; page?: number | null }) {
+  const kind = previewKind(document);
+  const [text, setText] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (kind !== 'text') return;
+    const controller = new AbortController();
+    fetch(documentDownloadUrl(document.id), { headers: authHeaders(), signal: controller.signal })
+      .then(async (response) => {
+        if (!response.ok) throw new Error(`The file could not be loaded (${response.status})`);
+        const content = await response.text();
+        setText(content.length > PREVIEW_LIMIT ? `${content.slice(0, PREVIEW_LIMIT)}\n\n… (preview cut here; download the file for the rest)` : content);
+      })
+      .catch((reason: unknown) => {
+        if (!controller.signal.aborted) setError(errorMessage(reason));
+      });
+    return () => controller.abort();
+  }, [document.id, kind]);
+
+  return (
+    <Modal
+      title={document.filename}
+      onClose={onClose}
+      wide
+      footer={
+        <a className="button" href={documentDownloadUrl(document.id)} download={document.filename}>
+          <DownloadIcon /> Download
+        </a>
+      }
+    >
+      {kind === 'pdf' ? (
+        <iframe className="pdf-frame" title={`Preview of ${document.filename}`} src={documentDownloadUrl(document.id, page)} />
+      ) : kind === 'text' ? (
+        error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : text === null ? (
+          <Loading label="Loading the file…" />
+        ) : (
+          <pre className="text-preview">{text}</pre>
+        )
+      ) : (
+        <p>There is no preview for {document.file_type.toUpperCase()} files. Download the file to open it.</p>
+      )}
+    </Modal>
+  );
+}

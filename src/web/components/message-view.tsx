@@ -1,0 +1,99 @@
+import { memo, useCallback } from 'react';
+import type { DisplayMessage } from '../lib/visible-messages.ts';
+import { formatRelativeTime } from '../lib/format.ts';
+import { AnswerMarkdown } from './answer-markdown.tsx';
+import { CopyIcon } from './icons.tsx';
+import { useToast } from './toasts.tsx';
+
+const STATUS_NOTES: Partial<Record<DisplayMessage['status'], string>> = {
+  stopped: 'Stopped',
+  interrupted: 'Interrupted before the end',
+  failed: 'Failed',
+};
+
+/** One message: the user's as plain text, the assistant's as Markdown with citations. */
+export const MessageView = memo(function MessageView({
+  message,
+  selected,
+  onSelect,
+  onCite,
+}: {
+  message: DisplayMessage;
+  selected: boolean;
+  onSelect: (key: string) => void;
+  onCite: (key: string, sourceNumber: number) => void;
+}) {
+  const toast = useToast();
+  const cite = useCallback((number: number) => onCite(message.key, number), [onCite, message.key]);
+
+  if (message.role !== 'assistant') {
+    return (
+      <article className={`message message-user${message.status === 'sending' ? ' message-sending' : ''}`} aria-label="Your question">
+        <div className="bubble">{message.content}</div>
+        {message.status === 'sending' ? <span className="message-note">Sending…</span> : null}
+        {message.status === 'undelivered' ? (
+          <span className="message-note warn" role="alert">
+            Not delivered: the connection dropped while sending. Send it again.
+          </span>
+        ) : null}
+      </article>
+    );
+  }
+
+  const copy = () => {
+    const done = navigator.clipboard?.writeText(message.content);
+    if (!done) {
+      toast.show('Copying is not available in this browser', 'error');
+      return;
+    }
+    done.then(
+      () => toast.show('Answer copied', 'success'),
+      () => toast.show('Could not copy: the browser refused access to the clipboard', 'error'),
+    );
+  };
+
+  const note = STATUS_NOTES[message.status];
+  const busy = message.status === 'typing' || message.status === 'streaming';
+  return (
+    <article
+      className={`message message-assistant${selected ? ' selected' : ''}`}
+      aria-label="Answer"
+      aria-busy={busy}
+      data-status={message.status}
+      data-message-id={message.id ?? undefined}
+    >
+      <div className="bubble">
+        {message.status === 'typing' ? (
+          <div className="typing" role="status" aria-label="The assistant is writing">
+            <span />
+            <span />
+            <span />
+          </div>
+        ) : (
+          <AnswerMarkdown text={message.content} sourceCount={message.sources.length} onCite={cite} />
+        )}
+        {message.error ? (
+          <p className="message-error" role="alert">
+            {message.error}
+          </p>
+        ) : null}
+      </div>
+      <div className="message-footer">
+        {note ? <span className={`badge badge-${message.status}`}>{note}</span> : null}
+        {message.status === 'streaming' ? <span className="badge badge-live">Writing…</span> : null}
+        {message.sources.length > 0 ? (
+          <button type="button" className="link-button" onClick={() => onSelect(message.key)} aria-pressed={selected}>
+            {message.sources.length} source{message.sources.length === 1 ? '' : 's'}
+          </button>
+        ) : null}
+        {message.content && !busy ? (
+          <button type="button" className="icon-button small" onClick={copy} aria-label="Copy answer" title="Copy answer">
+            <CopyIcon />
+          </button>
+        ) : null}
+        {message.model ? <span className="muted small">{message.model}</span> : null}
+        {message.createdAt ? <span className="muted small">{formatRelativeTime(message.createdAt)}</span> : null}
+      </div>
+    </article>
+  );
+});

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/test-server.ts';
+import { launchBrowser, screenshotThemes } from './support/browser.ts';
+import { startWebServer, uniqueName } from './support/web-server.ts';
+import { WebUser } from './support/web-user.ts';
+
+describe('two tabs on the same project', () => {
+  let server: TestServer;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+
+  beforeAll(async () => {
+    server = await startWebServer();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("each tab sees the other's chats appear, get renamed, found by search and deleted, without reloading", async () => {
+    const { body: project } = await server.api('POST', '/api/projects', { name: uniqueName('Shared') });
+    const alice = await WebUser.open(browser, server.url, `/projects/${project.id}`);
+    const bob = await WebUser.open(browser, server.url, `/projects/${project.id}`);
+    await alice.waitForConnection('connected');
+    await bob.waitForConnection('connected');
+    await bob.page.getByText('No chats yet').waitFor();
+
+    // 1. Alice asks a question in a new chat; Bob's list shows the chat, titled by the question.
+    const question = `Where is the fire exit ${Date.now().toString(36)}?`;
+    await alice.project.startChat(question);
+    await alice.chat.waitForAnswer('complete');
+    await bob.project.waitForChat(question);
+    await bob.page.waitForFunction(
+      (title) =>
+        [...document.querySelectorAll('.chat-item')].some(
+          (item) => item.textContent?.includes(title) && item.textContent.includes('2 messages'),
+        ),
+      question,
+    );
+
+    // 2. Bob finds it by a word that is only in the answer (search covers messages, not just titles).
+    await bob.page.getByLabel('Search chats').fill('sky is blue');
+    await bob.page.locator('ul[aria-label="Matching chats"]').getByText(question).waitFor();
+    await bob.page.getByLabel('Search chats').fill('no such words anywhere');
+    await bob.page.getByText('Nothing matches “no such words anywhere”').waitFor();
+    await bob.page.getByLabel('Search chats').fill('');
+
+    // 3. Bob renames it; Alice, back on the project page, sees the new title.
+    await alice.goto(`/projects/${project.id}`);
+    await alice.project.waitForChat(question);
+    const renamed = uniqueName('Fire safety');
+    await bob.project.renameChat(question, renamed);
+    await alice.project.waitForChat(renamed);
+    await screenshotThemes(alice.page, 'project-with-chat');
+
+    // 4. Alice deletes it; it disappears from Bob's list.
+    await alice.project.deleteChat(renamed);
+    await bob.project.waitForChat(renamed, 'detached');
+    await bob.page.getByText('No chats yet').waitFor();
+    expect((await server.api('GET', `/api/projects/${project.id}/chats`)).body).toEqual([]);
+  });
+});

@@ -1,0 +1,60 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Composer } from '../../src/web/components/composer.tsx';
+
+afterEach(cleanup);
+
+function setup(props: Partial<Parameters<typeof Composer>[0]> = {}) {
+  const onSend = vi.fn(() => true);
+  const onStop = vi.fn();
+  const view = render(<Composer canSend offline={false} busy={false} onSend={onSend} onStop={onStop} {...props} />);
+  const input = screen.getByLabelText('Your question') as HTMLTextAreaElement;
+  return { ...view, onSend, onStop, input };
+}
+
+describe('Composer', () => {
+  it('sends on Enter and clears; Shift+Enter does not send', () => {
+    const { input, onSend } = setup();
+    fireEvent.change(input, { target: { value: 'First line' } });
+    fireEvent.keyDown(input, { key: 'Enter', shiftKey: true });
+    expect(onSend).not.toHaveBeenCalled();
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(onSend).toHaveBeenCalledWith('First line');
+    expect(input.value).toBe('');
+  });
+
+  it('does not send blank text', () => {
+    const { input, onSend } = setup();
+    fireEvent.change(input, { target: { value: '   ' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(onSend).not.toHaveBeenCalled();
+    expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('while offline keeps the text, disables sending and says why', () => {
+    const { input, onSend } = setup({ offline: true });
+    fireEvent.change(input, { target: { value: 'Keep me' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(onSend).not.toHaveBeenCalled();
+    expect(input.value).toBe('Keep me');
+    expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByText(/Offline: your text stays here/)).toBeTruthy();
+  });
+
+  it('keeps the text when the connection refuses the send', () => {
+    const { input, onSend } = setup();
+    onSend.mockReturnValueOnce(false);
+    fireEvent.change(input, { target: { value: 'Not yet' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(onSend).toHaveBeenCalledOnce();
+    expect(input.value).toBe('Not yet');
+  });
+
+  it('shows Stop while an answer is being written', () => {
+    const { onStop } = setup({ busy: true });
+    expect(screen.queryByRole('button', { name: 'Send' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Stop the answer' }));
+    expect(onStop).toHaveBeenCalledOnce();
+  });
+});
