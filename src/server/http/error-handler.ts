@@ -6,6 +6,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   not_found: 404,
   validation: 422,
   conflict: 409,
+  duplicate: 409,
   busy: 409,
   unauthorized: 401,
   payload_too_large: 413,
