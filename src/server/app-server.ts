@@ -11,7 +11,17 @@ import { VERSION } from './http/routes/health.ts';
 import { createChatModelResolver } from './llm/chat-model-resolver.ts';
 import { OllamaStatusProbe } from './llm/ollama/ollama-status.ts';
 import { createRealtimeGateway } from './realtime/gateway.ts';
-import { emptyRetriever } from './search/retriever.ts';
+import { documentRoutes } from './http/routes/documents.ts';
+import { retrievalTesterRoutes } from './http/routes/retrieval-tester.ts';
+import { DocumentFiles } from './ingest/document-files.ts';
+import { DocumentProgress } from './ingest/document-progress.ts';
+import { DocumentService } from './ingest/document-service.ts';
+import { EmbeddingBackfill } from './ingest/embedding-backfill.ts';
+import type { IngestContext } from './ingest/ingest-context.ts';
+import { IngestJobRunner } from './ingest/job-runner.ts';
+import { createParserPool } from './ingest/parser-pool.ts';
+import { createEmbedderResolver } from './llm/embedder-resolver.ts';
+import { HybridRetriever } from './search/hybrid-retriever.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -42,7 +52,41 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     graceMs: config.GENERATION_GRACE_SECONDS * 1000,
     retainMs: config.GENERATION_RETAIN_SECONDS * 1000,
   });
-  const chats = new ChatService({ config, store, retriever: emptyRetriever, models, generations, events, logger });
+
+  // Documents: files on disk, a durable job queue feeding the parser pool, background embedding.
+  const files = new DocumentFiles(config.uploadDir, config.DATA_DIR);
+  await files.init();
+  const embedders = createEmbedderResolver({ config });
+  const retriever = new HybridRetriever({ store, embedders, logger });
+  const progress = new DocumentProgress({ store, events });
+  const parserPool = createParserPool({
+    size: config.INGEST_WORKERS,
+    timeoutMs: config.PARSE_TIMEOUT_SECONDS * 1000,
+    maxMemoryMb: config.PARSE_MAX_MEMORY_MB,
+  });
+  const ingestContext: IngestContext = {
+    store,
+    events,
+    files,
+    parserPool,
+    embedders,
+    progress,
+    logger,
+    embedBatchSize: config.EMBED_BATCH_SIZE,
+  };
+  const ingestRunner = new IngestJobRunner(ingestContext, {
+    concurrency: config.INGEST_WORKERS,
+    maxAttempts: config.INGEST_MAX_ATTEMPTS,
+    retryBaseSeconds: config.INGEST_RETRY_BASE_SECONDS,
+  });
+  const embeddingBackfill = new EmbeddingBackfill(ingestContext, ingestRunner, config.EMBED_BACKFILL_INTERVAL_SECONDS * 1000);
+  const documents = new DocumentService({ store, files, events, runner: ingestRunner, progress });
+  // A changed embedding model (project settings) starts building the new index version at once.
+  events.on('project-update', (update) => {
+    if (update.type === 'project_updated' && !('embedding_index_id' in update.data)) void embeddingBackfill.check({ projectId: update.projectId });
+  });
+
+  const chats = new ChatService({ config, store, retriever, models, generations, events, logger });
 
   let gateway: ReturnType<typeof createRealtimeGateway> | undefined;
   const app = await buildHttpApp({
@@ -52,6 +96,21 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     chats,
     events,
     webRoot: path.join(repositoryRoot, 'dist', 'web'),
+    onProjectPurged: (projectId) => documents.purgeProject(projectId),
+    plugins: [
+      async (http) => {
+        await http.register(documentRoutes, {
+          store,
+          documents,
+          files,
+          maxUploadBytes: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024),
+          maxFiles: config.MAX_UPLOAD_FILES,
+        });
+      },
+      async (http) => {
+        await http.register(retrievalTesterRoutes, { store, retriever });
+      },
+    ],
     health: async () => {
       let databaseError: string | undefined;
       try {
@@ -87,6 +146,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   await app.ready();
   gateway = createRealtimeGateway({ httpServer: app.server, config, store, chats, generations, events, logger });
   await app.listen({ host: config.HOST, port: config.PORT });
+  await ingestRunner.start();
+  embeddingBackfill.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
@@ -102,9 +163,16 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     generations,
     events,
     logger,
+    documents,
+    retriever,
+    ingestRunner,
+    embeddingBackfill,
     close(): Promise<void> {
       closing ??= (async () => {
         await generations.drain(5_000);
+        embeddingBackfill.stop();
+        await ingestRunner.close();
+        await parserPool.close();
         await gateway?.close();
         await app.close();
         await store.close();

@@ -49,6 +49,8 @@ export function createSqliteVectorRepository(db: SqliteDatabase): VectorReposito
       `UPDATE embedding_indexes SET status = 'retired', updated_at = ? WHERE project_id = ? AND status = 'active' RETURNING id`,
     ),
     chunkExists: db.prepare<[number, number], { id: number }>('SELECT id FROM chunks WHERE id = ? AND project_id = ?'),
+    markDocuments: db.prepare(`UPDATE documents SET embedding_model = ? WHERE project_id = ? AND status = 'completed'`),
+    markDocumentOfChunk: db.prepare(`UPDATE documents SET embedding_model = ? WHERE id = (SELECT document_id FROM chunks WHERE id = ?)`),
     liveIds: db.prepare<[], { id: number }>(`SELECT id FROM embedding_indexes WHERE status <> 'retired'`),
     vecTables: db.prepare<[], { name: string }>(
       `SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'vec_index_[0-9]*' AND name NOT GLOB 'vec_index_*_*'`,
@@ -100,6 +102,7 @@ export function createSqliteVectorRepository(db: SqliteDatabase): VectorReposito
           if (retired.id !== indexId) dropTable(retired.id);
         }
         statements.setStatus.run('active', timestamp, indexId);
+        statements.markDocuments.run(row.model, row.project_id);
       })();
     },
 
@@ -122,6 +125,7 @@ export function createSqliteVectorRepository(db: SqliteDatabase): VectorReposito
           if (!statements.chunkExists.get(item.chunkId, index.project_id)) continue;
           upsertDelete.run(BigInt(item.chunkId));
           insert.run(BigInt(item.chunkId), vectorBlob(item.embedding));
+          if (index.status === 'active') statements.markDocumentOfChunk.run(index.model, item.chunkId);
           written += 1;
         }
         return written;

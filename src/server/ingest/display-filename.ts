@@ -1,0 +1,15 @@
+/**
+ * The name shown for a document: the last path component of what the client sent, without control
+ * or bidirectional-override characters, at most 255 UTF-8 bytes. It is only ever displayed and put
+ * into a safe Content-Disposition; files on disk get server-generated names.
+ */
+export function displayFilename(raw: string | undefined): string {
+  const base = (raw ?? '').split(/[/\\]/).pop() ?? '';
+  let name = base
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .trim();
+  while (Buffer.byteLength(name, 'utf8') > 255) name = Array.from(name).slice(0, -1).join('');
+  if (!name || name === '.' || name === '..') return 'document';
+  return name;
+}
