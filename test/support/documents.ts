@@ -53,15 +53,21 @@ export class DocumentStatusLog {
     return this.events.filter((event) => event.document_id === documentId);
   }
 
-  /** Resolves with the document's first event that passes `predicate` (default: completed or failed). */
+  /** How many events the document has had so far; pass it to `until` to wait for newer ones only. */
+  mark(documentId: number): number {
+    return this.of(documentId).length;
+  }
+
+  /** Resolves with the document's first event (after `after` events) that passes `predicate` (default: completed or failed). */
   async until(
     documentId: number,
     predicate: (event: DocumentStatusEvent) => boolean = (event) => event.status === 'completed' || event.status === 'failed',
     timeoutMs = 15_000,
+    after = 0,
   ): Promise<DocumentStatusEvent> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.of(documentId).find(predicate);
+      const found = this.of(documentId).slice(after).find(predicate);
       if (found) return found;
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
@@ -79,6 +85,8 @@ export class DocumentStatusLog {
 }
 
 /** The retrieval tester: what a chat in this project would retrieve. */
+export const isFinal = (event: DocumentStatusEvent) => event.status === 'completed' || event.status === 'failed';
+
 export async function testRetrieval(server: TestServer, projectId: number, query: string, topK = 10) {
   const response = await server.api('POST', `/api/analytics/projects/${projectId}/test-retrieval`, { query, top_k: topK });
   if (response.status !== 200) throw new Error(`test-retrieval failed: ${response.status} ${JSON.stringify(response.body)}`);
