@@ -173,7 +173,10 @@ export async function startServer(config: Config, options: { logger?: Logger } =
         embeddingBackfill.stop();
         await ingestRunner.close();
         await parserPool.close();
-        await gateway?.close();
+        // io.close() waits for every HTTP connection to end; a keep-alive connection that was busy
+        // (an upload whose reply went out before its body was fully read) can hold it for long.
+        // app.close() below force-closes what is left.
+        await Promise.race([gateway?.close(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
         await app.close();
         await store.close();
       })();

@@ -139,6 +139,7 @@ describe('documents: upload validation and document management', () => {
     expect(download.headers.get('content-security-policy')).toContain('sandbox');
     expect(await download.text()).toBe('hostile name number 7');
     const unicode = await fetch(`${server.url}/api/documents/${ids[6]}/download`);
+    await unicode.arrayBuffer();
     expect(unicode.headers.get('content-disposition')).toMatch(/^inline; filename="_+\.txt"; filename\*=UTF-8''(%C3%A9)+\.txt$/);
   });
 
