@@ -49,17 +49,20 @@ describe('sqlite store: ingestion queue, chunks and vector indexes', () => {
     const document = await addDocument('c');
     const index = await store.vectors.createIndex({ projectId, provider: 'ollama', model: 'm', dimensions: 2, status: 'active' });
     const chunk = (chunkIndex: number, content: string) => ({ chunkIndex, content, startChar: 0, endChar: content.length });
-    await store.chunks.indexDocument({ documentId: document.id, chunks: [chunk(0, 'red apples'), chunk(1, 'green pears')], vectors: { indexId: index.id, embeddings: [[1, 0], [0, 1]], model: 'm' }, pageCount: null, wordCount: 4, parsedMetadata: {} });
-    await store.chunks.indexDocument({ documentId: document.id, chunks: [chunk(0, 'yellow bananas')], vectors: { indexId: index.id, embeddings: [[1, 1]], model: 'm' }, pageCount: null, wordCount: 2, parsedMetadata: {} });
+    const first = (await store.chunks.indexDocument({ documentId: document.id, chunks: [chunk(0, 'red apples'), chunk(1, 'green pears')], pageCount: null, wordCount: 4, parsedMetadata: {} }))!;
+    expect(await store.vectors.insert({ indexId: index.id, items: first.map((chunkId, position) => ({ chunkId, embedding: [position, 1] })) })).toBe(2);
+    const second = (await store.chunks.indexDocument({ documentId: document.id, chunks: [chunk(0, 'yellow bananas')], pageCount: null, wordCount: 2, parsedMetadata: {} }))!;
+    expect(await store.vectors.countVectors(index.id)).toBe(0);
+    expect(await store.vectors.insert({ indexId: index.id, items: [...first, ...second].map((chunkId) => ({ chunkId, embedding: [1, 1] })) })).toBe(1);
     expect(await store.chunks.countByProject(projectId)).toBe(1);
     expect(await store.vectors.countVectors(index.id)).toBe(1);
     expect(await store.chunks.searchFullText({ projectId, expression: '"apples"', limit: 5 })).toEqual([]);
     expect(await store.chunks.searchFullText({ projectId, expression: '"banana"', limit: 5 })).toHaveLength(1);
-    expect((await store.documents.findById(document.id))).toMatchObject({ status: 'completed', chunkCount: 1, embeddingModel: 'm' });
+    expect(await store.documents.findById(document.id)).toMatchObject({ stage: 'indexing', chunkCount: 1, embeddingModel: 'm' });
     await store.documents.delete(document.id);
     expect(await store.vectors.countVectors(index.id)).toBe(0);
     expect(await store.chunks.searchFullText({ projectId, expression: '"banana"', limit: 5 })).toEqual([]);
-    expect(await store.chunks.indexDocument({ documentId: document.id, chunks: [chunk(0, 'x')], pageCount: null, wordCount: 1, parsedMetadata: {} })).toBe(false);
+    expect(await store.chunks.indexDocument({ documentId: document.id, chunks: [chunk(0, 'x')], pageCount: null, wordCount: 1, parsedMetadata: {} })).toBeUndefined();
   });
 
   it('keeps one active index per project; activation retires the old version and drops its vectors', async () => {

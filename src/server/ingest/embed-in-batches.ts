@@ -1,4 +1,4 @@
-import type { Embedder } from '../llm/embedder.ts';
+import type { Embedder, Embedding } from '../llm/embedder.ts';
 
 /** Embeds texts in batches of `batchSize`, reporting after each batch; stops at the signal. */
 export async function embedInBatches(options: {
@@ -7,9 +7,9 @@ export async function embedInBatches(options: {
   batchSize: number;
   signal?: AbortSignal;
   onBatch?: (done: number, total: number) => Promise<void> | void;
-}): Promise<number[][]> {
+}): Promise<Embedding[]> {
   const { embedder, texts, batchSize, signal } = options;
-  const vectors: number[][] = [];
+  const vectors: Embedding[] = [];
   for (let start = 0; start < texts.length; start += batchSize) {
     signal?.throwIfAborted();
     vectors.push(...(await embedder.embed({ texts: texts.slice(start, start + batchSize), signal })));

@@ -1,5 +1,6 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EmbedderChoice } from '../llm/embedder-resolver.ts';
-import { isEmbedderUnavailable } from '../llm/embedder.ts';
+import { type Embedding, isEmbedderUnavailable } from '../llm/embedder.ts';
 import type { JobRecord } from '../store/store.ts';
 import { resolveChunkingSettings } from './chunking-settings.ts';
 import { embedInBatches } from './embed-in-batches.ts';
@@ -14,6 +15,8 @@ const CHUNKING = 45;
 const EMBED_START = 50;
 const EMBED_END = 90;
 const INDEXING = 95;
+/** Vectors written per transaction: small enough to keep each write short for the event loop. */
+const VECTOR_WRITE_BATCH = 64;
 
 export type ProcessOutcome = { kind: 'completed'; embedded: boolean; buildingIndex: boolean } | { kind: 'gone' };
 
@@ -65,7 +68,7 @@ export async function processDocument(context: IngestContext, job: JobRecord, si
   await report({ status: 'processing', stage: 'chunking', progress: CHUNKING, pagesDone: pagesTotal, pagesTotal, chunksDone: 0, chunksTotal: chunks.length });
 
   const choice = embedders.choose({ projectSettings: project.settings, globalSettings });
-  let vectors: { indexId: number; embeddings: number[][]; model: string } | undefined;
+  let vectors: { indexId: number; embeddings: Embedding[] } | undefined;
   let buildingIndex = false;
   if (choice) {
     const embeddings = await embedOrSkip(context, choice, chunks.map((chunk) => chunk.content), signal, (done, total) =>
@@ -86,22 +89,33 @@ export async function processDocument(context: IngestContext, job: JobRecord, si
         dimensions: embeddings[0]!.length,
         otherChunks: (await store.chunks.countByProject(document.projectId)) - ownChunks,
       });
-      vectors = { indexId: index.id, embeddings, model: choice.model };
+      vectors = { indexId: index.id, embeddings };
       buildingIndex = index.status === 'building';
     }
   }
 
   signal.throwIfAborted();
   await report({ status: 'processing', stage: 'indexing', progress: INDEXING, chunksDone: chunks.length, chunksTotal: chunks.length });
-  const indexed = await store.chunks.indexDocument({
+  // Chunks and full-text entries in one transaction; then the vectors in short ones. A crash in
+  // between leaves the document unfinished: it is processed again (idempotently) at the next start.
+  const chunkIds = await store.chunks.indexDocument({
     documentId: document.id,
     chunks,
-    vectors,
     pageCount: parsed.pageCount ?? null,
     wordCount: parsed.wordCount,
     parsedMetadata: parsed.metadata,
   });
-  if (!indexed) return { kind: 'gone' };
+  if (!chunkIds) return { kind: 'gone' };
+  if (vectors) {
+    for (let start = 0; start < chunkIds.length; start += VECTOR_WRITE_BATCH) {
+      signal.throwIfAborted();
+      await store.vectors.insert({
+        indexId: vectors.indexId,
+        items: chunkIds.slice(start, start + VECTOR_WRITE_BATCH).map((chunkId, offset) => ({ chunkId, embedding: vectors!.embeddings[start + offset]! })),
+      });
+      await yieldToEventLoop();
+    }
+  }
   await report({
     status: 'completed',
     stage: 'completed',
@@ -125,7 +139,7 @@ async function embedOrSkip(
   texts: string[],
   signal: AbortSignal,
   onBatch: (done: number, total: number) => Promise<unknown>,
-): Promise<number[][] | undefined> {
+): Promise<Embedding[] | undefined> {
   try {
     return await embedInBatches({
       embedder: context.embedders.embedder(choice),

@@ -6,7 +6,7 @@ export interface Embedder {
   readonly provider: 'ollama' | 'openai';
   readonly modelId: string;
   /** One vector per text, in order. Throws LlmError (isRetryable for 5xx, 429 and timeouts). */
-  embed(options: { texts: string[]; signal?: AbortSignal }): Promise<number[][]>;
+  embed(options: { texts: string[]; signal?: AbortSignal }): Promise<Embedding[]>;
 }
 
 /**
@@ -69,14 +69,28 @@ export async function postEmbeddingRequest(options: {
   }
 }
 
-/** Checks that every vector is finite and of one length. */
-export function checkEmbeddings(vectors: number[][], expected: number, label: string): number[][] {
-  if (vectors.length !== expected) {
-    throw new LlmError('llm_bad_response', `${label} returned ${vectors.length} embeddings for ${expected} texts`);
+/** float32, the precision vectors are stored in; compact, so big batches stay light on the heap. */
+export type Embedding = Float32Array;
+
+/**
+ * Checks that `vectors` is an array of `expected` equally long arrays of finite numbers and converts
+ * them to float32. Hand-written rather than a schema: a batch holds tens of thousands of numbers.
+ */
+export function toEmbeddings(vectors: unknown, expected: number, label: string): Embedding[] {
+  if (!Array.isArray(vectors) || vectors.length !== expected) {
+    throw new LlmError('llm_bad_response', `${label} returned ${Array.isArray(vectors) ? vectors.length : 'no'} embeddings for ${expected} texts`);
   }
-  const dimensions = vectors[0]?.length ?? 0;
-  if (vectors.some((vector) => vector.length !== dimensions || dimensions === 0 || !vector.every(Number.isFinite))) {
-    throw new LlmError('llm_bad_response', `${label} returned malformed embeddings`);
-  }
-  return vectors;
+  const dimensions = Array.isArray(vectors[0]) ? vectors[0].length : 0;
+  return vectors.map((vector: unknown) => {
+    if (!Array.isArray(vector) || vector.length !== dimensions || dimensions === 0) {
+      throw new LlmError('llm_bad_response', `${label} returned malformed embeddings`);
+    }
+    const embedding = new Float32Array(dimensions);
+    for (let index = 0; index < dimensions; index += 1) {
+      const value = vector[index];
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new LlmError('llm_bad_response', `${label} returned malformed embeddings`);
+      embedding[index] = value;
+    }
+    return embedding;
+  });
 }

@@ -229,19 +229,19 @@ export interface ChunkRecord {
 
 export interface ChunkRepository {
   /**
-   * Replaces a document's chunks (full-text follows by trigger) and, when given, their vectors in one
-   * index, and marks the document completed, all in one transaction. Reprocessing therefore never
-   * duplicates, and a crash leaves either the old or the new chunks. Returns false when the
+   * Replaces a document's chunks and their full-text entries (by trigger) in one transaction, drops
+   * the old chunks' vectors, and records the counts; the document stays at stage `indexing` until
+   * the caller marks it completed. Reprocessing therefore never duplicates, and a crash leaves
+   * either the old or the new chunks. Returns the new chunk ids in order, or undefined when the
    * document no longer exists.
    */
   indexDocument(input: {
     documentId: number;
     chunks: NewChunk[];
-    vectors?: { indexId: number; embeddings: number[][]; model: string };
     pageCount: number | null;
     wordCount: number;
     parsedMetadata: Record<string, string>;
-  }): Promise<boolean>;
+  }): Promise<number[] | undefined>;
   /** BM25 over the project's chunks only; `expression` is an FTS5 query. Higher score is better. */
   searchFullText(options: { projectId: number; expression: string; limit: number }): Promise<Array<{ chunkId: number; score: number }>>;
   /** Chunks with their document's file name, in the order of `ids`; ids of other projects are skipped. */
@@ -312,9 +312,9 @@ export interface VectorRepository {
   activate(indexId: number): Promise<void>;
   retire(indexId: number): Promise<void>;
   /** Stores vectors; chunks deleted meanwhile are skipped. Returns how many were written. */
-  insert(options: { indexId: number; items: Array<{ chunkId: number; embedding: number[] }> }): Promise<number>;
+  insert(options: { indexId: number; items: Array<{ chunkId: number; embedding: ArrayLike<number> }> }): Promise<number>;
   /** Nearest chunks by cosine distance (0 = same direction, 2 = opposite). */
-  search(options: { indexId: number; embedding: number[]; limit: number }): Promise<Array<{ chunkId: number; distance: number }>>;
+  search(options: { indexId: number; embedding: ArrayLike<number>; limit: number }): Promise<Array<{ chunkId: number; distance: number }>>;
   countVectors(indexId: number): Promise<number>;
   /** Drops vec0 tables whose index row is gone or retired (after a project purge or a crash). */
   dropOrphanTables(): Promise<number>;

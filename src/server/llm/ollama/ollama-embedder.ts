@@ -1,8 +1,4 @@
-import { z } from 'zod';
-import { LlmError } from '../../errors.ts';
-import { type Embedder, checkEmbeddings, postEmbeddingRequest } from '../embedder.ts';
-
-const EmbedResponse = z.object({ embeddings: z.array(z.array(z.number())) });
+import { type Embedder, type Embedding, postEmbeddingRequest, toEmbeddings } from '../embedder.ts';
 
 /** Ollama's batched `POST /api/embed` (`input` is an array; one vector per input). */
 export class OllamaEmbedder implements Embedder {
@@ -13,7 +9,7 @@ export class OllamaEmbedder implements Embedder {
     private readonly settings: { baseURL: string; timeoutMs: number; fetch?: typeof fetch },
   ) {}
 
-  async embed({ texts, signal }: { texts: string[]; signal?: AbortSignal }): Promise<number[][]> {
+  async embed({ texts, signal }: { texts: string[]; signal?: AbortSignal }): Promise<Embedding[]> {
     if (texts.length === 0) return [];
     const body = await postEmbeddingRequest({
       url: `${this.settings.baseURL}/api/embed`,
@@ -23,8 +19,6 @@ export class OllamaEmbedder implements Embedder {
       label: 'Ollama',
       fetch: this.settings.fetch,
     });
-    const parsed = EmbedResponse.safeParse(body);
-    if (!parsed.success) throw new LlmError('llm_bad_response', 'Ollama sent a malformed /api/embed reply');
-    return checkEmbeddings(parsed.data.embeddings, texts.length, 'Ollama');
+    return toEmbeddings((body as { embeddings?: unknown } | null)?.embeddings, texts.length, 'Ollama');
   }
 }

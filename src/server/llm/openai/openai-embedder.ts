@@ -1,10 +1,5 @@
-import { z } from 'zod';
 import { LlmError } from '../../errors.ts';
-import { type Embedder, checkEmbeddings, postEmbeddingRequest } from '../embedder.ts';
-
-const EmbeddingsResponse = z.object({
-  data: z.array(z.object({ index: z.number().int().optional(), embedding: z.array(z.number()) })),
-});
+import { type Embedder, type Embedding, postEmbeddingRequest, toEmbeddings } from '../embedder.ts';
 
 /**
  * `POST {baseURL}/embeddings` of any OpenAI-compatible server. `encoding_format: 'float'` is sent
@@ -18,7 +13,7 @@ export class OpenAICompatibleEmbedder implements Embedder {
     private readonly settings: { baseURL: string; apiKey?: string; timeoutMs: number; fetch?: typeof fetch },
   ) {}
 
-  async embed({ texts, signal }: { texts: string[]; signal?: AbortSignal }): Promise<number[][]> {
+  async embed({ texts, signal }: { texts: string[]; signal?: AbortSignal }): Promise<Embedding[]> {
     if (texts.length === 0) return [];
     const body = await postEmbeddingRequest({
       url: `${this.settings.baseURL}/embeddings`,
@@ -29,9 +24,11 @@ export class OpenAICompatibleEmbedder implements Embedder {
       label: 'The embedding server',
       fetch: this.settings.fetch,
     });
-    const parsed = EmbeddingsResponse.safeParse(body);
-    if (!parsed.success) throw new LlmError('llm_bad_response', 'The embedding server sent a malformed /embeddings reply');
-    const ordered = [...parsed.data.data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)).map((item) => item.embedding);
-    return checkEmbeddings(ordered, texts.length, 'The embedding server');
+    const data = (body as { data?: unknown } | null)?.data;
+    if (!Array.isArray(data)) throw new LlmError('llm_bad_response', 'The embedding server sent a malformed /embeddings reply');
+    const ordered = [...(data as Array<{ index?: unknown; embedding?: unknown }>)]
+      .sort((a, b) => (typeof a.index === 'number' ? a.index : 0) - (typeof b.index === 'number' ? b.index : 0))
+      .map((item) => item?.embedding);
+    return toEmbeddings(ordered, texts.length, 'The embedding server');
   }
 }

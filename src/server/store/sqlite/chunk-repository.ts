@@ -35,8 +35,9 @@ function toRecord(row: ChunkRow): ChunkRecord {
 }
 
 /** Vectors go to vec0 as little-endian float32 bytes. */
-export function vectorBlob(embedding: number[]): Buffer {
-  return Buffer.from(new Float32Array(embedding).buffer);
+export function vectorBlob(embedding: ArrayLike<number>): Buffer {
+  const floats = embedding instanceof Float32Array ? embedding : Float32Array.from(embedding);
+  return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength);
 }
 
 export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository {
@@ -47,13 +48,10 @@ export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository
       `INSERT INTO chunks (document_id, project_id, chunk_index, content, start_char, end_char, page, heading, sheet, rows)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    complete: db.prepare(
-      `UPDATE documents SET status = 'completed', stage = 'completed', progress = 100, error_message = NULL,
-         chunk_count = ?, page_count = ?, word_count = ?, parsed_metadata = ?, embedding_model = ?, updated_at = ?
+    counts: db.prepare(
+      `UPDATE documents SET stage = 'indexing', chunk_count = ?, page_count = ?, word_count = ?, parsed_metadata = ?,
+         embedding_model = NULL, updated_at = ?
        WHERE id = ?`,
-    ),
-    liveIndex: db.prepare<[number, number], { id: number }>(
-      `SELECT id FROM embedding_indexes WHERE id = ? AND project_id = ? AND status <> 'retired'`,
     ),
     // Filtering by project happens inside the query, before ORDER BY/LIMIT: another project's chunk
     // can never take a place in the ranking.
@@ -67,29 +65,15 @@ export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository
   };
 
   const index = db.transaction(
-    (input: Parameters<ChunkRepository['indexDocument']>[0]): boolean => {
+    (input: Parameters<ChunkRepository['indexDocument']>[0]): number[] | undefined => {
       const document = statements.document.get(input.documentId);
-      if (!document) return false;
+      if (!document) return undefined;
       deleteDocumentVectors(db, input.documentId);
       statements.deleteChunks.run(input.documentId);
       const ids: number[] = [];
       for (const chunk of input.chunks) ids.push(insertChunk(document.project_id, input.documentId, chunk));
-      let model: string | null = null;
-      if (input.vectors && statements.liveIndex.get(input.vectors.indexId, document.project_id)) {
-        const insert = db.prepare(`INSERT INTO ${vectorTableName(input.vectors.indexId)} (chunk_id, embedding) VALUES (?, ?)`);
-        input.vectors.embeddings.forEach((embedding, position) => insert.run(BigInt(ids[position]!), vectorBlob(embedding)));
-        model = input.vectors.model;
-      }
-      statements.complete.run(
-        input.chunks.length,
-        input.pageCount,
-        input.wordCount,
-        JSON.stringify(input.parsedMetadata),
-        model,
-        now(),
-        input.documentId,
-      );
-      return true;
+      statements.counts.run(input.chunks.length, input.pageCount, input.wordCount, JSON.stringify(input.parsedMetadata), now(), input.documentId);
+      return ids;
     },
   );
 

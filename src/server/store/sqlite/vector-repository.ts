@@ -48,9 +48,9 @@ export function createSqliteVectorRepository(db: SqliteDatabase): VectorReposito
     retireActive: db.prepare(
       `UPDATE embedding_indexes SET status = 'retired', updated_at = ? WHERE project_id = ? AND status = 'active' RETURNING id`,
     ),
-    chunkExists: db.prepare<[number, number], { id: number }>('SELECT id FROM chunks WHERE id = ? AND project_id = ?'),
+    chunkExists: db.prepare<[number, number], { document_id: number }>('SELECT document_id FROM chunks WHERE id = ? AND project_id = ?'),
     markDocuments: db.prepare(`UPDATE documents SET embedding_model = ? WHERE project_id = ? AND status = 'completed'`),
-    markDocumentOfChunk: db.prepare(`UPDATE documents SET embedding_model = ? WHERE id = (SELECT document_id FROM chunks WHERE id = ?)`),
+    markDocument: db.prepare(`UPDATE documents SET embedding_model = ? WHERE id = ?`),
     liveIds: db.prepare<[], { id: number }>(`SELECT id FROM embedding_indexes WHERE status <> 'retired'`),
     vecTables: db.prepare<[], { name: string }>(
       `SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'vec_index_[0-9]*' AND name NOT GLOB 'vec_index_*_*'`,
@@ -121,13 +121,16 @@ export function createSqliteVectorRepository(db: SqliteDatabase): VectorReposito
       const insert = db.prepare(`INSERT INTO ${table} (chunk_id, embedding) VALUES (?, ?)`);
       return db.transaction(() => {
         let written = 0;
+        const documents = new Set<number>();
         for (const item of items) {
-          if (!statements.chunkExists.get(item.chunkId, index.project_id)) continue;
+          const chunk = statements.chunkExists.get(item.chunkId, index.project_id);
+          if (!chunk) continue;
           upsertDelete.run(BigInt(item.chunkId));
           insert.run(BigInt(item.chunkId), vectorBlob(item.embedding));
-          if (index.status === 'active') statements.markDocumentOfChunk.run(index.model, item.chunkId);
+          documents.add(chunk.document_id);
           written += 1;
         }
+        if (index.status === 'active') for (const documentId of documents) statements.markDocument.run(index.model, documentId);
         return written;
       })();
     },
