@@ -119,7 +119,7 @@ try {
   const markdown = [
     '## Ingestion throughput and event-loop delay',
     '',
-    `\`npm run bench:ingest\` · ${result.files} files (${result.kinds.join(', ')}), uploaded over HTTP in bulk requests and ingested end to end: parse, chunk (1000/200), embed (fake Ollama \`/api/embed\`, batches of ${result.settings.EMBED_BATCH_SIZE}), full-text + vector index. ${result.settings.INGEST_WORKERS} ingestion workers.`,
+    `\`npm run bench:ingest\` · ${result.files} files (${result.kinds.join(', ')}), uploaded over HTTP in bulk requests and ingested end to end: parse, chunk (1000/200), embed (fake Ollama \`/api/embed\` in its own process, batches of ${result.settings.EMBED_BATCH_SIZE}), full-text + vector index. ${result.settings.INGEST_WORKERS} ingestion workers.`,
     '',
     '| pages | chunks | time | pages/s | chunks/s | event-loop delay p50 / p99 / max |',
     '|---|---|---|---|---|---|',
