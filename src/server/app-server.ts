@@ -18,7 +18,18 @@ import { ModelInventory } from './models/model-inventory.ts';
 import { ModelPullManager } from './models/model-pull-manager.ts';
 import { reportModelServers } from './models/model-server-status.ts';
 import { createRealtimeGateway } from './realtime/gateway.ts';
-import { emptyRetriever, type Retriever } from './search/retriever.ts';
+import { documentRoutes } from './http/routes/documents.ts';
+import { retrievalTesterRoutes } from './http/routes/retrieval-tester.ts';
+import { DocumentFiles } from './ingest/document-files.ts';
+import { DocumentProgress } from './ingest/document-progress.ts';
+import { DocumentService } from './ingest/document-service.ts';
+import { EmbeddingBackfill } from './ingest/embedding-backfill.ts';
+import type { IngestContext } from './ingest/ingest-context.ts';
+import { IngestJobRunner } from './ingest/job-runner.ts';
+import { createParserPool } from './ingest/parser-pool.ts';
+import { createEmbedderResolver } from './llm/embedder-resolver.ts';
+import { HybridRetriever } from './search/hybrid-retriever.ts';
+import type { Retriever } from './search/retriever.ts';
 import { SettingsService } from './settings/settings-service.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 
@@ -62,7 +73,40 @@ export async function startServer(
     graceMs: config.GENERATION_GRACE_SECONDS * 1000,
     retainMs: config.GENERATION_RETAIN_SECONDS * 1000,
   });
-  const retriever = options.retriever ?? emptyRetriever;
+  // Documents: files on disk, a durable job queue feeding the parser pool, background embedding.
+  const files = new DocumentFiles(config.uploadDir, config.DATA_DIR);
+  await files.init();
+  const embedders = createEmbedderResolver({ config });
+  const hybridRetriever = new HybridRetriever({ store, embedders, logger });
+  const retriever = options.retriever ?? hybridRetriever;
+  const progress = new DocumentProgress({ store, events });
+  const parserPool = createParserPool({
+    size: config.INGEST_WORKERS,
+    timeoutMs: config.PARSE_TIMEOUT_SECONDS * 1000,
+    maxMemoryMb: config.PARSE_MAX_MEMORY_MB,
+  });
+  const ingestContext: IngestContext = {
+    store,
+    events,
+    files,
+    parserPool,
+    embedders,
+    progress,
+    logger,
+    embedBatchSize: config.EMBED_BATCH_SIZE,
+  };
+  const ingestRunner = new IngestJobRunner(ingestContext, {
+    concurrency: config.INGEST_WORKERS,
+    maxAttempts: config.INGEST_MAX_ATTEMPTS,
+    retryBaseSeconds: config.INGEST_RETRY_BASE_SECONDS,
+  });
+  const embeddingBackfill = new EmbeddingBackfill(ingestContext, ingestRunner, config.EMBED_BACKFILL_INTERVAL_SECONDS * 1000);
+  const documents = new DocumentService({ store, files, events, runner: ingestRunner, progress });
+  // A changed embedding model (project settings) starts building the new index version at once.
+  events.on('project-update', (update) => {
+    if (update.type === 'project_updated' && !('embedding_index_id' in update.data)) void embeddingBackfill.check({ projectId: update.projectId });
+  });
+
   const chats = new ChatService({ store, settings, retriever, models, generations, events, logger });
 
   let gateway: ReturnType<typeof createRealtimeGateway> | undefined;
@@ -74,11 +118,22 @@ export async function startServer(
     events,
     webRoot: path.join(repositoryRoot, 'dist', 'web'),
     validateProjectSettings: (next, current) => settings.validateProjectOverrides(next, current),
+    onProjectPurged: (projectId) => documents.purgeProject(projectId),
     plugins: [
       async (app) => {
         await app.register(settingsRoutes, { settings });
         await app.register(modelRoutes, { client: ollama, inventory, pulls, settings, onModelsChanged: refreshModelLists });
         await app.register(llmRoutes, { config, client: ollama, probe: ollamaStatus, settings, pulls });
+      },
+      async (app) => {
+        await app.register(documentRoutes, {
+          store,
+          documents,
+          files,
+          maxUploadBytes: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024),
+          maxFiles: config.MAX_UPLOAD_FILES,
+        });
+        await app.register(retrievalTesterRoutes, { store, retriever: hybridRetriever });
       },
     ],
     health: async () => {
@@ -111,6 +166,8 @@ export async function startServer(
   await app.ready();
   gateway = createRealtimeGateway({ httpServer: app.server, config, store, chats, generations, events, logger });
   await app.listen({ host: config.HOST, port: config.PORT });
+  await ingestRunner.start();
+  embeddingBackfill.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
@@ -128,10 +185,20 @@ export async function startServer(
     generations,
     events,
     logger,
+    documents,
+    retriever,
+    ingestRunner,
+    embeddingBackfill,
     close(): Promise<void> {
       closing ??= (async () => {
         await Promise.all([generations.drain(5_000), pulls.close()]);
-        await gateway?.close();
+        embeddingBackfill.stop();
+        await ingestRunner.close();
+        await parserPool.close();
+        // io.close() waits for every HTTP connection to end; a keep-alive connection that was busy
+        // (an upload whose reply went out before its body was fully read) can hold it for long.
+        // app.close() below force-closes what is left.
+        await Promise.race([gateway?.close(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
         await app.close();
         await store.close();
       })();

@@ -49,6 +49,25 @@ export const ConfigSchema = z.object({
   DEFAULT_CHUNK_OVERLAP: z.coerce.number().int().min(0).max(10_000).default(200),
 
   MAX_UPLOAD_MB: z.coerce.number().min(1).max(10_000).default(100),
+  /** Files per bulk upload request. */
+  MAX_UPLOAD_FILES: z.coerce.number().int().min(1).max(1_000).default(100),
+  /** Documents parsed at the same time (worker threads). */
+  INGEST_WORKERS: z.coerce.number().int().min(1).max(32).default(2),
+  /** A parse that runs longer fails the document with reason `timeout`. */
+  PARSE_TIMEOUT_SECONDS: Seconds.default(120),
+  /** Heap limit of a parser worker; past it the document fails with reason `memory`. */
+  PARSE_MAX_MEMORY_MB: z.coerce.number().int().min(32).max(16_384).default(512),
+  /** Attempts of an ingestion job before its document is marked failed (transient errors only). */
+  INGEST_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** First retry delay; doubles per attempt (with jitter), capped at 5 minutes. */
+  INGEST_RETRY_BASE_SECONDS: z.coerce.number().min(0).max(3_600).default(2),
+  /** `auto`: the OpenAI-compatible server when configured (and LLM_PROVIDER is not ollama), else Ollama; `none` = full-text only. */
+  EMBEDDING_PROVIDER: z.enum(['auto', 'ollama', 'openai', 'none']).default('auto'),
+  /** Texts per embedding request. */
+  EMBED_BATCH_SIZE: z.coerce.number().int().min(1).max(2_048).default(32),
+  EMBED_TIMEOUT_SECONDS: Seconds.default(120),
+  /** How often projects are checked for chunks without vectors of the current embedding model. */
+  EMBED_BACKFILL_INTERVAL_SECONDS: Seconds.default(30),
   /** Serve the built web app from `/` (off for API-only deployments). */
   SERVE_WEB: Bool.default(true),
 });

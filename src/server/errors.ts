@@ -31,6 +31,17 @@ export class ConflictError extends AppError {
   readonly code = 'conflict';
 }
 
+/** The same content is already a document of this project; `existingId` names it. */
+export class DuplicateDocumentError extends AppError {
+  readonly code = 'duplicate';
+  constructor(
+    message: string,
+    readonly existingId: number,
+  ) {
+    super(message);
+  }
+}
+
 /** The thing is busy (an answer is already streaming in this chat). */
 export class BusyError extends AppError {
   readonly code = 'busy';

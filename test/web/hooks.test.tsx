@@ -37,11 +37,21 @@ describe('realtime hooks', () => {
   });
 
   it('useConnection follows the status through a drop', async () => {
-    const { result } = renderHook(() => useConnection(), { wrapper });
+    // Every status the hook renders, so a quick reconnect cannot hide the `reconnecting` step.
+    const seen: string[] = [];
+    const { result } = renderHook(
+      () => {
+        const connection = useConnection();
+        if (seen.at(-1) !== connection.status) seen.push(connection.status);
+        return connection;
+      },
+      { wrapper },
+    );
     expect(result.current).toMatchObject({ status: 'connected', isConnected: true, wasConnected: true });
     act(() => server.gateway.io.disconnectSockets(true));
-    await waitFor(() => expect(result.current.status).toBe('reconnecting'));
+    await waitFor(() => expect(seen).toContain('reconnecting'));
     await waitFor(() => expect(result.current.status).toBe('connected'), { timeout: 10_000 });
+    expect(seen.slice(seen.indexOf('reconnecting'))).toEqual(['reconnecting', 'connected']);
   });
 
   it('useChatStream streams an answer: sending → waiting → streaming → finished, then tells the page', async () => {

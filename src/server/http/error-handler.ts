@@ -7,6 +7,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   bad_request: 400,
   validation: 422,
   conflict: 409,
+  duplicate: 409,
   busy: 409,
   unauthorized: 401,
   payload_too_large: 413,

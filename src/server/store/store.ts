@@ -11,6 +11,10 @@ export interface Store {
   chats: ChatRepository;
   messages: MessageRepository;
   settings: SettingsRepository;
+  documents: DocumentRepository;
+  chunks: ChunkRepository;
+  jobs: JobRepository;
+  vectors: VectorRepository;
   /** Checks the connection (used by health). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -127,4 +131,191 @@ export interface MessageRepository {
 export interface SettingsRepository {
   getAll(): Promise<Record<string, unknown>>;
   setMany(values: Record<string, unknown>): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents, chunks, the ingestion queue and vector indexes
+// ---------------------------------------------------------------------------------------------
+
+export type DocumentStatus = 'pending' | 'processing' | 'completed' | 'failed';
+export type DocumentStage = 'queued' | 'parsing' | 'chunking' | 'embedding' | 'indexing' | 'completed' | 'failed';
+export type DocumentFileTypeName = 'pdf' | 'docx' | 'xlsx' | 'csv' | 'md' | 'txt' | 'html';
+
+export interface DocumentRecord {
+  id: number;
+  projectId: number;
+  /** The original name, for display and download only. */
+  filename: string;
+  fileType: DocumentFileTypeName;
+  mimeType: string;
+  fileSize: number;
+  /** Server-generated file name under the project's folder. */
+  storedName: string | null;
+  contentHash: string | null;
+  status: DocumentStatus;
+  stage: DocumentStage;
+  progress: number;
+  errorMessage: string | null;
+  pageCount: number | null;
+  wordCount: number | null;
+  chunkCount: number;
+  docMetadata: Record<string, unknown> | null;
+  parsedMetadata: Record<string, string> | null;
+  embeddingModel: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DocumentRepository {
+  /** Throws ConflictError (code `duplicate`) when the project already holds this content hash. */
+  create(input: {
+    projectId: number;
+    filename: string;
+    fileType: DocumentFileTypeName;
+    mimeType: string;
+    fileSize: number;
+    storedName: string;
+    contentHash: string;
+  }): Promise<DocumentRecord>;
+  /** Documents of live projects only. */
+  findById(id: number): Promise<DocumentRecord | undefined>;
+  findByHash(projectId: number, contentHash: string): Promise<DocumentRecord | undefined>;
+  list(options: { projectId: number; status?: DocumentStatus; skip: number; limit: number }): Promise<DocumentRecord[]>;
+  /** Case-insensitive match on the file name or the user metadata. */
+  search(options: { projectId: number; query: string; limit: number }): Promise<DocumentRecord[]>;
+  update(id: number, patch: { filename?: string; docMetadata?: Record<string, unknown> | null }): Promise<DocumentRecord | undefined>;
+  /** Records processing progress; returns false when the document is gone (deleted meanwhile). */
+  setProgress(id: number, state: { status: DocumentStatus; stage: DocumentStage; progress: number; errorMessage?: string | null }): Promise<boolean>;
+  /**
+   * Marks a document failed and removes whatever it had indexed (chunks, full-text, vectors) in one
+   * transaction: a failed document is never half searchable.
+   */
+  markFailed(id: number, errorMessage: string): Promise<boolean>;
+  /** Deletes the row with its chunks, full-text entries, vectors and jobs, in one transaction. */
+  delete(id: number): Promise<DocumentRecord | undefined>;
+  /** Pending or processing documents (for startup recovery). */
+  listUnfinished(): Promise<DocumentRecord[]>;
+  /** Every stored file name of a project (for cleanup). */
+  listStoredNames(projectId: number): Promise<string[]>;
+}
+
+/** A chunk as produced by the chunker, ready to be stored. */
+export interface NewChunk {
+  chunkIndex: number;
+  content: string;
+  startChar: number;
+  endChar: number;
+  page?: number | null;
+  heading?: string | null;
+  sheet?: string | null;
+  rows?: string | null;
+}
+
+export interface ChunkRecord {
+  id: number;
+  documentId: number;
+  projectId: number;
+  /** The document's current display name. */
+  filename: string;
+  chunkIndex: number;
+  content: string;
+  startChar: number;
+  endChar: number;
+  page: number | null;
+  heading: string | null;
+  sheet: string | null;
+  rows: string | null;
+}
+
+export interface ChunkRepository {
+  /**
+   * Replaces a document's chunks and their full-text entries (by trigger) in one transaction, drops
+   * the old chunks' vectors, and records the counts; the document stays at stage `indexing` until
+   * the caller marks it completed. Reprocessing therefore never duplicates, and a crash leaves
+   * either the old or the new chunks. Returns the new chunk ids in order, or undefined when the
+   * document no longer exists.
+   */
+  indexDocument(input: {
+    documentId: number;
+    chunks: NewChunk[];
+    pageCount: number | null;
+    wordCount: number;
+    parsedMetadata: Record<string, string>;
+  }): Promise<number[] | undefined>;
+  /** BM25 over the project's chunks only; `expression` is an FTS5 query. Higher score is better. */
+  searchFullText(options: { projectId: number; expression: string; limit: number }): Promise<Array<{ chunkId: number; score: number }>>;
+  /** Chunks with their document's file name, in the order of `ids`; ids of other projects are skipped. */
+  findByIds(projectId: number, ids: number[]): Promise<ChunkRecord[]>;
+  countByProject(projectId: number): Promise<number>;
+  /** Chunks of completed documents that have no vector in `indexId` yet, oldest first. */
+  listMissingVectors(options: { projectId: number; indexId: number; limit: number }): Promise<Array<{ id: number; documentId: number; content: string }>>;
+}
+
+export type JobKind = 'parse' | 'embed';
+
+export interface JobRecord {
+  id: number;
+  kind: JobKind;
+  projectId: number;
+  documentId: number | null;
+  status: 'queued' | 'running' | 'failed';
+  attempts: number;
+  runAfter: string;
+  lockedBy: string | null;
+  lockedAt: string | null;
+  lastError: string | null;
+}
+
+export interface JobRepository {
+  /** Queues a job unless the same one is already queued. Returns whether a row was added. */
+  enqueue(input: { kind: JobKind; projectId: number; documentId?: number | null; runAfter?: string }): Promise<boolean>;
+  /**
+   * Atomically takes the oldest due job (never a second job of a document that is already running)
+   * and marks it running by `workerId`.
+   */
+  claim(options: { workerId: string; now: string }): Promise<JobRecord | undefined>;
+  heartbeat(options: { workerId: string; now: string }): Promise<void>;
+  /** Success: the job row goes away. */
+  complete(jobId: number): Promise<void>;
+  /** A transient failure: back to the queue, due at `runAfter`. */
+  retry(jobId: number, options: { runAfter: string; error: string }): Promise<void>;
+  fail(jobId: number, error: string): Promise<void>;
+  /** Running jobs whose holder is gone go back to the queue. Returns how many. */
+  requeueAbandoned(options: { isHolderAlive: (lockedBy: string, lockedAt: string) => boolean }): Promise<number>;
+  /** When the next queued job becomes due (ISO), if any. */
+  nextDue(): Promise<string | undefined>;
+  findRunning(documentId: number): Promise<JobRecord | undefined>;
+  hasPending(options: { kind: JobKind; projectId?: number; documentId?: number }): Promise<boolean>;
+}
+
+export type EmbeddingIndexStatus = 'building' | 'active' | 'retired';
+
+export interface EmbeddingIndexRecord {
+  id: number;
+  projectId: number;
+  provider: string;
+  model: string;
+  dimensions: number;
+  status: EmbeddingIndexStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface VectorRepository {
+  activeIndex(projectId: number): Promise<EmbeddingIndexRecord | undefined>;
+  /** The live (building or active) index of this embedder in the project. */
+  findIndex(options: { projectId: number; provider: string; model: string }): Promise<EmbeddingIndexRecord | undefined>;
+  listIndexes(projectId: number): Promise<EmbeddingIndexRecord[]>;
+  /** Creates the index row and its vec0 table. */
+  createIndex(input: { projectId: number; provider: string; model: string; dimensions: number; status: 'building' | 'active' }): Promise<EmbeddingIndexRecord>;
+  /** Makes an index the project's active one; the previous active index is retired and its vectors dropped. */
+  activate(indexId: number): Promise<void>;
+  retire(indexId: number): Promise<void>;
+  /** Stores vectors; chunks deleted meanwhile are skipped. Returns how many were written. */
+  insert(options: { indexId: number; items: Array<{ chunkId: number; embedding: ArrayLike<number> }> }): Promise<number>;
+  /** Nearest chunks by cosine distance (0 = same direction, 2 = opposite). */
+  search(options: { indexId: number; embedding: ArrayLike<number>; limit: number }): Promise<Array<{ chunkId: number; distance: number }>>;
+  countVectors(indexId: number): Promise<number>;
+  /** Drops vec0 tables whose index row is gone or retired (after a project purge or a crash). */
+  dropOrphanTables(): Promise<number>;
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
 import { migrations } from './migrations/index.ts';
 
 export type SqliteDatabase = Database.Database;
@@ -16,6 +17,8 @@ export function openSqliteDatabase(filePath: string): SqliteDatabase {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // vec0 tables (one per embedding index version) need the sqlite-vec extension on every connection.
+  sqliteVec.load(db);
   migrate(db);
   return db;
 }

@@ -1,6 +1,8 @@
 import { sql as initial } from './001-initial.ts';
+import { sql as documents } from './002-documents.ts';
 
 /** Ordered schema migrations; `PRAGMA user_version` records how many have run. Never edit a shipped one. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'documents', sql: documents },
 ];

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+const Timestamp = z.string().describe('UTC, YYYY-MM-DDTHH:MM:SS.mmmZ');
+
+export const DocumentStatus = z.enum(['pending', 'processing', 'completed', 'failed']);
+export const DocumentStage = z.enum(['queued', 'parsing', 'chunking', 'embedding', 'indexing', 'completed', 'failed']);
+
+/** The original's DocumentResponse plus `stage`, `progress`, `content_hash` and the embedder. */
+export const DocumentResponse = z.object({
+  id: z.number().int(),
+  project_id: z.number().int(),
+  /** The original file name (display only). */
+  filename: z.string(),
+  file_type: z.enum(['pdf', 'docx', 'xlsx', 'csv', 'md', 'txt', 'html']),
+  mime_type: z.string(),
+  file_size: z.number().int(),
+  status: DocumentStatus,
+  stage: DocumentStage,
+  /** 0–100. */
+  progress: z.number().int(),
+  page_count: z.number().int().nullable(),
+  word_count: z.number().int().nullable(),
+  chunk_count: z.number().int(),
+  error_message: z.string().nullable(),
+  /** sha256 of the bytes; the same content cannot be added twice to a project. */
+  content_hash: z.string().nullable(),
+  doc_metadata: z.record(z.string(), z.unknown()).nullable(),
+  /** The embedding model of this document's vectors; null while it is searchable by full text only. */
+  embedding_model: z.string().nullable(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+export type DocumentResponse = z.infer<typeof DocumentResponse>;
+
+export const DocumentUploadResponse = z.object({ document: DocumentResponse, message: z.string() });
+
+/** 409 for a duplicate upload: `duplicate_of` is the id of the document that already holds the content. */
+export const DuplicateResponse = z.object({ detail: z.string(), code: z.literal('duplicate'), duplicate_of: z.number().int() });
+
+export const BulkUploadResponse = z.object({
+  uploaded: z.array(DocumentResponse),
+  failed: z.array(
+    z.object({
+      filename: z.string(),
+      error: z.string(),
+      /** Machine-readable: payload_too_large, unsupported_media_type, duplicate … */
+      code: z.string().optional(),
+      duplicate_of: z.number().int().optional(),
+    }),
+  ),
+  total: z.number().int(),
+  successful: z.number().int(),
+  failed_count: z.number().int(),
+});
+
+export const DocumentListQuery = z.object({
+  skip: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  status_filter: z
+    .string()
+    .transform((value) => value.trim().toLowerCase())
+    .pipe(DocumentStatus)
+    .optional(),
+});
+
+export const DocumentSearchQuery = z.object({
+  q: z.string().trim().min(1).max(500),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const DocumentSearchResponse = z.object({
+  documents: z.array(DocumentResponse),
+  total: z.number().int(),
+  query: z.string(),
+});
+
+export const DocumentUpdateBody = z.strictObject({
+  filename: z.string().trim().min(1).max(512).optional(),
+  doc_metadata: z
+    .record(z.string().max(100), z.unknown())
+    .refine((value) => JSON.stringify(value).length <= 20_000, 'doc_metadata must be under 20 kB of JSON')
+    .nullable()
+    .optional(),
+});
+
+export const BulkDeleteBody = z.strictObject({
+  document_ids: z.array(z.number().int().positive()).min(1).max(1000),
+});
+
+export const BulkDeleteResponse = z.object({
+  deleted: z.array(z.number().int()),
+  failed: z.array(z.object({ document_id: z.number().int(), error: z.string() })),
+  total: z.number().int(),
+  successful: z.number().int(),
+  failed_count: z.number().int(),
+});
+
+/** The original's retrieval tester body; `top_k` up to 100 so outside tools can measure recall. */
+export const TestRetrievalBody = z.strictObject({
+  query: z.string().trim().min(1).max(4_000),
+  top_k: z.number().int().min(1).max(100).default(10),
+  min_score: z.number().min(0).max(1).default(0),
+  return_embeddings: z.boolean().default(false),
+});
+
+export const TestRetrievalResponse = z.object({
+  query: z.string(),
+  query_embedding: z.null(),
+  results: z.array(
+    z.object({
+      chunk_id: z.string(),
+      document_id: z.number().int(),
+      document_name: z.string(),
+      chunk_index: z.number().int(),
+      text: z.string(),
+      score: z.number(),
+      /** Cosine distance when the vector search found this chunk, else null. */
+      distance: z.number().nullable(),
+      page: z.number().int().nullable(),
+      heading: z.string().nullable(),
+      sheet: z.string().nullable(),
+      rows: z.string().nullable(),
+      start_char: z.number().int(),
+      end_char: z.number().int(),
+    }),
+  ),
+  stats: z.object({
+    avg_score: z.number(),
+    min_score: z.number(),
+    max_score: z.number(),
+    score_distribution: z.array(z.number()),
+    /** hybrid, full_text, vector or none. */
+    mode: z.string(),
+    embedding_model: z.string().nullable(),
+  }),
+});

@@ -1,0 +1,213 @@
+import fs from 'node:fs';
+import fastifyMultipart from '@fastify/multipart';
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  BulkDeleteBody,
+  BulkDeleteResponse,
+  BulkUploadResponse,
+  DocumentListQuery,
+  DocumentResponse,
+  DocumentSearchQuery,
+  DocumentSearchResponse,
+  DocumentUpdateBody,
+  DocumentUploadResponse,
+  DuplicateResponse,
+} from '../../../protocol/documents.ts';
+import { IdParam } from '../../../protocol/ids.ts';
+import { ErrorResponse } from '../../../protocol/rest.ts';
+import { AppError, DuplicateDocumentError, NotFoundError, ValidationError } from '../../errors.ts';
+import type { DocumentFiles } from '../../ingest/document-files.ts';
+import type { DocumentService } from '../../ingest/document-service.ts';
+import { receiveUpload } from '../../ingest/upload-intake.ts';
+import type { Store } from '../../store/store.ts';
+import { contentDisposition } from '../content-disposition.ts';
+import { presentDocument } from '../document-presenter.ts';
+
+export interface DocumentRoutesOptions {
+  store: Store;
+  documents: DocumentService;
+  files: DocumentFiles;
+  maxUploadBytes: number;
+  maxFiles: number;
+}
+
+const ProjectParams = z.object({ project_id: IdParam });
+const DocumentParams = z.object({ document_id: IdParam });
+const tags = ['documents'];
+
+/** `/api/.../documents`: the original's routes and fields, with streamed uploads and typed errors. */
+export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = async (app, options) => {
+  const { store, documents, files, maxUploadBytes, maxFiles } = options;
+  // Encapsulated: multipart parsing exists only on these routes. Past the size limit the parser stops
+  // feeding the file and flags it; upload-intake turns that into 413 and removes the temp file.
+  await app.register(fastifyMultipart, {
+    throwFileSizeLimit: false,
+    limits: { fileSize: maxUploadBytes, files: maxFiles, fields: 20, fieldSize: 64 * 1024, parts: maxFiles + 20, headerPairs: 200 },
+  });
+
+  async function requireProject(id: number) {
+    const project = await store.projects.findById(id);
+    if (!project) throw new NotFoundError(`Project ${id} not found`);
+    return project;
+  }
+
+  function sendDuplicate(reply: FastifyReply, error: DuplicateDocumentError) {
+    return reply.code(409).send({ detail: error.message, code: 'duplicate' as const, duplicate_of: error.existingId });
+  }
+
+  app.post('/api/projects/:project_id/documents', {
+    schema: {
+      tags,
+      summary: 'Upload one document (multipart field `file`)',
+      consumes: ['multipart/form-data'],
+      params: ProjectParams,
+      response: { 201: DocumentUploadResponse, 404: ErrorResponse, 409: DuplicateResponse, 413: ErrorResponse, 415: ErrorResponse },
+    },
+    handler: async (request, reply) => {
+      const project = await requireProject(request.params.project_id);
+      if (!request.isMultipart()) throw new ValidationError("Send the file as multipart/form-data in the field 'file'");
+      const part = await request.file();
+      if (!part) throw new ValidationError("The multipart field 'file' is missing");
+      const upload = await receiveUpload({
+        stream: part.file,
+        tempPath: files.newTempPath(),
+        maxBytes: maxUploadBytes,
+        truncated: () => part.file.truncated,
+      });
+      try {
+        const document = await documents.addUpload({ projectId: project.id, filename: part.filename, upload });
+        return reply.code(201).send({
+          document: presentDocument(document),
+          message: 'Document uploaded successfully and queued for processing',
+        });
+      } catch (error) {
+        if (error instanceof DuplicateDocumentError) return sendDuplicate(reply, error);
+        throw error;
+      }
+    },
+  });
+
+  app.post('/api/projects/:project_id/documents/bulk', {
+    schema: {
+      tags,
+      summary: 'Upload several documents (repeated multipart field `files`); each succeeds or fails on its own',
+      consumes: ['multipart/form-data'],
+      params: ProjectParams,
+      response: { 200: BulkUploadResponse, 404: ErrorResponse },
+    },
+    handler: async (request) => {
+      const project = await requireProject(request.params.project_id);
+      if (!request.isMultipart()) throw new ValidationError("Send the files as multipart/form-data in the field 'files'");
+      const uploaded: DocumentResponse[] = [];
+      const failed: z.infer<typeof BulkUploadResponse>['failed'] = [];
+      for await (const part of request.files()) {
+        const filename = part.filename || 'document';
+        try {
+          const upload = await receiveUpload({
+            stream: part.file,
+            tempPath: files.newTempPath(),
+            maxBytes: maxUploadBytes,
+            truncated: () => part.file.truncated,
+          });
+          uploaded.push(presentDocument(await documents.addUpload({ projectId: project.id, filename: part.filename, upload })));
+        } catch (error) {
+          if (!(error instanceof AppError) || !error.expose) throw error;
+          failed.push({
+            filename,
+            error: error.message,
+            code: error.code,
+            ...(error instanceof DuplicateDocumentError ? { duplicate_of: error.existingId } : {}),
+          });
+        }
+      }
+      const total = uploaded.length + failed.length;
+      if (total === 0) throw new ValidationError("The multipart field 'files' is missing");
+      return { uploaded, failed, total, successful: uploaded.length, failed_count: failed.length };
+    },
+  });
+
+  app.get('/api/projects/:project_id/documents', {
+    schema: { tags, params: ProjectParams, querystring: DocumentListQuery, response: { 200: z.array(DocumentResponse), 404: ErrorResponse } },
+    handler: async (request) => {
+      const project = await requireProject(request.params.project_id);
+      const { skip, limit, status_filter: status } = request.query;
+      return (await store.documents.list({ projectId: project.id, status, skip, limit })).map(presentDocument);
+    },
+  });
+
+  app.get('/api/projects/:project_id/documents/search', {
+    schema: { tags, params: ProjectParams, querystring: DocumentSearchQuery, response: { 200: DocumentSearchResponse, 404: ErrorResponse } },
+    handler: async (request) => {
+      const project = await requireProject(request.params.project_id);
+      const found = await store.documents.search({ projectId: project.id, query: request.query.q, limit: request.query.limit });
+      return { documents: found.map(presentDocument), total: found.length, query: request.query.q };
+    },
+  });
+
+  app.get('/api/documents/:document_id', {
+    schema: { tags, params: DocumentParams, response: { 200: DocumentResponse, 404: ErrorResponse } },
+    handler: async (request) => presentDocument(await documents.requireDocument(request.params.document_id)),
+  });
+
+  app.patch('/api/documents/:document_id', {
+    schema: { tags, params: DocumentParams, body: DocumentUpdateBody, response: { 200: DocumentResponse, 404: ErrorResponse } },
+    handler: async (request) =>
+      presentDocument(
+        await documents.update(request.params.document_id, {
+          filename: request.body.filename,
+          docMetadata: request.body.doc_metadata,
+        }),
+      ),
+  });
+
+  app.delete('/api/documents/:document_id', {
+    schema: { tags, params: DocumentParams, response: { 204: z.null(), 404: ErrorResponse } },
+    handler: async (request, reply) => {
+      await documents.delete(request.params.document_id);
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.post('/api/documents/bulk-delete', {
+    schema: { tags, body: BulkDeleteBody, response: { 200: BulkDeleteResponse } },
+    handler: async (request) => {
+      const deleted: number[] = [];
+      const failed: Array<{ document_id: number; error: string }> = [];
+      for (const id of new Set(request.body.document_ids)) {
+        try {
+          await documents.delete(id);
+          deleted.push(id);
+        } catch (error) {
+          if (!(error instanceof NotFoundError)) throw error;
+          failed.push({ document_id: id, error: 'Document not found' });
+        }
+      }
+      return { deleted, failed, total: deleted.length + failed.length, successful: deleted.length, failed_count: failed.length };
+    },
+  });
+
+  app.post('/api/documents/:document_id/reprocess', {
+    schema: { tags, params: DocumentParams, response: { 202: DocumentResponse, 404: ErrorResponse } },
+    handler: async (request, reply) => reply.code(202).send(presentDocument(await documents.reprocess(request.params.document_id))),
+  });
+
+  app.get('/api/documents/:document_id/download', {
+    schema: { tags, params: DocumentParams },
+    handler: async (request, reply) => {
+      const document = await documents.requireDocument(request.params.document_id);
+      const filePath = document.storedName ? files.pathOf(document.projectId, document.storedName) : undefined;
+      const stat = filePath ? await fs.promises.stat(filePath).catch(() => undefined) : undefined;
+      if (!filePath || !stat) throw new NotFoundError('Document file not found on disk');
+      reply
+        .header('content-type', document.mimeType)
+        .header('content-length', stat.size)
+        .header('content-disposition', contentDisposition('inline', document.filename))
+        .header('x-content-type-options', 'nosniff');
+      // An uploaded HTML file must not run as our origin when opened inline.
+      if (document.fileType !== 'pdf') reply.header('content-security-policy', "sandbox; default-src 'none'; style-src 'unsafe-inline'");
+      return reply.send(fs.createReadStream(filePath));
+    },
+  });
+};

@@ -1,0 +1,60 @@
+import type { DocumentStatusEvent } from '../../protocol/socket-events.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
+import type { DocumentStage, DocumentStatus, Store } from '../store/store.ts';
+
+export interface ProgressUpdate {
+  status: DocumentStatus;
+  stage: DocumentStage;
+  progress: number;
+  error?: string | null;
+  pagesDone?: number;
+  pagesTotal?: number;
+  chunksDone?: number;
+  chunksTotal?: number;
+}
+
+/**
+ * Saves a document's processing state and announces it as `document_status`. Progress never goes
+ * backwards while a document is in flight (a retry resumes from where the bar was), so clients can
+ * draw it as is; it resets once the document is completed or failed.
+ */
+export class DocumentProgress {
+  private readonly highest = new Map<number, number>();
+
+  constructor(private readonly deps: { store: Store; events: DomainEvents }) {}
+
+  /** Returns false when the document is gone. */
+  async report(document: { id: number; projectId: number }, update: ProgressUpdate): Promise<boolean> {
+    const final = update.stage === 'completed' || update.stage === 'failed';
+    const progress = final
+      ? update.progress
+      : Math.max(this.highest.get(document.id) ?? 0, Math.min(99, Math.round(update.progress)));
+    if (final) this.highest.delete(document.id);
+    else this.highest.set(document.id, progress);
+    const saved =
+      update.stage === 'failed' ||
+      (await this.deps.store.documents.setProgress(document.id, {
+        status: update.status,
+        stage: update.stage,
+        progress,
+        errorMessage: update.error === undefined ? undefined : update.error,
+      }));
+    if (!saved) return false;
+    const event: DocumentStatusEvent = {
+      document_id: document.id,
+      project_id: document.projectId,
+      status: update.status,
+      progress,
+      stage: update.stage,
+      error: update.error ?? null,
+    };
+    if (update.pagesTotal !== undefined) Object.assign(event, { pages_done: update.pagesDone ?? 0, pages_total: update.pagesTotal });
+    if (update.chunksTotal !== undefined) Object.assign(event, { chunks_done: update.chunksDone ?? 0, chunks_total: update.chunksTotal });
+    this.deps.events.documentStatus(event);
+    return true;
+  }
+
+  forget(documentId: number): void {
+    this.highest.delete(documentId);
+  }
+}

@@ -1,0 +1,119 @@
+import { DuplicateDocumentError, NotFoundError, UnsupportedMediaError } from '../errors.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
+import type { DocumentRecord, Store } from '../store/store.ts';
+import { detectFileType } from './detect-file-type.ts';
+import type { DocumentFiles } from './document-files.ts';
+import type { DocumentProgress } from './document-progress.ts';
+import { displayFilename } from './display-filename.ts';
+import type { IngestJobRunner } from './job-runner.ts';
+import type { ReceivedUpload } from './upload-intake.ts';
+
+/**
+ * Documents as the user sees them: add an upload (type checked from its bytes, duplicates refused),
+ * rename, reprocess, delete (cancelling a running job; file, chunks, full-text and vectors go at
+ * once). Transport-free: routes call it, events announce what changed.
+ */
+export class DocumentService {
+  constructor(
+    private readonly deps: {
+      store: Store;
+      files: DocumentFiles;
+      events: DomainEvents;
+      runner: IngestJobRunner;
+      progress: DocumentProgress;
+    },
+  ) {}
+
+  async requireDocument(id: number): Promise<DocumentRecord> {
+    const document = await this.deps.store.documents.findById(id);
+    if (!document) throw new NotFoundError(`Document ${id} not found`);
+    return document;
+  }
+
+  /**
+   * Takes a received upload (temp file) into the project and queues it. The temp file is consumed:
+   * moved into place, or removed when the upload is refused (415, 409, missing project).
+   */
+  async addUpload(input: { projectId: number; filename: string | undefined; upload: ReceivedUpload }): Promise<DocumentRecord> {
+    const { store, files, events, runner, progress } = this.deps;
+    const { upload } = input;
+    try {
+      const project = await store.projects.findById(input.projectId);
+      if (!project) throw new NotFoundError(`Project ${input.projectId} not found`);
+      const filename = displayFilename(input.filename);
+      const detected = await detectFileType({ filePath: upload.tempPath, filename });
+      if (!detected.ok) throw new UnsupportedMediaError(detected.message);
+      const existing = await store.documents.findByHash(project.id, upload.sha256);
+      if (existing) {
+        throw new DuplicateDocumentError(`This content is already in the project as '${existing.filename}'`, existing.id);
+      }
+      const storedName = files.newStoredName(detected.fileType);
+      await files.adopt(upload.tempPath, project.id, storedName);
+      let document: DocumentRecord;
+      try {
+        document = await store.documents.create({
+          projectId: project.id,
+          filename,
+          fileType: detected.fileType,
+          mimeType: detected.mimeType,
+          fileSize: upload.size,
+          storedName,
+          contentHash: upload.sha256,
+        });
+      } catch (error) {
+        await files.remove(project.id, storedName);
+        throw error;
+      }
+      await store.jobs.enqueue({ kind: 'parse', projectId: project.id, documentId: document.id });
+      events.projectUpdate(project.id, 'document_added', { document_id: document.id, filename: document.filename });
+      await progress.report(document, { status: 'pending', stage: 'queued', progress: 0 });
+      runner.wake();
+      return document;
+    } finally {
+      await files.removeTemp(upload.tempPath);
+    }
+  }
+
+  async update(id: number, patch: { filename?: string; docMetadata?: Record<string, unknown> | null }): Promise<DocumentRecord> {
+    const document = await this.deps.store.documents.update(id, {
+      ...patch,
+      filename: patch.filename === undefined ? undefined : displayFilename(patch.filename),
+    });
+    if (!document) throw new NotFoundError(`Document ${id} not found`);
+    this.deps.events.projectUpdate(document.projectId, 'document_updated', { document_id: id, filename: document.filename });
+    return document;
+  }
+
+  /** Parses and indexes the document again; its current chunks keep answering until the new ones replace them. */
+  async reprocess(id: number): Promise<DocumentRecord> {
+    const { store, runner, progress, events } = this.deps;
+    const document = await this.requireDocument(id);
+    runner.cancelDocument(id, 'reprocess');
+    await store.jobs.enqueue({ kind: 'parse', projectId: document.projectId, documentId: id });
+    progress.forget(id);
+    await progress.report(document, { status: 'pending', stage: 'queued', progress: 0, error: null });
+    events.projectUpdate(document.projectId, 'document_updated', { document_id: id, status: 'pending' });
+    runner.wake();
+    return this.requireDocument(id);
+  }
+
+  /** Nothing of the document is retrievable once this returns. */
+  async delete(id: number): Promise<DocumentRecord> {
+    const { store, files, runner, events, progress } = this.deps;
+    await this.requireDocument(id);
+    runner.cancelDocument(id, 'deleted');
+    const removed = await store.documents.delete(id);
+    if (!removed) throw new NotFoundError(`Document ${id} not found`);
+    progress.forget(id);
+    await files.remove(removed.projectId, removed.storedName);
+    events.projectUpdate(removed.projectId, 'document_deleted', { document_id: id });
+    return removed;
+  }
+
+  /** Hard-deleted project: its rows are gone by cascade; stop its jobs and remove its files and vector tables. */
+  async purgeProject(projectId: number): Promise<void> {
+    this.deps.runner.cancelProject(projectId);
+    await this.deps.files.removeProject(projectId);
+    await this.deps.store.vectors.dropOrphanTables();
+  }
+}

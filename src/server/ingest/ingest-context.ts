@@ -1,0 +1,25 @@
+import type { DomainEvents } from '../events/domain-events.ts';
+import type { EmbedderResolver } from '../llm/embedder-resolver.ts';
+import type { Store } from '../store/store.ts';
+import type { DocumentFiles } from './document-files.ts';
+import type { DocumentProgress } from './document-progress.ts';
+import type { ParserPool } from './parser-pool.ts';
+
+export interface IngestLogger {
+  debug(object: unknown, message?: string): void;
+  info(object: unknown, message?: string): void;
+  warn(object: unknown, message?: string): void;
+  error(object: unknown, message?: string): void;
+}
+
+/** What ingestion jobs work with; built once in app-server. */
+export interface IngestContext {
+  store: Store;
+  events: DomainEvents;
+  files: DocumentFiles;
+  parserPool: ParserPool;
+  embedders: EmbedderResolver;
+  progress: DocumentProgress;
+  logger: IngestLogger;
+  embedBatchSize: number;
+}

@@ -1,0 +1,134 @@
+import type { Source } from '../../protocol/source.ts';
+import { isAbortError } from '../errors.ts';
+import type { EmbedderResolver } from '../llm/embedder-resolver.ts';
+import type { ChunkRecord, Store } from '../store/store.ts';
+import { fullTextExpression } from './full-text-query.ts';
+import { reciprocalRankFusion } from './reciprocal-rank-fusion.ts';
+import type { RetrieveOptions, Retriever } from './retriever.ts';
+
+export type RetrievalMode = 'hybrid' | 'full_text' | 'vector' | 'none';
+
+export interface RetrievalResult {
+  sources: Source[];
+  mode: RetrievalMode;
+  /** The embedder of the vector index used, when one was. */
+  embeddingModel: string | null;
+  /** Cosine distance per chunk id, for the ones the vector search found. */
+  distances: Map<number, number>;
+}
+
+/** Candidates taken from each list before fusion, relative to the number of results wanted. */
+const CANDIDATE_FACTOR = 4;
+const MIN_CANDIDATES = 40;
+
+/**
+ * Full-text (FTS5 BM25) always; vector KNN on the project's active index when it exists and the
+ * query can be embedded by that index's own model; reciprocal rank fusion when both answered.
+ * Both searches are confined to the project before ranking.
+ *
+ * Scores (0–1, higher is better): full-text alone: BM25 relative to the best hit; vectors alone:
+ * cosine similarity; hybrid: RRF scaled so that first in both lists is 1.
+ */
+export class HybridRetriever implements Retriever {
+  constructor(
+    private readonly deps: {
+      store: Store;
+      embedders: EmbedderResolver;
+      logger: { warn(object: unknown, message?: string): void };
+    },
+  ) {}
+
+  async retrieve(options: RetrieveOptions): Promise<Source[]> {
+    return (await this.search(options)).sources;
+  }
+
+  async search(options: RetrieveOptions): Promise<RetrievalResult> {
+    const { store } = this.deps;
+    const candidates = Math.max(MIN_CANDIDATES, options.limit * CANDIDATE_FACTOR);
+    const expression = fullTextExpression(options.query);
+    const [lexical, vector] = await Promise.all([
+      expression ? store.chunks.searchFullText({ projectId: options.projectId, expression, limit: candidates }) : [],
+      this.vectorSearch(options, candidates),
+    ]);
+
+    let ranked: Array<{ id: number; score: number }>;
+    let mode: RetrievalMode;
+    if (vector && vector.hits.length > 0 && lexical.length > 0) {
+      mode = 'hybrid';
+      ranked = reciprocalRankFusion([lexical.map((hit) => hit.chunkId), vector.hits.map((hit) => hit.chunkId)]);
+    } else if (vector && vector.hits.length > 0) {
+      mode = 'vector';
+      ranked = vector.hits.map((hit) => ({ id: hit.chunkId, score: clamp01(1 - hit.distance) }));
+    } else if (lexical.length > 0) {
+      mode = 'full_text';
+      const best = lexical[0]!.score || 1;
+      ranked = lexical.map((hit) => ({ id: hit.chunkId, score: clamp01(hit.score / best) }));
+    } else {
+      mode = 'none';
+      ranked = [];
+    }
+
+    const kept = ranked.filter((hit) => hit.score >= options.minScore).slice(0, options.limit);
+    const chunks = await store.chunks.findByIds(
+      options.projectId,
+      kept.map((hit) => hit.id),
+    );
+    const byId = new Map(chunks.map((chunk) => [chunk.id, chunk]));
+    const sources = kept.flatMap((hit) => {
+      const chunk = byId.get(hit.id);
+      return chunk ? [toSource(chunk, hit.score)] : [];
+    });
+    return {
+      sources,
+      mode,
+      embeddingModel: vector?.model ?? null,
+      distances: new Map((vector?.hits ?? []).map((hit) => [hit.chunkId, hit.distance])),
+    };
+  }
+
+  private async vectorSearch(
+    options: RetrieveOptions,
+    limit: number,
+  ): Promise<{ model: string; hits: Array<{ chunkId: number; distance: number }> } | undefined> {
+    const { store, embedders, logger } = this.deps;
+    const index = await store.vectors.activeIndex(options.projectId);
+    if (!index || (index.provider !== 'ollama' && index.provider !== 'openai')) return undefined;
+    try {
+      // The query is embedded by the model that built the index, whatever the current setting says.
+      const [embedding] = await embedders
+        .embedder({ provider: index.provider, model: index.model })
+        .embed({ texts: [options.query], signal: options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(15_000)]) : AbortSignal.timeout(15_000) });
+      if (!embedding || embedding.length !== index.dimensions) return undefined;
+      return { model: index.model, hits: await store.vectors.search({ indexId: index.id, embedding, limit }) };
+    } catch (error) {
+      if (options.signal?.aborted || isAbortError(error)) throw error;
+      // No embedder now: full-text still answers.
+      logger.warn({ projectId: options.projectId, reason: (error as Error).message }, 'vector search skipped');
+      return undefined;
+    }
+  }
+}
+
+function clamp01(value: number): number {
+  return Math.max(0, Math.min(1, value));
+}
+
+export function toSource(chunk: ChunkRecord, score: number): Source {
+  return {
+    id: `${chunk.documentId}_chunk_${chunk.chunkIndex}`,
+    content: chunk.content,
+    metadata: {
+      document_id: chunk.documentId,
+      filename: chunk.filename,
+      chunk_index: chunk.chunkIndex,
+      start_char: chunk.startChar,
+      end_char: chunk.endChar,
+      page: chunk.page,
+      ...(chunk.heading ? { heading: chunk.heading } : {}),
+      ...(chunk.sheet ? { sheet: chunk.sheet } : {}),
+      ...(chunk.rows ? { rows: chunk.rows } : {}),
+      chunk_id: chunk.id,
+    },
+    score: Math.round(score * 10_000) / 10_000,
+  };
+}

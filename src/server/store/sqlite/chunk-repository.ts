@@ -1,0 +1,134 @@
+import type { ChunkRecord, ChunkRepository, NewChunk } from '../store.ts';
+import { deleteDocumentVectors, vectorTableName } from './document-index-cleanup.ts';
+import { now, type SqliteDatabase } from './sqlite-database.ts';
+
+interface ChunkRow {
+  id: number;
+  document_id: number;
+  project_id: number;
+  filename: string;
+  chunk_index: number;
+  content: string;
+  start_char: number;
+  end_char: number;
+  page: number | null;
+  heading: string | null;
+  sheet: string | null;
+  rows: string | null;
+}
+
+function toRecord(row: ChunkRow): ChunkRecord {
+  return {
+    id: row.id,
+    documentId: row.document_id,
+    projectId: row.project_id,
+    filename: row.filename,
+    chunkIndex: row.chunk_index,
+    content: row.content,
+    startChar: row.start_char,
+    endChar: row.end_char,
+    page: row.page,
+    heading: row.heading,
+    sheet: row.sheet,
+    rows: row.rows,
+  };
+}
+
+/** Vectors go to vec0 as little-endian float32 bytes. */
+export function vectorBlob(embedding: ArrayLike<number>): Buffer {
+  const floats = embedding instanceof Float32Array ? embedding : Float32Array.from(embedding);
+  return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength);
+}
+
+export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository {
+  const statements = {
+    document: db.prepare<[number], { id: number; project_id: number }>('SELECT id, project_id FROM documents WHERE id = ?'),
+    deleteChunks: db.prepare('DELETE FROM chunks WHERE document_id = ?'),
+    insertChunk: db.prepare(
+      `INSERT INTO chunks (document_id, project_id, chunk_index, content, start_char, end_char, page, heading, sheet, rows)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    counts: db.prepare(
+      `UPDATE documents SET stage = 'indexing', chunk_count = ?, page_count = ?, word_count = ?, parsed_metadata = ?,
+         embedding_model = NULL, updated_at = ?
+       WHERE id = ?`,
+    ),
+    // Filtering by project happens inside the query, before ORDER BY/LIMIT: another project's chunk
+    // can never take a place in the ranking.
+    fullText: db.prepare<[string, number, number], { id: number; rank: number }>(
+      `SELECT c.id, bm25(chunks_fts) AS rank
+       FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
+       WHERE chunks_fts MATCH ? AND c.project_id = ?
+       ORDER BY rank LIMIT ?`,
+    ),
+    count: db.prepare<[number], { count: number }>('SELECT COUNT(*) AS count FROM chunks WHERE project_id = ?'),
+  };
+
+  const index = db.transaction(
+    (input: Parameters<ChunkRepository['indexDocument']>[0]): number[] | undefined => {
+      const document = statements.document.get(input.documentId);
+      if (!document) return undefined;
+      deleteDocumentVectors(db, input.documentId);
+      statements.deleteChunks.run(input.documentId);
+      const ids: number[] = [];
+      for (const chunk of input.chunks) ids.push(insertChunk(document.project_id, input.documentId, chunk));
+      statements.counts.run(input.chunks.length, input.pageCount, input.wordCount, JSON.stringify(input.parsedMetadata), now(), input.documentId);
+      return ids;
+    },
+  );
+
+  function insertChunk(projectId: number, documentId: number, chunk: NewChunk): number {
+    const result = statements.insertChunk.run(
+      documentId,
+      projectId,
+      chunk.chunkIndex,
+      chunk.content,
+      chunk.startChar,
+      chunk.endChar,
+      chunk.page ?? null,
+      chunk.heading ?? null,
+      chunk.sheet ?? null,
+      chunk.rows ?? null,
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  return {
+    async indexDocument(input) {
+      return index(input);
+    },
+
+    async searchFullText({ projectId, expression, limit }) {
+      // bm25() is negative (more negative = better); the API speaks "higher is better".
+      return statements.fullText.all(expression, projectId, limit).map((row) => ({ chunkId: row.id, score: -row.rank }));
+    },
+
+    async findByIds(projectId, ids) {
+      if (ids.length === 0) return [];
+      const rows = db
+        .prepare<unknown[], ChunkRow>(
+          `SELECT c.*, d.filename FROM chunks c JOIN documents d ON d.id = c.document_id
+           WHERE c.project_id = ? AND c.id IN (${ids.map(() => '?').join(',')})`,
+        )
+        .all(projectId, ...ids);
+      const byId = new Map(rows.map((row) => [row.id, toRecord(row)]));
+      return ids.flatMap((id) => byId.get(id) ?? []);
+    },
+
+    async countByProject(projectId) {
+      return statements.count.get(projectId)?.count ?? 0;
+    },
+
+    async listMissingVectors({ projectId, indexId, limit }) {
+      return db
+        .prepare<[number, number], { id: number; document_id: number; content: string }>(
+          `SELECT c.id, c.document_id, c.content FROM chunks c JOIN documents d ON d.id = c.document_id
+           WHERE c.project_id = ? AND d.status = 'completed'
+             AND NOT EXISTS (SELECT 1 FROM ${vectorTableName(indexId)} v WHERE v.chunk_id = c.id)
+           ORDER BY c.id LIMIT ?`,
+        )
+        .all(projectId, limit)
+        .map((row) => ({ id: row.id, documentId: row.document_id, content: row.content }));
+    },
+  };
+}
