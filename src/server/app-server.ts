@@ -62,7 +62,9 @@ export async function startServer(
   const ollamaStatus = new OllamaStatusProbe(config.OLLAMA_HOST);
   const ollama = new OllamaClient({ baseURL: config.OLLAMA_HOST });
   const inventory = new ModelInventory({ client: ollama });
-  const settings = new SettingsService({ config, store, models: inventory });
+  // A new default embedding model starts building the new index versions at once (not at the next scan).
+  let onSettingsChange: (keys: string[]) => void = () => {};
+  const settings = new SettingsService({ config, store, models: inventory, onChange: (keys) => onSettingsChange(keys) });
   const refreshModelLists = () => {
     inventory.invalidate();
     void ollamaStatus.check({ fresh: true });
@@ -87,6 +89,7 @@ export async function startServer(
   });
   const ingestContext: IngestContext = {
     store,
+    settings,
     events,
     files,
     parserPool,
@@ -101,6 +104,9 @@ export async function startServer(
     retryBaseSeconds: config.INGEST_RETRY_BASE_SECONDS,
   });
   const embeddingBackfill = new EmbeddingBackfill(ingestContext, ingestRunner, config.EMBED_BACKFILL_INTERVAL_SECONDS * 1000);
+  onSettingsChange = (keys) => {
+    if (keys.includes('default_embedding_model')) void embeddingBackfill.check();
+  };
   const documents = new DocumentService({ store, files, events, runner: ingestRunner, progress });
   // A changed embedding model (project settings) starts building the new index version at once.
   events.on('project-update', (update) => {

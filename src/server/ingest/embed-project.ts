@@ -12,7 +12,8 @@ export async function embedProject(context: IngestContext, job: JobRecord, signa
   const { store, embedders, events, logger, embedBatchSize } = context;
   const project = await store.projects.findById(job.projectId);
   if (!project) return;
-  const choice = embedders.choose({ projectSettings: project.settings, globalSettings: await store.settings.getAll() });
+  const { embeddingModel } = await context.settings.effective({ projectId: project.id });
+  const choice = embedders.choose({ embeddingModel });
   if (!choice) return;
   const embedder = embedders.embedder(choice);
 

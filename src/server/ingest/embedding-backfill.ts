@@ -41,14 +41,14 @@ export class EmbeddingBackfill {
   private async scan(onlyProjectId?: number): Promise<void> {
     const { store, embedders, logger } = this.context;
     try {
-      const globalSettings = await store.settings.getAll();
       const projects = onlyProjectId
         ? [await store.projects.findById(onlyProjectId)].filter((project) => project !== undefined)
         : await store.projects.list({ skip: 0, limit: 100_000, includeDeleted: false });
       const reachable = new Map<string, Promise<boolean>>();
       let queued = 0;
       for (const project of projects) {
-        const choice = embedders.choose({ projectSettings: project.settings, globalSettings });
+        const { embeddingModel } = await this.context.settings.effective({ projectId: project.id });
+        const choice = embedders.choose({ embeddingModel });
         if (!choice) continue;
         // A version being built for a model nobody wants any more is abandoned.
         for (const index of await store.vectors.listIndexes(project.id)) {

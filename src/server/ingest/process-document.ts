@@ -2,7 +2,6 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EmbedderChoice } from '../llm/embedder-resolver.ts';
 import { type Embedding, isEmbedderUnavailable } from '../llm/embedder.ts';
 import type { JobRecord } from '../store/store.ts';
-import { resolveChunkingSettings } from './chunking-settings.ts';
 import { embedInBatches } from './embed-in-batches.ts';
 import { embeddingIndexFor } from './embedding-index-target.ts';
 import type { IngestContext } from './ingest-context.ts';
@@ -31,8 +30,8 @@ export async function processDocument(context: IngestContext, job: JobRecord, si
   if (!document || !document.storedName) return { kind: 'gone' };
   const project = await store.projects.findById(document.projectId);
   if (!project) return { kind: 'gone' };
-  const globalSettings = await store.settings.getAll();
-  const chunking = resolveChunkingSettings({ projectSettings: project.settings, globalSettings });
+  const effective = await context.settings.effective({ projectId: project.id });
+  const chunking = { chunkSize: effective.chunkSize, chunkOverlap: effective.chunkOverlap };
 
   const report = (update: Parameters<typeof progress.report>[1]) => progress.report(document, update);
   if (!(await report({ status: 'processing', stage: 'parsing', progress: PARSE_START, error: null }))) return { kind: 'gone' };
@@ -67,7 +66,7 @@ export async function processDocument(context: IngestContext, job: JobRecord, si
   const pagesTotal = parsed.pageCount;
   await report({ status: 'processing', stage: 'chunking', progress: CHUNKING, pagesDone: pagesTotal, pagesTotal, chunksDone: 0, chunksTotal: chunks.length });
 
-  const choice = embedders.choose({ projectSettings: project.settings, globalSettings });
+  const choice = embedders.choose({ embeddingModel: effective.embeddingModel });
   let vectors: { indexId: number; embeddings: Embedding[] } | undefined;
   let buildingIndex = false;
   if (choice) {

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Embedder } from './embedder.ts';
 import { OllamaEmbedder } from './ollama/ollama-embedder.ts';
@@ -11,16 +10,13 @@ export interface EmbedderChoice {
 
 export interface EmbedderResolver {
   /**
-   * What a project should be embedded with now: project `embedding_model` > global
-   * `default_embedding_model` > env EMBEDDING_MODEL, on the configured provider. Undefined when
-   * embeddings are switched off (EMBEDDING_PROVIDER=none).
+   * The embedder for a project's effective embedding model (see SettingsService.effective) on the
+   * configured provider. Undefined when embeddings are switched off (EMBEDDING_PROVIDER=none).
    */
-  choose(options: { projectSettings: Record<string, unknown>; globalSettings: Record<string, unknown> }): EmbedderChoice | undefined;
+  choose(options: { embeddingModel: string }): EmbedderChoice | undefined;
   /** The embedder for a choice (also the one that built an existing index). */
   embedder(choice: EmbedderChoice): Embedder;
 }
-
-const ModelName = z.string().trim().min(1).max(200).optional().catch(undefined);
 
 export function createEmbedderResolver(options: { config: Config; fetch?: typeof fetch }): EmbedderResolver {
   const { config } = options;
@@ -35,13 +31,9 @@ export function createEmbedderResolver(options: { config: Config; fetch?: typeof
         : config.EMBEDDING_PROVIDER;
 
   return {
-    choose({ projectSettings, globalSettings }) {
+    choose({ embeddingModel }) {
       if (!provider) return undefined;
-      const model =
-        ModelName.parse(projectSettings.embedding_model) ??
-        ModelName.parse(globalSettings.default_embedding_model) ??
-        config.EMBEDDING_MODEL;
-      return { provider, model };
+      return { provider, model: embeddingModel };
     },
     embedder({ provider: chosen, model }) {
       return chosen === 'openai'

@@ -65,6 +65,8 @@ export class SettingsService {
       config: Config;
       store: Store;
       models: ModelChecker;
+      /** Told which keys changed, so that work depending on them (re-embedding) starts at once. */
+      onChange?: (keys: GlobalSettingKey[]) => void;
     },
   ) {}
 
@@ -186,6 +188,7 @@ export class SettingsService {
       await this.checkModel({ name: changes.default_embedding_model, kind: 'embedding', setting: 'default_embedding_model' });
     }
     await this.deps.store.settings.setMany(changes);
+    this.deps.onChange?.(keys);
     return this.getGlobal();
   }
 

@@ -120,9 +120,15 @@ describe('documents: embeddings, hybrid retrieval and index versions', () => {
     await joinProject(socket, projectId);
     server.ollama.embedDelayMs = 2_000;
     const slow = (await uploadDocument(server, projectId, { filename: 'slow.txt', content: ARTICLE })).body.document;
-    await log.until(slow.id, (event) => event.stage === 'embedding' || event.stage === 'chunking');
+    await log.until(slow.id, (event) => event.stage === 'chunking');
+    // Wait until the document's first batch is at the embedding server (which takes 2 s to answer).
+    const deadline = Date.now() + 5_000;
+    while (!embedRequests().some((request) => !request.ended && !request.hungUp) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const pending = embedRequests().find((request) => !request.ended && !request.hungUp)!;
+    expect(pending).toBeDefined();
     expect((await server.api('DELETE', `/api/documents/${slow.id}`)).status).toBe(204);
-    const pending = embedRequests().at(-1)!;
     await pending.settled;
     expect(pending.hungUp).toBe(true);
     server.ollama.embedDelayMs = 0;

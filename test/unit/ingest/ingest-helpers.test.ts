@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { LlmError } from '../../../src/server/errors.ts';
-import { resolveChunkingSettings } from '../../../src/server/ingest/chunking-settings.ts';
 import { displayFilename } from '../../../src/server/ingest/display-filename.ts';
 import { DocumentParseError } from '../../../src/server/ingest/parsed-document.ts';
 import { isTransient, retryDelayMs } from '../../../src/server/ingest/retry-policy.ts';
@@ -20,18 +19,6 @@ describe('displayFilename', () => {
     const name = displayFilename(`${'日'.repeat(200)}.xlsx`);
     expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
     expect(name.endsWith('.xlsx')).toBe(true);
-  });
-});
-
-describe('resolveChunkingSettings', () => {
-  it('project > global > 1000/200, with bad values ignored and the overlap kept below the size', () => {
-    expect(resolveChunkingSettings({ projectSettings: {}, globalSettings: {} })).toEqual({ chunkSize: 1000, chunkOverlap: 200 });
-    expect(resolveChunkingSettings({ projectSettings: {}, globalSettings: { default_chunk_size: 500, default_chunk_overlap: 50 } })).toEqual({ chunkSize: 500, chunkOverlap: 50 });
-    expect(
-      resolveChunkingSettings({ projectSettings: { chunk_size: 300, chunk_overlap: 'x' }, globalSettings: { default_chunk_size: 500, default_chunk_overlap: 50 } }),
-    ).toEqual({ chunkSize: 300, chunkOverlap: 50 });
-    expect(resolveChunkingSettings({ projectSettings: { chunk_size: 200, chunk_overlap: 900 }, globalSettings: {} })).toEqual({ chunkSize: 200, chunkOverlap: 100 });
-    expect(resolveChunkingSettings({ projectSettings: { chunk_size: -5 }, globalSettings: {} }).chunkSize).toBe(1000);
   });
 });
 
