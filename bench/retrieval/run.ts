@@ -12,7 +12,8 @@ import { performance } from 'node:perf_hooks';
 import zlib from 'node:zlib';
 import { startServer } from '../../src/server/app-server.ts';
 import { loadConfig } from '../../src/server/config.ts';
-import { machine, percentile, publish, repositoryRoot } from '../bench-report.ts';
+import { machine, publish, repositoryRoot } from '../lib/report.ts';
+import { percentile } from '../lib/stats.ts';
 
 const datasetDir = path.resolve(repositoryRoot, '../shared/datasets/scifact');
 
@@ -138,8 +139,8 @@ async function runOnce(run: Run, dataset: ReturnType<typeof loadDataset>) {
       recall_at_100: Number((recall / dataset.qrels.size).toFixed(4)),
       index_seconds: Number(indexSeconds.toFixed(1)),
       documents_per_second: Number((completed.length / indexSeconds).toFixed(0)),
-      query_ms_p50: Number(percentile(latencies, 0.5).toFixed(2)),
-      query_ms_p95: Number(percentile(latencies, 0.95).toFixed(2)),
+      query_ms_p50: Number(percentile(latencies, 50).toFixed(2)),
+      query_ms_p95: Number(percentile(latencies, 95).toFixed(2)),
     };
   } finally {
     await server.close();

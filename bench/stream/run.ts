@@ -84,4 +84,3 @@ publish(
     `server and clients in separate processes on this ${os.cpus().length}-core machine. ` +
     `"Added latency" = fake-Ollama emit → client receive (through the server). Command: \`npm run bench:stream\`.\n\n${table}`,
 );
-console.log(table);

@@ -159,7 +159,18 @@ export interface ProjectUpdateEvent {
 /** A model download's progress; sent to every connected client (models are shared by all projects). */
 export type ModelPullProgressEvent = ModelPullProgress;
 
+/**
+ * **ext** Sent to every connection when the list of projects changes (a project created, renamed or
+ * deleted), so project lists in other tabs stay live; the seed's `project_update` only reaches the
+ * project's own room.
+ */
+export interface ProjectsChangedEvent {
+  type: 'project_created' | 'project_updated' | 'project_deleted';
+  project_id: number;
+}
+
 export interface ServerToClientEvents {
+  projects_changed: (data: ProjectsChangedEvent) => void;
   connection_status: (data: ConnectionStatusEvent) => void;
   project_joined: (data: ProjectJoinedEvent) => void;
   project_left: (data: ProjectJoinedEvent) => void;

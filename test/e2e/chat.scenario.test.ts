@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../support/test-server.ts';
-import { launchBrowser, screenshotThemes } from './support/browser.ts';
-import { startWebServer, uniqueName } from './support/web-server.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshotThemes } from './support/browser.ts';
+import { useWebScenario } from './support/scenario.ts';
+import { uniqueName } from './support/web-server.ts';
 import { WebUser } from './support/web-user.ts';
 
 /** The answer the fake model writes: Markdown with a code block, a remote image and a script tag. */
@@ -17,26 +17,15 @@ const MARKDOWN_TOKENS = [
 ];
 
 describe('chatting in the browser', () => {
-  let server: TestServer;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-  beforeAll(async () => {
-    server = await startWebServer();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const scenario = useWebScenario();
 
   it('creates a project (server validation shown), asks a question and sees the streamed, sanitized answer', async () => {
-    const alice = await WebUser.open(browser, server.url);
+    const alice = await WebUser.open(scenario.browser, scenario.server.url);
     await alice.waitForConnection('connected');
 
     // 1. The server's {detail} for a duplicate name is shown in the dialog.
     const taken = uniqueName('Taken');
-    expect((await server.api('POST', '/api/projects', { name: taken })).status).toBe(201);
+    expect((await scenario.server.api('POST', '/api/projects', { name: taken })).status).toBe(201);
     await alice.page.reload();
     await alice.page.getByRole('button', { name: 'New project' }).click();
     const dialog = alice.page.getByRole('dialog', { name: 'New project' });
@@ -56,7 +45,7 @@ describe('chatting in the browser', () => {
     await screenshotThemes(alice.page, 'project-empty');
 
     // 3. A question: the typing indicator shows until the first token, then the answer streams.
-    server.ollama.queue({ tokens: MARKDOWN_TOKENS, firstTokenDelayMs: 700, tokenDelayMs: 40 });
+    scenario.server.ollama.queue({ tokens: MARKDOWN_TOKENS, firstTokenDelayMs: 700, tokenDelayMs: 40 });
     await alice.project.startChat('What does the handbook say?');
     await alice.page.getByRole('status', { name: 'The assistant is writing' }).waitFor();
     await alice.chat.waitForAnswer('complete');
@@ -77,7 +66,7 @@ describe('chatting in the browser', () => {
     expect(await alice.page.locator('article.message-user').count()).toBe(1);
     expect(await alice.chat.answers().count()).toBe(1);
     const chatId = Number(new URL(alice.page.url()).pathname.split('/').pop());
-    const saved = await server.api('GET', `/api/chats/${chatId}`);
+    const saved = await scenario.server.api('GET', `/api/chats/${chatId}`);
     expect(saved.body.messages.map((message: { role: string; status: string }) => [message.role, message.status])).toEqual([
       ['user', 'complete'],
       ['assistant', 'complete'],
@@ -98,16 +87,16 @@ describe('chatting in the browser', () => {
     expect(await alice.chat.answers().count()).toBe(1);
     expect(await alice.chat.lastAnswer().locator('pre code').textContent()).toContain('const answer = 42;');
     // Failed HTTP requests are logged by the browser itself; anything else is an app error.
-    expect(browser.consoleErrors.filter((text) => !text.startsWith('Failed to load resource'))).toEqual([]);
+    expect(scenario.browser.consoleErrors.filter((text) => !text.startsWith('Failed to load resource'))).toEqual([]);
   });
 
   it('stops a long answer: Stop aborts it, the partial answer is kept as stopped', async () => {
-    const { body: project } = await server.api('POST', '/api/projects', { name: uniqueName('Stop') });
-    const { body: chat } = await server.api('POST', '/api/chats', { project_id: project.id });
-    const bob = await WebUser.open(browser, server.url, `/chats/${chat.id}`);
+    const { body: project } = await scenario.server.api('POST', '/api/projects', { name: uniqueName('Stop') });
+    const { body: chat } = await scenario.server.api('POST', '/api/chats', { project_id: project.id });
+    const bob = await WebUser.open(scenario.browser, scenario.server.url, `/chats/${chat.id}`);
     await bob.waitForConnection('connected');
 
-    server.ollama.queue({ tokenCount: 500, tokenDelayMs: 20 });
+    scenario.server.ollama.queue({ tokenCount: 500, tokenDelayMs: 20 });
     await bob.chat.ask('Write a very long answer');
     await bob.chat.waitForAnswerText('t5 ');
     await bob.chat.stopButton.click();
@@ -118,9 +107,9 @@ describe('chatting in the browser', () => {
     expect(shown.length).toBeGreaterThanOrEqual(5);
     expect(shown.length).toBeLessThan(500);
     // The model request was really cancelled upstream.
-    await server.ollama.lastChat().settled;
-    expect(server.ollama.lastChat().hungUp).toBe(true);
-    const saved = await server.api('GET', `/api/chats/${chat.id}`);
+    await scenario.server.ollama.lastChat().settled;
+    expect(scenario.server.ollama.lastChat().hungUp).toBe(true);
+    const saved = await scenario.server.api('GET', `/api/chats/${chat.id}`);
     const assistant = saved.body.messages.at(-1);
     expect(assistant.status).toBe('stopped');
     expect(assistant.content.trim().split(/\s+/)).toEqual(shown);
@@ -128,7 +117,7 @@ describe('chatting in the browser', () => {
   });
 
   it('settings: shows the defaults, refuses an impossible overlap, saves a change', async () => {
-    const user = await WebUser.open(browser, server.url, '/settings');
+    const user = await WebUser.open(scenario.browser, scenario.server.url, '/settings');
     await user.waitForConnection('connected');
     await user.page.getByLabel('Chat model').waitFor();
     await screenshotThemes(user.page, 'settings');
@@ -142,6 +131,6 @@ describe('chatting in the browser', () => {
     await user.page.getByLabel('Temperature').fill('0.3');
     await user.page.getByRole('button', { name: 'Save settings' }).click();
     await user.page.getByText('Settings saved.').waitFor();
-    expect((await server.api('GET', '/api/settings')).body.default_temperature).toBe(0.3);
+    expect((await scenario.server.api('GET', '/api/settings')).body.default_temperature).toBe(0.3);
   });
 });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../support/test-server.ts';
-import { launchBrowser, screenshotThemes } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshotThemes } from './support/browser.ts';
 import { simplePdf, simpleXlsx } from './support/files.ts';
-import { startWebServer, uniqueName } from './support/web-server.ts';
+import { useWebScenario } from './support/scenario.ts';
+import { uniqueName } from './support/web-server.ts';
 import { WebUser } from './support/web-user.ts';
 
 /**
@@ -10,21 +10,10 @@ import { WebUser } from './support/web-user.ts';
  * and open the cited passage.
  */
 describe('documents in the browser', () => {
-  let server: TestServer;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-  beforeAll(async () => {
-    server = await startWebServer();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const scenario = useWebScenario();
 
   it('uploads a PDF and a spreadsheet, shows them processed, and answers with sources that open at the page', async () => {
-    const { body: project } = await server.api('POST', '/api/projects', { name: uniqueName('Policies') });
+    const { body: project } = await scenario.server.api('POST', '/api/projects', { name: uniqueName('Policies') });
 
     const pdf = simplePdf([
       'Employee handbook. Chapter one covers working hours and holidays.',
@@ -41,7 +30,7 @@ describe('documents in the browser', () => {
       },
     ]);
 
-    const erin = await WebUser.open(browser, server.url, `/projects/${project.id}`);
+    const erin = await WebUser.open(scenario.browser, scenario.server.url, `/projects/${project.id}`);
     await erin.waitForConnection('connected');
     await erin.page.getByText('No documents yet').waitFor();
 
@@ -63,7 +52,7 @@ describe('documents in the browser', () => {
     await preview.getByRole('button', { name: 'Close' }).click();
 
     // 3. A question: the answer cites [1]; the source is the PDF at its page, and opens there.
-    server.ollama.queue({ tokens: ['Returns are accepted ', 'within 30 days ', '[1].'], tokenDelayMs: 20 });
+    scenario.server.ollama.queue({ tokens: ['Returns are accepted ', 'within 30 days ', '[1].'], tokenDelayMs: 20 });
     await erin.project.startChat('What is the refund policy?');
     await erin.chat.waitForAnswer('complete');
     const panel = erin.page.getByRole('complementary', { name: 'Sources' });
@@ -82,7 +71,7 @@ describe('documents in the browser', () => {
     await source.getByRole('button', { name: 'Close' }).click();
 
     // 4. Another tab sees a document deleted here disappear.
-    const frank = await WebUser.open(browser, server.url, `/projects/${project.id}`);
+    const frank = await WebUser.open(scenario.browser, scenario.server.url, `/projects/${project.id}`);
     await frank.project.waitForDocumentStatus('prices.xlsx', 'completed');
     await erin.goto(`/projects/${project.id}`);
     await erin.project.document('prices.xlsx').getByRole('button', { name: 'Delete prices.xlsx' }).click();

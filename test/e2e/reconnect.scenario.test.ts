@@ -1,39 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../support/test-server.ts';
-import { launchBrowser } from './support/browser.ts';
-import { startWebServer, uniqueName } from './support/web-server.ts';
+import { describe, expect, it } from 'vitest';
+import { useWebScenario } from './support/scenario.ts';
+import { uniqueName } from './support/web-server.ts';
 import { WebUser } from './support/web-user.ts';
 
 const TOKENS = 300;
 const expectedWords = Array.from({ length: TOKENS }, (_, index) => `t${index + 1}`);
 
 describe('losing the connection in the middle of an answer', () => {
-  let server: TestServer;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-  beforeAll(async () => {
-    server = await startWebServer();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const scenario = useWebScenario();
 
   it('shows reconnecting, comes back, and the answer completes with every token exactly once', async () => {
-    const { body: project } = await server.api('POST', '/api/projects', { name: uniqueName('Reconnect') });
-    const { body: chat } = await server.api('POST', '/api/chats', { project_id: project.id });
-    const carol = await WebUser.open(browser, server.url, `/chats/${chat.id}`);
+    const { body: project } = await scenario.server.api('POST', '/api/projects', { name: uniqueName('Reconnect') });
+    const { body: chat } = await scenario.server.api('POST', '/api/chats', { project_id: project.id });
+    const carol = await WebUser.open(scenario.browser, scenario.server.url, `/chats/${chat.id}`);
     await carol.waitForConnection('connected');
     await carol.recordConnectionStatuses();
 
-    server.ollama.queue({ tokenCount: TOKENS, tokenDelayMs: 20 });
+    scenario.server.ollama.queue({ tokenCount: TOKENS, tokenDelayMs: 20 });
     await carol.chat.ask('Tell me everything');
     await carol.chat.waitForAnswerText('t20 ');
 
     // 1. The network drops (the server closes the connection): the Manager retries by itself.
-    server.gateway.io.disconnectSockets(true);
+    scenario.server.gateway.io.disconnectSockets(true);
     await carol.waitForConnection('reconnecting');
     // Offline: the question box keeps text but cannot send it, and the banner explains.
     await carol.page.getByRole('alert').filter({ hasText: 'Connection to the server lost' }).waitFor();
@@ -41,7 +29,7 @@ describe('losing the connection in the middle of an answer', () => {
 
     // 2. The server kicks the socket (`io server disconnect`): the app reconnects by itself too.
     await carol.chat.waitForAnswerText('t150 ');
-    server.gateway.io.disconnectSockets(false);
+    scenario.server.gateway.io.disconnectSockets(false);
     await carol.waitForConnection('reconnecting');
     await carol.waitForConnection('connected');
 
@@ -55,19 +43,19 @@ describe('losing the connection in the middle of an answer', () => {
     expect(history).toEqual(['connected', 'reconnecting', 'connected', 'reconnecting', 'connected']);
 
     // The saved answer is the same, and the room was rejoined (the server knows the project).
-    const saved = await server.api('GET', `/api/chats/${chat.id}`);
+    const saved = await scenario.server.api('GET', `/api/chats/${chat.id}`);
     expect(saved.body.messages.at(-1).status).toBe('complete');
     expect(saved.body.messages.at(-1).content.trim().split(/\s+/)).toEqual(expectedWords);
-    expect(server.gateway.connections.snapshot().map((connection) => connection.project_id)).toEqual([project.id]);
+    expect(scenario.server.gateway.connections.snapshot().map((connection) => connection.project_id)).toEqual([project.id]);
   });
 
   it('picks up an answer still being written after a page reload', async () => {
-    const { body: project } = await server.api('POST', '/api/projects', { name: uniqueName('Reload') });
-    const { body: chat } = await server.api('POST', '/api/chats', { project_id: project.id });
-    const dave = await WebUser.open(browser, server.url, `/chats/${chat.id}`);
+    const { body: project } = await scenario.server.api('POST', '/api/projects', { name: uniqueName('Reload') });
+    const { body: chat } = await scenario.server.api('POST', '/api/chats', { project_id: project.id });
+    const dave = await WebUser.open(scenario.browser, scenario.server.url, `/chats/${chat.id}`);
     await dave.waitForConnection('connected');
 
-    server.ollama.queue({ tokenCount: 200, tokenDelayMs: 20 });
+    scenario.server.ollama.queue({ tokenCount: 200, tokenDelayMs: 20 });
     await dave.chat.ask('A long one please');
     await dave.chat.waitForAnswerText('t30 ');
     await dave.page.reload();

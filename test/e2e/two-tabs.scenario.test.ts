@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../support/test-server.ts';
-import { launchBrowser, screenshotThemes } from './support/browser.ts';
-import { startWebServer, uniqueName } from './support/web-server.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshotThemes } from './support/browser.ts';
+import { useWebScenario } from './support/scenario.ts';
+import { uniqueName } from './support/web-server.ts';
 import { WebUser } from './support/web-user.ts';
 
 describe('two tabs on the same project', () => {
-  let server: TestServer;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-  beforeAll(async () => {
-    server = await startWebServer();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const scenario = useWebScenario();
 
   it("each tab sees the other's chats appear, get renamed, found by search and deleted, without reloading", async () => {
-    const { body: project } = await server.api('POST', '/api/projects', { name: uniqueName('Shared') });
-    const alice = await WebUser.open(browser, server.url, `/projects/${project.id}`);
-    const bob = await WebUser.open(browser, server.url, `/projects/${project.id}`);
+    const { body: project } = await scenario.server.api('POST', '/api/projects', { name: uniqueName('Shared') });
+    const alice = await WebUser.open(scenario.browser, scenario.server.url, `/projects/${project.id}`);
+    const bob = await WebUser.open(scenario.browser, scenario.server.url, `/projects/${project.id}`);
     await alice.waitForConnection('connected');
     await bob.waitForConnection('connected');
     await bob.page.getByText('No chats yet').waitFor();
@@ -58,6 +47,19 @@ describe('two tabs on the same project', () => {
     await alice.project.deleteChat(renamed);
     await bob.project.waitForChat(renamed, 'detached');
     await bob.page.getByText('No chats yet').waitFor();
-    expect((await server.api('GET', `/api/projects/${project.id}/chats`)).body).toEqual([]);
+    expect((await scenario.server.api('GET', `/api/projects/${project.id}/chats`)).body).toEqual([]);
+  });
+
+  it('a project created, renamed or deleted elsewhere appears, changes and disappears in the project list', async () => {
+    const dana = await WebUser.open(scenario.browser, scenario.server.url, '/');
+    await dana.waitForConnection('connected');
+    const name = uniqueName('Elsewhere');
+    // Changes come from another client (the API), so only the live event can update Dana's list.
+    const { body: project } = await scenario.server.api('POST', '/api/projects', { name });
+    await dana.projects.card(name).waitFor();
+    await scenario.server.api('PUT', `/api/projects/${project.id}`, { name: `${name} renamed` });
+    await dana.projects.card(`${name} renamed`).waitFor();
+    await scenario.server.api('DELETE', `/api/projects/${project.id}`);
+    await dana.projects.card(`${name} renamed`).waitFor({ state: 'detached' });
   });
 });

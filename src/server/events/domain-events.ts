@@ -1,5 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { DocumentStatusEvent, ModelPullProgressEvent, ProjectUpdateType } from '../../protocol/socket-events.ts';
+import type {
+  DocumentStatusEvent,
+  ModelPullProgressEvent,
+  ProjectsChangedEvent,
+  ProjectUpdateType,
+} from '../../protocol/socket-events.ts';
 
 /**
  * What the domain announces. The realtime layer subscribes and picks rooms; the domain never imports
@@ -10,6 +15,8 @@ export interface DomainEventMap {
   'document-status': [DocumentStatusEvent];
   /** A model download moved on; every client hears it, models are not per project. */
   'model-pull-progress': [ModelPullProgressEvent];
+  /** The list of projects changed; every client hears it. */
+  'projects-changed': [ProjectsChangedEvent];
 }
 
 export class DomainEvents extends EventEmitter<DomainEventMap> {
@@ -19,6 +26,10 @@ export class DomainEvents extends EventEmitter<DomainEventMap> {
 
   documentStatus(event: DocumentStatusEvent): void {
     this.emit('document-status', event);
+  }
+
+  projectsChanged(type: ProjectsChangedEvent['type'], projectId: number): void {
+    this.emit('projects-changed', { type, project_id: projectId });
   }
 
   modelPullProgress(event: ModelPullProgressEvent): void {

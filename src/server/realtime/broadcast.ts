@@ -3,6 +3,7 @@ import type {
   ClientToServerEvents,
   DocumentStatusEvent,
   ModelPullProgressEvent,
+  ProjectsChangedEvent,
   ProjectUpdateType,
   ServerToClientEvents,
   SocketData,
@@ -50,6 +51,11 @@ export function createBroadcaster(io: IoServer) {
     notifyModelPullProgress(progress: ModelPullProgressEvent): void {
       io.emit('model_pull_progress', progress);
     },
+
+    /** Project lists are not per project: every connection hears that one was added or removed. */
+    notifyProjectsChanged(event: ProjectsChangedEvent): void {
+      io.emit('projects_changed', event);
+    },
   };
 }
 
@@ -62,12 +68,15 @@ export function forwardDomainEvents(events: DomainEvents, broadcaster: Broadcast
   const onDocumentStatus = (event: DocumentStatusEvent) =>
     broadcaster.notifyDocumentProcessing(event.project_id, event.document_id, event.status, event.progress, event);
   const onModelPullProgress = (progress: ModelPullProgressEvent) => broadcaster.notifyModelPullProgress(progress);
+  const onProjectsChanged = (event: ProjectsChangedEvent) => broadcaster.notifyProjectsChanged(event);
   events.on('project-update', onProjectUpdate);
+  events.on('projects-changed', onProjectsChanged);
   events.on('document-status', onDocumentStatus);
   events.on('model-pull-progress', onModelPullProgress);
   return () => {
     events.off('project-update', onProjectUpdate);
     events.off('document-status', onDocumentStatus);
     events.off('model-pull-progress', onModelPullProgress);
+    events.off('projects-changed', onProjectsChanged);
   };
 }

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useProjectsChanged } from '../hooks/use-projects-changed.ts';
 import { Link, paths, useRoute } from '../lib/router.tsx';
 import { useTheme } from '../lib/theme.ts';
 import { ConnectionIndicator } from './connection-indicator.tsx';
@@ -9,6 +10,7 @@ import { OfflineBanner } from './offline-banner.tsx';
 export function AppShell({ children }: { children: ReactNode }) {
   const route = useRoute();
   const { resolved, toggle } = useTheme();
+  useProjectsChanged();
   const section = route.name === 'settings' ? 'settings' : 'projects';
   return (
     <div className="app">

@@ -126,6 +126,20 @@ describe('connection, metadata and project rooms', () => {
     expect(await deleted).toMatchObject({ data: { chat_id: chatId } });
   });
 
+  it('tells every connection, in any room or none, when the list of projects changes', async () => {
+    const inRoom = await open();
+    const inNoRoom = await open();
+    const { projectId } = await createProjectAndChat(server);
+    inRoom.emit('join_project', { project_id: projectId });
+    await waitFor(inRoom, 'project_joined');
+    const created = Promise.all([inRoom, inNoRoom].map((socket) => waitFor(socket, 'projects_changed', (event) => event.type === 'project_created')));
+    const { body: project } = await server.api('POST', '/api/projects', { name: 'Announced' });
+    for (const event of await created) expect(event).toEqual({ type: 'project_created', project_id: project.id });
+    const deleted = waitFor(inNoRoom, 'projects_changed', (event) => event.type === 'project_deleted');
+    await server.api('DELETE', `/api/projects/${project.id}`);
+    expect(await deleted).toEqual({ type: 'project_deleted', project_id: project.id });
+  });
+
   function connectLater(): ClientSocket {
     // Registers listeners before the handshake completes, so `connection_status` cannot be missed.
     const socket = io(server.url, { transports: ['websocket'], autoConnect: false, reconnection: false, forceNew: true });

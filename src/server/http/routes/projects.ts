@@ -48,6 +48,7 @@ export const projectRoutes: FastifyPluginAsyncZod<ProjectRoutesOptions> = async 
         description: description ?? null,
         settings: { ...(settings ?? {}), ...(folderPath ? { folder_path: folderPath } : {}) },
       });
+      events.projectsChanged('project_created', project.id);
       return reply.code(201).send(presentProject(project));
     },
   });
@@ -90,6 +91,7 @@ export const projectRoutes: FastifyPluginAsyncZod<ProjectRoutesOptions> = async 
       });
       if (!project) throw new NotFoundError(`Project ${id} not found`);
       events.projectUpdate(id, 'project_updated', { name: project.name });
+      events.projectsChanged('project_updated', id);
       return presentProject(project);
     },
   });
@@ -106,6 +108,7 @@ export const projectRoutes: FastifyPluginAsyncZod<ProjectRoutesOptions> = async 
       } else {
         await store.projects.softDelete(id);
       }
+      events.projectsChanged('project_deleted', id);
       return reply.code(204).send(null);
     },
   });
