@@ -146,6 +146,40 @@ describe('REST: chats and messages', () => {
   });
 });
 
+describe('REST: a client that hangs up on an answer', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ GENERATION_GRACE_SECONDS: 0.2 });
+  });
+  afterAll(async () => server.close());
+
+  // The POST body is read before the handler runs, so the request's own 'close' has already fired:
+  // only the response notices the hang-up.
+  it.each([true, false])('stops listening, and the answer is interrupted after the grace period (stream: %s)', async (stream) => {
+    const { chatId } = await createProjectAndChat(server);
+    server.ollama.queue({ tokenCount: 400, tokenDelayMs: 25 });
+    const before = server.ollama.chatRequests().length;
+    const hangUp = new AbortController();
+    const request = fetch(`${server.url}/api/chats/${chatId}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'long answer please', stream }),
+      signal: hangUp.signal,
+    }).then(async (response) => {
+      if (stream) await response.body!.getReader().read();
+    }).catch(() => undefined);
+    await until(() => (server.generations.get(chatId)?.listenerCount ?? 0) > 0 && server.ollama.chatRequests().length > before);
+    if (stream) await request;
+    const generation = server.generations.get(chatId)!;
+    hangUp.abort();
+    await generation.whenFinished();
+    expect(generation.stopReason).toBe('interrupted');
+    const messages = (await server.api('GET', `/api/chats/${chatId}/messages`)).body;
+    expect(messages.at(-1)).toMatchObject({ role: 'assistant', status: 'interrupted' });
+    expect(server.ollama.lastChat().tokensSent).toBeLessThan(400);
+  }, 20_000);
+});
+
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const started = Date.now();
   while (!condition()) {
