@@ -134,6 +134,17 @@ describe('REST: chats and messages', () => {
     expect(body.messages.map((message: { role: string }) => message.role)).toEqual(['user', 'assistant']);
   });
 
+  it('exports a chat whose title is cut inside an emoji (no split surrogate pair, no 500)', async () => {
+    const { body: project } = await server.api('POST', '/api/projects', { name: 'Emoji export' });
+    const chat = await server.api('POST', '/api/chats', { project_id: project.id, title: `a${'😀'.repeat(60)}` });
+    for (const format of ['markdown', 'json']) {
+      const response = await fetch(`${server.url}/api/chats/${chat.body.id}/export/${format}`);
+      expect(response.status, format).toBe(200);
+      const name = decodeURIComponent(response.headers.get('content-disposition')!.split("UTF-8''")[1]!);
+      expect(name).toMatch(new RegExp(`^chat_${chat.body.id}_a(😀)+\\.(md|json)$`));
+    }
+  });
+
   it('broadcasts message_added to the project room', async () => {
     const { projectId, chatId } = await createProjectAndChat(server);
     const socket = await connect(server.url);
