@@ -191,6 +191,45 @@ describe('REST: a client that hangs up on an answer', () => {
   }, 20_000);
 });
 
+describe('REST: a partial answer that cannot be saved', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => server.close());
+
+  it('logs the failed flush and finishes the answer, with no unhandled rejection', async () => {
+    const { chatId } = await createProjectAndChat(server);
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    const update = server.store.messages.update.bind(server.store.messages);
+    let failedFlushes = 0;
+    // The periodic partial-text flush (content without a status) fails, as on a full disk.
+    server.store.messages.update = async (id, patch) => {
+      if (patch.status === undefined && patch.content !== undefined) {
+        failedFlushes += 1;
+        throw new Error('SQLITE_FULL: database or disk is full');
+      }
+      return update(id, patch);
+    };
+    try {
+      server.ollama.queue({ tokenCount: 30, tokenDelayMs: 60 });
+      const answer = await server.api('POST', `/api/chats/${chatId}/messages`, { message: 'a slow answer' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(failedFlushes).toBeGreaterThan(0);
+      expect(rejections).toEqual([]);
+      expect(answer.status).toBe(200);
+      expect(answer.body.status).toBe('complete');
+      const messages = (await server.api('GET', `/api/chats/${chatId}/messages`)).body;
+      expect(messages.at(-1)).toMatchObject({ role: 'assistant', status: 'complete', content: answer.body.answer });
+    } finally {
+      server.store.messages.update = update;
+      process.off('unhandledRejection', onRejection);
+    }
+  }, 15_000);
+});
+
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const started = Date.now();
   while (!condition()) {
