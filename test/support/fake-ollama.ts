@@ -93,6 +93,8 @@ export class FakeOllama {
   /** Embed failures: answer `/api/embed` with this status while > 0 calls remain. */
   embedFailures = 0;
   embedDelayMs = 0;
+  /** Delay before answering `/api/show` (a model check that takes a while). */
+  showDelayMs = 0;
   pullChunks = 5;
   pullDelayMs = 5;
   private queued: ChatScript[] = [];
@@ -197,6 +199,7 @@ export class FakeOllama {
           })),
         });
       case 'POST /api/show':
+        if (this.showDelayMs > 0) await sleep(this.showDelayMs);
         return this.show(body, response);
       case 'POST /api/pull':
         return this.pull(body, response);

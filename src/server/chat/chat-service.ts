@@ -160,9 +160,14 @@ export class ChatService {
         generation.publish({ type: 'token', chatId: chat.id, messageId: assistant.id, seq, text: part.text });
         if (!flushing && Date.now() - flushedAt >= FLUSH_INTERVAL_MS) {
           flushedAt = Date.now();
-          flushing = store.messages.update(assistant.id, { content: text }).finally(() => {
-            flushing = undefined;
-          });
+          // Only a checkpoint for a crash: a failed one is logged, and the final save below decides.
+          // (Caught here: left pending while the stream goes on, its rejection would be unhandled.)
+          flushing = store.messages
+            .update(assistant.id, { content: text })
+            .catch((error: unknown) => logger.warn({ err: error, chatId: chat.id }, 'partial answer not saved'))
+            .finally(() => {
+              flushing = undefined;
+            });
         }
       }
       await flushing;

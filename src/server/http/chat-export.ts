@@ -2,7 +2,10 @@ import type { ChatRecord, MessageRecord } from '../store/store.ts';
 import { presentMessage } from './presenters.ts';
 
 export function exportFilename(chat: ChatRecord, extension: 'md' | 'json'): string {
-  const title = chat.title.replace(/\s+/g, '_').replace(/[\\/:*?"<>|]/g, '').slice(0, 80);
+  // Cut by code points, so that an emoji is never split in half.
+  const title = Array.from(chat.title.replace(/\s+/g, '_').replace(/[\\/:*?"<>|]/g, ''))
+    .slice(0, 80)
+    .join('');
   return `chat_${chat.id}_${title}.${extension}`;
 }
 

@@ -3,7 +3,12 @@
  * backslashes and control characters removed, plus the exact UTF-8 name as RFC 5987 `filename*`.
  */
 export function contentDisposition(type: 'inline' | 'attachment', filename: string): string {
-  const cleaned = filename.replace(/[\u0000-\u001f\u007f]/g, '').trim() || 'download';
+  // A lone surrogate (a name cut inside an emoji) would make encodeURIComponent throw: U+FFFD instead.
+  const cleaned =
+    filename
+      .replace(/[\u0000-\u001f\u007f]/g, '')
+      .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+      .trim() || 'download';
   const fallback = cleaned.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   const encoded = encodeURIComponent(cleaned).replace(/['()*]/g, (character) =>
     `%${character.charCodeAt(0).toString(16).toUpperCase()}`,

@@ -74,7 +74,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     if (!isOriginAllowed(request.headers.origin, request.headers.host)) {
       return reply.code(403).send({ detail: 'Origin not allowed', code: 'forbidden' });
     }
-    if (config.API_TOKEN && request.url.startsWith('/api/') && !request.url.startsWith('/api/health')) {
+    // The matched route, not the raw URL: the router decodes the path (`/%61pi/settings` reaches
+    // `/api/settings`), so a prefix test on the raw URL could be dodged.
+    const routePath = request.routeOptions.url ?? request.url;
+    if (config.API_TOKEN && routePath.startsWith('/api/') && routePath !== '/api/health') {
       if (!isTokenValid(config.API_TOKEN, bearerToken(request.headers.authorization))) {
         return reply.code(401).send({ detail: 'Missing or invalid API token', code: 'unauthorized' });
       }

@@ -11,7 +11,7 @@ export interface SseStream {
  * keep it open). `onClose` runs once when the client hangs up or the stream ends.
  */
 export function openSseStream(options: { request: FastifyRequest; reply: FastifyReply; onClose: () => void }): SseStream {
-  const { request, reply, onClose } = options;
+  const { reply, onClose } = options;
   reply.hijack();
   const response = reply.raw;
   response.writeHead(200, {
@@ -30,7 +30,9 @@ export function openSseStream(options: { request: FastifyRequest; reply: Fastify
     clearInterval(heartbeat);
     onClose();
   };
-  request.raw.on('close', close);
+  // The response's 'close', not the request's: a POST body has been read by now, and the request
+  // emitted its own 'close' then; only the response hears the client hang up.
+  response.on('close', close);
   return {
     send(frame) {
       if (!response.writableEnded) response.write(`data: ${JSON.stringify(frame)}\n\n`);

@@ -134,6 +134,17 @@ describe('REST: chats and messages', () => {
     expect(body.messages.map((message: { role: string }) => message.role)).toEqual(['user', 'assistant']);
   });
 
+  it('exports a chat whose title is cut inside an emoji (no split surrogate pair, no 500)', async () => {
+    const { body: project } = await server.api('POST', '/api/projects', { name: 'Emoji export' });
+    const chat = await server.api('POST', '/api/chats', { project_id: project.id, title: `a${'😀'.repeat(60)}` });
+    for (const format of ['markdown', 'json']) {
+      const response = await fetch(`${server.url}/api/chats/${chat.body.id}/export/${format}`);
+      expect(response.status, format).toBe(200);
+      const name = decodeURIComponent(response.headers.get('content-disposition')!.split("UTF-8''")[1]!);
+      expect(name).toMatch(new RegExp(`^chat_${chat.body.id}_a(😀)+\\.(md|json)$`));
+    }
+  });
+
   it('broadcasts message_added to the project room', async () => {
     const { projectId, chatId } = await createProjectAndChat(server);
     const socket = await connect(server.url);
@@ -144,6 +155,79 @@ describe('REST: chats and messages', () => {
     expect((await added).data).toMatchObject({ project_id: projectId, chat_id: chatId, message_id: expect.any(Number) });
     socket.disconnect();
   });
+});
+
+describe('REST: a client that hangs up on an answer', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ GENERATION_GRACE_SECONDS: 0.2 });
+  });
+  afterAll(async () => server.close());
+
+  // The POST body is read before the handler runs, so the request's own 'close' has already fired:
+  // only the response notices the hang-up.
+  it.each([true, false])('stops listening, and the answer is interrupted after the grace period (stream: %s)', async (stream) => {
+    const { chatId } = await createProjectAndChat(server);
+    server.ollama.queue({ tokenCount: 400, tokenDelayMs: 25 });
+    const before = server.ollama.chatRequests().length;
+    const hangUp = new AbortController();
+    const request = fetch(`${server.url}/api/chats/${chatId}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'long answer please', stream }),
+      signal: hangUp.signal,
+    }).then(async (response) => {
+      if (stream) await response.body!.getReader().read();
+    }).catch(() => undefined);
+    await until(() => (server.generations.get(chatId)?.listenerCount ?? 0) > 0 && server.ollama.chatRequests().length > before);
+    if (stream) await request;
+    const generation = server.generations.get(chatId)!;
+    hangUp.abort();
+    await generation.whenFinished();
+    expect(generation.stopReason).toBe('interrupted');
+    const messages = (await server.api('GET', `/api/chats/${chatId}/messages`)).body;
+    expect(messages.at(-1)).toMatchObject({ role: 'assistant', status: 'interrupted' });
+    expect(server.ollama.lastChat().tokensSent).toBeLessThan(400);
+  }, 20_000);
+});
+
+describe('REST: a partial answer that cannot be saved', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => server.close());
+
+  it('logs the failed flush and finishes the answer, with no unhandled rejection', async () => {
+    const { chatId } = await createProjectAndChat(server);
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    const update = server.store.messages.update.bind(server.store.messages);
+    let failedFlushes = 0;
+    // The periodic partial-text flush (content without a status) fails, as on a full disk.
+    server.store.messages.update = async (id, patch) => {
+      if (patch.status === undefined && patch.content !== undefined) {
+        failedFlushes += 1;
+        throw new Error('SQLITE_FULL: database or disk is full');
+      }
+      return update(id, patch);
+    };
+    try {
+      server.ollama.queue({ tokenCount: 30, tokenDelayMs: 60 });
+      const answer = await server.api('POST', `/api/chats/${chatId}/messages`, { message: 'a slow answer' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(failedFlushes).toBeGreaterThan(0);
+      expect(rejections).toEqual([]);
+      expect(answer.status).toBe(200);
+      expect(answer.body.status).toBe('complete');
+      const messages = (await server.api('GET', `/api/chats/${chatId}/messages`)).body;
+      expect(messages.at(-1)).toMatchObject({ role: 'assistant', status: 'complete', content: answer.body.answer });
+    } finally {
+      server.store.messages.update = update;
+      process.off('unhandledRejection', onRejection);
+    }
+  }, 15_000);
 });
 
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {

@@ -52,6 +52,29 @@ describe('REST: projects', () => {
     expect(JSON.stringify(injection.body)).not.toMatch(/SELECT|sqlite|at .*\.ts/);
   });
 
+  it('merges concurrent settings updates: one waiting on a model check does not undo the other', async () => {
+    const { body: project } = await server.api('POST', '/api/projects', { name: 'Concurrent settings' });
+    server.ollama.models.push({ name: 'qwen2.5:latest', capabilities: ['completion'] });
+    server.ollama.showDelayMs = 300;
+    const checksBefore = server.ollama.requestsTo('/api/show').length;
+    try {
+      const [slow, fast] = await Promise.all([
+        server.api('PUT', `/api/projects/${project.id}`, { settings: { llm_model: 'qwen2.5:latest' } }),
+        (async () => {
+          // Sent once the slow update has read the project and is waiting on Ollama's answer.
+          while (server.ollama.requestsTo('/api/show').length === checksBefore) await new Promise((resolve) => setTimeout(resolve, 5));
+          return server.api('PUT', `/api/projects/${project.id}`, { settings: { retrieval_k: 7 } });
+        })(),
+      ]);
+      expect([slow.status, fast.status]).toEqual([200, 200]);
+    } finally {
+      server.ollama.showDelayMs = 0;
+      server.ollama.models.pop();
+    }
+    const saved = await server.api('GET', `/api/projects/${project.id}`);
+    expect(JSON.parse(saved.body.settings)).toEqual({ llm_model: 'qwen2.5:latest', retrieval_k: 7 });
+  });
+
   it('gets, updates with a settings merge, reports statistics, and soft or hard deletes', async () => {
     const { body: project } = await server.api('POST', '/api/projects', { name: 'Mergeable', settings: { a: 1, b: 2 } });
     const updated = await server.api('PUT', `/api/projects/${project.id}`, { description: 'now described', settings: { b: null, c: 3 } });

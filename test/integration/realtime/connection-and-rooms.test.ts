@@ -45,6 +45,18 @@ describe('connection, metadata and project rooms', () => {
     expect(server.gateway.connections.size).toBe(0);
   });
 
+  it('stays in one project room when joins arrive back to back', async () => {
+    const projects: number[] = [];
+    for (const name of ['Quick A', 'Quick B', 'Quick C']) projects.push((await createProjectAndChat(server, name)).projectId);
+    const socket = await open();
+    const last = waitFor(socket, 'project_joined', (data) => data.project_id === projects.at(-1));
+    for (const projectId of projects) socket.emit('join_project', { project_id: projectId });
+    await last;
+    const rooms = [...(server.gateway.io.sockets.sockets.get(socket.id!)?.rooms ?? [])].filter((room) => room.startsWith('project_'));
+    expect(rooms).toEqual([`project_${projects.at(-1)}`]);
+    expect(server.gateway.connections.get(socket.id!)?.metadata.project_id).toBe(projects.at(-1));
+  });
+
   it('joins a project room, switches rooms, and leaves', async () => {
     const a = await createProjectAndChat(server, 'Room A');
     const b = await createProjectAndChat(server, 'Room B');

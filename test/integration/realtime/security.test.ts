@@ -64,6 +64,15 @@ describe('handshake origin checks and token auth', () => {
     expect((await server.api('GET', '/api/health')).status).toBe(200);
   });
 
+  it('requires the API token however the path is spelled (the router decodes %61pi to api)', async () => {
+    server = await startTestServer({ API_TOKEN: 'a-long-enough-test-token' });
+    for (const spelling of ['/%61pi/settings', '/%61%70%69/projects', '/api/%73ettings', '/api/settings/']) {
+      const response = await server.api('GET', spelling);
+      expect(response.status, spelling).toBe(401);
+    }
+    expect((await server.api('GET', '/api/health/')).status).toBe(200);
+  });
+
   it('keeps connection state recovery off', async () => {
     server = await startTestServer();
     expect((server.gateway.io as unknown as { opts: Record<string, unknown> }).opts.connectionStateRecovery).toBeUndefined();

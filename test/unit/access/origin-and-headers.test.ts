@@ -30,4 +30,9 @@ describe('content disposition', () => {
     expect(header).toContain('filename="a_b_cd__.txt"');
     expect(decodeURIComponent(header.split("UTF-8''")[1]!)).toBe('a"b\\cd日本.txt');
   });
+
+  it('survives a lone surrogate (encodeURIComponent would throw URIError)', () => {
+    const header = contentDisposition('attachment', 'x\ud83d.md');
+    expect(decodeURIComponent(header.split("UTF-8''")[1]!)).toBe('x\ufffd.md');
+  });
 });

@@ -131,7 +131,8 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
           },
           { afterSeq: 0, includeReceived: true },
         );
-        request.raw.on('close', () => {
+        // The response hears a hang-up; the request's 'close' fired when its body was read.
+        reply.raw.on('close', () => {
           if (!reply.sent) unsubscribe();
         });
       });

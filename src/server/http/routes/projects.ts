@@ -66,9 +66,22 @@ export const projectRoutes: FastifyPluginAsyncZod<ProjectRoutesOptions> = async 
     handler: async (request) => presentProject(await requireProject(request.params.project_id)),
   });
 
+  // Updates of one project run one at a time: an update waiting on a model check would otherwise
+  // save its merge of stale settings over what another update saved meanwhile.
+  const updating = new Map<number, Promise<unknown>>();
+  function oneUpdateAtATime<T>(id: number, update: () => Promise<T>): Promise<T> {
+    const run = (updating.get(id) ?? Promise.resolve()).then(update);
+    const settled = run.catch(() => undefined);
+    updating.set(id, settled);
+    void settled.then(() => {
+      if (updating.get(id) === settled) updating.delete(id);
+    });
+    return run;
+  }
+
   app.put('/api/projects/:project_id', {
     schema: { tags, params: Params, body: ProjectUpdateBody, response: { 200: ProjectResponse, 404: ErrorResponse } },
-    handler: async (request) => {
+    handler: (request) => oneUpdateAtATime(request.params.project_id, async () => {
       const id = request.params.project_id;
       const current = await requireProject(id);
       const { name, description, folder_path: folderPath, settings } = request.body;
@@ -93,7 +106,7 @@ export const projectRoutes: FastifyPluginAsyncZod<ProjectRoutesOptions> = async 
       events.projectUpdate(id, 'project_updated', { name: project.name });
       events.projectsChanged('project_updated', id);
       return presentProject(project);
-    },
+    }),
   });
 
   app.delete('/api/projects/:project_id', {

@@ -1,11 +1,27 @@
 import { JoinProjectPayload, LeaveProjectPayload } from '../../../protocol/socket-events.ts';
 import { NotFoundError } from '../../errors.ts';
 import { projectRoom } from '../broadcast.ts';
+import type { ConnectionState } from '../connection-registry.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import { parsePayload } from '../payload.ts';
 
+/**
+ * Room changes of one connection, in the order they arrived. Run side by side, two joins sent back
+ * to back would each read "no previous room" while the other awaited, and the socket would stay in both.
+ */
+const roomChanges = new WeakMap<ConnectionState, Promise<unknown>>();
+function inArrivalOrder(connection: ConnectionState, change: () => Promise<void>): Promise<void> {
+  const run = (roomChanges.get(connection) ?? Promise.resolve()).then(change);
+  roomChanges.set(connection, run.catch(() => undefined));
+  return run;
+}
+
 /** `join_project`: one project room per connection; joining another leaves the previous one. */
-export async function joinProject(context: HandlerContext, raw: unknown): Promise<void> {
+export function joinProject(context: HandlerContext, raw: unknown): Promise<void> {
+  return inArrivalOrder(context.connection, () => switchToProject(context, raw));
+}
+
+async function switchToProject(context: HandlerContext, raw: unknown): Promise<void> {
   const { socket, connection, store } = context;
   const { project_id: projectId } = parsePayload('join_project', JoinProjectPayload, raw);
   const project = await store.projects.findById(projectId);
@@ -20,7 +36,11 @@ export async function joinProject(context: HandlerContext, raw: unknown): Promis
 }
 
 /** `leave_project`: leaves the room (idempotent) and clears the stored project. */
-export async function leaveProject(context: HandlerContext, raw: unknown): Promise<void> {
+export function leaveProject(context: HandlerContext, raw: unknown): Promise<void> {
+  return inArrivalOrder(context.connection, () => leaveRoom(context, raw));
+}
+
+async function leaveRoom(context: HandlerContext, raw: unknown): Promise<void> {
   const { socket, connection } = context;
   const { project_id: projectId } = parsePayload('leave_project', LeaveProjectPayload, raw);
   await socket.leave(projectRoom(projectId));
