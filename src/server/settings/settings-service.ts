@@ -1,3 +1,4 @@
+import { SerialByKey } from '../concurrency/serial-by-key.ts';
 import { z } from 'zod';
 import type { ModelKind } from '../../protocol/models.ts';
 import {
@@ -58,7 +59,7 @@ const StoredProject = z.object(
  * change applies to the very next one (the original's settings never reached the chat at all).
  */
 export class SettingsService {
-  private updating: Promise<unknown> = Promise.resolve();
+  private readonly updates = new SerialByKey<'global'>();
 
   constructor(
     private readonly deps: {
@@ -106,9 +107,7 @@ export class SettingsService {
    * is written unless everything passes. Updates run one at a time.
    */
   updateGlobal(patch: SettingsUpdateBody): Promise<GlobalSettings> {
-    const run = this.updating.then(() => this.applyUpdate(patch));
-    this.updating = run.catch(() => undefined);
-    return run;
+    return this.updates.run('global', () => this.applyUpdate(patch));
   }
 
   /** The effective values for a project (or for no project): what the next answer or ingestion uses. */

@@ -10,6 +10,7 @@ import {
   ProjectStatisticsResponse,
   ProjectUpdateBody,
 } from '../../../protocol/rest.ts';
+import { SerialByKey } from '../../concurrency/serial-by-key.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { DomainEvents } from '../../events/domain-events.ts';
 import type { Store } from '../../store/store.ts';
@@ -68,20 +69,11 @@ export const projectRoutes: FastifyPluginAsyncZod<ProjectRoutesOptions> = async 
 
   // Updates of one project run one at a time: an update waiting on a model check would otherwise
   // save its merge of stale settings over what another update saved meanwhile.
-  const updating = new Map<number, Promise<unknown>>();
-  function oneUpdateAtATime<T>(id: number, update: () => Promise<T>): Promise<T> {
-    const run = (updating.get(id) ?? Promise.resolve()).then(update);
-    const settled = run.catch(() => undefined);
-    updating.set(id, settled);
-    void settled.then(() => {
-      if (updating.get(id) === settled) updating.delete(id);
-    });
-    return run;
-  }
+  const updates = new SerialByKey<number>();
 
   app.put('/api/projects/:project_id', {
     schema: { tags, params: Params, body: ProjectUpdateBody, response: { 200: ProjectResponse, 404: ErrorResponse } },
-    handler: (request) => oneUpdateAtATime(request.params.project_id, async () => {
+    handler: (request) => updates.run(request.params.project_id, async () => {
       const id = request.params.project_id;
       const current = await requireProject(id);
       const { name, description, folder_path: folderPath, settings } = request.body;

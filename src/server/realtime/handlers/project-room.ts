@@ -1,4 +1,5 @@
 import { JoinProjectPayload, LeaveProjectPayload } from '../../../protocol/socket-events.ts';
+import { SerialByKey } from '../../concurrency/serial-by-key.ts';
 import { NotFoundError } from '../../errors.ts';
 import { projectRoom } from '../broadcast.ts';
 import type { ConnectionState } from '../connection-registry.ts';
@@ -9,11 +10,9 @@ import { parsePayload } from '../payload.ts';
  * Room changes of one connection, in the order they arrived. Run side by side, two joins sent back
  * to back would each read "no previous room" while the other awaited, and the socket would stay in both.
  */
-const roomChanges = new WeakMap<ConnectionState, Promise<unknown>>();
+const roomChanges = new SerialByKey<ConnectionState>();
 function inArrivalOrder(connection: ConnectionState, change: () => Promise<void>): Promise<void> {
-  const run = (roomChanges.get(connection) ?? Promise.resolve()).then(change);
-  roomChanges.set(connection, run.catch(() => undefined));
-  return run;
+  return roomChanges.run(connection, change);
 }
 
 /** `join_project`: one project room per connection; joining another leaves the previous one. */
