@@ -33,18 +33,21 @@ export function documentView(document: DocumentResponse, live?: DocumentStatusEv
 
 function stageDetail(options: { status: string; stage: string | null; live?: DocumentStatusEvent; document: DocumentResponse }): string {
   const { status, stage, live, document } = options;
+  // A workbook's "pages" are its sheets.
+  const unit = document.file_type === 'xlsx' ? 'sheet' : 'page';
   if (status === 'completed') {
     const parts = [
-      document.page_count ? plural(document.page_count, 'page') : null,
+      document.page_count ? plural(document.page_count, unit) : null,
       document.chunk_count ? plural(document.chunk_count, 'passage') : null,
       document.word_count ? plural(document.word_count, 'word') : null,
     ].filter(Boolean);
-    return parts.length ? `Ready · ${parts.join(' · ')}` : 'Ready';
+    // The status badge already says "Ready"; the line gives the facts.
+    return parts.length ? parts.join(' · ') : 'Ready';
   }
   if (status === 'failed' || status === 'error') return 'Failed';
   switch (stage) {
     case 'parsing':
-      return live?.pages_total ? `Reading page ${live.pages_done ?? 0} of ${live.pages_total}` : 'Reading the file';
+      return live?.pages_total ? `Reading ${unit} ${live.pages_done ?? 0} of ${live.pages_total}` : 'Reading the file';
     case 'chunking':
       return 'Splitting into passages';
     case 'embedding':
@@ -56,6 +59,12 @@ function stageDetail(options: { status: string; stage: string | null; live?: Doc
     default:
       return status === 'pending' ? 'Queued' : 'Processing';
   }
+}
+
+/** Server messages come without a final stop; the hint that follows needs one. */
+function asSentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 const STATUS_LABEL: Record<string, string> = {
@@ -154,8 +163,7 @@ export function DocumentList({
                 </div>
               ) : failed ? (
                 <p className="form-error" role="alert">
-                  {view.error ?? 'Processing failed.'}
-                  {' '}Use “Retry” to try again.
+                  {asSentence(view.error ?? 'Processing failed')} Use “Retry” to try again.
                 </p>
               ) : (
                 <p className="muted small document-detail">{view.detail}</p>
