@@ -125,10 +125,16 @@ function NewChatForm({ projectId }: { projectId: number }) {
 
 function RenameChatDialog({ chat, onClose }: { chat: ChatResponse; onClose: () => void }) {
   const [title, setTitle] = useState(chat.title);
+  const [clientError, setClientError] = useState<string | null>(null);
   const rename = useRenameChat();
   const toast = useToast();
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (!title.trim()) {
+      setClientError('Give the chat a title.');
+      return;
+    }
+    setClientError(null);
     rename.mutate(
       { chatId: chat.id, title: title.trim() },
       {
@@ -140,6 +146,7 @@ function RenameChatDialog({ chat, onClose }: { chat: ChatResponse; onClose: () =
     );
   };
   const formId = `rename-chat-${chat.id}`;
+  const error = clientError ?? (rename.error ? errorMessage(rename.error) : null);
   return (
     <Modal
       title="Rename chat"
@@ -158,11 +165,19 @@ function RenameChatDialog({ chat, onClose }: { chat: ChatResponse; onClose: () =
       <form id={formId} className="form" onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor={`${formId}-title`}>Title</label>
-          <input id={`${formId}-title`} value={title} onChange={(event) => setTitle(event.target.value)} maxLength={512} data-autofocus />
+          <input
+            id={`${formId}-title`}
+            value={title}
+            onChange={(event) => setTitle(event.target.value)}
+            maxLength={512}
+            data-autofocus
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${formId}-error` : undefined}
+          />
         </div>
-        {rename.error ? (
-          <p className="form-error" role="alert">
-            {errorMessage(rename.error)}
+        {error ? (
+          <p id={`${formId}-error`} className="form-error" role="alert">
+            {error}
           </p>
         ) : null}
       </form>
