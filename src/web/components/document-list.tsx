@@ -13,6 +13,7 @@ import { EmptyState, Loading, ProgressBar } from './feedback.tsx';
 import { DownloadIcon, EyeIcon, FileIcon, RetryIcon, TrashIcon } from './icons.tsx';
 import { ConfirmDialog, Modal } from './modal.tsx';
 import { useToast } from './toasts.tsx';
+import { ApiFileLink, useApiFileSrc } from './api-file-link.tsx';
 
 /** What a document's row shows: the saved row, overlaid with its latest live status. */
 export interface DocumentView {
@@ -130,9 +131,9 @@ export function DocumentList({
                       <EyeIcon />
                     </button>
                   ) : null}
-                  <a className="icon-button small" href={documentDownloadUrl(document.id)} download={document.filename} aria-label={`Download ${document.filename}`} title="Download">
+                  <ApiFileLink className="icon-button small" href={documentDownloadUrl(document.id)} download={document.filename} aria-label={`Download ${document.filename}`} title="Download">
                     <DownloadIcon />
-                  </a>
+                  </ApiFileLink>
                   {!working ? (
                     <button
                       type="button"
@@ -227,13 +228,13 @@ export function DocumentPreview({ document, onClose, page }: { document: Documen
       onClose={onClose}
       wide
       footer={
-        <a className="button" href={documentDownloadUrl(document.id)} download={document.filename}>
+        <ApiFileLink className="button" href={documentDownloadUrl(document.id)} download={document.filename}>
           <DownloadIcon /> Download
-        </a>
+        </ApiFileLink>
       }
     >
       {kind === 'pdf' ? (
-        <iframe className="pdf-frame" title={`Preview of ${document.filename}`} src={documentDownloadUrl(document.id, page)} />
+        <PdfFrame document={document} page={page} />
       ) : kind === 'text' ? (
         error ? (
           <p className="form-error" role="alert">
@@ -249,4 +250,17 @@ export function DocumentPreview({ document, onClose, page }: { document: Documen
       )}
     </Modal>
   );
+}
+
+function PdfFrame({ document, page }: { document: DocumentResponse; page?: number | null }) {
+  const { src, error } = useApiFileSrc(documentDownloadUrl(document.id, page));
+  if (error) {
+    return (
+      <p className="form-error" role="alert">
+        {error}
+      </p>
+    );
+  }
+  if (!src) return <Loading label="Loading the PDF…" />;
+  return <iframe className="pdf-frame" title={`Preview of ${document.filename}`} src={src} />;
 }
