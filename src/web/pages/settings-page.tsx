@@ -129,7 +129,7 @@ export function SettingsPage() {
   return (
     <div className="page narrow">
       <h1>Settings</h1>
-      <p className="muted">Defaults for every project. A project can override them in its own settings.</p>
+      <p className="muted">Defaults for every project. Settings saved on a project itself (through the API) take precedence.</p>
       <form className="form settings-form" onSubmit={submit} noValidate>
         <fieldset className="card">
           <legend>Models</legend>
