@@ -45,6 +45,12 @@ describe('documents in the browser', () => {
     expect(await erin.page.locator('.upload-item').count()).toBe(0);
     await screenshotThemes(erin.page, 'project-documents');
 
+    // On a phone-sized screen the page fits its width: long rows shrink, nothing scrolls sideways.
+    await erin.page.setViewportSize({ width: 390, height: 844 });
+    expect(await erin.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshotThemes(erin.page, 'project-documents-narrow');
+    await erin.page.setViewportSize({ width: 1280, height: 820 });
+
     // 2. Preview: the PDF opens in the browser's viewer (an iframe on the download URL).
     await erin.project.document('handbook.pdf').getByRole('button', { name: 'Preview handbook.pdf' }).click();
     const preview = erin.page.getByRole('dialog', { name: 'handbook.pdf' });

@@ -2,6 +2,8 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Composer } from '../../src/web/components/composer.tsx';
+import { MessageView } from '../../src/web/components/message-view.tsx';
+import { ToastProvider } from '../../src/web/components/toasts.tsx';
 
 afterEach(cleanup);
 
@@ -56,5 +58,23 @@ describe('Composer', () => {
     expect(screen.queryByRole('button', { name: 'Send' })).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Stop the answer' }));
     expect(onStop).toHaveBeenCalledOnce();
+  });
+});
+
+describe('Composer next to the conversation', () => {
+  it('is the only thing named “Your question” (a sent question is an article named “Question”)', () => {
+    render(
+      <ToastProvider>
+        <MessageView
+          message={{ key: 'm1', id: 1, role: 'user', content: 'What is new?', sources: [], status: 'complete', error: null, model: null, createdAt: null }}
+          selected={false}
+          onSelect={() => {}}
+          onCite={() => {}}
+        />
+        <Composer canSend offline={false} busy={false} onSend={() => true} onStop={() => {}} />
+      </ToastProvider>,
+    );
+    expect(screen.getAllByLabelText('Your question').map((element) => element.tagName)).toEqual(['TEXTAREA']);
+    expect(screen.getByRole('article', { name: 'Question' }).textContent).toContain('What is new?');
   });
 });

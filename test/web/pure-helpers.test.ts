@@ -25,6 +25,16 @@ describe('remarkCitations', () => {
     ]);
   });
 
+  it('splits a grouped [1, 3] into one link per source; a group with an unknown number stays text', () => {
+    expect(run([{ type: 'text', value: 'Both [1, 3].' }])).toEqual([
+      { type: 'text', value: 'Both ' },
+      { type: 'link', url: '#source-1', children: [{ type: 'text', value: '1' }] },
+      { type: 'link', url: '#source-3', children: [{ type: 'text', value: '3' }] },
+      { type: 'text', value: '.' },
+    ]);
+    expect(run([{ type: 'text', value: 'Not [2, 9].' }])).toEqual([{ type: 'text', value: 'Not [2, 9].' }]);
+  });
+
   it('leaves numbers the answer has no source for, and code, alone', () => {
     expect(run([{ type: 'text', value: 'See [4] and [0].' }])).toEqual([{ type: 'text', value: 'See [4] and [0].' }]);
     const code = { type: 'inlineCode', value: 'array[1]' };

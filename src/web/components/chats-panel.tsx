@@ -4,6 +4,7 @@ import { chatExportUrl, useChatSearch, useChats, useCreateChat, useDeleteChat, u
 import { errorMessage } from '../lib/api.ts';
 import { formatRelativeTime, plural } from '../lib/format.ts';
 import { Link, navigate, paths } from '../lib/router.tsx';
+import { ApiFileLink } from './api-file-link.tsx';
 import type { NewChatState } from '../pages/chat-page.tsx';
 import { EmptyState, ErrorNotice, Loading } from './feedback.tsx';
 import { DownloadIcon, PencilIcon, PlusIcon, SearchIcon, TrashIcon } from './icons.tsx';
@@ -61,14 +62,14 @@ export function ChatsPanel({ projectId }: { projectId: number }) {
                 <button type="button" className="icon-button small" aria-label={`Rename ${chat.title}`} title="Rename" onClick={() => setRenaming(chat)}>
                   <PencilIcon />
                 </button>
-                <a className="icon-button small" href={chatExportUrl(chat.id, 'markdown')} download aria-label={`Export ${chat.title} as Markdown`} title="Export as Markdown">
+                <ApiFileLink className="icon-button small" href={chatExportUrl(chat.id, 'markdown')} download aria-label={`Export ${chat.title} as Markdown`} title="Export as Markdown">
                   <DownloadIcon />
                   <span className="icon-caption">MD</span>
-                </a>
-                <a className="icon-button small" href={chatExportUrl(chat.id, 'json')} download aria-label={`Export ${chat.title} as JSON`} title="Export as JSON">
+                </ApiFileLink>
+                <ApiFileLink className="icon-button small" href={chatExportUrl(chat.id, 'json')} download aria-label={`Export ${chat.title} as JSON`} title="Export as JSON">
                   <DownloadIcon />
                   <span className="icon-caption">JSON</span>
-                </a>
+                </ApiFileLink>
                 <button type="button" className="icon-button small" aria-label={`Delete ${chat.title}`} title="Delete" onClick={() => setDeleting(chat)}>
                   <TrashIcon />
                 </button>
@@ -125,10 +126,16 @@ function NewChatForm({ projectId }: { projectId: number }) {
 
 function RenameChatDialog({ chat, onClose }: { chat: ChatResponse; onClose: () => void }) {
   const [title, setTitle] = useState(chat.title);
+  const [clientError, setClientError] = useState<string | null>(null);
   const rename = useRenameChat();
   const toast = useToast();
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (!title.trim()) {
+      setClientError('Give the chat a title.');
+      return;
+    }
+    setClientError(null);
     rename.mutate(
       { chatId: chat.id, title: title.trim() },
       {
@@ -140,6 +147,7 @@ function RenameChatDialog({ chat, onClose }: { chat: ChatResponse; onClose: () =
     );
   };
   const formId = `rename-chat-${chat.id}`;
+  const error = clientError ?? (rename.error ? errorMessage(rename.error) : null);
   return (
     <Modal
       title="Rename chat"
@@ -158,11 +166,19 @@ function RenameChatDialog({ chat, onClose }: { chat: ChatResponse; onClose: () =
       <form id={formId} className="form" onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor={`${formId}-title`}>Title</label>
-          <input id={`${formId}-title`} value={title} onChange={(event) => setTitle(event.target.value)} maxLength={512} data-autofocus />
+          <input
+            id={`${formId}-title`}
+            value={title}
+            onChange={(event) => setTitle(event.target.value)}
+            maxLength={512}
+            data-autofocus
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${formId}-error` : undefined}
+          />
         </div>
-        {rename.error ? (
-          <p className="form-error" role="alert">
-            {errorMessage(rename.error)}
+        {error ? (
+          <p id={`${formId}-error`} className="form-error" role="alert">
+            {error}
           </p>
         ) : null}
       </form>

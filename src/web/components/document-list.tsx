@@ -13,6 +13,7 @@ import { EmptyState, Loading, ProgressBar } from './feedback.tsx';
 import { DownloadIcon, EyeIcon, FileIcon, RetryIcon, TrashIcon } from './icons.tsx';
 import { ConfirmDialog, Modal } from './modal.tsx';
 import { useToast } from './toasts.tsx';
+import { ApiFileLink, useApiFileSrc } from './api-file-link.tsx';
 
 /** What a document's row shows: the saved row, overlaid with its latest live status. */
 export interface DocumentView {
@@ -33,18 +34,21 @@ export function documentView(document: DocumentResponse, live?: DocumentStatusEv
 
 function stageDetail(options: { status: string; stage: string | null; live?: DocumentStatusEvent; document: DocumentResponse }): string {
   const { status, stage, live, document } = options;
+  // A workbook's "pages" are its sheets.
+  const unit = document.file_type === 'xlsx' ? 'sheet' : 'page';
   if (status === 'completed') {
     const parts = [
-      document.page_count ? plural(document.page_count, 'page') : null,
+      document.page_count ? plural(document.page_count, unit) : null,
       document.chunk_count ? plural(document.chunk_count, 'passage') : null,
       document.word_count ? plural(document.word_count, 'word') : null,
     ].filter(Boolean);
-    return parts.length ? `Ready · ${parts.join(' · ')}` : 'Ready';
+    // The status badge already says "Ready"; the line gives the facts.
+    return parts.length ? parts.join(' · ') : 'Ready';
   }
   if (status === 'failed' || status === 'error') return 'Failed';
   switch (stage) {
     case 'parsing':
-      return live?.pages_total ? `Reading page ${live.pages_done ?? 0} of ${live.pages_total}` : 'Reading the file';
+      return live?.pages_total ? `Reading ${unit} ${live.pages_done ?? 0} of ${live.pages_total}` : 'Reading the file';
     case 'chunking':
       return 'Splitting into passages';
     case 'embedding':
@@ -56,6 +60,12 @@ function stageDetail(options: { status: string; stage: string | null; live?: Doc
     default:
       return status === 'pending' ? 'Queued' : 'Processing';
   }
+}
+
+/** Server messages come without a final stop; the hint that follows needs one. */
+function asSentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 const STATUS_LABEL: Record<string, string> = {
@@ -121,9 +131,9 @@ export function DocumentList({
                       <EyeIcon />
                     </button>
                   ) : null}
-                  <a className="icon-button small" href={documentDownloadUrl(document.id)} download={document.filename} aria-label={`Download ${document.filename}`} title="Download">
+                  <ApiFileLink className="icon-button small" href={documentDownloadUrl(document.id)} download={document.filename} aria-label={`Download ${document.filename}`} title="Download">
                     <DownloadIcon />
-                  </a>
+                  </ApiFileLink>
                   {!working ? (
                     <button
                       type="button"
@@ -154,8 +164,7 @@ export function DocumentList({
                 </div>
               ) : failed ? (
                 <p className="form-error" role="alert">
-                  {view.error ?? 'Processing failed.'}
-                  {' '}Use “Retry” to try again.
+                  {asSentence(view.error ?? 'Processing failed')} Use “Retry” to try again.
                 </p>
               ) : (
                 <p className="muted small document-detail">{view.detail}</p>
@@ -219,13 +228,13 @@ export function DocumentPreview({ document, onClose, page }: { document: Documen
       onClose={onClose}
       wide
       footer={
-        <a className="button" href={documentDownloadUrl(document.id)} download={document.filename}>
+        <ApiFileLink className="button" href={documentDownloadUrl(document.id)} download={document.filename}>
           <DownloadIcon /> Download
-        </a>
+        </ApiFileLink>
       }
     >
       {kind === 'pdf' ? (
-        <iframe className="pdf-frame" title={`Preview of ${document.filename}`} src={documentDownloadUrl(document.id, page)} />
+        <PdfFrame document={document} page={page} />
       ) : kind === 'text' ? (
         error ? (
           <p className="form-error" role="alert">
@@ -241,4 +250,17 @@ export function DocumentPreview({ document, onClose, page }: { document: Documen
       )}
     </Modal>
   );
+}
+
+function PdfFrame({ document, page }: { document: DocumentResponse; page?: number | null }) {
+  const { src, error } = useApiFileSrc(documentDownloadUrl(document.id, page));
+  if (error) {
+    return (
+      <p className="form-error" role="alert">
+        {error}
+      </p>
+    );
+  }
+  if (!src) return <Loading label="Loading the PDF…" />;
+  return <iframe className="pdf-frame" title={`Preview of ${document.filename}`} src={src} />;
 }

@@ -28,7 +28,7 @@ export const MessageView = memo(function MessageView({
 
   if (message.role !== 'assistant') {
     return (
-      <article className={`message message-user${message.status === 'sending' ? ' message-sending' : ''}`} aria-label="Your question">
+      <article className={`message message-user${message.status === 'sending' ? ' message-sending' : ''}`} aria-label="Question">
         <div className="bubble">{message.content}</div>
         {message.status === 'sending' ? <span className="message-note">Sending…</span> : null}
         {message.status === 'undelivered' ? (

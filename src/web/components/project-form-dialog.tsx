@@ -4,6 +4,10 @@ import { useCreateProject, useUpdateProject } from '../api/projects.ts';
 import { errorMessage } from '../lib/api.ts';
 import { Modal } from './modal.tsx';
 
+/** The server's limits (`ProjectCreateBody`), checked here so the message is a sentence. */
+const MAX_NAME_CHARS = 255;
+const MAX_DESCRIPTION_CHARS = 5_000;
+
 /** Creates a project, or edits one's name and description; the server's `{detail}` is shown as is. */
 export function ProjectFormDialog({
   project,
@@ -26,6 +30,10 @@ export function ProjectFormDialog({
     event.preventDefault();
     if (!name.trim()) {
       setClientError('Give the project a name.');
+      return;
+    }
+    if (name.trim().length > MAX_NAME_CHARS) {
+      setClientError(`The name can be at most ${MAX_NAME_CHARS} characters.`);
       return;
     }
     setClientError(null);
@@ -64,7 +72,7 @@ export function ProjectFormDialog({
             id={`${formId}-name`}
             value={name}
             onChange={(event) => setName(event.target.value)}
-            maxLength={300}
+            maxLength={MAX_NAME_CHARS}
             data-autofocus
             aria-invalid={error ? true : undefined}
             aria-describedby={error ? `${formId}-error` : undefined}
@@ -80,7 +88,7 @@ export function ProjectFormDialog({
             value={description}
             onChange={(event) => setDescription(event.target.value)}
             rows={3}
-            maxLength={5000}
+            maxLength={MAX_DESCRIPTION_CHARS}
             placeholder="What the documents in this project are about"
           />
         </div>

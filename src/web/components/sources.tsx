@@ -1,5 +1,6 @@
 import type { Source } from '../../protocol/source.ts';
 import { documentDownloadUrl } from '../api/documents.ts';
+import { ApiFileLink } from './api-file-link.tsx';
 import { ExternalIcon } from './icons.tsx';
 import { Modal } from './modal.tsx';
 
@@ -65,9 +66,9 @@ export function SourceDialog({ source, number, onClose }: { source: Source; numb
       onClose={onClose}
       wide
       footer={
-        <a className="button primary" href={sourceDocumentUrl(source)} target="_blank" rel="noopener noreferrer">
+        <ApiFileLink className="button primary" href={sourceDocumentUrl(source)} target="_blank" rel="noopener noreferrer">
           <ExternalIcon /> {pdfPage !== null ? `Open the PDF at page ${pdfPage}` : 'Open the document'}
-        </a>
+        </ApiFileLink>
       }
     >
       <dl className="source-facts">

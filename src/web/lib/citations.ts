@@ -9,7 +9,8 @@ interface MdNode {
 /** Where a citation points: `#source-3` is the third source of the answer. */
 export const CITATION_PREFIX = '#source-';
 
-const CITATION = /\[(\d{1,3})\]/g;
+// `[2]`, and the `[2, 3]` that models often write despite the prompt asking for `[2][3]`.
+const CITATION = /\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/g;
 const SKIP = new Set(['link', 'linkReference', 'inlineCode', 'code', 'definition', 'html']);
 
 /**
@@ -41,11 +42,13 @@ function splitCitations(text: string, sourceCount: number): MdNode[] {
   const nodes: MdNode[] = [];
   let last = 0;
   for (const match of text.matchAll(CITATION)) {
-    const number = Number(match[1]);
-    if (number < 1 || number > sourceCount) continue;
+    const numbers = match[1]!.split(',').map(Number);
+    if (numbers.some((number) => number < 1 || number > sourceCount)) continue;
     const start = match.index ?? 0;
     if (start > last) nodes.push({ type: 'text', value: text.slice(last, start) });
-    nodes.push({ type: 'link', url: `${CITATION_PREFIX}${number}`, children: [{ type: 'text', value: String(number) }] });
+    for (const number of numbers) {
+      nodes.push({ type: 'link', url: `${CITATION_PREFIX}${number}`, children: [{ type: 'text', value: String(number) }] });
+    }
     last = start + match[0].length;
   }
   if (last === 0) return [{ type: 'text', value: text }];

@@ -129,7 +129,7 @@ export function SettingsPage() {
   return (
     <div className="page narrow">
       <h1>Settings</h1>
-      <p className="muted">Defaults for every project. A project can override them in its own settings.</p>
+      <p className="muted">Defaults for every project. Settings saved on a project itself (through the API) take precedence.</p>
       <form className="form settings-form" onSubmit={submit} noValidate>
         <fieldset className="card">
           <legend>Models</legend>
@@ -216,7 +216,9 @@ function ModelField({
   onChange: (value: string) => void;
 }) {
   const listed = models ?? [];
-  const known = listed.some((model) => model.name === value);
+  // Ollama reads a name without a tag as `:latest`: "llama3.2" is the installed "llama3.2:latest".
+  const installed = listed.find((model) => withTag(model.name) === withTag(value));
+  const selectValue = installed?.name ?? value;
   if (!models && !loading) {
     return (
       <div className="field">
@@ -231,9 +233,9 @@ function ModelField({
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(event) => onChange(event.target.value)} aria-describedby={`${id}-help`} disabled={loading}>
+      <select id={id} value={selectValue} onChange={(event) => onChange(event.target.value)} aria-describedby={`${id}-help`} disabled={loading}>
         <option value="">Server default</option>
-        {!known && value ? <option value={value}>{value} (not installed)</option> : null}
+        {!installed && value ? <option value={value}>{value} (not installed)</option> : null}
         {listed.map((model) => (
           <option key={model.name} value={model.name}>
             {model.name}
@@ -247,6 +249,10 @@ function ModelField({
       </p>
     </div>
   );
+}
+
+function withTag(name: string): string {
+  return name && !name.includes(':') ? `${name}:latest` : name;
 }
 
 function NumberInput({ spec, value, error, onChange }: { spec: NumberSpec; value: string; error?: string; onChange: (value: string) => void }) {
