@@ -57,7 +57,13 @@ export async function detectFileType(options: { filePath: string; filename: stri
   }
 
   const decoded = decodeText(sample, { allowLatin1: true, partial: true });
-  if (!decoded) return unsupported();
+  if (!decoded) {
+    // Binary content: say so when the name promised text or a PDF, rather than "type not supported".
+    if (TEXT_EXTENSIONS[extension] || extension === '.pdf') {
+      return unsupported(`This file is named ${extension} but its contents are not ${extension === '.pdf' ? 'a PDF' : 'text'}`);
+    }
+    return unsupported();
+  }
   const textType = TEXT_EXTENSIONS[extension];
   if (textType && textType !== 'txt') return detected(textType);
   if (looksLikeHtml(decoded.text)) return detected('html');

@@ -55,6 +55,12 @@ describe('detectFileType', () => {
     }
   });
 
+  it('says when a name promises text or a PDF but the bytes are something else', async () => {
+    expect(await detect('scan.pdf', makePng())).toMatchObject({ message: expect.stringMatching(/^This file is named \.pdf but its contents are not a PDF:/) });
+    expect(await detect('notes.txt', makePng())).toMatchObject({ message: expect.stringMatching(/^This file is named \.txt but its contents are not text:/) });
+    expect(await detect('picture.png', makePng())).toMatchObject({ message: expect.stringMatching(/^This file type is not supported:/) });
+  });
+
   it('explains legacy .doc and .xls files', async () => {
     expect(await detect('old.doc', makeOle2('doc'))).toEqual({
       ok: false,
