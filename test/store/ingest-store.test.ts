@@ -17,7 +17,8 @@ describe('sqlite store: ingestion queue, chunks and vector indexes', () => {
 
   it('claims each job once, never two of one document, and requeues jobs of dead holders', async () => {
     const document = await addDocument('a');
-    const now = new Date().toISOString();
+    // A claim time after every enqueue below (jobs become due at their enqueue time).
+    const now = new Date(Date.now() + 60_000).toISOString();
     expect(await store.jobs.enqueue({ kind: 'parse', projectId, documentId: document.id })).toBe(true);
     expect(await store.jobs.enqueue({ kind: 'parse', projectId, documentId: document.id })).toBe(false);
     const claimed = await store.jobs.claim({ workerId: 'w1', now });
