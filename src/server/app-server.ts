@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino, { type Logger } from 'pino';
+import pino, { type Logger, type LoggerOptions } from 'pino';
 import { ChatService } from './chat/chat-service.ts';
 import { GenerationRegistry } from './chat/generation-registry.ts';
 import type { Config } from './config.ts';
@@ -35,12 +35,29 @@ import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** Logger options: JSON lines; credentials are redacted wherever a library logs headers. */
+export function loggerOptions(level: string): LoggerOptions {
+  return {
+    level,
+    // Secrets never reach the log; message and document text is never logged in the first place.
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'headers.authorization',
+        'headers.cookie',
+        '*.headers.authorization',
+        '*.headers.cookie',
+        '*.apiKey',
+        '*.token',
+      ],
+      censor: '[redacted]',
+    },
+  };
+}
+
 export function createLogger(config: Config): Logger {
-  return pino({
-    level: config.LOG_LEVEL,
-    // Secrets never reach the log; message text is never logged in the first place.
-    redact: ['req.headers.authorization', 'headers.authorization', '*.apiKey', '*.token'],
-  });
+  return pino(loggerOptions(config.LOG_LEVEL));
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +21,7 @@ export interface TestServer extends RunningServer {
  */
 export async function startTestServer(
   overrides: Record<string, string | number> = {},
-  options: { ollama?: FakeOllama; dataDir?: string; keepDataDir?: boolean; retriever?: Retriever } = {},
+  options: { ollama?: FakeOllama; dataDir?: string; keepDataDir?: boolean; retriever?: Retriever; logger?: Logger } = {},
 ): Promise<TestServer> {
   const ollama = options.ollama ?? (await new FakeOllama().start());
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'daa-test-'));
@@ -37,7 +38,7 @@ export async function startTestServer(
       ...Object.fromEntries(Object.entries(overrides).map(([key, value]) => [key, String(value)])),
     } as never,
   );
-  const server = await startServer(config, { retriever: options.retriever });
+  const server = await startServer(config, { retriever: options.retriever, logger: options.logger });
   const closeServer = server.close;
   return Object.assign(server, {
     ollama,

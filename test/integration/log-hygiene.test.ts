@@ -1,0 +1,55 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loggerOptions } from '../../src/server/app-server.ts';
+import { DocumentStatusLog, joinProject } from '../support/documents.ts';
+import { ask, connect } from '../support/socket-client.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+describe('logs', () => {
+  let server: TestServer;
+  afterEach(async () => server?.close());
+
+  it('never contain document text, questions, answers or the API token, even at trace level', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, callback) {
+        lines.push(String(chunk));
+        callback();
+      },
+    });
+    const token = 'canary-token-0123456789abcdef';
+    server = await startTestServer({ API_TOKEN: token }, { logger: pino(loggerOptions('trace'), sink) });
+    const auth = { authorization: `Bearer ${token}` };
+    const socket = await connect(server.url, { auth: { token } });
+    const log = new DocumentStatusLog(socket);
+    const project = await server.api('POST', '/api/projects', { name: 'Private' }, auth);
+    const chat = await server.api('POST', '/api/chats', { project_id: project.body.id }, auth);
+    await joinProject(socket, project.body.id);
+
+    const upload = await fetch(`${server.url}/api/projects/${project.body.id}/documents`, {
+      method: 'POST',
+      headers: auth,
+      body: (() => {
+        const form = new FormData();
+        form.append('file', new Blob(['The vault code is CANARYDOCTEXT4711 and nobody may know it.']), 'secret.txt');
+        return form;
+      })(),
+    });
+    expect(upload.status).toBe(201);
+    await log.until((await upload.json()).document.id);
+    server.ollama.queue({ tokens: ['CANARYANSWER ', 'text'] });
+    const answer = await ask(socket, { chat_id: chat.body.id, message: 'What is CANARYQUESTION the vault code?' });
+    expect(answer.complete).toBeDefined();
+    // A failure path logs too.
+    server.ollama.queue({ status: 500, errorMessage: 'boom' });
+    await ask(socket, { chat_id: chat.body.id, message: 'CANARYQUESTION again' });
+    socket.disconnect();
+    await server.close();
+
+    const all = lines.join('');
+    expect(lines.length).toBeGreaterThan(5);
+    expect(all).toContain('[redacted]');
+    for (const canary of ['CANARYDOCTEXT4711', 'CANARYQUESTION', 'CANARYANSWER', token]) expect(all).not.toContain(canary);
+  });
+});
