@@ -44,12 +44,22 @@ describe('chatting in the browser', () => {
     await alice.page.getByText('No chats yet').waitFor();
     await screenshotThemes(alice.page, 'project-empty');
 
+    // 2b. A project temperature override, set with the keyboard in the Project settings dialog.
+    await alice.page.getByRole('button', { name: 'Project settings' }).click();
+    const settings = alice.page.getByRole('dialog', { name: 'Project settings' });
+    await settings.getByRole('checkbox', { name: /^Temperature: Use the global default/ }).press('Space');
+    await settings.getByRole('spinbutton', { name: 'Temperature' }).fill('0.25');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await alice.page.getByText('Overrides: temperature 0.25').waitFor();
+
     // 3. A question: the typing indicator shows until the first token, then the answer streams.
     scenario.server.ollama.queue({ tokens: MARKDOWN_TOKENS, firstTokenDelayMs: 700, tokenDelayMs: 40 });
     await alice.project.startChat('What does the handbook say?');
     await alice.page.getByRole('status', { name: 'The assistant is writing' }).waitFor();
     await alice.chat.waitForAnswer('complete');
 
+    // The project's override reached the model.
+    expect(scenario.server.ollama.lastChat().body.options.temperature).toBe(0.25);
     const answer = alice.chat.lastAnswer();
     expect(await answer.locator('strong').textContent()).toBe('summary');
     expect(await answer.locator('li').allTextContents()).toEqual(['first point', 'second point']);

@@ -7,13 +7,15 @@ import { ChatsPanel } from '../components/chats-panel.tsx';
 import { DocumentList } from '../components/document-list.tsx';
 import { DocumentUpload } from '../components/document-upload.tsx';
 import { ErrorNotice, Loading } from '../components/feedback.tsx';
-import { ArrowLeftIcon, PencilIcon, TrashIcon } from '../components/icons.tsx';
+import { ArrowLeftIcon, PencilIcon, SettingsIcon, TrashIcon } from '../components/icons.tsx';
 import { ProjectFormDialog } from '../components/project-form-dialog.tsx';
+import { ProjectSettingsDialog } from '../components/project-settings-dialog.tsx';
 import { useDocumentStatus } from '../hooks/use-document-status.ts';
 import { useProjectRoom } from '../hooks/use-project-room.ts';
 import { useProjectUpdates } from '../hooks/use-project-updates.ts';
 import { ApiError } from '../lib/api.ts';
 import { plural } from '../lib/format.ts';
+import { overridesSummary, projectOverrides } from '../lib/project-overrides.ts';
 import { Link, navigate, paths } from '../lib/router.tsx';
 import { DeleteProjectDialog } from './projects-page.tsx';
 
@@ -28,6 +30,7 @@ export function ProjectPage({ projectId }: { projectId: number }) {
   const documents = useDocuments(projectId);
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const [configuring, setConfiguring] = useState(false);
 
   // Anything that changed while this tab was not in the room (loading, offline) is reloaded on (re)join.
   useProjectRoom(projectId, () => void client.invalidateQueries({ predicate: (query) => isProjectQuery(query.queryKey, projectId) }));
@@ -62,6 +65,7 @@ export function ProjectPage({ projectId }: { projectId: number }) {
   }
 
   const data = project.data;
+  const overrides = overridesSummary(projectOverrides(data));
   return (
     <div className="page">
       <Link to={paths.projects()} className="back-link">
@@ -75,10 +79,14 @@ export function ProjectPage({ projectId }: { projectId: number }) {
             {plural(data.document_count, 'document')} · {plural(data.chat_count, 'chat')}
             {data.total_chunks ? ` · ${plural(data.total_chunks, 'passage')} indexed` : ''}
           </p>
+          {overrides ? <p className="muted small project-overrides">Overrides: {overrides}</p> : null}
         </div>
         <div className="header-actions">
           <button type="button" className="button" onClick={() => setEditing(true)}>
             <PencilIcon /> Edit
+          </button>
+          <button type="button" className="button" onClick={() => setConfiguring(true)}>
+            <SettingsIcon /> Project settings
           </button>
           <button type="button" className="button" onClick={() => setDeleting(true)}>
             <TrashIcon /> Delete
@@ -103,6 +111,7 @@ export function ProjectPage({ projectId }: { projectId: number }) {
       </div>
 
       {editing ? <ProjectFormDialog project={data} onClose={() => setEditing(false)} /> : null}
+      {configuring ? <ProjectSettingsDialog project={data} onClose={() => setConfiguring(false)} /> : null}
       {deleting ? <DeleteProjectDialog project={data} onClose={() => setDeleting(false)} onDeleted={() => navigate(paths.projects())} /> : null}
     </div>
   );

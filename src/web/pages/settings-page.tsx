@@ -1,42 +1,20 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useInstalledModels, useSaveSettings, useSettings, type AppSettings, type InstalledModel } from '../api/settings.ts';
+import { useInstalledModels, useSaveSettings, useSettings, type AppSettings } from '../api/settings.ts';
 import { ErrorNotice, Loading } from '../components/feedback.tsx';
+import { ModelField } from '../components/model-field.tsx';
 import { useToast } from '../components/toasts.tsx';
 import { ApiError, errorMessage } from '../lib/api.ts';
-import { formatBytes } from '../lib/format.ts';
+import {
+  ANSWER_SETTINGS,
+  DOCUMENT_SETTINGS,
+  NUMBER_SETTINGS,
+  OVERLAP_TOO_LARGE,
+  numberError,
+  type NumberSetting,
+  type NumberSettingKey,
+} from '../lib/setting-fields.ts';
 
-type NumberField =
-  | 'default_temperature'
-  | 'default_retrieval_k'
-  | 'default_history_length'
-  | 'default_max_tokens'
-  | 'default_min_score'
-  | 'default_chunk_size'
-  | 'default_chunk_overlap';
-
-interface NumberSpec {
-  field: NumberField;
-  label: string;
-  help: string;
-  min: number;
-  max: number;
-  step: number;
-}
-
-const ANSWER_FIELDS: NumberSpec[] = [
-  { field: 'default_temperature', label: 'Temperature', help: 'Lower is more literal, higher more varied (0–2).', min: 0, max: 2, step: 0.1 },
-  { field: 'default_retrieval_k', label: 'Passages per answer (top k)', help: 'How many passages are retrieved for each question.', min: 1, max: 50, step: 1 },
-  { field: 'default_min_score', label: 'Minimum relevance', help: 'Passages scoring below this (0–1) are left out.', min: 0, max: 1, step: 0.05 },
-  { field: 'default_history_length', label: 'Conversation memory (turns)', help: 'Previous question-and-answer pairs sent with each question.', min: 0, max: 50, step: 1 },
-  { field: 'default_max_tokens', label: 'Longest answer (tokens)', help: 'The model stops after this many tokens.', min: 1, max: 32768, step: 1 },
-];
-
-const DOCUMENT_FIELDS: NumberSpec[] = [
-  { field: 'default_chunk_size', label: 'Passage size (characters)', help: 'How documents are split; applies to documents processed from now on.', min: 100, max: 20000, step: 50 },
-  { field: 'default_chunk_overlap', label: 'Passage overlap (characters)', help: 'Text shared by neighbouring passages; must be smaller than the passage size.', min: 0, max: 10000, step: 10 },
-];
-
-type Draft = Record<NumberField, string> & { default_llm_model: string; default_embedding_model: string };
+type Draft = Record<NumberSettingKey, string> & { default_llm_model: string; default_embedding_model: string };
 
 function toDraft(settings: AppSettings): Draft {
   return {
@@ -55,15 +33,12 @@ function toDraft(settings: AppSettings): Draft {
 /** Checks what can be checked here; the server has the last word (its `{detail}` is shown). */
 function validate(draft: Draft): Partial<Record<keyof Draft, string>> {
   const errors: Partial<Record<keyof Draft, string>> = {};
-  for (const spec of [...ANSWER_FIELDS, ...DOCUMENT_FIELDS]) {
-    const raw = draft[spec.field].trim();
-    const value = Number(raw);
-    if (raw === '' || !Number.isFinite(value)) errors[spec.field] = 'Enter a number.';
-    else if (value < spec.min || value > spec.max) errors[spec.field] = `Between ${spec.min} and ${spec.max}.`;
-    else if (spec.step >= 1 && !Number.isInteger(value)) errors[spec.field] = 'Enter a whole number.';
+  for (const spec of NUMBER_SETTINGS) {
+    const error = numberError(spec, draft[spec.global]);
+    if (error) errors[spec.global] = error;
   }
   if (!errors.default_chunk_overlap && !errors.default_chunk_size && Number(draft.default_chunk_overlap) >= Number(draft.default_chunk_size)) {
-    errors.default_chunk_overlap = 'The overlap must be smaller than the passage size.';
+    errors.default_chunk_overlap = OVERLAP_TOO_LARGE;
   }
   return errors;
 }
@@ -116,7 +91,7 @@ export function SettingsPage() {
       default_llm_model: draft.default_llm_model || null,
       default_embedding_model: draft.default_embedding_model || null,
     };
-    for (const spec of [...ANSWER_FIELDS, ...DOCUMENT_FIELDS]) body[spec.field] = Number(draft[spec.field]);
+    for (const spec of NUMBER_SETTINGS) body[spec.global] = Number(draft[spec.global]);
     save.mutate(body, {
       onSuccess: () => {
         setTouched(false);
@@ -129,7 +104,9 @@ export function SettingsPage() {
   return (
     <div className="page narrow">
       <h1>Settings</h1>
-      <p className="muted">Defaults for every project. Settings saved on a project itself (through the API) take precedence.</p>
+      <p className="muted">
+        Defaults for every project. A project can override any of them: open the project and choose <strong>Project settings</strong>.
+      </p>
       <form className="form settings-form" onSubmit={submit} noValidate>
         <fieldset className="card">
           <legend>Models</legend>
@@ -145,6 +122,7 @@ export function SettingsPage() {
             value={draft.default_llm_model}
             models={models.data?.llm_models}
             loading={models.isPending}
+            defaultLabel="Server default"
             onChange={(value) => set('default_llm_model', value)}
           />
           <ModelField
@@ -154,19 +132,20 @@ export function SettingsPage() {
             value={draft.default_embedding_model}
             models={models.data?.embedding_models}
             loading={models.isPending}
+            defaultLabel="Server default"
             onChange={(value) => set('default_embedding_model', value)}
           />
         </fieldset>
         <fieldset className="card">
           <legend>Answers</legend>
-          {ANSWER_FIELDS.map((spec) => (
-            <NumberInput key={spec.field} spec={spec} value={draft[spec.field]} error={errors[spec.field]} onChange={(value) => set(spec.field, value)} />
+          {ANSWER_SETTINGS.map((spec) => (
+            <NumberInput key={spec.global} spec={spec} value={draft[spec.global]} error={errors[spec.global]} onChange={(value) => set(spec.global, value)} />
           ))}
         </fieldset>
         <fieldset className="card">
           <legend>Documents</legend>
-          {DOCUMENT_FIELDS.map((spec) => (
-            <NumberInput key={spec.field} spec={spec} value={draft[spec.field]} error={errors[spec.field]} onChange={(value) => set(spec.field, value)} />
+          {DOCUMENT_SETTINGS.map((spec) => (
+            <NumberInput key={spec.global} spec={spec} value={draft[spec.global]} error={errors[spec.global]} onChange={(value) => set(spec.global, value)} />
           ))}
         </fieldset>
         {save.error ? (
@@ -198,65 +177,8 @@ export function SettingsPage() {
   );
 }
 
-function ModelField({
-  id,
-  label,
-  help,
-  value,
-  models,
-  loading,
-  onChange,
-}: {
-  id: string;
-  label: string;
-  help: string;
-  value: string;
-  models: InstalledModel[] | undefined;
-  loading: boolean;
-  onChange: (value: string) => void;
-}) {
-  const listed = models ?? [];
-  // Ollama reads a name without a tag as `:latest`: "llama3.2" is the installed "llama3.2:latest".
-  const installed = listed.find((model) => withTag(model.name) === withTag(value));
-  const selectValue = installed?.name ?? value;
-  if (!models && !loading) {
-    return (
-      <div className="field">
-        <label htmlFor={id}>{label}</label>
-        <input id={id} value={value} onChange={(event) => onChange(event.target.value)} aria-describedby={`${id}-help`} />
-        <p id={`${id}-help`} className="field-help">
-          {help}
-        </p>
-      </div>
-    );
-  }
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={selectValue} onChange={(event) => onChange(event.target.value)} aria-describedby={`${id}-help`} disabled={loading}>
-        <option value="">Server default</option>
-        {!installed && value ? <option value={value}>{value} (not installed)</option> : null}
-        {listed.map((model) => (
-          <option key={model.name} value={model.name}>
-            {model.name}
-            {typeof model.size === 'number' ? ` · ${formatBytes(model.size)}` : ''}
-          </option>
-        ))}
-      </select>
-      <p id={`${id}-help`} className="field-help">
-        {help}
-        {models && listed.length === 0 ? ' No model of this kind is installed in Ollama.' : ''}
-      </p>
-    </div>
-  );
-}
-
-function withTag(name: string): string {
-  return name && !name.includes(':') ? `${name}:latest` : name;
-}
-
-function NumberInput({ spec, value, error, onChange }: { spec: NumberSpec; value: string; error?: string; onChange: (value: string) => void }) {
-  const id = `setting-${spec.field}`;
+function NumberInput({ spec, value, error, onChange }: { spec: NumberSetting; value: string; error?: string; onChange: (value: string) => void }) {
+  const id = `setting-${spec.global}`;
   return (
     <div className="field field-inline">
       <label htmlFor={id}>{spec.label}</label>
