@@ -49,6 +49,7 @@ describe('chatting in the browser', () => {
     const settings = alice.page.getByRole('dialog', { name: 'Project settings' });
     await settings.getByRole('checkbox', { name: /^Temperature: Use the global default/ }).press('Space');
     await settings.getByRole('spinbutton', { name: 'Temperature' }).fill('0.25');
+    await screenshotThemes(alice.page, 'project-settings');
     await settings.getByRole('button', { name: 'Save' }).click();
     await alice.page.getByText('Overrides: temperature 0.25').waitFor();
 
