@@ -53,10 +53,6 @@ export class InternalError extends AppError {
   override readonly expose = false;
 }
 
-export class UnauthorizedError extends AppError {
-  readonly code = 'unauthorized';
-}
-
 export class PayloadTooLargeError extends AppError {
   readonly code = 'payload_too_large';
 }
@@ -94,10 +90,6 @@ export class LlmError extends AppError {
           [408, 409, 429].includes(options.statusCode)) ||
         (options.statusCode !== undefined && options.statusCode >= 500));
   }
-}
-
-export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError;
 }
 
 /** True for the error an aborted fetch or stream throws. */

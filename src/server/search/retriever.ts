@@ -14,10 +14,3 @@ export interface RetrieveOptions {
 export interface Retriever {
   retrieve(options: RetrieveOptions): Promise<Source[]>;
 }
-
-/** The retriever of a store with no document index: no sources, ever. */
-export const emptyRetriever: Retriever = {
-  async retrieve() {
-    return [];
-  },
-};
