@@ -4,18 +4,9 @@ import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ToastProvider } from '../../src/web/components/toasts.tsx';
 import { SettingsPage } from '../../src/web/pages/settings-page.tsx';
+import { DEFAULT_SETTINGS } from './support/settings-fixtures.ts';
 
-const SETTINGS = {
-  default_llm_model: 'llama3.2',
-  default_embedding_model: 'nomic-embed-text',
-  default_temperature: 0.7,
-  default_retrieval_k: 5,
-  default_min_score: 0,
-  default_history_length: 5,
-  default_max_tokens: 2048,
-  default_chunk_size: 1000,
-  default_chunk_overlap: 200,
-};
+const SETTINGS = DEFAULT_SETTINGS;
 
 const MODELS = {
   llm_models: [{ name: 'llama3.2:latest', size: 2_019_393_189 }, { name: 'qwen2.5:7b', size: 4_000_000_000 }],
