@@ -4,12 +4,8 @@
  * vector index), and the event loop's delay while that runs (target: p99 under 50 ms).
  */
 import { fork } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { startServer } from '../../src/server/app-server.ts';
-import { loadConfig } from '../../src/server/config.ts';
+import { startBenchServer } from '../lib/bench-server.ts';
 import { makeDocx, makePdf, makeXlsx } from '../../test/support/document-fixtures.ts';
 import { machine, publish } from '../lib/report.ts';
 
@@ -63,17 +59,8 @@ const embedRequests = () =>
     ollamaProcess.once('message', (message) => resolve((message as { embedRequests: number }).embedRequests));
     ollamaProcess.send('count');
   });
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daa-bench-ingest-'));
-const config = loadConfig({}, {
-  HOST: '127.0.0.1',
-  PORT: 0,
-  DATA_DIR: dataDir,
-  LOG_LEVEL: 'warn',
-  SERVE_WEB: 'false',
-  OLLAMA_HOST: ollama.url,
-  LLM_PROVIDER: 'extractive',
-} as never);
-const server = await startServer(config);
+const server = await startBenchServer('ingest', { OLLAMA_HOST: ollama.url, LLM_PROVIDER: 'extractive' });
+const { config } = server;
 try {
   const batch = await makeBatch();
   const project = await server.store.projects.create({ name: 'bench', description: null, settings: {} });
@@ -133,5 +120,4 @@ try {
 } finally {
   await server.close();
   ollamaProcess.disconnect();
-  fs.rmSync(dataDir, { recursive: true, force: true });
 }

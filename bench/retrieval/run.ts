@@ -10,8 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import zlib from 'node:zlib';
-import { startServer } from '../../src/server/app-server.ts';
-import { loadConfig } from '../../src/server/config.ts';
+import { startBenchServer } from '../lib/bench-server.ts';
 import { machine, publish, repositoryRoot } from '../lib/report.ts';
 import { percentile } from '../lib/stats.ts';
 
@@ -73,17 +72,7 @@ function recallAt100(ranked: string[], relevant: Map<string, number>): number {
 }
 
 async function runOnce(run: Run, dataset: ReturnType<typeof loadDataset>) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daa-bench-retrieval-'));
-  const config = loadConfig({}, {
-    HOST: '127.0.0.1',
-    PORT: 0,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    SERVE_WEB: 'false',
-    EMBEDDING_PROVIDER: 'none',
-    LLM_PROVIDER: 'extractive',
-  } as never);
-  const server = await startServer(config);
+  const server = await startBenchServer('retrieval', { EMBEDDING_PROVIDER: 'none', LLM_PROVIDER: 'extractive' });
   try {
     const project = await server.store.projects.create({
       name: 'scifact',
@@ -144,7 +133,6 @@ async function runOnce(run: Run, dataset: ReturnType<typeof loadDataset>) {
     };
   } finally {
     await server.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
