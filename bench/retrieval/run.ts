@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import zlib from 'node:zlib';
+import { LOCAL_ACTOR } from '../../src/server/access/actor.ts';
 import { startBenchServer } from '../lib/bench-server.ts';
 import { machine, publish, repositoryRoot } from '../lib/report.ts';
 import { percentile } from '../lib/stats.ts';
@@ -86,7 +87,7 @@ async function runOnce(run: Run, dataset: ReturnType<typeof loadDataset>) {
       const upload = path.join(sourceDir, `${document._id}.txt`);
       fs.writeFileSync(upload, content);
       // The same path an HTTP upload takes after streaming: a received temp file handed to the service.
-      await server.documents.addUpload({
+      await server.documents.addUpload(LOCAL_ACTOR, {
         projectId: project.id,
         filename: `${document._id}.txt`,
         upload: { tempPath: upload, size: content.length, sha256: createHash('sha256').update(content).digest('hex') },

@@ -168,10 +168,10 @@ describe('realtime hooks', () => {
     );
     await waitFor(() => expect(server.gateway.connections.snapshot()[0]?.project_id).toBe(projectId));
 
-    const status = { document_id: 41, project_id: projectId, status: 'processing' as const, stage: 'parsing' as const, progress: 30, pages_done: 3, pages_total: 10 };
-    server.events.documentStatus(status);
-    server.events.documentStatus({ ...status, document_id: 42, progress: 5 });
-    server.events.documentStatus({ ...status, status: 'completed', stage: 'completed', progress: 100 });
+    const status = { type: 'documentProgress' as const, documentId: 41, projectId, status: 'processing' as const, stage: 'parsing' as const, progress: 30, error: null, pagesDone: 3, pagesTotal: 10 };
+    server.events.publish(status);
+    server.events.publish({ ...status, documentId: 42, progress: 5 });
+    server.events.publish({ ...status, status: 'completed', stage: 'completed', progress: 100 });
     await waitFor(() => expect(onChange).toHaveBeenCalledTimes(3));
     expect(result.current.get(41)).toMatchObject({ status: 'completed', progress: 100 });
     expect(result.current.get(42)).toMatchObject({ status: 'processing', progress: 5 });

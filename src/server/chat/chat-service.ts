@@ -1,3 +1,5 @@
+import type { AccessPolicy } from '../access/access-policy.ts';
+import type { Actor } from '../access/actor.ts';
 import { AppError, InternalError, NotFoundError } from '../errors.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { ChatModelResolver } from '../llm/chat-model-resolver.ts';
@@ -13,6 +15,7 @@ import { buildPromptMessages } from './prompt.ts';
 
 export interface ChatServiceDependencies {
   store: Store;
+  access: AccessPolicy;
   /** Read at every answer, so a changed setting applies to the very next one. */
   settings: Pick<SettingsService, 'effective'>;
   retriever: Retriever;
@@ -32,36 +35,30 @@ const FLUSH_INTERVAL_MS = 1_000;
 export class ChatService {
   constructor(private readonly deps: ChatServiceDependencies) {}
 
-  async requireChat(chatId: number): Promise<ChatRecord> {
-    const chat = await this.deps.store.chats.findById(chatId);
-    if (!chat) throw new NotFoundError(`Chat ${chatId} not found`);
-    return chat;
-  }
-
-  async createChat(input: { projectId: number; title?: string }): Promise<ChatRecord> {
-    const project = await this.deps.store.projects.findById(input.projectId);
-    if (!project) throw new NotFoundError(`Project ${input.projectId} not found`);
+  async createChat(actor: Actor, input: { projectId: number; title?: string }): Promise<ChatRecord> {
+    await this.deps.access.requireProject(actor, input.projectId, 'write');
     const chat = await this.deps.store.chats.create({
       projectId: input.projectId,
       title: input.title ?? DEFAULT_CHAT_TITLE,
       titleIsCustom: input.title !== undefined && input.title !== DEFAULT_CHAT_TITLE,
     });
-    this.deps.events.projectUpdate(chat.projectId, 'chat_created', { chat_id: chat.id, title: chat.title });
+    this.deps.events.publish({ type: 'chatCreated', projectId: chat.projectId, chatId: chat.id, title: chat.title });
     return chat;
   }
 
-  async renameChat(chatId: number, title: string): Promise<ChatRecord> {
+  async renameChat(actor: Actor, chatId: number, title: string): Promise<ChatRecord> {
+    await this.deps.access.requireChat(actor, chatId, 'write');
     const chat = await this.deps.store.chats.update(chatId, { title, titleIsCustom: true });
     if (!chat) throw new NotFoundError(`Chat ${chatId} not found`);
-    this.deps.events.projectUpdate(chat.projectId, 'chat_updated', { chat_id: chat.id, title: chat.title });
+    this.deps.events.publish({ type: 'chatUpdated', projectId: chat.projectId, chatId: chat.id, title: chat.title });
     return chat;
   }
 
-  async deleteChat(chatId: number): Promise<void> {
-    const chat = await this.requireChat(chatId);
+  async deleteChat(actor: Actor, chatId: number): Promise<void> {
+    const chat = await this.deps.access.requireChat(actor, chatId, 'write');
     this.deps.generations.get(chatId)?.stop('interrupted');
     await this.deps.store.chats.softDelete(chatId);
-    this.deps.events.projectUpdate(chat.projectId, 'chat_deleted', { chat_id: chatId });
+    this.deps.events.publish({ type: 'chatDeleted', projectId: chat.projectId, chatId });
   }
 
   /**
@@ -69,9 +66,9 @@ export class ChatService {
    * subscribe to it, and it outlives them for the grace period so that a reconnecting client can
    * resume. Throws NotFoundError or BusyError before anything is written.
    */
-  async sendMessage(input: { chatId: number; message: string } & GenerationRequest): Promise<Generation> {
-    const { store, generations, events } = this.deps;
-    const chat = await this.requireChat(input.chatId);
+  async sendMessage(actor: Actor, input: { chatId: number; message: string } & GenerationRequest): Promise<Generation> {
+    const { store, access, generations, events } = this.deps;
+    const chat = await access.requireChat(actor, input.chatId, 'write');
     const generation = generations.start(chat.id, chat.projectId);
     try {
       const userMessage = await store.messages.create({
@@ -83,14 +80,10 @@ export class ChatService {
       if (!chat.titleIsCustom && chat.messageCount === 0) {
         const title = titleFromMessage(input.message);
         await store.chats.update(chat.id, { title });
-        events.projectUpdate(chat.projectId, 'chat_updated', { chat_id: chat.id, title });
+        events.publish({ type: 'chatUpdated', projectId: chat.projectId, chatId: chat.id, title });
       }
       generation.publish({ type: 'received', chatId: chat.id, userMessageId: userMessage.id });
-      events.projectUpdate(chat.projectId, 'message_added', {
-        chat_id: chat.id,
-        message_id: userMessage.id,
-        role: 'user',
-      });
+      events.publish({ type: 'messageAdded', projectId: chat.projectId, chatId: chat.id, messageId: userMessage.id, role: 'user' });
       void this.run(generation, chat, userMessage.id, input);
       return generation;
     } catch (error) {
@@ -183,11 +176,7 @@ export class ChatService {
         status,
         tokens: seq,
       });
-      events.projectUpdate(chat.projectId, 'message_added', {
-        chat_id: chat.id,
-        message_id: assistant.id,
-        role: 'assistant',
-      });
+      events.publish({ type: 'messageAdded', projectId: chat.projectId, chatId: chat.id, messageId: assistant.id, role: 'assistant' });
     } catch (error) {
       const appError = toAppError(error);
       if (!(error instanceof AppError)) logger.error({ err: error, chatId: chat.id }, 'generation failed');

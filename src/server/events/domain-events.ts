@@ -1,38 +1,60 @@
 import { EventEmitter } from 'node:events';
-import type {
-  DocumentStatusEvent,
-  ModelPullProgressEvent,
-  ProjectsChangedEvent,
-  ProjectUpdateType,
-} from '../../protocol/socket-events.ts';
+import type { ModelPullProgressEvent } from '../../protocol/socket-events.ts';
+import type { GlobalSettingKey } from '../../protocol/settings.ts';
+import type { DocumentRecord, DocumentStage, DocumentStatus } from '../store/store.ts';
 
 /**
- * What the domain announces. The realtime layer subscribes and picks rooms; the domain never imports
- * Socket.IO, so ingestion workers (or another node, through a bus) can publish the same events.
+ * What the domain announces, in the domain's own words. The realtime layer subscribes, picks rooms and
+ * spells the seed's wire names (`realtime/to-wire.ts`); the domain never imports Socket.IO, so ingestion
+ * workers (or another node, through a bus) can publish the same events.
  */
-export interface DomainEventMap {
-  'project-update': [{ projectId: number; type: ProjectUpdateType; data: Record<string, unknown> }];
-  'document-status': [DocumentStatusEvent];
-  /** A model download moved on; every client hears it, models are not per project. */
-  'model-pull-progress': [ModelPullProgressEvent];
-  /** The list of projects changed; every client hears it. */
-  'projects-changed': [ProjectsChangedEvent];
-}
+export type DomainEvent =
+  | { type: 'projectCreated'; projectId: number }
+  /** Name, description or settings changed. */
+  | { type: 'projectUpdated'; projectId: number; name: string }
+  | { type: 'projectDeleted'; projectId: number }
+  /** A new embedding index version of the project is complete and now answers. */
+  | { type: 'embeddingIndexActivated'; projectId: number; embeddingModel: string; embeddingIndexId: number }
+  | { type: 'chatCreated'; projectId: number; chatId: number; title: string }
+  | { type: 'chatUpdated'; projectId: number; chatId: number; title: string }
+  | { type: 'chatDeleted'; projectId: number; chatId: number }
+  | { type: 'messageAdded'; projectId: number; chatId: number; messageId: number; role: 'user' | 'assistant' }
+  | { type: 'documentAdded'; projectId: number; document: DocumentRecord }
+  /** Renamed (`filename`) or queued / finished (`status`); only what changed is set. */
+  | { type: 'documentUpdated'; projectId: number; documentId: number; filename?: string; status?: DocumentStatus }
+  | { type: 'documentDeleted'; projectId: number; documentId: number }
+  /** A document moved through its processing stages (progress never goes backwards in flight). */
+  | {
+      type: 'documentProgress';
+      projectId: number;
+      documentId: number;
+      status: DocumentStatus;
+      stage: DocumentStage;
+      progress: number;
+      error: string | null;
+      pagesDone?: number;
+      pagesTotal?: number;
+      chunksDone?: number;
+      chunksTotal?: number;
+    }
+  /** A model download moved on; models are shared by every project. `progress` is the download's public state. */
+  | { type: 'modelPullProgress'; progress: ModelPullProgressEvent }
+  /** Global settings were saved; `keys` names the ones that changed. */
+  | { type: 'settingsChanged'; keys: GlobalSettingKey[] };
 
-export class DomainEvents extends EventEmitter<DomainEventMap> {
-  projectUpdate(projectId: number, type: ProjectUpdateType, data: Record<string, unknown>): void {
-    this.emit('project-update', { projectId, type, data: { project_id: projectId, ...data } });
+export type DomainEventType = DomainEvent['type'];
+
+/** The in-process event bus of one domain. Listeners run synchronously, in subscription order. */
+export class DomainEvents {
+  private readonly emitter = new EventEmitter<{ event: [DomainEvent] }>();
+
+  publish(event: DomainEvent): void {
+    this.emitter.emit('event', event);
   }
 
-  documentStatus(event: DocumentStatusEvent): void {
-    this.emit('document-status', event);
-  }
-
-  projectsChanged(type: ProjectsChangedEvent['type'], projectId: number): void {
-    this.emit('projects-changed', { type, project_id: projectId });
-  }
-
-  modelPullProgress(event: ModelPullProgressEvent): void {
-    this.emit('model-pull-progress', event);
+  /** Returns a function that unsubscribes. */
+  subscribe(listener: (event: DomainEvent) => void): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
   }
 }

@@ -15,35 +15,27 @@ import {
 import type { Logger } from 'pino';
 import { bearerToken, isTokenValid } from '../access/api-token.ts';
 import { createOriginPolicy } from '../access/origin-policy.ts';
-import type { ChatService } from '../chat/chat-service.ts';
 import type { Config } from '../config.ts';
-import type { DomainEvents } from '../events/domain-events.ts';
-import type { Store } from '../store/store.ts';
+import type { Domain } from '../domain.ts';
+import { VERSION } from '../version.ts';
 import { registerErrorHandler, sendNotFound } from './error-handler.ts';
-import { chatRoutes } from './routes/chats.ts';
-import { type HealthReport, VERSION, healthRoutes } from './routes/health.ts';
-import { projectRoutes } from './routes/projects.ts';
+import { registerRoutes } from './routes/index.ts';
 
 export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
 export interface HttpAppOptions {
   config: Config;
   logger: Logger;
-  store: Store;
-  chats: ChatService;
-  events: DomainEvents;
-  health: () => Promise<HealthReport>;
-  onProjectPurged?: (projectId: number) => Promise<void>;
-  /** Checks the known keys of project settings (model overrides, chunking …) before they are saved. */
-  validateProjectSettings?: (next: Record<string, unknown>, current: Record<string, unknown>) => Promise<void>;
-  /** More route plugins (documents, settings …) registered by their own concern. */
-  plugins?: Array<(app: HttpApp) => Promise<void>>;
+  /** The services every route calls. */
+  domain: Domain;
+  /** The realtime connections, counted by `/api/health`. */
+  connections: { readonly size: number };
   webRoot?: string;
 }
 
 /** The Fastify app: schemas in and out (zod), OpenAPI at /docs, `{detail}` errors, the web app at /. */
 export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
-  const { config, logger, store, chats, events } = options;
+  const { config, logger } = options;
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
     routerOptions: { ignoreTrailingSlash: true },
@@ -98,15 +90,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  await app.register(healthRoutes, { report: options.health });
-  await app.register(projectRoutes, {
-    store,
-    events,
-    onProjectPurged: options.onProjectPurged,
-    validateSettings: options.validateProjectSettings,
-  });
-  await app.register(chatRoutes, { store, chats });
-  for (const plugin of options.plugins ?? []) await plugin(app);
+  await registerRoutes(app, { domain: options.domain, connections: options.connections });
 
   if (serveWeb && webRoot) {
     await app.register(fastifyStatic, { root: webRoot, wildcard: false });

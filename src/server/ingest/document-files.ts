@@ -17,10 +17,11 @@ export class DocumentFiles {
     this.tempDir = path.join(dataDir, 'tmp', 'uploads');
   }
 
-  async init(): Promise<void> {
+  /** `removeLeftoverUploads` only in the process that owns the data dir: another one may be receiving uploads. */
+  async init(options: { removeLeftoverUploads: boolean }): Promise<void> {
     await fs.mkdir(this.uploadDir, { recursive: true });
     // Leftovers of uploads cut short by a crash.
-    await fs.rm(this.tempDir, { recursive: true, force: true });
+    if (options.removeLeftoverUploads) await fs.rm(this.tempDir, { recursive: true, force: true });
     await fs.mkdir(this.tempDir, { recursive: true });
   }
 

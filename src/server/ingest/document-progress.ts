@@ -1,4 +1,3 @@
-import type { DocumentStatusEvent } from '../../protocol/socket-events.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { DocumentStage, DocumentStatus, Store } from '../store/store.ts';
 
@@ -40,17 +39,17 @@ export class DocumentProgress {
         errorMessage: update.error === undefined ? undefined : update.error,
       }));
     if (!saved) return false;
-    const event: DocumentStatusEvent = {
-      document_id: document.id,
-      project_id: document.projectId,
+    this.deps.events.publish({
+      type: 'documentProgress',
+      projectId: document.projectId,
+      documentId: document.id,
       status: update.status,
-      progress,
       stage: update.stage,
+      progress,
       error: update.error ?? null,
-    };
-    if (update.pagesTotal !== undefined) Object.assign(event, { pages_done: update.pagesDone ?? 0, pages_total: update.pagesTotal });
-    if (update.chunksTotal !== undefined) Object.assign(event, { chunks_done: update.chunksDone ?? 0, chunks_total: update.chunksTotal });
-    this.deps.events.documentStatus(event);
+      ...(update.pagesTotal !== undefined ? { pagesDone: update.pagesDone ?? 0, pagesTotal: update.pagesTotal } : {}),
+      ...(update.chunksTotal !== undefined ? { chunksDone: update.chunksDone ?? 0, chunksTotal: update.chunksTotal } : {}),
+    });
     return true;
   }
 

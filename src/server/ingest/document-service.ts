@@ -1,3 +1,5 @@
+import type { AccessPolicy } from '../access/access-policy.ts';
+import type { Actor } from '../access/actor.ts';
 import { DuplicateDocumentError, NotFoundError, UnsupportedMediaError } from '../errors.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { DocumentRecord, Store } from '../store/store.ts';
@@ -17,6 +19,7 @@ export class DocumentService {
   constructor(
     private readonly deps: {
       store: Store;
+      access: AccessPolicy;
       files: DocumentFiles;
       events: DomainEvents;
       runner: IngestJobRunner;
@@ -24,22 +27,18 @@ export class DocumentService {
     },
   ) {}
 
-  async requireDocument(id: number): Promise<DocumentRecord> {
-    const document = await this.deps.store.documents.findById(id);
-    if (!document) throw new NotFoundError(`Document ${id} not found`);
-    return document;
-  }
-
   /**
    * Takes a received upload (temp file) into the project and queues it. The temp file is consumed:
    * moved into place, or removed when the upload is refused (415, 409, missing project).
    */
-  async addUpload(input: { projectId: number; filename: string | undefined; upload: ReceivedUpload }): Promise<DocumentRecord> {
-    const { store, files, events, runner, progress } = this.deps;
+  async addUpload(
+    actor: Actor,
+    input: { projectId: number; filename: string | undefined; upload: ReceivedUpload },
+  ): Promise<DocumentRecord> {
+    const { store, access, files, events, runner, progress } = this.deps;
     const { upload } = input;
     try {
-      const project = await store.projects.findById(input.projectId);
-      if (!project) throw new NotFoundError(`Project ${input.projectId} not found`);
+      const project = await access.requireProject(actor, input.projectId, 'write');
       const filename = displayFilename(input.filename);
       const detected = await detectFileType({ filePath: upload.tempPath, filename });
       if (!detected.ok) throw new UnsupportedMediaError(detected.message);
@@ -65,7 +64,7 @@ export class DocumentService {
         throw error;
       }
       await store.jobs.enqueue({ kind: 'parse', projectId: project.id, documentId: document.id });
-      events.projectUpdate(project.id, 'document_added', { document_id: document.id, filename: document.filename });
+      events.publish({ type: 'documentAdded', projectId: project.id, document });
       await progress.report(document, { status: 'pending', stage: 'queued', progress: 0 });
       runner.wake();
       return document;
@@ -74,39 +73,44 @@ export class DocumentService {
     }
   }
 
-  async update(id: number, patch: { filename?: string; docMetadata?: Record<string, unknown> | null }): Promise<DocumentRecord> {
+  async update(
+    actor: Actor,
+    id: number,
+    patch: { filename?: string; docMetadata?: Record<string, unknown> | null },
+  ): Promise<DocumentRecord> {
+    await this.deps.access.requireDocument(actor, id, 'write');
     const document = await this.deps.store.documents.update(id, {
       ...patch,
       filename: patch.filename === undefined ? undefined : displayFilename(patch.filename),
     });
     if (!document) throw new NotFoundError(`Document ${id} not found`);
-    this.deps.events.projectUpdate(document.projectId, 'document_updated', { document_id: id, filename: document.filename });
+    this.deps.events.publish({ type: 'documentUpdated', projectId: document.projectId, documentId: id, filename: document.filename });
     return document;
   }
 
   /** Parses and indexes the document again; its current chunks keep answering until the new ones replace them. */
-  async reprocess(id: number): Promise<DocumentRecord> {
-    const { store, runner, progress, events } = this.deps;
-    const document = await this.requireDocument(id);
+  async reprocess(actor: Actor, id: number): Promise<DocumentRecord> {
+    const { store, access, runner, progress, events } = this.deps;
+    const document = await access.requireDocument(actor, id, 'write');
     runner.cancelDocument(id, 'reprocess');
     await store.jobs.enqueue({ kind: 'parse', projectId: document.projectId, documentId: id });
     progress.forget(id);
     await progress.report(document, { status: 'pending', stage: 'queued', progress: 0, error: null });
-    events.projectUpdate(document.projectId, 'document_updated', { document_id: id, status: 'pending' });
+    events.publish({ type: 'documentUpdated', projectId: document.projectId, documentId: id, status: 'pending' });
     runner.wake();
-    return this.requireDocument(id);
+    return access.requireDocument(actor, id, 'read');
   }
 
   /** Nothing of the document is retrievable once this returns. */
-  async delete(id: number): Promise<DocumentRecord> {
-    const { store, files, runner, events, progress } = this.deps;
-    await this.requireDocument(id);
+  async delete(actor: Actor, id: number): Promise<DocumentRecord> {
+    const { store, access, files, runner, events, progress } = this.deps;
+    await access.requireDocument(actor, id, 'write');
     runner.cancelDocument(id, 'deleted');
     const removed = await store.documents.delete(id);
     if (!removed) throw new NotFoundError(`Document ${id} not found`);
     progress.forget(id);
     await files.remove(removed.projectId, removed.storedName);
-    events.projectUpdate(removed.projectId, 'document_deleted', { document_id: id });
+    events.publish({ type: 'documentDeleted', projectId: removed.projectId, documentId: id });
     return removed;
   }
 

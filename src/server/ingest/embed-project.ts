@@ -52,6 +52,6 @@ export async function embedProject(context: IngestContext, job: JobRecord, signa
   if (index.status === 'building') {
     await store.vectors.activate(index.id);
     logger.info({ projectId: project.id, model: choice.model, indexId: index.id }, 'embedding index version activated');
-    events.projectUpdate(project.id, 'project_updated', { embedding_model: choice.model, embedding_index_id: index.id });
+    events.publish({ type: 'embeddingIndexActivated', projectId: project.id, embeddingModel: choice.model, embeddingIndexId: index.id });
   }
 }

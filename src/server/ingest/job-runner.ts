@@ -31,6 +31,8 @@ export class IngestJobRunner {
   private pumping = false;
   private pumpAgain = false;
   private stopped = false;
+  /** Jobs run only after `start()`: a process that does not own the data dir queues them for the one that does. */
+  private started = false;
   private idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -48,6 +50,7 @@ export class IngestJobRunner {
     }
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), HEARTBEAT_MS);
     this.heartbeatTimer.unref();
+    this.started = true;
     this.wake();
   }
 
@@ -93,7 +96,7 @@ export class IngestJobRunner {
   }
 
   private async pump(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || !this.started) return;
     if (this.pumping) {
       this.pumpAgain = true;
       return;
@@ -150,7 +153,7 @@ export class IngestJobRunner {
           await store.jobs.enqueue({ kind: 'embed', projectId: job.projectId });
         }
         if (outcome.kind === 'completed') {
-          events.projectUpdate(job.projectId, 'document_updated', { document_id: job.documentId, status: 'completed' });
+          if (job.documentId !== null) events.publish({ type: 'documentUpdated', projectId: job.projectId, documentId: job.documentId, status: 'completed' });
         }
       } else {
         await embedProject(this.context, job, controller.signal);
@@ -201,7 +204,7 @@ export class IngestJobRunner {
     if (document && job.kind === 'parse') {
       await store.documents.markFailed(document.id, message);
       await progress.report(document, { status: 'failed', stage: 'failed', progress: 0, error: message });
-      this.context.events.projectUpdate(document.projectId, 'document_updated', { document_id: document.id, status: 'failed' });
+      this.context.events.publish({ type: 'documentUpdated', projectId: document.projectId, documentId: document.id, status: 'failed' });
     }
   }
 

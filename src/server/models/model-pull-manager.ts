@@ -40,10 +40,10 @@ export class ModelPullManager {
     }
     const pull = new ModelPull(modelName.trim(), {
       throttleMs: this.options.throttleMs ?? 250,
-      onProgress: (progress) => this.options.events.modelPullProgress(progress),
+      onProgress: (progress) => this.options.events.publish({ type: 'modelPullProgress', progress }),
     });
     this.pulls.set(key, pull);
-    this.options.events.modelPullProgress(pull.progress);
+    this.options.events.publish({ type: 'modelPullProgress', progress: pull.progress });
     void this.run(pull, key);
     return { pull, joined: false };
   }

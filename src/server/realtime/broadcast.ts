@@ -9,6 +9,7 @@ import type {
   SocketData,
 } from '../../protocol/socket-events.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
+import { domainEventToWire } from './to-wire.ts';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -25,6 +26,11 @@ export function createBroadcaster(io: IoServer) {
       data: Parameters<ServerToClientEvents[Event]>[0],
     ): void {
       (io.to(projectRoom(projectId)).emit as (event: string, data: unknown) => void)(event, data);
+    },
+
+    /** Events that are not per project (model downloads, the list of projects) reach every socket. */
+    broadcastToEveryone<Event extends keyof ServerToClientEvents>(event: Event, data: Parameters<ServerToClientEvents[Event]>[0]): void {
+      (io.emit as (event: string, data: unknown) => void)(event, data);
     },
 
     notifyDocumentProcessing(
@@ -61,22 +67,12 @@ export function createBroadcaster(io: IoServer) {
 
 export type Broadcaster = ReturnType<typeof createBroadcaster>;
 
-/** Forwards what the domain announces to the project rooms. Returns a function that stops it. */
+/** Forwards what the domain announces to the project rooms and to everyone. Returns a function that stops it. */
 export function forwardDomainEvents(events: DomainEvents, broadcaster: Broadcaster): () => void {
-  const onProjectUpdate = (event: { projectId: number; type: ProjectUpdateType; data: Record<string, unknown> }) =>
-    broadcaster.notifyProjectUpdate(event.projectId, event.type, event.data);
-  const onDocumentStatus = (event: DocumentStatusEvent) =>
-    broadcaster.notifyDocumentProcessing(event.project_id, event.document_id, event.status, event.progress, event);
-  const onModelPullProgress = (progress: ModelPullProgressEvent) => broadcaster.notifyModelPullProgress(progress);
-  const onProjectsChanged = (event: ProjectsChangedEvent) => broadcaster.notifyProjectsChanged(event);
-  events.on('project-update', onProjectUpdate);
-  events.on('projects-changed', onProjectsChanged);
-  events.on('document-status', onDocumentStatus);
-  events.on('model-pull-progress', onModelPullProgress);
-  return () => {
-    events.off('project-update', onProjectUpdate);
-    events.off('document-status', onDocumentStatus);
-    events.off('model-pull-progress', onModelPullProgress);
-    events.off('projects-changed', onProjectsChanged);
-  };
+  return events.subscribe((domainEvent) => {
+    for (const { projectId, event: [name, data] } of domainEventToWire(domainEvent)) {
+      if (projectId === undefined) broadcaster.broadcastToEveryone(name, data as never);
+      else broadcaster.broadcastToProject(projectId, name, data as never);
+    }
+  });
 }

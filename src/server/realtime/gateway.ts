@@ -1,6 +1,8 @@
 import type http from 'node:http';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../protocol/socket-events.ts';
+import type { AccessPolicy } from '../access/access-policy.ts';
+import { LOCAL_ACTOR } from '../access/actor.ts';
 import { isTokenValid } from '../access/api-token.ts';
 import { createOriginPolicy } from '../access/origin-policy.ts';
 import type { ChatService } from '../chat/chat-service.ts';
@@ -37,12 +39,15 @@ export function createRealtimeGateway(options: {
   httpServer: http.Server;
   config: Config;
   store: Store;
+  access: AccessPolicy;
   chats: ChatService;
   generations: GenerationRegistry;
   events: DomainEvents;
   logger: Logger;
+  /** Shared with the health route, which reports how many sockets are connected. */
+  connections?: ConnectionRegistry;
 }) {
-  const { httpServer, config, store, chats, generations, events, logger } = options;
+  const { httpServer, config, store, access, chats, generations, events, logger } = options;
   const isOriginAllowed = createOriginPolicy(config.corsOrigins);
 
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
@@ -67,7 +72,7 @@ export function createRealtimeGateway(options: {
     next(new Error('unauthorized'));
   });
 
-  const connections = new ConnectionRegistry();
+  const connections = options.connections ?? new ConnectionRegistry();
   const broadcaster = createBroadcaster(io);
   const stopForwarding = forwardDomainEvents(events, broadcaster);
 
@@ -85,7 +90,8 @@ export function createRealtimeGateway(options: {
     // Without an `error` listener a malformed packet could kill the process (CVE-2024-38355).
     socket.on('error', (error) => logger.warn({ err: error, sid: socket.id }, 'socket error'));
 
-    const context: HandlerContext = { socket, connection, store, chats, generations, logger };
+    // The one place the socket edge decides who is asking: the local user until accounts exist.
+    const context: HandlerContext = { socket, connection, actor: LOCAL_ACTOR, access, store, chats, generations, logger };
     for (const [event, handler] of Object.entries(handlers)) {
       socket.on(event as keyof ClientToServerEvents, (raw: unknown) => {
         handler(context, raw).catch((error: unknown) => reportError(socket, event, raw, error));

@@ -1,5 +1,7 @@
 import type { Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../protocol/socket-events.ts';
+import type { AccessPolicy } from '../access/access-policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { ChatService } from '../chat/chat-service.ts';
 import type { GenerationRegistry } from '../chat/generation-registry.ts';
 import type { Store } from '../store/store.ts';
@@ -10,6 +12,9 @@ export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Recor
 export interface HandlerContext {
   socket: AppSocket;
   connection: ConnectionState;
+  /** Who is on the other end of this socket; every event is authorized for it. */
+  actor: Actor;
+  access: AccessPolicy;
   store: Store;
   chats: ChatService;
   generations: GenerationRegistry;

@@ -1,7 +1,8 @@
-import type { ServerToClientEvents } from '../../protocol/socket-events.ts';
+import type { ProjectUpdateType, ServerToClientEvents } from '../../protocol/socket-events.ts';
 import { assertNever, type GenerationEvent } from '../chat/generation-event.ts';
+import type { DomainEvent } from '../events/domain-events.ts';
 
-type WireEvent = {
+export type WireEvent = {
   [Name in keyof ServerToClientEvents]: [Name, Parameters<ServerToClientEvents[Name]>[0]];
 }[keyof ServerToClientEvents];
 
@@ -41,6 +42,90 @@ export function generationEventToWire(event: GenerationEvent): WireEvent | undef
           code: event.error.code,
         },
       ];
+    default:
+      return assertNever(event);
+  }
+}
+
+/** One socket event and who hears it: a project's room, or every connection (`projectId` absent). */
+export interface WireDelivery {
+  projectId?: number;
+  event: WireEvent;
+}
+
+function projectUpdate(projectId: number, type: ProjectUpdateType, data: Record<string, unknown>): WireDelivery {
+  return { projectId, event: ['project_update', { type, data: { project_id: projectId, ...data } }] };
+}
+
+/**
+ * Maps a domain event to the seed's wire events: `project_update {type, data}` (snake_case) to the
+ * project's room, `document_status` likewise, `projects_changed` and `model_pull_progress` to everyone.
+ */
+export function domainEventToWire(event: DomainEvent): WireDelivery[] {
+  switch (event.type) {
+    case 'projectCreated':
+      return [{ event: ['projects_changed', { type: 'project_created', project_id: event.projectId }] }];
+    case 'projectUpdated':
+      return [
+        projectUpdate(event.projectId, 'project_updated', { name: event.name }),
+        { event: ['projects_changed', { type: 'project_updated', project_id: event.projectId }] },
+      ];
+    case 'projectDeleted':
+      return [{ event: ['projects_changed', { type: 'project_deleted', project_id: event.projectId }] }];
+    case 'embeddingIndexActivated':
+      return [
+        projectUpdate(event.projectId, 'project_updated', {
+          embedding_model: event.embeddingModel,
+          embedding_index_id: event.embeddingIndexId,
+        }),
+      ];
+    case 'chatCreated':
+      return [projectUpdate(event.projectId, 'chat_created', { chat_id: event.chatId, title: event.title })];
+    case 'chatUpdated':
+      return [projectUpdate(event.projectId, 'chat_updated', { chat_id: event.chatId, title: event.title })];
+    case 'chatDeleted':
+      return [projectUpdate(event.projectId, 'chat_deleted', { chat_id: event.chatId })];
+    case 'messageAdded':
+      return [
+        projectUpdate(event.projectId, 'message_added', { chat_id: event.chatId, message_id: event.messageId, role: event.role }),
+      ];
+    case 'documentAdded':
+      return [
+        projectUpdate(event.projectId, 'document_added', { document_id: event.document.id, filename: event.document.filename }),
+      ];
+    case 'documentUpdated':
+      return [
+        projectUpdate(event.projectId, 'document_updated', {
+          document_id: event.documentId,
+          ...(event.filename !== undefined ? { filename: event.filename } : {}),
+          ...(event.status !== undefined ? { status: event.status } : {}),
+        }),
+      ];
+    case 'documentDeleted':
+      return [projectUpdate(event.projectId, 'document_deleted', { document_id: event.documentId })];
+    case 'documentProgress':
+      return [
+        {
+          projectId: event.projectId,
+          event: [
+            'document_status',
+            {
+              document_id: event.documentId,
+              project_id: event.projectId,
+              status: event.status,
+              progress: event.progress,
+              stage: event.stage,
+              error: event.error,
+              ...(event.pagesTotal !== undefined ? { pages_done: event.pagesDone ?? 0, pages_total: event.pagesTotal } : {}),
+              ...(event.chunksTotal !== undefined ? { chunks_done: event.chunksDone ?? 0, chunks_total: event.chunksTotal } : {}),
+            },
+          ],
+        },
+      ];
+    case 'modelPullProgress':
+      return [{ event: ['model_pull_progress', event.progress] }];
+    case 'settingsChanged':
+      return [];
     default:
       return assertNever(event);
   }

@@ -9,6 +9,7 @@ import {
   type Theme,
 } from '../../protocol/settings.ts';
 import type { Config } from '../config.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
 import { BadRequestError, ValidationError } from '../errors.ts';
 import { configuredChatProvider, defaultChatModel } from '../llm/chat-provider.ts';
 import { isSameModel } from '../models/model-names.ts';
@@ -66,8 +67,8 @@ export class SettingsService {
       config: Config;
       store: Store;
       models: ModelChecker;
-      /** Told which keys changed, so that work depending on them (re-embedding) starts at once. */
-      onChange?: (keys: GlobalSettingKey[]) => void;
+      /** Hears `settingsChanged`, so that work depending on a key (re-embedding) starts at once. */
+      events?: DomainEvents;
     },
   ) {}
 
@@ -187,7 +188,7 @@ export class SettingsService {
       await this.checkModel({ name: changes.default_embedding_model, kind: 'embedding', setting: 'default_embedding_model' });
     }
     await this.deps.store.settings.setMany(changes);
-    this.deps.onChange?.(keys);
+    this.deps.events?.publish({ type: 'settingsChanged', keys });
     return this.getGlobal();
   }
 

@@ -16,15 +16,17 @@ import {
 import type { Source } from '../../../protocol/source.ts';
 import type { ChatService } from '../../chat/chat-service.ts';
 import type { GenerationEvent } from '../../chat/generation-event.ts';
-import { NotFoundError } from '../../errors.ts';
+import type { AccessPolicy } from '../../access/access-policy.ts';
 import type { Store } from '../../store/store.ts';
 import { chatToJsonExport, chatToMarkdown, exportFilename } from '../chat-export.ts';
 import { contentDisposition } from '../content-disposition.ts';
 import { presentChat, presentMessage } from '../presenters.ts';
+import { requestActor } from '../request-actor.ts';
 import { streamGenerationAsSse } from '../sse.ts';
 
 export interface ChatRoutesOptions {
   store: Store;
+  access: AccessPolicy;
   chats: ChatService;
 }
 
@@ -32,11 +34,11 @@ const ChatParams = z.object({ chat_id: IdParam });
 const ProjectParams = z.object({ project_id: IdParam });
 const tags = ['chats'];
 
-export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { store, chats }) => {
+export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { store, access, chats }) => {
   app.post('/api/chats', {
     schema: { tags, body: ChatCreateBody, response: { 201: ChatResponse, 404: ErrorResponse } },
     handler: async (request, reply) => {
-      const chat = await chats.createChat({ projectId: request.body.project_id, title: request.body.title });
+      const chat = await chats.createChat(requestActor(request), { projectId: request.body.project_id, title: request.body.title });
       return reply.code(201).send(presentChat(chat));
     },
   });
@@ -44,7 +46,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
   app.get('/api/chats/:chat_id', {
     schema: { tags, params: ChatParams, response: { 200: ChatWithMessagesResponse, 404: ErrorResponse } },
     handler: async (request) => {
-      const chat = await chats.requireChat(request.params.chat_id);
+      const chat = await access.requireChat(requestActor(request), request.params.chat_id, 'read');
       const messages = await store.messages.listByChat(chat.id);
       return { ...presentChat(chat), messages: messages.map(presentMessage) };
     },
@@ -52,13 +54,13 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
 
   app.put('/api/chats/:chat_id', {
     schema: { tags, params: ChatParams, body: ChatUpdateBody, response: { 200: ChatResponse, 404: ErrorResponse } },
-    handler: async (request) => presentChat(await chats.renameChat(request.params.chat_id, request.body.title)),
+    handler: async (request) => presentChat(await chats.renameChat(requestActor(request), request.params.chat_id, request.body.title)),
   });
 
   app.delete('/api/chats/:chat_id', {
     schema: { tags, params: ChatParams, response: { 204: z.null(), 404: ErrorResponse } },
     handler: async (request, reply) => {
-      await chats.deleteChat(request.params.chat_id);
+      await chats.deleteChat(requestActor(request), request.params.chat_id);
       return reply.code(204).send(null);
     },
   });
@@ -66,7 +68,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
   app.get('/api/projects/:project_id/chats', {
     schema: { tags, params: ProjectParams, querystring: ChatListQuery, response: { 200: z.array(ChatResponse) } },
     handler: async (request) => {
-      await requireProject(store, request.params.project_id);
+      await access.requireProject(requestActor(request), request.params.project_id, 'read');
       const { skip, limit } = request.query;
       return (await store.chats.listByProject({ projectId: request.params.project_id, skip, limit })).map(presentChat);
     },
@@ -75,7 +77,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
   app.get('/api/projects/:project_id/chats/search', {
     schema: { tags, params: ProjectParams, querystring: ChatSearchQuery, response: { 200: z.array(ChatResponse) } },
     handler: async (request) => {
-      await requireProject(store, request.params.project_id);
+      await access.requireProject(requestActor(request), request.params.project_id, 'read');
       const { q, limit } = request.query;
       return (await store.chats.search({ projectId: request.params.project_id, query: q, limit })).map(presentChat);
     },
@@ -84,7 +86,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
   app.get('/api/chats/:chat_id/messages', {
     schema: { tags, params: ChatParams, response: { 200: z.array(MessageResponse), 404: ErrorResponse } },
     handler: async (request) => {
-      const chat = await chats.requireChat(request.params.chat_id);
+      const chat = await access.requireChat(requestActor(request), request.params.chat_id, 'read');
       return (await store.messages.listByChat(chat.id)).map(presentMessage);
     },
   });
@@ -100,7 +102,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
     },
     handler: async (request, reply) => {
       const { stream, max_history: maxHistory, history_length: historyLength, ...options } = request.body;
-      const generation = await chats.sendMessage({
+      const generation = await chats.sendMessage(requestActor(request), {
         ...options,
         history_length: historyLength ?? maxHistory,
         chatId: request.params.chat_id,
@@ -142,7 +144,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
   app.get('/api/chats/:chat_id/export/markdown', {
     schema: { tags, params: ChatParams, produces: ['text/markdown'], response: { 200: z.string(), 404: ErrorResponse } },
     handler: async (request, reply) => {
-      const chat = await chats.requireChat(request.params.chat_id);
+      const chat = await access.requireChat(requestActor(request), request.params.chat_id, 'read');
       const messages = await store.messages.listByChat(chat.id);
       return reply
         .type('text/markdown; charset=utf-8')
@@ -154,7 +156,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
   app.get('/api/chats/:chat_id/export/json', {
     schema: { tags, params: ChatParams, response: { 200: z.string(), 404: ErrorResponse } },
     handler: async (request, reply) => {
-      const chat = await chats.requireChat(request.params.chat_id);
+      const chat = await access.requireChat(requestActor(request), request.params.chat_id, 'read');
       const messages = await store.messages.listByChat(chat.id);
       return reply
         .type('application/json; charset=utf-8')
@@ -163,7 +165,3 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
     },
   });
 };
-
-async function requireProject(store: Store, projectId: number): Promise<void> {
-  if (!(await store.projects.findById(projectId))) throw new NotFoundError(`Project ${projectId} not found`);
-}

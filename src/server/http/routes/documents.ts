@@ -21,12 +21,15 @@ import { AppError, DuplicateDocumentError, NotFoundError, ValidationError } from
 import type { DocumentFiles } from '../../ingest/document-files.ts';
 import type { DocumentService } from '../../ingest/document-service.ts';
 import { receiveUpload } from '../../ingest/upload-intake.ts';
+import type { AccessPolicy } from '../../access/access-policy.ts';
 import type { Store } from '../../store/store.ts';
 import { contentDisposition } from '../content-disposition.ts';
 import { presentDocument } from '../document-presenter.ts';
+import { requestActor } from '../request-actor.ts';
 
 export interface DocumentRoutesOptions {
   store: Store;
+  access: AccessPolicy;
   documents: DocumentService;
   files: DocumentFiles;
   maxUploadBytes: number;
@@ -39,19 +42,13 @@ const tags = ['documents'];
 
 /** `/api/.../documents`: the original's routes and fields, with streamed uploads and typed errors. */
 export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = async (app, options) => {
-  const { store, documents, files, maxUploadBytes, maxFiles } = options;
+  const { store, access, documents, files, maxUploadBytes, maxFiles } = options;
   // Encapsulated: multipart parsing exists only on these routes. Past the size limit the parser stops
   // feeding the file and flags it; upload-intake turns that into 413 and removes the temp file.
   await app.register(fastifyMultipart, {
     throwFileSizeLimit: false,
     limits: { fileSize: maxUploadBytes, files: maxFiles, fields: 20, fieldSize: 64 * 1024, parts: maxFiles + 20, headerPairs: 200 },
   });
-
-  async function requireProject(id: number) {
-    const project = await store.projects.findById(id);
-    if (!project) throw new NotFoundError(`Project ${id} not found`);
-    return project;
-  }
 
   function sendDuplicate(reply: FastifyReply, error: DuplicateDocumentError) {
     return reply.code(409).send({ detail: error.message, code: 'duplicate' as const, duplicate_of: error.existingId });
@@ -66,7 +63,7 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
       response: { 201: DocumentUploadResponse, 404: ErrorResponse, 409: DuplicateResponse, 413: ErrorResponse, 415: ErrorResponse },
     },
     handler: async (request, reply) => {
-      const project = await requireProject(request.params.project_id);
+      const project = await access.requireProject(requestActor(request), request.params.project_id, 'write');
       if (!request.isMultipart()) throw new ValidationError("Send the file as multipart/form-data in the field 'file'");
       const part = await request.file();
       if (!part) throw new ValidationError("The multipart field 'file' is missing");
@@ -77,7 +74,7 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
         truncated: () => part.file.truncated,
       });
       try {
-        const document = await documents.addUpload({ projectId: project.id, filename: part.filename, upload });
+        const document = await documents.addUpload(requestActor(request), { projectId: project.id, filename: part.filename, upload });
         return reply.code(201).send({
           document: presentDocument(document),
           message: 'Document uploaded successfully and queued for processing',
@@ -98,7 +95,7 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
       response: { 200: BulkUploadResponse, 404: ErrorResponse },
     },
     handler: async (request) => {
-      const project = await requireProject(request.params.project_id);
+      const project = await access.requireProject(requestActor(request), request.params.project_id, 'write');
       if (!request.isMultipart()) throw new ValidationError("Send the files as multipart/form-data in the field 'files'");
       const uploaded: DocumentResponse[] = [];
       const failed: z.infer<typeof BulkUploadResponse>['failed'] = [];
@@ -111,7 +108,7 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
             maxBytes: maxUploadBytes,
             truncated: () => part.file.truncated,
           });
-          uploaded.push(presentDocument(await documents.addUpload({ projectId: project.id, filename: part.filename, upload })));
+          uploaded.push(presentDocument(await documents.addUpload(requestActor(request), { projectId: project.id, filename: part.filename, upload })));
         } catch (error) {
           if (!(error instanceof AppError) || !error.expose) throw error;
           failed.push({
@@ -131,7 +128,7 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
   app.get('/api/projects/:project_id/documents', {
     schema: { tags, params: ProjectParams, querystring: DocumentListQuery, response: { 200: z.array(DocumentResponse), 404: ErrorResponse } },
     handler: async (request) => {
-      const project = await requireProject(request.params.project_id);
+      const project = await access.requireProject(requestActor(request), request.params.project_id, 'read');
       const { skip, limit, status_filter: status } = request.query;
       return (await store.documents.list({ projectId: project.id, status, skip, limit })).map(presentDocument);
     },
@@ -140,7 +137,7 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
   app.get('/api/projects/:project_id/documents/search', {
     schema: { tags, params: ProjectParams, querystring: DocumentSearchQuery, response: { 200: DocumentSearchResponse, 404: ErrorResponse } },
     handler: async (request) => {
-      const project = await requireProject(request.params.project_id);
+      const project = await access.requireProject(requestActor(request), request.params.project_id, 'read');
       const found = await store.documents.search({ projectId: project.id, query: request.query.q, limit: request.query.limit });
       return { documents: found.map(presentDocument), total: found.length, query: request.query.q };
     },
@@ -148,14 +145,14 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
 
   app.get('/api/documents/:document_id', {
     schema: { tags, params: DocumentParams, response: { 200: DocumentResponse, 404: ErrorResponse } },
-    handler: async (request) => presentDocument(await documents.requireDocument(request.params.document_id)),
+    handler: async (request) => presentDocument(await access.requireDocument(requestActor(request), request.params.document_id, 'read')),
   });
 
   app.patch('/api/documents/:document_id', {
     schema: { tags, params: DocumentParams, body: DocumentUpdateBody, response: { 200: DocumentResponse, 404: ErrorResponse } },
     handler: async (request) =>
       presentDocument(
-        await documents.update(request.params.document_id, {
+        await documents.update(requestActor(request), request.params.document_id, {
           filename: request.body.filename,
           docMetadata: request.body.doc_metadata,
         }),
@@ -165,7 +162,7 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
   app.delete('/api/documents/:document_id', {
     schema: { tags, params: DocumentParams, response: { 204: z.null(), 404: ErrorResponse } },
     handler: async (request, reply) => {
-      await documents.delete(request.params.document_id);
+      await documents.delete(requestActor(request), request.params.document_id);
       return reply.code(204).send(null);
     },
   });
@@ -177,7 +174,7 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
       const failed: Array<{ document_id: number; error: string }> = [];
       for (const id of new Set(request.body.document_ids)) {
         try {
-          await documents.delete(id);
+          await documents.delete(requestActor(request), id);
           deleted.push(id);
         } catch (error) {
           if (!(error instanceof NotFoundError)) throw error;
@@ -190,13 +187,13 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
 
   app.post('/api/documents/:document_id/reprocess', {
     schema: { tags, params: DocumentParams, response: { 202: DocumentResponse, 404: ErrorResponse } },
-    handler: async (request, reply) => reply.code(202).send(presentDocument(await documents.reprocess(request.params.document_id))),
+    handler: async (request, reply) => reply.code(202).send(presentDocument(await documents.reprocess(requestActor(request), request.params.document_id))),
   });
 
   app.get('/api/documents/:document_id/download', {
     schema: { tags, params: DocumentParams },
     handler: async (request, reply) => {
-      const document = await documents.requireDocument(request.params.document_id);
+      const document = await access.requireDocument(requestActor(request), request.params.document_id, 'read');
       const filePath = document.storedName ? files.pathOf(document.projectId, document.storedName) : undefined;
       const stat = filePath ? await fs.promises.stat(filePath).catch(() => undefined) : undefined;
       if (!filePath || !stat) throw new NotFoundError('Document file not found on disk');

@@ -1,6 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ModelServerReport, ModelsInUse } from '../../../protocol/llm.ts';
+import type { HealthCheck, HealthService } from '../../health/health-service.ts';
+import { VERSION } from '../../version.ts';
+
+export { VERSION };
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -35,10 +39,36 @@ const HealthReportSchema = z.object({
   connections: z.number().int(),
 });
 
-export const VERSION = '0.1.0';
+/** The `/api/health` report: degraded when the database is down, or Ollama is required and down. */
+export function healthReport(check: HealthCheck, connections: number): HealthReport {
+  const { databaseError, servers } = check;
+  const ollamaUp = servers.ollama.reachable;
+  return {
+    status: databaseError || (check.configuredProvider === 'ollama' && !ollamaUp) ? 'degraded' : 'ok',
+    version: VERSION,
+    database_status: databaseError ? 'error' : 'connected',
+    ...(databaseError ? { database_error: 'The database cannot be reached' } : {}),
+    ollama_status: ollamaUp ? 'running' : 'not_running',
+    ollama_models_count: servers.ollama.models.length,
+    ...(!ollamaUp ? { ollama_warning: servers.llm.message } : {}),
+    llm_provider:
+      check.configuredProvider === 'auto' && servers.provider === 'ollama' && !ollamaUp ? 'extractive' : servers.provider,
+    llm_server: servers.llm,
+    embedding_server: servers.embedding,
+    models_in_use: servers.modelsInUse,
+    active_generations: check.activeGenerations,
+    connections,
+  };
+}
+
+export interface HealthRoutesOptions {
+  health: HealthService;
+  /** The realtime connections (the gateway's registry): only their count is reported. */
+  connections: { readonly size: number };
+}
 
 /** `/health` (liveness, as the original) and `/api/health` (what works and what does not). */
-export const healthRoutes: FastifyPluginAsyncZod<{ report: () => Promise<HealthReport> }> = async (app, { report }) => {
+export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, { health, connections }) => {
   app.get('/health', {
     schema: {
       tags: ['health'],
@@ -49,6 +79,6 @@ export const healthRoutes: FastifyPluginAsyncZod<{ report: () => Promise<HealthR
 
   app.get('/api/health', {
     schema: { tags: ['health'], response: { 200: HealthReportSchema } },
-    handler: async () => report(),
+    handler: async () => healthReport(await health.check(), connections.size),
   });
 };

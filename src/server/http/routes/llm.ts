@@ -12,7 +12,7 @@ import type { Config } from '../../config.ts';
 import { LlmError, NotFoundError } from '../../errors.ts';
 import type { OllamaClient } from '../../llm/ollama/ollama-client.ts';
 import type { OllamaStatusProbe } from '../../llm/ollama/ollama-status.ts';
-import type { ModelPullManager } from '../../models/model-pull-manager.ts';
+import type { ModelService } from '../../models/model-service.ts';
 import { reportModelServers } from '../../models/model-server-status.ts';
 import type { SettingsService } from '../../settings/settings-service.ts';
 import { presentPullStart } from '../model-pull-response.ts';
@@ -22,7 +22,7 @@ export interface LlmRoutesOptions {
   client: OllamaClient;
   probe: OllamaStatusProbe;
   settings: SettingsService;
-  pulls: ModelPullManager;
+  models: ModelService;
 }
 
 const tags = ['llm'];
@@ -35,7 +35,7 @@ function failed(action: string, error: unknown): unknown {
 
 /** `/api/llm`: the original's model-server routes, fixed (the model detail route no longer fails with 500). */
 export const llmRoutes: FastifyPluginAsyncZod<LlmRoutesOptions> = async (app, options) => {
-  const { config, client, probe, settings, pulls } = options;
+  const { config, client, probe, settings, models: modelService } = options;
 
   app.get('/api/llm/status', {
     schema: {
@@ -119,7 +119,7 @@ export const llmRoutes: FastifyPluginAsyncZod<LlmRoutesOptions> = async (app, op
       response: { 202: ModelPullStartResponse, 409: ErrorResponse },
     },
     handler: async (request, reply) => {
-      const { pull, joined } = pulls.start(request.params.model_name);
+      const { pull, joined } = modelService.startPull(request.params.model_name);
       return reply.code(202).send(presentPullStart(pull, joined));
     },
   });

@@ -12,41 +12,18 @@ import {
   PopularModelsResponse,
 } from '../../../protocol/models.ts';
 import { ErrorResponse } from '../../../protocol/rest.ts';
-import { ConflictError, LlmError, NotFoundError } from '../../errors.ts';
-import type { OllamaClient } from '../../llm/ollama/ollama-client.ts';
-import { popularModels, searchModels } from '../../models/model-catalog.ts';
-import type { ModelInventory } from '../../models/model-inventory.ts';
-import { isSameModel } from '../../models/model-names.ts';
-import type { ModelPullManager } from '../../models/model-pull-manager.ts';
-import type { SettingsService } from '../../settings/settings-service.ts';
+import type { ModelService } from '../../models/model-service.ts';
 import { presentPullStart } from '../model-pull-response.ts';
 import { streamModelPullAsSse } from '../model-pull-sse.ts';
 
 export interface ModelRoutesOptions {
-  client: OllamaClient;
-  inventory: ModelInventory;
-  pulls: ModelPullManager;
-  settings: SettingsService;
-  /** Called after a model was deleted, so cached model lists are refreshed. */
-  onModelsChanged: () => void;
+  models: ModelService;
 }
 
 const tags = ['models'];
 
 /** `/api/settings/models/*`: installed models, the curated catalog, downloads with live progress, delete. */
-export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app, options) => {
-  const { client, inventory, pulls, settings, onModelsChanged } = options;
-
-  /** Installed names for the catalog's `installed` flags; none when Ollama is down. */
-  async function installedNames(): Promise<string[]> {
-    try {
-      return (await client.listModels()).map((model) => model.name);
-    } catch (error) {
-      if (error instanceof LlmError) return [];
-      throw error;
-    }
-  }
-
+export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app, { models }) => {
   app.get('/api/settings/models/installed', {
     schema: {
       tags,
@@ -54,28 +31,12 @@ export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app
         "Installed models, split into chat and embedding models by what Ollama says they can do (`/api/show` capabilities), not by their names. When Ollama is down: empty lists, `ollama_reachable: false` and a `message`.",
       response: { 200: InstalledModelsResponse },
     },
-    handler: async () => {
-      const global = await settings.getGlobal();
-      const current = { current_llm: global.default_llm_model, current_embedding: global.default_embedding_model };
-      try {
-        const models = await inventory.installed();
-        const present = ({ kind: _kind, ...model }: (typeof models)[number]) => model;
-        return {
-          llm_models: models.filter((model) => model.kind === 'llm').map(present),
-          embedding_models: models.filter((model) => model.kind === 'embedding').map(present),
-          ...current,
-          ollama_reachable: true,
-        };
-      } catch (error) {
-        if (!(error instanceof LlmError)) throw error;
-        return { llm_models: [], embedding_models: [], ...current, ollama_reachable: false, message: error.message };
-      }
-    },
+    handler: async () => models.installed(),
   });
 
   app.get('/api/settings/models/popular', {
     schema: { tags, description: 'The featured entries of the curated catalog.', response: { 200: PopularModelsResponse } },
-    handler: async () => popularModels(await installedNames()),
+    handler: async () => models.popular(),
   });
 
   app.get('/api/settings/models/search', {
@@ -86,8 +47,7 @@ export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app
       querystring: ModelSearchQuery,
       response: { 200: z.array(ModelSearchResult) },
     },
-    handler: async (request) =>
-      searchModels({ query: request.query.query, modelType: request.query.model_type, installed: await installedNames() }),
+    handler: async (request) => models.search({ query: request.query.query, modelType: request.query.model_type }),
   });
 
   app.post('/api/settings/models/pull', {
@@ -99,23 +59,19 @@ export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app
       response: { 202: ModelPullStartResponse, 409: ErrorResponse },
     },
     handler: async (request, reply) => {
-      const { pull, joined } = pulls.start(request.body.model_name);
+      const { pull, joined } = models.startPull(request.body.model_name);
       return reply.code(202).send(presentPullStart(pull, joined));
     },
   });
 
   app.get('/api/settings/models/pulls', {
     schema: { tags, description: 'Running and recently finished downloads.', response: { 200: z.array(ModelPullProgress) } },
-    handler: async () => pulls.list(),
+    handler: async () => models.listPulls(),
   });
 
   app.get('/api/settings/models/pull/:model_name', {
     schema: { tags, params: ModelNameParams, response: { 200: ModelPullProgress, 404: ErrorResponse } },
-    handler: async (request) => {
-      const pull = pulls.get(request.params.model_name);
-      if (!pull) throw new NotFoundError(`No download of '${request.params.model_name}' is running or recently finished`);
-      return pull.progress;
-    },
+    handler: async (request) => models.requirePull(request.params.model_name).progress,
   });
 
   app.get('/api/settings/models/pull/:model_name/events', {
@@ -128,8 +84,7 @@ export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app
       response: { 404: ErrorResponse },
     },
     handler: async (request, reply) => {
-      const pull = pulls.get(request.params.model_name);
-      if (!pull) throw new NotFoundError(`No download of '${request.params.model_name}' is running or recently finished`);
+      const pull = models.requirePull(request.params.model_name);
       streamModelPullAsSse({ request, reply, pull });
       return reply;
     },
@@ -142,11 +97,7 @@ export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app
       params: ModelNameParams,
       response: { 200: ModelPullProgress, 404: ErrorResponse },
     },
-    handler: async (request) => {
-      const final = await pulls.cancel(request.params.model_name);
-      if (!final) throw new NotFoundError(`No download of '${request.params.model_name}' is running`);
-      return final;
-    },
+    handler: async (request) => models.cancelPull(request.params.model_name),
   });
 
   app.delete('/api/settings/models/:model_name', {
@@ -158,23 +109,7 @@ export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app
     },
     handler: async (request) => {
       const name = request.params.model_name;
-      const global = await settings.getGlobal();
-      if (isSameModel(name, global.default_llm_model)) {
-        throw new ConflictError(`'${name}' is the default chat model; choose another default before deleting it`);
-      }
-      if (isSameModel(name, global.default_embedding_model)) {
-        throw new ConflictError(`'${name}' is the default embedding model; choose another default before deleting it`);
-      }
-      if (pulls.isRunning(name)) throw new ConflictError(`'${name}' is downloading; cancel the download first`);
-      try {
-        await client.deleteModel({ name });
-      } catch (error) {
-        if (error instanceof LlmError && error.code === 'model_not_found') {
-          throw new NotFoundError(`Model '${name}' is not installed`);
-        }
-        throw error;
-      }
-      onModelsChanged();
+      await models.deleteModel(name);
       return { success: true as const, model_name: name, message: `Deleted model '${name}'` };
     },
   });

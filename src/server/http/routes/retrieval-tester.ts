@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { TestRetrievalBody, TestRetrievalResponse } from '../../../protocol/documents.ts';
 import { IdParam } from '../../../protocol/ids.ts';
 import { ErrorResponse } from '../../../protocol/rest.ts';
-import { NotFoundError } from '../../errors.ts';
+import type { AccessPolicy } from '../../access/access-policy.ts';
 import type { HybridRetriever } from '../../search/hybrid-retriever.ts';
-import type { Store } from '../../store/store.ts';
+import { requestActor } from '../request-actor.ts';
 
 /** The original's retrieval tester: the same search a chat runs, with scores and how it was done. */
-export const retrievalTesterRoutes: FastifyPluginAsyncZod<{ store: Store; retriever: HybridRetriever }> = async (app, { store, retriever }) => {
+export const retrievalTesterRoutes: FastifyPluginAsyncZod<{ access: AccessPolicy; retriever: HybridRetriever }> = async (app, { access, retriever }) => {
   app.post('/api/analytics/projects/:project_id/test-retrieval', {
     schema: {
       tags: ['analytics'],
@@ -17,8 +17,7 @@ export const retrievalTesterRoutes: FastifyPluginAsyncZod<{ store: Store; retrie
       response: { 200: TestRetrievalResponse, 404: ErrorResponse },
     },
     handler: async (request) => {
-      const projectId = request.params.project_id;
-      if (!(await store.projects.findById(projectId))) throw new NotFoundError(`Project ${projectId} not found`);
+      const { id: projectId } = await access.requireProject(requestActor(request), request.params.project_id, 'read');
       const { query, top_k: limit, min_score: minScore } = request.body;
       const result = await retriever.search({ projectId, query, limit, minScore });
       const scores = result.sources.map((source) => source.score);

@@ -60,7 +60,7 @@ export async function sendMessage(context: HandlerContext, raw: unknown): Promis
   const input = parsePayload('send_message', SendMessagePayload, raw);
   context.connection.metadata.chat_id = input.chat_id;
   context.socket.data.chat_id = input.chat_id;
-  const generation = await context.chats.sendMessage({ ...input, chatId: input.chat_id });
+  const generation = await context.chats.sendMessage(context.actor, { ...input, chatId: input.chat_id });
   if (!context.socket.connected) return;
   // Everything published so far (at least `received`) is replayed, then the rest follows live.
   listen(context, generation, { afterSeq: 0, includeReceived: true });
@@ -69,7 +69,7 @@ export async function sendMessage(context: HandlerContext, raw: unknown): Promis
 /** `stop_generation`: aborts the upstream request; the partial answer is saved as stopped. */
 export async function stopGeneration(context: HandlerContext, raw: unknown): Promise<void> {
   const { chat_id: chatId } = parsePayload('stop_generation', StopGenerationPayload, raw);
-  await context.chats.requireChat(chatId);
+  await context.access.requireChat(context.actor, chatId, 'write');
   const generation = context.generations.get(chatId);
   if (!generation || generation.finished) {
     throw new NotFoundError(`No answer is being generated in chat ${chatId}`);
@@ -80,7 +80,7 @@ export async function stopGeneration(context: HandlerContext, raw: unknown): Pro
 /** `resume_message`: replays the tokens after `after_seq`, then follows the answer live. */
 export async function resumeMessage(context: HandlerContext, raw: unknown): Promise<void> {
   const { chat_id: chatId, after_seq: afterSeq } = parsePayload('resume_message', ResumeMessagePayload, raw);
-  await context.chats.requireChat(chatId);
+  await context.access.requireChat(context.actor, chatId, 'read');
   const generation = context.generations.get(chatId);
   if (!generation) {
     throw new NotFoundError(`No answer to resume in chat ${chatId}; load the chat's messages instead`);

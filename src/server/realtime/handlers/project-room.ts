@@ -1,6 +1,5 @@
 import { JoinProjectPayload, LeaveProjectPayload } from '../../../protocol/socket-events.ts';
 import { SerialByKey } from '../../concurrency/serial-by-key.ts';
-import { NotFoundError } from '../../errors.ts';
 import { projectRoom } from '../broadcast.ts';
 import type { ConnectionState } from '../connection-registry.ts';
 import type { HandlerContext } from '../handler-context.ts';
@@ -21,10 +20,9 @@ export function joinProject(context: HandlerContext, raw: unknown): Promise<void
 }
 
 async function switchToProject(context: HandlerContext, raw: unknown): Promise<void> {
-  const { socket, connection, store } = context;
+  const { socket, connection, access, actor } = context;
   const { project_id: projectId } = parsePayload('join_project', JoinProjectPayload, raw);
-  const project = await store.projects.findById(projectId);
-  if (!project) throw new NotFoundError(`Project ${projectId} not found`);
+  await access.requireProject(actor, projectId, 'read');
   if (!socket.connected) return;
   const previous = connection.metadata.project_id;
   if (previous !== null && previous !== projectId) await socket.leave(projectRoom(previous));

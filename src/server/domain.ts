@@ -1,0 +1,179 @@
+import fs from 'node:fs';
+import type { Logger } from 'pino';
+import { AccessPolicy } from './access/access-policy.ts';
+import { ChatService } from './chat/chat-service.ts';
+import { GenerationRegistry } from './chat/generation-registry.ts';
+import type { Config } from './config.ts';
+import { DomainEvents } from './events/domain-events.ts';
+import { HealthService } from './health/health-service.ts';
+import { DocumentFiles } from './ingest/document-files.ts';
+import { DocumentProgress } from './ingest/document-progress.ts';
+import { DocumentService } from './ingest/document-service.ts';
+import { EmbeddingBackfill } from './ingest/embedding-backfill.ts';
+import type { IngestContext } from './ingest/ingest-context.ts';
+import { IngestJobRunner } from './ingest/job-runner.ts';
+import { createParserPool } from './ingest/parser-pool.ts';
+import { createChatModelResolver } from './llm/chat-model-resolver.ts';
+import { createEmbedderResolver } from './llm/embedder-resolver.ts';
+import { OllamaClient } from './llm/ollama/ollama-client.ts';
+import { OllamaStatusProbe } from './llm/ollama/ollama-status.ts';
+import { ModelInventory } from './models/model-inventory.ts';
+import { ModelPullManager } from './models/model-pull-manager.ts';
+import { ModelService } from './models/model-service.ts';
+import { ProjectService } from './projects/project-service.ts';
+import { HybridRetriever } from './search/hybrid-retriever.ts';
+import type { Retriever } from './search/retriever.ts';
+import { SettingsService } from './settings/settings-service.ts';
+import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
+
+export interface DomainOptions {
+  logger: Logger;
+  /**
+   * True for the one process that runs this data dir (the server): at start it marks answers left
+   * streaming by a crash as interrupted, removes half-received uploads, and runs the ingestion job
+   * loop and the embedding backfill. False (the default) for a second process or a command line that
+   * opens the same data next to a running server: it must not cut that server's answers short or
+   * delete its uploads in flight. Its queued jobs are run by the owning process.
+   */
+  ownsDataDir?: boolean;
+  /** Replaces the retriever that answers use (tests record what each answer asked of it). */
+  retriever?: Retriever;
+}
+
+/**
+ * The domain core: config → store → services, with no transport. Every edge (HTTP, Socket.IO, a
+ * command line) is built on what this returns; it never listens. Services talk to each other through
+ * the typed domain events (`events`), not through callbacks set later.
+ */
+export async function createDomain(config: Config, options: DomainOptions) {
+  const { logger } = options;
+  const ownsDataDir = options.ownsDataDir ?? false;
+  fs.mkdirSync(config.DATA_DIR, { recursive: true });
+  const store = createSqliteStore({ filePath: config.databasePath });
+  if (ownsDataDir) {
+    const interrupted = await store.messages.interruptStreaming();
+    if (interrupted > 0) logger.warn({ interrupted }, 'answers cut short by the last shutdown were marked interrupted');
+  }
+
+  const events = new DomainEvents();
+  const access = new AccessPolicy({ store });
+  const ollamaStatus = new OllamaStatusProbe(config.OLLAMA_HOST);
+  const ollama = new OllamaClient({ baseURL: config.OLLAMA_HOST });
+  const inventory = new ModelInventory({ client: ollama });
+  const settings = new SettingsService({ config, store, models: inventory, events });
+  const refreshModelLists = () => {
+    inventory.invalidate();
+    void ollamaStatus.check({ fresh: true });
+  };
+  const pulls = new ModelPullManager({ client: ollama, events, logger, onSuccess: refreshModelLists });
+  const models = new ModelService({ client: ollama, inventory, pulls, settings, onModelsChanged: refreshModelLists });
+  const chatModels = createChatModelResolver({ config, ollamaStatus });
+  const generations = new GenerationRegistry({
+    graceMs: config.GENERATION_GRACE_SECONDS * 1000,
+    retainMs: config.GENERATION_RETAIN_SECONDS * 1000,
+  });
+
+  // Documents: files on disk, a durable job queue feeding the parser pool, background embedding.
+  const files = new DocumentFiles(config.uploadDir, config.DATA_DIR);
+  await files.init({ removeLeftoverUploads: ownsDataDir });
+  const embedders = createEmbedderResolver({ config });
+  const search = new HybridRetriever({ store, embedders, logger });
+  const retriever = options.retriever ?? search;
+  const progress = new DocumentProgress({ store, events });
+  const parserPool = createParserPool({
+    size: config.INGEST_WORKERS,
+    timeoutMs: config.PARSE_TIMEOUT_SECONDS * 1000,
+    maxMemoryMb: config.PARSE_MAX_MEMORY_MB,
+  });
+  const ingestContext: IngestContext = {
+    store,
+    settings,
+    events,
+    files,
+    parserPool,
+    embedders,
+    progress,
+    logger,
+    embedBatchSize: config.EMBED_BATCH_SIZE,
+  };
+  const ingestRunner = new IngestJobRunner(ingestContext, {
+    concurrency: config.INGEST_WORKERS,
+    maxAttempts: config.INGEST_MAX_ATTEMPTS,
+    retryBaseSeconds: config.INGEST_RETRY_BASE_SECONDS,
+  });
+  const embeddingBackfill = new EmbeddingBackfill(ingestContext, ingestRunner, config.EMBED_BACKFILL_INTERVAL_SECONDS * 1000);
+  const documents = new DocumentService({ store, access, files, events, runner: ingestRunner, progress });
+  const projects = new ProjectService({
+    store,
+    access,
+    events,
+    settings,
+    purge: (projectId) => documents.purgeProject(projectId),
+  });
+  const chats = new ChatService({ store, access, settings, retriever, models: chatModels, generations, events, logger });
+  const health = new HealthService({ config, store, ollamaStatus, settings, generations });
+
+  const unsubscribe: Array<() => void> = [];
+  if (ownsDataDir) {
+    // A new default embedding model (global or per project) starts building the new index versions
+    // at once, not at the next periodic scan.
+    unsubscribe.push(
+      events.subscribe((event) => {
+        if (event.type === 'settingsChanged' && event.keys.includes('default_embedding_model')) void embeddingBackfill.check();
+        if (event.type === 'projectUpdated') void embeddingBackfill.check({ projectId: event.projectId });
+      }),
+    );
+    await ingestRunner.start();
+    embeddingBackfill.start();
+  }
+
+  let draining: Promise<void> | undefined;
+  /** Ends the work in flight: running answers finish or are saved as interrupted, jobs go back to the queue. */
+  function drain(): Promise<void> {
+    draining ??= (async () => {
+      for (const stop of unsubscribe) stop();
+      await Promise.all([generations.drain(5_000), pulls.close()]);
+      embeddingBackfill.stop();
+      await ingestRunner.close();
+      await parserPool.close();
+    })();
+    return draining;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    logger,
+    ownsDataDir,
+    events,
+    access,
+    projects,
+    chats,
+    documents,
+    settings,
+    models,
+    health,
+    /** Ingestion: the job loop and the background embedding of chunks without vectors. */
+    ingestion: { runner: ingestRunner, embeddingBackfill, files },
+    store,
+    /** What answers retrieve with (the hybrid search unless a test replaced it). */
+    retriever,
+    /** The hybrid search itself, with scores and how it ran (the retrieval tester). */
+    search,
+    generations,
+    pulls,
+    ollama,
+    ollamaStatus,
+    drain,
+    /** Drains, then closes the store. The domain cannot be used afterwards. */
+    close(): Promise<void> {
+      closing ??= (async () => {
+        await drain();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+export type Domain = Awaited<ReturnType<typeof createDomain>>;

@@ -1,0 +1,45 @@
+import type { GenerationRegistry } from '../chat/generation-registry.ts';
+import type { Config } from '../config.ts';
+import type { OllamaStatusProbe } from '../llm/ollama/ollama-status.ts';
+import { type ModelServersReport, reportModelServers } from '../models/model-server-status.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
+import type { Store } from '../store/store.ts';
+
+/** What works and what does not, in the domain's words; `http/routes/health.ts` turns it into the report. */
+export interface HealthCheck {
+  /** Set when the database cannot be reached (the cause, for the log; clients get a generic sentence). */
+  databaseError?: string;
+  servers: ModelServersReport;
+  /** `LLM_PROVIDER` as configured (`auto` falls back to extractive answers when Ollama is down). */
+  configuredProvider: Config['LLM_PROVIDER'];
+  activeGenerations: number;
+}
+
+export class HealthService {
+  constructor(
+    private readonly deps: {
+      config: Config;
+      store: Store;
+      ollamaStatus: OllamaStatusProbe;
+      settings: SettingsService;
+      generations: GenerationRegistry;
+    },
+  ) {}
+
+  async check(): Promise<HealthCheck> {
+    const { config, store, ollamaStatus, settings, generations } = this.deps;
+    let databaseError: string | undefined;
+    try {
+      await store.ping();
+    } catch (error) {
+      databaseError = error instanceof Error ? error.message : 'unavailable';
+    }
+    const servers = await reportModelServers({ config, probe: ollamaStatus, settings });
+    return {
+      ...(databaseError !== undefined ? { databaseError } : {}),
+      servers,
+      configuredProvider: config.LLM_PROVIDER,
+      activeGenerations: generations.active().length,
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import type { Domain } from '../../domain.ts';
+import type { HttpApp } from '../http-app.ts';
+import { chatRoutes } from './chats.ts';
+import { documentRoutes } from './documents.ts';
+import { healthRoutes } from './health.ts';
+import { llmRoutes } from './llm.ts';
+import { modelRoutes } from './models.ts';
+import { projectRoutes } from './projects.ts';
+import { retrievalTesterRoutes } from './retrieval-tester.ts';
+import { settingsRoutes } from './settings.ts';
+
+export interface RouteDependencies {
+  domain: Domain;
+  /** The realtime connections, counted by `/api/health`. */
+  connections: { readonly size: number };
+}
+
+/** Every REST route plugin, registered in one place; each gets only the services it uses. */
+export async function registerRoutes(app: HttpApp, { domain, connections }: RouteDependencies): Promise<void> {
+  const { config } = domain;
+  await app.register(healthRoutes, { health: domain.health, connections });
+  await app.register(projectRoutes, { projects: domain.projects });
+  await app.register(chatRoutes, { store: domain.store, access: domain.access, chats: domain.chats });
+  await app.register(settingsRoutes, { settings: domain.settings });
+  await app.register(modelRoutes, { models: domain.models });
+  await app.register(llmRoutes, {
+    config,
+    client: domain.ollama,
+    probe: domain.ollamaStatus,
+    settings: domain.settings,
+    models: domain.models,
+  });
+  await app.register(documentRoutes, {
+    store: domain.store,
+    access: domain.access,
+    documents: domain.documents,
+    files: domain.ingestion.files,
+    maxUploadBytes: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024),
+    maxFiles: config.MAX_UPLOAD_FILES,
+  });
+  await app.register(retrievalTesterRoutes, { access: domain.access, retriever: domain.search });
+}

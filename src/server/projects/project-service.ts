@@ -1,0 +1,110 @@
+import type { AccessPolicy } from '../access/access-policy.ts';
+import type { Actor } from '../access/actor.ts';
+import { SerialByKey } from '../concurrency/serial-by-key.ts';
+import { NotFoundError } from '../errors.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
+import type { ProjectRecord, ProjectStatistics, Store } from '../store/store.ts';
+
+export interface ProjectCreateInput {
+  name: string;
+  description?: string | null;
+  folderPath?: string | null;
+  settings?: Record<string, unknown> | null;
+}
+
+export interface ProjectUpdateInput {
+  name?: string;
+  /** `null` clears it; absent leaves it. */
+  description?: string | null;
+  folderPath?: string | null;
+  /** Merged key by key into the saved settings; a key set to `null` is removed. */
+  settings?: Record<string, unknown> | null;
+}
+
+/**
+ * Projects as the user sees them, free of any transport: create, list, update with the original's
+ * key-by-key settings merge, soft and hard delete, statistics. Every call names its actor.
+ */
+export class ProjectService {
+  // Updates of one project run one at a time: an update waiting on a model check would otherwise
+  // save its merge of stale settings over what another update saved meanwhile.
+  private readonly updates = new SerialByKey<number>();
+
+  constructor(
+    private readonly deps: {
+      store: Store;
+      access: AccessPolicy;
+      events: DomainEvents;
+      /** Checks the keys that override global settings (ranges, models); throws a 4xx AppError. */
+      settings: Pick<SettingsService, 'validateProjectOverrides'>;
+      /** Lets go of a hard-deleted project's files, indexes and running jobs before the delete returns. */
+      purge: (projectId: number) => Promise<void>;
+    },
+  ) {}
+
+  async create(_actor: Actor, input: ProjectCreateInput): Promise<ProjectRecord> {
+    const { store, events, settings } = this.deps;
+    await settings.validateProjectOverrides(input.settings ?? {}, {});
+    const project = await store.projects.create({
+      name: input.name,
+      description: input.description ?? null,
+      settings: { ...(input.settings ?? {}), ...(input.folderPath ? { folder_path: input.folderPath } : {}) },
+    });
+    events.publish({ type: 'projectCreated', projectId: project.id });
+    return project;
+  }
+
+  async list(_actor: Actor, options: { skip: number; limit: number; includeDeleted: boolean }): Promise<ProjectRecord[]> {
+    return this.deps.store.projects.list(options);
+  }
+
+  get(actor: Actor, projectId: number): Promise<ProjectRecord> {
+    return this.deps.access.requireProject(actor, projectId, 'read');
+  }
+
+  update(actor: Actor, projectId: number, input: ProjectUpdateInput): Promise<ProjectRecord> {
+    return this.updates.run(projectId, async () => {
+      const { store, access, events, settings } = this.deps;
+      const current = await access.requireProject(actor, projectId, 'write');
+      // Settings are merged key by key, as the original did; `null` clears a key.
+      const merged: Record<string, unknown> = { ...current.settings };
+      const changed: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(input.settings ?? {})) {
+        if (value === null) delete merged[key];
+        else merged[key] = changed[key] = value;
+      }
+      await settings.validateProjectOverrides(changed, current.settings);
+      if (input.folderPath !== undefined) {
+        if (input.folderPath === null) delete merged.folder_path;
+        else merged.folder_path = input.folderPath;
+      }
+      const project = await store.projects.update(projectId, {
+        name: input.name,
+        description: input.description,
+        settings: merged,
+      });
+      if (!project) throw new NotFoundError(`Project ${projectId} not found`);
+      events.publish({ type: 'projectUpdated', projectId, name: project.name });
+      return project;
+    });
+  }
+
+  /** Soft delete hides the project; hard delete removes it, its documents' files and indexes for good. */
+  async delete(actor: Actor, projectId: number, options: { hard: boolean }): Promise<void> {
+    const { store, access, events, purge } = this.deps;
+    await access.requireProject(actor, projectId, 'owner', { includeDeleted: options.hard });
+    if (options.hard) {
+      await store.projects.hardDelete(projectId);
+      await purge(projectId);
+    } else {
+      await store.projects.softDelete(projectId);
+    }
+    events.publish({ type: 'projectDeleted', projectId });
+  }
+
+  async statistics(actor: Actor, projectId: number): Promise<{ project: ProjectRecord; statistics: ProjectStatistics }> {
+    const project = await this.deps.access.requireProject(actor, projectId, 'read');
+    return { project, statistics: await this.deps.store.projects.statistics(project.id) };
+  }
+}
