@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { domainEventToWire } from '../../../src/server/realtime/to-wire.ts';
+
+describe('domainEventToWire', () => {
+  it("spells project events as the seed's project_update {type, data} in the project's room", () => {
+    expect(domainEventToWire({ type: 'chatUpdated', projectId: 4, chatId: 9, title: 'Renamed' })).toEqual([
+      { projectId: 4, event: ['project_update', { type: 'chat_updated', data: { project_id: 4, chat_id: 9, title: 'Renamed' } }] },
+    ]);
+    expect(domainEventToWire({ type: 'documentUpdated', projectId: 4, documentId: 2, status: 'failed' })).toEqual([
+      { projectId: 4, event: ['project_update', { type: 'document_updated', data: { project_id: 4, document_id: 2, status: 'failed' } }] },
+    ]);
+  });
+
+  it('tells every connection about the list of projects, and the project room about a rename', () => {
+    expect(domainEventToWire({ type: 'projectUpdated', projectId: 3, name: 'New name' })).toEqual([
+      { projectId: 3, event: ['project_update', { type: 'project_updated', data: { project_id: 3, name: 'New name' } }] },
+      { event: ['projects_changed', { type: 'project_updated', project_id: 3 }] },
+    ]);
+    expect(domainEventToWire({ type: 'projectDeleted', projectId: 3 })).toEqual([
+      { event: ['projects_changed', { type: 'project_deleted', project_id: 3 }] },
+    ]);
+  });
+
+  it('maps document progress to document_status with snake_case counts, and settings changes to nothing', () => {
+    expect(
+      domainEventToWire({
+        type: 'documentProgress',
+        projectId: 1,
+        documentId: 5,
+        status: 'processing',
+        stage: 'parsing',
+        progress: 40,
+        error: null,
+        pagesDone: 2,
+        pagesTotal: 5,
+      }),
+    ).toEqual([
+      {
+        projectId: 1,
+        event: [
+          'document_status',
+          { document_id: 5, project_id: 1, status: 'processing', progress: 40, stage: 'parsing', error: null, pages_done: 2, pages_total: 5 },
+        ],
+      },
+    ]);
+    expect(domainEventToWire({ type: 'settingsChanged', keys: ['default_retrieval_k'] })).toEqual([]);
+  });
+});
