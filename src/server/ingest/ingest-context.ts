@@ -13,7 +13,7 @@ export interface IngestLogger {
   error(object: unknown, message?: string): void;
 }
 
-/** What ingestion jobs work with; built once in app-server. */
+/** What ingestion jobs work with; built once in domain.ts. */
 export interface IngestContext {
   store: Store;
   /** Chunking and the embedding model come from here: the same values chat reads. */
