@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { redactUrlSecrets } from './access/url-redaction.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { GenerationRegistry } from './chat/generation-registry.ts';
 import type { Config } from './config.ts';
@@ -53,6 +54,16 @@ export function loggerOptions(level: string): LoggerOptions {
       ],
       censor: '[redacted]',
     },
+    serializers: {
+      // Fastify's request summary, with credentials in the query string redacted (`?token=…`).
+      req: (request: { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+        method: request.method,
+        url: request.url === undefined ? undefined : redactUrlSecrets(request.url),
+        host: request.host,
+        remoteAddress: request.ip,
+        remotePort: request.socket?.remotePort,
+      }),
+    },
   };
 }
 
@@ -66,8 +77,11 @@ export function createLogger(config: Config): Logger {
  */
 export async function startServer(
   config: Config,
-  /** `retriever` replaces the document retriever (tests record what each answer asked of it). */
-  options: { logger?: Logger; retriever?: Retriever } = {},
+  /**
+   * `retriever` replaces the document retriever (tests record what each answer asked of it);
+   * `webRoot` serves another built web app (tests use a small fixture).
+   */
+  options: { logger?: Logger; retriever?: Retriever; webRoot?: string } = {},
 ) {
   const logger = options.logger ?? createLogger(config);
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
@@ -139,7 +153,7 @@ export async function startServer(
     store,
     chats,
     events,
-    webRoot: path.join(repositoryRoot, 'dist', 'web'),
+    webRoot: options.webRoot ?? path.join(repositoryRoot, 'dist', 'web'),
     validateProjectSettings: (next, current) => settings.validateProjectOverrides(next, current),
     onProjectPurged: (projectId) => documents.purgeProject(projectId),
     plugins: [

@@ -1,13 +1,9 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../support/test-server.ts';
-
-const webBuilt = fs.existsSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/web/index.html'));
+import { createWebRootFixture } from '../../support/web-root-fixture.ts';
 
 /** One HTTP request with exactly the headers given (fetch would not send a foreign `Host`). */
 function rawRequest(options: { port: number; method?: string; path: string; headers: Record<string, string>; body?: string }) {
@@ -67,16 +63,18 @@ async function pollingSession(port: number): Promise<string> {
 
 describe('DNS rebinding: a foreign Host is refused everywhere', () => {
   let server: TestServer;
+  const webRoot = createWebRootFixture();
   afterEach(async () => server?.close());
+  afterAll(() => webRoot.remove());
 
   it('refuses REST, docs, static files and every Socket.IO request with a foreign Host', async () => {
-    server = await startTestServer({ SERVE_WEB: webBuilt ? 'true' : 'false' });
+    server = await startTestServer({ SERVE_WEB: 'true' }, { webRoot: webRoot.root });
     const { port } = server;
     const foreign = `rebind.evil:${port}`;
     await server.api('POST', '/api/projects', { name: 'Secret project' });
 
-    // 1. REST, API docs and the web app (static files when built, else the `/` route).
-    for (const urlPath of ['/api/projects', '/api/health', '/docs/json', '/', webBuilt ? '/index.html' : '/health']) {
+    // 1. REST, API docs, the web app's files and its client-side routes.
+    for (const urlPath of ['/api/projects', '/api/health', '/health', '/docs/json', '/', '/index.html', '/assets/app.js', '/projects/1']) {
       const refused = await rawRequest({ port, path: urlPath, headers: { host: foreign } });
       expect(refused.status, urlPath).toBe(403);
       expect(refused.body).not.toContain('Secret project');
