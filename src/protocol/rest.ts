@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IdNumber } from './ids.ts';
 import { Source } from './source.ts';
 import { GenerationOptions, MAX_MESSAGE_CHARS } from './socket-events.ts';
 
@@ -92,7 +93,7 @@ export const ProjectStatisticsResponse = z.object({
 const ChatTitle = z.string().trim().min(1, 'title must not be empty').max(512);
 
 export const ChatCreateBody = z.strictObject({
-  project_id: z.number().int().positive(),
+  project_id: IdNumber,
   title: ChatTitle.optional(),
 });
 

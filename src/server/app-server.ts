@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { redactUrlSecrets } from './access/url-redaction.ts';
 import type { Config } from './config.ts';
 import { createDomain } from './domain.ts';
 import { buildHttpApp } from './http/http-app.ts';
@@ -28,6 +29,16 @@ export function loggerOptions(level: string): LoggerOptions {
       ],
       censor: '[redacted]',
     },
+    serializers: {
+      // Fastify's request summary, with credentials in the query string redacted (`?token=…`).
+      req: (request: { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+        method: request.method,
+        url: request.url === undefined ? undefined : redactUrlSecrets(request.url),
+        host: request.host,
+        remoteAddress: request.ip,
+        remotePort: request.socket?.remotePort,
+      }),
+    },
   };
 }
 
@@ -42,8 +53,11 @@ export function createLogger(config: Config): Logger {
  */
 export async function startServer(
   config: Config,
-  /** `retriever` replaces the document retriever (tests record what each answer asked of it). */
-  options: { logger?: Logger; retriever?: Retriever } = {},
+  /**
+   * `retriever` replaces the document retriever (tests record what each answer asked of it);
+   * `webRoot` serves another built web app (tests use a small fixture).
+   */
+  options: { logger?: Logger; retriever?: Retriever; webRoot?: string } = {},
 ) {
   const logger = options.logger ?? createLogger(config);
   const domain = await createDomain(config, { logger, retriever: options.retriever, ownsDataDir: true });
@@ -53,7 +67,7 @@ export async function startServer(
     logger,
     domain,
     connections,
-    webRoot: path.join(repositoryRoot, 'dist', 'web'),
+    webRoot: options.webRoot ?? path.join(repositoryRoot, 'dist', 'web'),
   });
   await app.ready();
   const gateway = createRealtimeGateway({

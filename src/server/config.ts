@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseHostName } from './access/host-policy.ts';
 
 const Seconds = z.coerce.number().min(0).max(86_400);
 const Bool = z
@@ -70,10 +71,23 @@ export const ConfigSchema = z.object({
   EMBED_BACKFILL_INTERVAL_SECONDS: Seconds.default(30),
   /** Serve the built web app from `/` (off for API-only deployments). */
   SERVE_WEB: Bool.default(true),
+  /**
+   * More host names (or addresses) the server may be reached by, besides loopback names and the bound
+   * address (comma-separated, no port needed). Requests with any other `Host` are refused (DNS rebinding).
+   */
+  ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .refine(
+      (value) => splitList(value).every((entry) => parseHostName(entry) !== undefined),
+      'must be a comma-separated list of host names or addresses, like chat.lan,192.168.1.20',
+    ),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {
   corsOrigins: string[];
+  /** ALLOWED_HOSTS, normalised (lower case, no port, IPv6 without brackets). */
+  allowedHosts: string[];
   databasePath: string;
   uploadDir: string;
 };
@@ -106,7 +120,15 @@ export function loadConfig(
     corsOrigins: config.CORS_ORIGINS.split(',')
       .map((origin) => origin.trim().replace(/\/+$/, ''))
       .filter(Boolean),
+    allowedHosts: splitList(config.ALLOWED_HOSTS).map((entry) => parseHostName(entry)!),
     databasePath: path.join(dataDir, 'daa.sqlite'),
     uploadDir: path.join(dataDir, 'documents'),
   };
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }

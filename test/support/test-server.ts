@@ -21,7 +21,7 @@ export interface TestServer extends RunningServer {
  */
 export async function startTestServer(
   overrides: Record<string, string | number> = {},
-  options: { ollama?: FakeOllama; dataDir?: string; keepDataDir?: boolean; retriever?: Retriever; logger?: Logger } = {},
+  options: { ollama?: FakeOllama; dataDir?: string; keepDataDir?: boolean; retriever?: Retriever; logger?: Logger; webRoot?: string } = {},
 ): Promise<TestServer> {
   const ollama = options.ollama ?? (await new FakeOllama().start());
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'daa-test-'));
@@ -38,7 +38,7 @@ export async function startTestServer(
       ...Object.fromEntries(Object.entries(overrides).map(([key, value]) => [key, String(value)])),
     } as never,
   );
-  const server = await startServer(config, { retriever: options.retriever, logger: options.logger });
+  const server = await startServer(config, { retriever: options.retriever, logger: options.logger, webRoot: options.webRoot });
   const closeServer = server.close;
   return Object.assign(server, {
     ollama,

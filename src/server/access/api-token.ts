@@ -14,3 +14,8 @@ export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
   return match?.[1]?.trim();
 }
+
+/** Whether a request carries the configured token (always, when none is configured). */
+export function isRequestAuthorized(expected: string | undefined, headers: { authorization?: string }): boolean {
+  return !expected || isTokenValid(expected, bearerToken(headers.authorization));
+}

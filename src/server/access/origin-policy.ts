@@ -1,11 +1,12 @@
-import net from 'node:net';
-
 /**
- * Which browser origins may talk to the server. Requests without an `Origin` (curl, SDKs, the CLI)
- * are allowed: origin checks protect browsers, not the API. A browser page is allowed when its
- * origin is in the allow-list (exact match, no suffix tricks), or when it is the server's own origin
- * reached through a loopback name or an IP literal. A same-origin request through any other host
- * name is refused, which stops DNS-rebinding pages (`evil.example` resolving to 127.0.0.1).
+ * Which browser origins may talk to the server. Requests without an `Origin` (curl, SDKs, the CLI,
+ * and a browser's same-origin GET) are allowed: origin checks protect browsers, not the API. A page
+ * is allowed when its origin is in the allow-list (exact match, no suffix tricks), or when it is the
+ * server's own origin: its host (name and port) is the request's `Host`.
+ *
+ * Same-origin by name is only safe because the host policy (`host-policy.ts`) has already refused
+ * names that could be rebound: `request-access.ts` runs it first, on every REST, static and
+ * Socket.IO request, so `evil.example` resolving to 127.0.0.1 never gets this far.
  */
 export function createOriginPolicy(allowedOrigins: string[]) {
   const allowed = new Set(allowedOrigins.map(normalise));
@@ -15,15 +16,18 @@ export function createOriginPolicy(allowedOrigins: string[]) {
     const normalised = normalise(origin);
     if (allowed.has(normalised)) return true;
     if (!host) return false;
-    let url: URL;
+    let originUrl: URL;
+    let hostUrl: URL;
     try {
-      url = new URL(normalised);
+      originUrl = new URL(normalised);
+      hostUrl = new URL(`http://${host.trim()}`);
     } catch {
       return false;
     }
-    if (url.host !== host.toLowerCase()) return false;
-    const hostname = url.hostname.replace(/^\[|\]$/g, '');
-    return hostname === 'localhost' || net.isIP(hostname) !== 0;
+    if (originUrl.protocol !== 'http:' && originUrl.protocol !== 'https:') return false;
+    // `Host` leaves out the scheme's default port, as the origin does.
+    const defaultPort = originUrl.protocol === 'https:' ? '443' : '80';
+    return originUrl.hostname === hostUrl.hostname && (originUrl.port || defaultPort) === (hostUrl.port || defaultPort);
   };
 }
 

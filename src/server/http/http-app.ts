@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -13,12 +13,14 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { bearerToken, isTokenValid } from '../access/api-token.ts';
-import { createOriginPolicy } from '../access/origin-policy.ts';
+import { isRequestAuthorized } from '../access/api-token.ts';
+import { accessPolicyOptions } from '../access/access-policy-options.ts';
+import { createRequestAccessPolicy } from '../access/request-access.ts';
 import type { Config } from '../config.ts';
 import type { Domain } from '../domain.ts';
 import { VERSION } from '../version.ts';
 import { registerErrorHandler, sendNotFound } from './error-handler.ts';
+import { registerJsonBodyParser } from './json-body-parser.ts';
 import { registerRoutes } from './routes/index.ts';
 
 export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
@@ -59,20 +61,23 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       : undefined,
   });
 
-  const isOriginAllowed = createOriginPolicy(config.corsOrigins);
-  // A foreign page may not drive the API (form posts and uploads need no CORS preflight).
+  registerJsonBodyParser(app);
+
+  const checkRequest = createRequestAccessPolicy(accessPolicyOptions(config));
+  const isAuthorized = (request: FastifyRequest) => isRequestAuthorized(config.API_TOKEN, request.headers);
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith('/socket.io')) return;
-    if (!isOriginAllowed(request.headers.origin, request.headers.host)) {
-      return reply.code(403).send({ detail: 'Origin not allowed', code: 'forbidden' });
+    // Host first (DNS rebinding), then Origin (a foreign page's form posts need no preflight): for
+    // every route, static file and 404 alike.
+    const decision = checkRequest(request.headers);
+    if (!decision.allowed) {
+      request.log.warn({ reason: decision.reason, host: request.headers.host, origin: request.headers.origin }, 'request refused');
+      return reply.code(403).send({ detail: decision.detail, code: 'forbidden' });
     }
     // The matched route, not the raw URL: the router decodes the path (`/%61pi/settings` reaches
     // `/api/settings`), so a prefix test on the raw URL could be dodged.
-    const routePath = request.routeOptions.url ?? request.url;
-    if (config.API_TOKEN && routePath.startsWith('/api/') && routePath !== '/api/health') {
-      if (!isTokenValid(config.API_TOKEN, bearerToken(request.headers.authorization))) {
-        return reply.code(401).send({ detail: 'Missing or invalid API token', code: 'unauthorized' });
-      }
+    const routePath = request.routeOptions.url ?? request.url.split('?')[0]!;
+    if (config.API_TOKEN && needsToken(routePath) && !isAuthorized(request)) {
+      return reply.code(401).send({ detail: 'Missing or invalid API token', code: 'unauthorized' });
     }
   });
   await app.register(fastifyCors, { origin: config.corsOrigins, credentials: false });
@@ -90,7 +95,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  await registerRoutes(app, { domain: options.domain, connections: options.connections });
+  await registerRoutes(app, { domain: options.domain, connections: options.connections, showHealthDetails: isAuthorized });
 
   if (serveWeb && webRoot) {
     await app.register(fastifyStatic, { root: webRoot, wildcard: false });
@@ -101,4 +106,14 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   }
 
   return app;
+}
+
+/**
+ * What the API token guards in token mode: the API (but the status-only `/api/health`), the API
+ * documentation (it maps every route), and source maps (they are the app's source). The web app's
+ * shell and assets stay open: the page must load to ask for the token.
+ */
+function needsToken(routePath: string): boolean {
+  if (routePath === '/api/health') return false;
+  return routePath.startsWith('/api/') || routePath === '/docs' || routePath.startsWith('/docs/') || routePath.endsWith('.map');
 }

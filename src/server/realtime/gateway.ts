@@ -4,7 +4,10 @@ import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../
 import type { AccessPolicy } from '../access/access-policy.ts';
 import { LOCAL_ACTOR } from '../access/actor.ts';
 import { isTokenValid } from '../access/api-token.ts';
+import { accessPolicyOptions } from '../access/access-policy-options.ts';
+import { createEngineAccessMiddleware } from '../access/engine-access-middleware.ts';
 import { createOriginPolicy } from '../access/origin-policy.ts';
+import { createRequestAccessPolicy } from '../access/request-access.ts';
 import type { ChatService } from '../chat/chat-service.ts';
 import type { GenerationRegistry } from '../chat/generation-registry.ts';
 import type { Config } from '../config.ts';
@@ -63,6 +66,9 @@ export function createRealtimeGateway(options: {
     connectTimeout: 10_000,
     perMessageDeflate: false,
   });
+
+  // Host and Origin on every engine.io request (polls, posts, upgrades), not only at the handshake.
+  io.engine.use(createEngineAccessMiddleware({ checkRequest: createRequestAccessPolicy(accessPolicyOptions(config)), logger }));
 
   io.use((socket, next) => {
     if (isTokenValid(config.API_TOKEN, (socket.handshake.auth as { token?: unknown } | undefined)?.token)) {

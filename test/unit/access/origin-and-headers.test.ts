@@ -14,7 +14,13 @@ describe('origin policy', () => {
     ['http://localhost:8000', 'localhost:8000', true],
     ['http://192.168.1.5:8000', '192.168.1.5:8000', true],
     ['http://[::1]:8000', '[::1]:8000', true],
-    ['http://rebind.evil:8000', 'rebind.evil:8000', false],
+    // Same-origin by any name: rebinding names are refused before, by the host policy (host-policy.test.ts).
+    ['http://rebind.evil:8000', 'rebind.evil:8000', true],
+    ['http://rebind.evil:8000', 'rebind.evil:8001', false],
+    ['https://chat.lan', 'chat.lan', true],
+    ['https://chat.lan', 'chat.lan:443', true],
+    ['http://chat.lan', 'chat.lan:443', false],
+    ['file://', '127.0.0.1:8000', false],
     ['http://127.0.0.1:8001', '127.0.0.1:8000', false],
     ['null', '127.0.0.1:8000', false],
   ])('origin %s with host %s → %s', (origin, host, expected) => {

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ModelServerReport, ModelsInUse } from '../../../protocol/llm.ts';
@@ -61,24 +62,42 @@ export function healthReport(check: HealthCheck, connections: number): HealthRep
   };
 }
 
+/** What an unauthenticated caller learns in token mode: up or not, nothing about models or load. */
+const HealthStatusOnly = z.object({ status: z.enum(['ok', 'degraded']) });
+const LivenessStatusOnly = z.object({ status: z.literal('healthy') });
+
 export interface HealthRoutesOptions {
   health: HealthService;
   /** The realtime connections (the gateway's registry): only their count is reported. */
   connections: { readonly size: number };
+  /** Whether this request may see the details (it carries the API token, or none is configured). */
+  showDetails: (request: FastifyRequest) => boolean;
 }
 
-/** `/health` (liveness, as the original) and `/api/health` (what works and what does not). */
-export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, { health, connections }) => {
+/**
+ * `/health` (liveness, as the original) and `/api/health` (what works and what does not). In token
+ * mode a caller without the token gets only `{status}`: versions, model names and connection counts
+ * help an attacker and no monitor needs them.
+ */
+export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, { health, connections, showDetails }) => {
   app.get('/health', {
     schema: {
       tags: ['health'],
-      response: { 200: z.object({ status: z.literal('healthy'), message: z.string(), version: z.string() }) },
+      response: {
+        200: z.union([z.object({ status: z.literal('healthy'), message: z.string(), version: z.string() }), LivenessStatusOnly]),
+      },
     },
-    handler: async () => ({ status: 'healthy' as const, message: 'DAA Chatbot API is running', version: VERSION }),
+    handler: async (request) =>
+      showDetails(request)
+        ? { status: 'healthy' as const, message: 'DAA Chatbot API is running', version: VERSION }
+        : { status: 'healthy' as const },
   });
 
   app.get('/api/health', {
-    schema: { tags: ['health'], response: { 200: HealthReportSchema } },
-    handler: async () => healthReport(await health.check(), connections.size),
+    schema: { tags: ['health'], response: { 200: z.union([HealthReportSchema, HealthStatusOnly]) } },
+    handler: async (request) => {
+      const report = healthReport(await health.check(), connections.size);
+      return showDetails(request) ? report : { status: report.status };
+    },
   });
 };

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { Domain } from '../../domain.ts';
 import type { HttpApp } from '../http-app.ts';
 import { chatRoutes } from './chats.ts';
@@ -13,12 +14,14 @@ export interface RouteDependencies {
   domain: Domain;
   /** The realtime connections, counted by `/api/health`. */
   connections: { readonly size: number };
+  /** Whether a request may see health details (it carries the API token, or none is configured). */
+  showHealthDetails: (request: FastifyRequest) => boolean;
 }
 
 /** Every REST route plugin, registered in one place; each gets only the services it uses. */
-export async function registerRoutes(app: HttpApp, { domain, connections }: RouteDependencies): Promise<void> {
+export async function registerRoutes(app: HttpApp, { domain, connections, showHealthDetails }: RouteDependencies): Promise<void> {
   const { config } = domain;
-  await app.register(healthRoutes, { health: domain.health, connections });
+  await app.register(healthRoutes, { health: domain.health, connections, showDetails: showHealthDetails });
   await app.register(projectRoutes, { projects: domain.projects });
   await app.register(chatRoutes, { store: domain.store, access: domain.access, chats: domain.chats });
   await app.register(settingsRoutes, { settings: domain.settings });
