@@ -13,8 +13,9 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { bearerToken, isTokenValid } from '../access/api-token.ts';
+import { bearerToken } from '../access/api-token.ts';
 import { createOriginPolicy } from '../access/origin-policy.ts';
+import { createSessionAuth } from '../access/session-cookie.ts';
 import type { ChatService } from '../chat/chat-service.ts';
 import type { Config } from '../config.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
@@ -23,6 +24,7 @@ import { registerErrorHandler, sendNotFound } from './error-handler.ts';
 import { chatRoutes } from './routes/chats.ts';
 import { type HealthReport, VERSION, healthRoutes } from './routes/health.ts';
 import { projectRoutes } from './routes/projects.ts';
+import { SESSION_ROUTE, sessionRoutes } from './routes/session.ts';
 
 export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -68,6 +70,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
 
   const isOriginAllowed = createOriginPolicy(config.corsOrigins);
+  const sessions = createSessionAuth(config.API_TOKEN);
   // A foreign page may not drive the API (form posts and uploads need no CORS preflight).
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/socket.io')) return;
@@ -77,8 +80,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     // The matched route, not the raw URL: the router decodes the path (`/%61pi/settings` reaches
     // `/api/settings`), so a prefix test on the raw URL could be dodged.
     const routePath = request.routeOptions.url ?? request.url;
-    if (config.API_TOKEN && routePath.startsWith('/api/') && routePath !== '/api/health') {
-      if (!isTokenValid(config.API_TOKEN, bearerToken(request.headers.authorization))) {
+    if (config.API_TOKEN && routePath.startsWith('/api/') && routePath !== '/api/health' && routePath !== SESSION_ROUTE) {
+      // The bearer token, or the web app's session cookie (with its CSRF rules, see session-cookie.ts).
+      const token = bearerToken(request.headers.authorization);
+      if (!sessions.authenticates({ token, method: request.method, headers: request.headers })) {
         return reply.code(401).send({ detail: 'Missing or invalid API token', code: 'unauthorized' });
       }
     }
@@ -99,6 +104,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, { report: options.health });
+  await app.register(sessionRoutes, { apiToken: config.API_TOKEN, sessions });
   await app.register(projectRoutes, {
     store,
     events,

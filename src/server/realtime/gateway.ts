@@ -1,8 +1,8 @@
 import type http from 'node:http';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../protocol/socket-events.ts';
-import { isTokenValid } from '../access/api-token.ts';
 import { createOriginPolicy } from '../access/origin-policy.ts';
+import { createSessionAuth } from '../access/session-cookie.ts';
 import type { ChatService } from '../chat/chat-service.ts';
 import type { GenerationRegistry } from '../chat/generation-registry.ts';
 import type { Config } from '../config.ts';
@@ -59,8 +59,12 @@ export function createRealtimeGateway(options: {
     perMessageDeflate: false,
   });
 
+  const sessions = createSessionAuth(config.API_TOKEN);
   io.use((socket, next) => {
-    if (isTokenValid(config.API_TOKEN, (socket.handshake.auth as { token?: unknown } | undefined)?.token)) {
+    // `auth.token`, or the web app's session cookie (same CSRF rules as REST; see session-cookie.ts).
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const { headers, query } = socket.handshake;
+    if (sessions.authenticates({ token, method: 'GET', headers, jsonp: query.j !== undefined })) {
       next();
       return;
     }
