@@ -13,15 +13,17 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { isRequestAuthorized } from '../access/api-token.ts';
+import { bearerToken } from '../access/api-token.ts';
 import { accessPolicyOptions } from '../access/access-policy-options.ts';
 import { createRequestAccessPolicy } from '../access/request-access.ts';
+import { createSessionAuth } from '../access/session-cookie.ts';
 import type { Config } from '../config.ts';
 import type { Domain } from '../domain.ts';
 import { VERSION } from '../version.ts';
 import { registerErrorHandler, sendNotFound } from './error-handler.ts';
 import { registerJsonBodyParser } from './json-body-parser.ts';
 import { registerRoutes } from './routes/index.ts';
+import { SESSION_ROUTE } from './routes/session.ts';
 
 export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -64,7 +66,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   registerJsonBodyParser(app);
 
   const checkRequest = createRequestAccessPolicy(accessPolicyOptions(config));
-  const isAuthorized = (request: FastifyRequest) => isRequestAuthorized(config.API_TOKEN, request.headers);
+  const sessions = createSessionAuth(config.API_TOKEN);
+  // The bearer token, or the web app's session cookie (with its CSRF rules, see session-cookie.ts).
+  const isAuthorized = (request: FastifyRequest) =>
+    sessions.authenticates({ token: bearerToken(request.headers.authorization), method: request.method, headers: request.headers });
   app.addHook('onRequest', async (request, reply) => {
     // Host first (DNS rebinding), then Origin (a foreign page's form posts need no preflight): for
     // every route, static file and 404 alike.
@@ -95,7 +100,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  await registerRoutes(app, { domain: options.domain, connections: options.connections, showHealthDetails: isAuthorized });
+  await registerRoutes(app, { domain: options.domain, connections: options.connections, sessions, showHealthDetails: isAuthorized });
 
   if (serveWeb && webRoot) {
     await app.register(fastifyStatic, { root: webRoot, wildcard: false });
@@ -114,6 +119,6 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
  * shell and assets stay open: the page must load to ask for the token.
  */
 function needsToken(routePath: string): boolean {
-  if (routePath === '/api/health') return false;
+  if (routePath === '/api/health' || routePath === SESSION_ROUTE) return false;
   return routePath.startsWith('/api/') || routePath === '/docs' || routePath.startsWith('/docs/') || routePath.endsWith('.map');
 }

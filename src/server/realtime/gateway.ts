@@ -3,11 +3,11 @@ import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../protocol/socket-events.ts';
 import type { AccessPolicy } from '../access/access-policy.ts';
 import { LOCAL_ACTOR } from '../access/actor.ts';
-import { isTokenValid } from '../access/api-token.ts';
 import { accessPolicyOptions } from '../access/access-policy-options.ts';
 import { createEngineAccessMiddleware } from '../access/engine-access-middleware.ts';
 import { createOriginPolicy } from '../access/origin-policy.ts';
 import { createRequestAccessPolicy } from '../access/request-access.ts';
+import { createSessionAuth } from '../access/session-cookie.ts';
 import type { ChatService } from '../chat/chat-service.ts';
 import type { GenerationRegistry } from '../chat/generation-registry.ts';
 import type { Config } from '../config.ts';
@@ -70,8 +70,12 @@ export function createRealtimeGateway(options: {
   // Host and Origin on every engine.io request (polls, posts, upgrades), not only at the handshake.
   io.engine.use(createEngineAccessMiddleware({ checkRequest: createRequestAccessPolicy(accessPolicyOptions(config)), logger }));
 
+  const sessions = createSessionAuth(config.API_TOKEN);
   io.use((socket, next) => {
-    if (isTokenValid(config.API_TOKEN, (socket.handshake.auth as { token?: unknown } | undefined)?.token)) {
+    // `auth.token`, or the web app's session cookie (same CSRF rules as REST; see session-cookie.ts).
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const { headers, query } = socket.handshake;
+    if (sessions.authenticates({ token, method: 'GET', headers, jsonp: query.j !== undefined })) {
       next();
       return;
     }

@@ -9,4 +9,5 @@ export const queryKeys = {
   settings: ['settings'] as const,
   installedModels: ['settings', 'installed-models'] as const,
   health: ['health'] as const,
+  session: ['session'] as const,
 };

@@ -4,7 +4,6 @@ import { chatExportUrl, useChatSearch, useChats, useCreateChat, useDeleteChat, u
 import { errorMessage } from '../lib/api.ts';
 import { formatRelativeTime, plural } from '../lib/format.ts';
 import { Link, navigate, paths } from '../lib/router.tsx';
-import { ApiFileLink } from './api-file-link.tsx';
 import type { NewChatState } from '../pages/chat-page.tsx';
 import { EmptyState, ErrorNotice, Loading } from './feedback.tsx';
 import { DownloadIcon, PencilIcon, PlusIcon, SearchIcon, TrashIcon } from './icons.tsx';
@@ -62,14 +61,14 @@ export function ChatsPanel({ projectId }: { projectId: number }) {
                 <button type="button" className="icon-button small" aria-label={`Rename ${chat.title}`} title="Rename" onClick={() => setRenaming(chat)}>
                   <PencilIcon />
                 </button>
-                <ApiFileLink className="icon-button small" href={chatExportUrl(chat.id, 'markdown')} download aria-label={`Export ${chat.title} as Markdown`} title="Export as Markdown">
+                <a className="icon-button small" href={chatExportUrl(chat.id, 'markdown')} download aria-label={`Export ${chat.title} as Markdown`} title="Export as Markdown">
                   <DownloadIcon />
                   <span className="icon-caption">MD</span>
-                </ApiFileLink>
-                <ApiFileLink className="icon-button small" href={chatExportUrl(chat.id, 'json')} download aria-label={`Export ${chat.title} as JSON`} title="Export as JSON">
+                </a>
+                <a className="icon-button small" href={chatExportUrl(chat.id, 'json')} download aria-label={`Export ${chat.title} as JSON`} title="Export as JSON">
                   <DownloadIcon />
                   <span className="icon-caption">JSON</span>
-                </ApiFileLink>
+                </a>
                 <button type="button" className="icon-button small" aria-label={`Delete ${chat.title}`} title="Delete" onClick={() => setDeleting(chat)}>
                   <TrashIcon />
                 </button>

@@ -7,13 +7,12 @@ import {
   useReprocessDocument,
   type DocumentResponse,
 } from '../api/documents.ts';
-import { authHeaders, errorMessage } from '../lib/api.ts';
+import { errorMessage } from '../lib/api.ts';
 import { formatBytes, formatRelativeTime, plural } from '../lib/format.ts';
 import { EmptyState, Loading, ProgressBar } from './feedback.tsx';
 import { DownloadIcon, EyeIcon, FileIcon, RetryIcon, TrashIcon } from './icons.tsx';
 import { ConfirmDialog, Modal } from './modal.tsx';
 import { useToast } from './toasts.tsx';
-import { ApiFileLink, useApiFileSrc } from './api-file-link.tsx';
 
 /** What a document's row shows: the saved row, overlaid with its latest live status. */
 export interface DocumentView {
@@ -131,9 +130,9 @@ export function DocumentList({
                       <EyeIcon />
                     </button>
                   ) : null}
-                  <ApiFileLink className="icon-button small" href={documentDownloadUrl(document.id)} download={document.filename} aria-label={`Download ${document.filename}`} title="Download">
+                  <a className="icon-button small" href={documentDownloadUrl(document.id)} download={document.filename} aria-label={`Download ${document.filename}`} title="Download">
                     <DownloadIcon />
-                  </ApiFileLink>
+                  </a>
                   {!working ? (
                     <button
                       type="button"
@@ -210,7 +209,7 @@ export function DocumentPreview({ document, onClose, page }: { document: Documen
   useEffect(() => {
     if (kind !== 'text') return;
     const controller = new AbortController();
-    fetch(documentDownloadUrl(document.id), { headers: authHeaders(), signal: controller.signal })
+    fetch(documentDownloadUrl(document.id), { signal: controller.signal })
       .then(async (response) => {
         if (!response.ok) throw new Error(`The file could not be loaded (${response.status})`);
         const content = await response.text();
@@ -228,9 +227,9 @@ export function DocumentPreview({ document, onClose, page }: { document: Documen
       onClose={onClose}
       wide
       footer={
-        <ApiFileLink className="button" href={documentDownloadUrl(document.id)} download={document.filename}>
+        <a className="button" href={documentDownloadUrl(document.id)} download={document.filename}>
           <DownloadIcon /> Download
-        </ApiFileLink>
+        </a>
       }
     >
       {kind === 'pdf' ? (
@@ -252,15 +251,7 @@ export function DocumentPreview({ document, onClose, page }: { document: Documen
   );
 }
 
+/** The PDF in the browser's viewer, straight from the download URL (see sourceDocumentUrl on why not a blob). */
 function PdfFrame({ document, page }: { document: DocumentResponse; page?: number | null }) {
-  const { src, error } = useApiFileSrc(documentDownloadUrl(document.id, page));
-  if (error) {
-    return (
-      <p className="form-error" role="alert">
-        {error}
-      </p>
-    );
-  }
-  if (!src) return <Loading label="Loading the PDF…" />;
-  return <iframe className="pdf-frame" title={`Preview of ${document.filename}`} src={src} />;
+  return <iframe className="pdf-frame" title={`Preview of ${document.filename}`} src={documentDownloadUrl(document.id, page)} />;
 }

@@ -70,7 +70,7 @@ export const MessageView = memo(function MessageView({
             <span />
           </div>
         ) : (
-          <AnswerMarkdown text={message.content} sourceCount={message.sources.length} onCite={cite} />
+          <AnswerMarkdown text={message.content} sources={message.sources} onCite={cite} />
         )}
         {message.error ? (
           <p className="message-error" role="alert">

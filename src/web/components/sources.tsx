@@ -1,6 +1,5 @@
 import type { Source } from '../../protocol/source.ts';
 import { documentDownloadUrl } from '../api/documents.ts';
-import { ApiFileLink } from './api-file-link.tsx';
 import { ExternalIcon } from './icons.tsx';
 import { Modal } from './modal.tsx';
 
@@ -19,7 +18,14 @@ export function isPdfSource(source: Source): boolean {
   return /\.pdf$/i.test(source.metadata.filename) || source.metadata.file_type === 'pdf';
 }
 
-/** The document's URL, at the cited page for PDFs (the browser's viewer honours `#page=N`). */
+/**
+ * The document's URL, at the cited page for PDFs (the browser's viewer honours `#page=N`). It is
+ * opened as a plain link, never as a `blob:` URL: a blob made by this page has this page's origin, so
+ * an uploaded HTML file would run its script here. The server's response instead carries a
+ * `sandbox` CSP for every non-PDF file (an opaque origin, no script), and PDFs are served as
+ * `application/pdf` with `nosniff` to the browser's PDF viewer, whose document scripts (if any) run
+ * in the viewer's own restricted engine, without access to this origin's DOM or storage.
+ */
 export function sourceDocumentUrl(source: Source): string {
   return documentDownloadUrl(source.metadata.document_id, isPdfSource(source) ? source.metadata.page : null);
 }
@@ -66,9 +72,9 @@ export function SourceDialog({ source, number, onClose }: { source: Source; numb
       onClose={onClose}
       wide
       footer={
-        <ApiFileLink className="button primary" href={sourceDocumentUrl(source)} target="_blank" rel="noopener noreferrer">
+        <a className="button primary" href={sourceDocumentUrl(source)} target="_blank" rel="noopener noreferrer">
           <ExternalIcon /> {pdfPage !== null ? `Open the PDF at page ${pdfPage}` : 'Open the document'}
-        </ApiFileLink>
+        </a>
       }
     >
       <dl className="source-facts">

@@ -1,5 +1,3 @@
-import { readApiToken } from './api-token.ts';
-
 /** A failed API call, carrying the server's `{detail}` message (or a plain-language one). */
 export class ApiError extends Error {
   constructor(
@@ -16,12 +14,10 @@ export class ApiError extends Error {
   }
 }
 
-export function authHeaders(): Record<string, string> {
-  const token = readApiToken();
-  return token ? { authorization: `Bearer ${token}` } : {};
-}
-
-/** Calls the REST API with JSON in and out; throws ApiError with the server's `{detail}`. */
+/**
+ * Calls the REST API with JSON in and out; throws ApiError with the server's `{detail}`. With an API
+ * token, the session cookie authenticates (same-origin fetches send it; see api/session.ts).
+ */
 export async function apiRequest<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
@@ -30,7 +26,6 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
       headers: {
         accept: 'application/json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...authHeaders(),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

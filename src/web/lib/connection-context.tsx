@@ -1,14 +1,13 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import { readApiToken } from './api-token.ts';
 import { ConnectionManager } from './socket.ts';
 
 const ConnectionContext = createContext<ConnectionManager | null>(null);
 
 let tabConnection: ConnectionManager | undefined;
 
-/** The tab's one connection, created on first use. */
+/** The tab's one connection, created on first use; the session cookie authenticates its handshake. */
 export function getTabConnection(): ConnectionManager {
-  tabConnection ??= new ConnectionManager({ token: readApiToken() });
+  tabConnection ??= new ConnectionManager();
   return tabConnection;
 }
 

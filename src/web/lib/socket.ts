@@ -47,7 +47,7 @@ interface TrackedStream {
 export interface ConnectionManagerOptions {
   /** Server origin; default: the page's own origin. */
   url?: string;
-  /** Sent as `auth.token` when the server requires an API token. */
+  /** Sent as `auth.token` (clients outside the web app; the web app's handshake carries its session cookie). */
   token?: string;
   /** First reconnection delay in ms; it doubles (with jitter) up to `reconnectionDelayMax`. */
   reconnectionDelay?: number;

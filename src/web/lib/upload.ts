@@ -1,4 +1,4 @@
-import { authHeaders, ApiError, errorFromBody } from './api.ts';
+import { ApiError, errorFromBody } from './api.ts';
 
 export interface UploadProgress {
   /** Bytes of the request body sent so far, and in total (multipart overhead included). */
@@ -24,7 +24,6 @@ export function uploadFiles<T>(options: {
     for (const file of files) form.append(field, file, file.name);
     const request = new XMLHttpRequest();
     request.open('POST', url);
-    for (const [name, value] of Object.entries(authHeaders())) request.setRequestHeader(name, value);
     request.setRequestHeader('accept', 'application/json');
     request.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress?.({ loaded: event.loaded, total: event.total });

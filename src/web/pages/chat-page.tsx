@@ -3,7 +3,6 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { chatExportUrl, useChat } from '../api/chats.ts';
 import { useProject } from '../api/projects.ts';
 import { queryKeys } from '../api/query-keys.ts';
-import { ApiFileLink } from '../components/api-file-link.tsx';
 import { Composer } from '../components/composer.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../components/feedback.tsx';
 import { ArrowLeftIcon } from '../components/icons.tsx';
@@ -133,12 +132,12 @@ export function ChatPage({ chatId }: { chatId: number }) {
             {data.title}
           </h1>
           <div className="chat-actions">
-            <ApiFileLink className="button small" href={chatExportUrl(chatId, 'markdown')} download>
+            <a className="button small" href={chatExportUrl(chatId, 'markdown')} download>
               Export .md
-            </ApiFileLink>
-            <ApiFileLink className="button small" href={chatExportUrl(chatId, 'json')} download>
+            </a>
+            <a className="button small" href={chatExportUrl(chatId, 'json')} download>
               Export .json
-            </ApiFileLink>
+            </a>
           </div>
         </header>
         {deletedElsewhere ? (

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useInstalledModels, useSaveSettings, useSettings, type AppSettings } from '../api/settings.ts';
 import { ErrorNotice, Loading } from '../components/feedback.tsx';
 import { ModelField } from '../components/model-field.tsx';
+import { SessionCard } from '../components/session-card.tsx';
 import { useToast } from '../components/toasts.tsx';
 import { ApiError, errorMessage } from '../lib/api.ts';
 import {
@@ -173,6 +174,7 @@ export function SettingsPage() {
           </button>
         </div>
       </form>
+      <SessionCard />
     </div>
   );
 }

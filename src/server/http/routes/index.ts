@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { SessionAuth } from '../../access/session-cookie.ts';
 import type { Domain } from '../../domain.ts';
 import type { HttpApp } from '../http-app.ts';
 import { chatRoutes } from './chats.ts';
@@ -8,6 +9,7 @@ import { llmRoutes } from './llm.ts';
 import { modelRoutes } from './models.ts';
 import { projectRoutes } from './projects.ts';
 import { retrievalTesterRoutes } from './retrieval-tester.ts';
+import { sessionRoutes } from './session.ts';
 import { settingsRoutes } from './settings.ts';
 
 export interface RouteDependencies {
@@ -16,12 +18,15 @@ export interface RouteDependencies {
   connections: { readonly size: number };
   /** Whether a request may see health details (it carries the API token, or none is configured). */
   showHealthDetails: (request: FastifyRequest) => boolean;
+  /** The web app's session cookies (sign-in with the API token). */
+  sessions: SessionAuth;
 }
 
 /** Every REST route plugin, registered in one place; each gets only the services it uses. */
-export async function registerRoutes(app: HttpApp, { domain, connections, showHealthDetails }: RouteDependencies): Promise<void> {
+export async function registerRoutes(app: HttpApp, { domain, connections, showHealthDetails, sessions }: RouteDependencies): Promise<void> {
   const { config } = domain;
   await app.register(healthRoutes, { health: domain.health, connections, showDetails: showHealthDetails });
+  await app.register(sessionRoutes, { apiToken: config.API_TOKEN, sessions });
   await app.register(projectRoutes, { projects: domain.projects });
   await app.register(chatRoutes, { store: domain.store, access: domain.access, chats: domain.chats });
   await app.register(settingsRoutes, { settings: domain.settings });
