@@ -2,6 +2,7 @@ import type { Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../protocol/socket-events.ts';
 import type { ChatService } from '../chat/chat-service.ts';
 import type { GenerationRegistry } from '../chat/generation-registry.ts';
+import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import type { ConnectionState } from './connection-registry.ts';
 
@@ -13,5 +14,5 @@ export interface HandlerContext {
   store: Store;
   chats: ChatService;
   generations: GenerationRegistry;
-  logger: { warn(object: unknown, message?: string): void };
+  logger: Logger;
 }

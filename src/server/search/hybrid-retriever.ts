@@ -1,6 +1,7 @@
 import type { Source } from '../../protocol/source.ts';
 import { isAbortError } from '../errors.ts';
 import type { EmbedderResolver } from '../llm/embedder-resolver.ts';
+import type { Logger } from '../logger.ts';
 import type { ChunkRecord, Store } from '../store/store.ts';
 import { fullTextExpression } from './full-text-query.ts';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion.ts';
@@ -34,7 +35,7 @@ export class HybridRetriever implements Retriever {
     private readonly deps: {
       store: Store;
       embedders: EmbedderResolver;
-      logger: { warn(object: unknown, message?: string): void };
+      logger: Logger;
     },
   ) {}
 
