@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EmbeddingProvider } from '../../protocol/llm.ts';
 import { LlmError } from '../errors.ts';
 import { createFailedResponseHandler } from './http/failed-response-handler.ts';
 import { postJsonToApi } from './http/post-to-api.ts';
@@ -6,7 +7,7 @@ import { createJsonResponseHandler } from './http/response-handlers.ts';
 
 /** Turns texts into vectors. One model, one dimension; batching is the caller's choice. */
 export interface Embedder {
-  readonly provider: 'ollama' | 'openai';
+  readonly provider: EmbeddingProvider;
   readonly modelId: string;
   /** One vector per text, in order. Throws LlmError (isRetryable for 5xx, 429 and timeouts). */
   embed(options: { texts: string[]; signal?: AbortSignal }): Promise<Embedding[]>;

@@ -1,3 +1,4 @@
+import type { RetrievalMode } from '../../protocol/documents.ts';
 import type { Source } from '../../protocol/source.ts';
 import { isAbortError } from '../errors.ts';
 import type { EmbedderResolver } from '../llm/embedder-resolver.ts';
@@ -7,7 +8,7 @@ import { fullTextExpression } from './full-text-query.ts';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion.ts';
 import type { RetrieveOptions, Retriever } from './retriever.ts';
 
-export type RetrievalMode = 'hybrid' | 'full_text' | 'vector' | 'none';
+export type { RetrievalMode };
 
 export interface RetrievalResult {
   sources: Source[];
