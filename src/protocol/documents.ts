@@ -2,8 +2,21 @@ import { z } from 'zod';
 
 const Timestamp = z.string().describe('UTC, YYYY-MM-DDTHH:MM:SS.mmmZ');
 
+/** A document's coarse state, the original's `status`. */
 export const DocumentStatus = z.enum(['pending', 'processing', 'completed', 'failed']);
+export type DocumentStatus = z.infer<typeof DocumentStatus>;
+
+/** Where ingestion is: the progress bar's steps. */
 export const DocumentStage = z.enum(['queued', 'parsing', 'chunking', 'embedding', 'indexing', 'completed', 'failed']);
+export type DocumentStage = z.infer<typeof DocumentStage>;
+
+/** The supported formats, decided by the file's bytes (not its name). */
+export const DocumentFileType = z.enum(['pdf', 'docx', 'xlsx', 'csv', 'md', 'txt', 'html']);
+export type DocumentFileType = z.infer<typeof DocumentFileType>;
+
+/** Why a document could not be parsed; the message shown with it is a sentence for the user. */
+export const ParseFailureReason = z.enum(['unsupported', 'corrupt', 'empty', 'no_text_layer', 'too_large', 'timeout', 'memory', 'encrypted']);
+export type ParseFailureReason = z.infer<typeof ParseFailureReason>;
 
 /** The original's DocumentResponse plus `stage`, `progress`, `content_hash` and the embedder. */
 export const DocumentResponse = z.object({
@@ -11,7 +24,7 @@ export const DocumentResponse = z.object({
   project_id: z.number().int(),
   /** The original file name (display only). */
   filename: z.string(),
-  file_type: z.enum(['pdf', 'docx', 'xlsx', 'csv', 'md', 'txt', 'html']),
+  file_type: DocumentFileType,
   mime_type: z.string(),
   file_size: z.number().int(),
   status: DocumentStatus,
@@ -37,6 +50,8 @@ export const DocumentUploadResponse = z.object({ document: DocumentResponse, mes
 /** 409 for a duplicate upload: `duplicate_of` is the id of the document that already holds the content. */
 export const DuplicateResponse = z.object({ detail: z.string(), code: z.literal('duplicate'), duplicate_of: z.number().int() });
 
+export type DocumentUploadResponse = z.infer<typeof DocumentUploadResponse>;
+
 export const BulkUploadResponse = z.object({
   uploaded: z.array(DocumentResponse),
   failed: z.array(
@@ -52,6 +67,7 @@ export const BulkUploadResponse = z.object({
   successful: z.number().int(),
   failed_count: z.number().int(),
 });
+export type BulkUploadResponse = z.infer<typeof BulkUploadResponse>;
 
 export const DocumentListQuery = z.object({
   skip: z.coerce.number().int().min(0).default(0),
@@ -95,6 +111,10 @@ export const BulkDeleteResponse = z.object({
   failed_count: z.number().int(),
 });
 
+/** How passages were found: both indexes fused, one of them, or none (an empty project). */
+export const RetrievalMode = z.enum(['hybrid', 'full_text', 'vector', 'none']);
+export type RetrievalMode = z.infer<typeof RetrievalMode>;
+
 /** The original's retrieval tester body; `top_k` up to 100 so outside tools can measure recall. */
 export const TestRetrievalBody = z.strictObject({
   query: z.string().trim().min(1).max(4_000),
@@ -129,8 +149,7 @@ export const TestRetrievalResponse = z.object({
     min_score: z.number(),
     max_score: z.number(),
     score_distribution: z.array(z.number()),
-    /** hybrid, full_text, vector or none. */
-    mode: z.string(),
+    mode: RetrievalMode,
     embedding_model: z.string().nullable(),
   }),
 });

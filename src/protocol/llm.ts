@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { ModelName } from './settings.ts';
 
+/** Who writes answers: a model server, or the extractive fallback that quotes passages. */
+export const ChatProvider = z.enum(['ollama', 'openai', 'extractive']);
+export type ChatProvider = z.infer<typeof ChatProvider>;
+
+/** Who turns texts into vectors. */
+export const EmbeddingProvider = z.enum(['ollama', 'openai']);
+export type EmbeddingProvider = z.infer<typeof EmbeddingProvider>;
+
 /**
  * One model server as health and status report it. `reachable` is null when it is not probed (an
  * OpenAI-compatible server, or no model server configured); `model_installed` is null when unknown.
@@ -25,7 +33,7 @@ export const LlmStatusResponse = z.object({
   host: z.string(),
   default_model: z.string(),
   message: z.string(),
-  provider: z.enum(['ollama', 'openai', 'extractive']),
+  provider: ChatProvider,
   default_model_installed: z.boolean().nullable(),
   embedding: ModelServerReport.extend({ host: z.string() }),
   models_in_use: ModelsInUse,

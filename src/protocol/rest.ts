@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdNumber } from './ids.ts';
+import { MessageRole, MessageStatus } from './messages.ts';
 import { Source } from './source.ts';
 import { GenerationOptions, MAX_MESSAGE_CHARS } from './socket-events.ts';
 
@@ -96,6 +97,7 @@ export const ChatCreateBody = z.strictObject({
   project_id: IdNumber,
   title: ChatTitle.optional(),
 });
+export type ChatCreateBody = z.infer<typeof ChatCreateBody>;
 
 export const ChatUpdateBody = z.strictObject({ title: ChatTitle });
 
@@ -109,13 +111,12 @@ export const ChatResponse = z.object({
 });
 export type ChatResponse = z.infer<typeof ChatResponse>;
 
-export const MessageStatus = z.enum(['complete', 'streaming', 'stopped', 'interrupted', 'failed']);
-export type MessageStatus = z.infer<typeof MessageStatus>;
+export { MessageRole, MessageStatus } from './messages.ts';
 
 export const MessageResponse = z.object({
   id: z.number().int(),
   chat_id: z.number().int(),
-  role: z.enum(['user', 'assistant', 'system']),
+  role: MessageRole,
   content: z.string(),
   sources: z.array(Source).nullable(),
   model_name: z.string().nullable(),
@@ -128,6 +129,7 @@ export const MessageResponse = z.object({
 export type MessageResponse = z.infer<typeof MessageResponse>;
 
 export const ChatWithMessagesResponse = ChatResponse.extend({ messages: z.array(MessageResponse) });
+export type ChatWithMessagesResponse = z.infer<typeof ChatWithMessagesResponse>;
 
 export const ChatListQuery = z.object({
   skip: z.coerce.number().int().min(0).default(0),

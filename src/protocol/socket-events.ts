@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import type { DocumentStage, DocumentStatus } from './documents.ts';
 import { Id } from './ids.ts';
 import { MAX_MESSAGE_CHARS } from './limits.ts';
+import type { MessageFinish } from './messages.ts';
 import type { ModelPullProgress } from './models.ts';
 import type { Source } from './source.ts';
 
 export { MAX_MESSAGE_CHARS };
+export type { DocumentStage, MessageFinish };
 
 // ---------------------------------------------------------------------------------------------
 // Client → server payloads. One schema each: it validates, types and documents the payload.
@@ -91,8 +94,6 @@ export interface MessageTokenEvent {
   message_id: number;
 }
 
-export type MessageFinish = 'complete' | 'stopped' | 'interrupted' | 'failed';
-
 export interface MessageCompleteEvent {
   chat_id: number;
   /** Id of the saved assistant message (saved before this event is sent). */
@@ -119,19 +120,10 @@ export interface PongEvent {
   echo?: unknown;
 }
 
-export type DocumentStage =
-  | 'queued'
-  | 'parsing'
-  | 'chunking'
-  | 'embedding'
-  | 'indexing'
-  | 'completed'
-  | 'failed';
-
 export interface DocumentStatusEvent {
   document_id: number;
   project_id: number;
-  status: 'pending' | 'processing' | 'completed' | 'failed';
+  status: DocumentStatus;
   progress: number;
   stage?: DocumentStage;
   error?: string | null;
@@ -141,15 +133,17 @@ export interface DocumentStatusEvent {
   chunks_total?: number;
 }
 
-export type ProjectUpdateType =
-  | 'document_added'
-  | 'document_deleted'
-  | 'document_updated'
-  | 'chat_created'
-  | 'chat_updated'
-  | 'chat_deleted'
-  | 'message_added'
-  | 'project_updated';
+export const ProjectUpdateType = z.enum([
+  'document_added',
+  'document_deleted',
+  'document_updated',
+  'chat_created',
+  'chat_updated',
+  'chat_deleted',
+  'message_added',
+  'project_updated',
+]);
+export type ProjectUpdateType = z.infer<typeof ProjectUpdateType>;
 
 export interface ProjectUpdateEvent {
   type: ProjectUpdateType;
@@ -159,13 +153,16 @@ export interface ProjectUpdateEvent {
 /** A model download's progress; sent to every connected client (models are shared by all projects). */
 export type ModelPullProgressEvent = ModelPullProgress;
 
+export const ProjectsChangedType = z.enum(['project_created', 'project_updated', 'project_deleted']);
+export type ProjectsChangedType = z.infer<typeof ProjectsChangedType>;
+
 /**
  * **ext** Sent to every connection when the list of projects changes (a project created, renamed or
  * deleted), so project lists in other tabs stay live; the seed's `project_update` only reaches the
  * project's own room.
  */
 export interface ProjectsChangedEvent {
-  type: 'project_created' | 'project_updated' | 'project_deleted';
+  type: ProjectsChangedType;
   project_id: number;
 }
 

@@ -84,6 +84,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
     size: config.INGEST_WORKERS,
     timeoutMs: config.PARSE_TIMEOUT_SECONDS * 1000,
     maxMemoryMb: config.PARSE_MAX_MEMORY_MB,
+    logger,
   });
   const ingestContext: IngestContext = {
     store,

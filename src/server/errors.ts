@@ -1,9 +1,29 @@
 /**
+ * Every machine-readable reason an error can carry, closed: HTTP maps each to a status
+ * (`STATUS_BY_CODE satisfies Record<AppErrorCode, number>` in http/error-handler.ts), so a new code
+ * does not compile until it has one. Clients see them as `code` in `{detail, code}` and `error` events.
+ */
+export type AppErrorCode =
+  | 'not_found'
+  | 'validation'
+  | 'bad_request'
+  | 'conflict'
+  | 'duplicate'
+  | 'busy'
+  | 'database_busy'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'internal'
+  | LlmErrorCode;
+
+/**
  * The small error catalogue of the domain. Transports map it once at the edge: HTTP to `{detail}` and a
  * status code, realtime to `error {message, chat_id, code}`. The domain never speaks HTTP.
  */
 export abstract class AppError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: AppErrorCode;
   /** Safe to show to the client as is. */
   readonly expose: boolean = true;
 
@@ -42,9 +62,14 @@ export class DuplicateDocumentError extends AppError {
   }
 }
 
-/** The thing is busy (an answer is already streaming in this chat). */
+/** The thing is busy (an answer is already streaming in this chat): try again after it. */
 export class BusyError extends AppError {
   readonly code = 'busy';
+}
+
+/** The database is locked by another writer past its busy timeout: the request may simply be retried. */
+export class DatabaseBusyError extends AppError {
+  readonly code = 'database_busy';
 }
 
 /** Anything unexpected; its message is generic because the cause may hold paths or SQL. */

@@ -3,6 +3,7 @@ import type { Actor } from '../access/actor.ts';
 import { AppError, InternalError, NotFoundError } from '../errors.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { ChatModelResolver } from '../llm/chat-model-resolver.ts';
+import type { Logger } from '../logger.ts';
 import type { Retriever } from '../search/retriever.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { ChatRecord, Store } from '../store/store.ts';
@@ -22,7 +23,7 @@ export interface ChatServiceDependencies {
   models: ChatModelResolver;
   generations: GenerationRegistry;
   events: DomainEvents;
-  logger: { error(object: unknown, message?: string): void; warn(object: unknown, message?: string): void };
+  logger: Logger;
 }
 
 /** How often a streaming answer's partial text is written to the database. */

@@ -1,15 +1,17 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError } from '../errors.ts';
+import { AppError, type AppErrorCode } from '../errors.ts';
 
-const STATUS_BY_CODE: Record<string, number> = {
+const STATUS_BY_CODE = {
   not_found: 404,
   bad_request: 400,
   validation: 422,
   conflict: 409,
   duplicate: 409,
   busy: 409,
+  database_busy: 503,
   unauthorized: 401,
+  forbidden: 403,
   payload_too_large: 413,
   unsupported_media_type: 415,
   llm_unavailable: 503,
@@ -17,10 +19,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   llm_error: 502,
   llm_timeout: 504,
   llm_bad_response: 502,
-};
+  internal: 500,
+} as const satisfies Record<AppErrorCode, number>;
 
 export function statusForAppError(error: AppError): number {
-  return STATUS_BY_CODE[error.code] ?? 500;
+  return STATUS_BY_CODE[error.code];
 }
 
 /**

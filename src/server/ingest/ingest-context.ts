@@ -1,17 +1,11 @@
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { EmbedderResolver } from '../llm/embedder-resolver.ts';
+import type { Logger } from '../logger.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { Store } from '../store/store.ts';
 import type { DocumentFiles } from './document-files.ts';
 import type { DocumentProgress } from './document-progress.ts';
 import type { ParserPool } from './parser-pool.ts';
-
-export interface IngestLogger {
-  debug(object: unknown, message?: string): void;
-  info(object: unknown, message?: string): void;
-  warn(object: unknown, message?: string): void;
-  error(object: unknown, message?: string): void;
-}
 
 /** What ingestion jobs work with; built once in domain.ts. */
 export interface IngestContext {
@@ -23,6 +17,6 @@ export interface IngestContext {
   parserPool: ParserPool;
   embedders: EmbedderResolver;
   progress: DocumentProgress;
-  logger: IngestLogger;
+  logger: Logger;
   embedBatchSize: number;
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { DocumentFileType as FileType } from '../../protocol/documents.ts';
 import type { Chunk, DocumentFileType, ParsedDocument } from './parsed-document.ts';
-
-const FileType = z.enum(['pdf', 'docx', 'xlsx', 'csv', 'md', 'txt', 'html']) satisfies z.ZodType<DocumentFileType>;
 
 /** What to parse and how to chunk it; crosses the worker boundary, so it is validated on both sides. */
 export const ParseRequestSchema = z

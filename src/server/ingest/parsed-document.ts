@@ -3,8 +3,9 @@
  * of ingestion (chunking, indexing, citations). A parser turns a file into ordered text segments
  * that keep where they came from; the chunker cuts segments into chunks that keep it too.
  */
+import type { DocumentFileType, ParseFailureReason } from '../../protocol/documents.ts';
 
-export type DocumentFileType = 'pdf' | 'docx' | 'xlsx' | 'csv' | 'md' | 'txt' | 'html';
+export type { DocumentFileType };
 
 /** A run of text with one position: a PDF page, a section under a heading, a block of sheet rows. */
 export interface TextSegment {
@@ -51,15 +52,7 @@ export interface Chunk {
 export class DocumentParseError extends Error {
   constructor(
     message: string,
-    readonly reason:
-      | 'unsupported'
-      | 'corrupt'
-      | 'empty'
-      | 'no_text_layer'
-      | 'too_large'
-      | 'timeout'
-      | 'memory'
-      | 'encrypted',
+    readonly reason: ParseFailureReason,
   ) {
     super(message);
     this.name = 'DocumentParseError';

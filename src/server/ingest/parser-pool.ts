@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { type ParseProgress, type ParseRequest, ParseRequestSchema, type ParseResult } from './parse-request.ts';
 import { DocumentParseError } from './parsed-document.ts';
 import { FromWorkerMessage, type ToWorkerMessage } from './worker/worker-messages.ts';
+import { type Logger, withoutQuotedText } from '../logger.ts';
 
 export type { ParseProgress, ParseRequest, ParseResult } from './parse-request.ts';
 
@@ -22,6 +23,8 @@ export interface ParserPoolOptions {
   timeoutMs: number;
   /** V8 old-generation heap limit of each worker. */
   maxMemoryMb: number;
+  /** Where a parser crash's `detail` goes (the user sees only the message). */
+  logger?: Pick<Logger, 'warn'>;
   /** The module a worker runs; tests swap in one that hangs or eats memory. */
   workerEntry?: URL;
 }
@@ -125,6 +128,7 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
         finish(poolWorker, job, { result: message.result });
         return;
       case 'failed':
+        if (message.error.detail) options.logger?.warn({ reason: message.error.reason, fileType: job.request.fileType, detail: withoutQuotedText(message.error.detail) }, 'a parser failed on a document');
         finish(poolWorker, job, {
           error: new DocumentParseError(message.error.message, message.error.reason),
         });

@@ -1,7 +1,9 @@
+import type { ChatProvider } from '../../protocol/llm.ts';
+import type { MessageRole } from '../../protocol/messages.ts';
 import type { Source } from '../../protocol/source.ts';
 
 export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
+  role: MessageRole;
   content: string;
 }
 
@@ -24,7 +26,7 @@ export interface ChatStreamOptions {
  * Ollama, OpenAI-compatible servers and the extractive fallback implement it; a test fake is ten lines.
  */
 export interface ChatModel {
-  readonly provider: 'ollama' | 'openai' | 'extractive';
+  readonly provider: ChatProvider;
   readonly modelId: string;
   stream(options: ChatStreamOptions): AsyncIterable<ChatPart>;
 }

@@ -1,6 +1,7 @@
+import type { ChatProvider } from '../../protocol/llm.ts';
 import type { Config } from '../config.ts';
 
-export type ChatProvider = 'ollama' | 'openai' | 'extractive';
+export type { ChatProvider };
 
 /**
  * The chat provider the configuration asks for. `auto` means an OpenAI-compatible server when one is

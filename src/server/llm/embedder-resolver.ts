@@ -1,10 +1,11 @@
+import type { EmbeddingProvider } from '../../protocol/llm.ts';
 import type { Config } from '../config.ts';
 import type { Embedder } from './embedder.ts';
 import { OllamaEmbedder } from './ollama/ollama-embedder.ts';
 import { OpenAICompatibleEmbedder } from './openai/openai-embedder.ts';
 
 export interface EmbedderChoice {
-  provider: 'ollama' | 'openai';
+  provider: EmbeddingProvider;
   model: string;
 }
 

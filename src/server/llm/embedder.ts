@@ -1,9 +1,13 @@
-import { LlmError, isAbortError } from '../errors.ts';
-import { networkError } from './stream-timeouts.ts';
+import { z } from 'zod';
+import type { EmbeddingProvider } from '../../protocol/llm.ts';
+import { LlmError } from '../errors.ts';
+import { createFailedResponseHandler } from './http/failed-response-handler.ts';
+import { postJsonToApi } from './http/post-to-api.ts';
+import { createJsonResponseHandler } from './http/response-handlers.ts';
 
 /** Turns texts into vectors. One model, one dimension; batching is the caller's choice. */
 export interface Embedder {
-  readonly provider: 'ollama' | 'openai';
+  readonly provider: EmbeddingProvider;
   readonly modelId: string;
   /** One vector per text, in order. Throws LlmError (isRetryable for 5xx, 429 and timeouts). */
   embed(options: { texts: string[]; signal?: AbortSignal }): Promise<Embedding[]>;
@@ -20,53 +24,35 @@ export function isEmbedderUnavailable(error: unknown): boolean {
   return error.statusCode === 400 || error.statusCode === 404 || error.statusCode === 401 || error.statusCode === 403;
 }
 
-/** POSTs JSON with a timeout, mapping network and HTTP failures to LlmError. */
-export async function postEmbeddingRequest(options: {
+/** Where an embedding request goes and how long it may take; the HTTP is the shared upstream layer's. */
+export interface EmbeddingRequest {
   url: string;
+  host: string;
   body: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
   timeoutMs: number;
   label: string;
+  modelId: string;
   fetch?: typeof fetch;
-}): Promise<unknown> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  let response: Response;
-  try {
-    response = await (options.fetch ?? fetch)(options.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...options.headers },
-      body: JSON.stringify(options.body),
-      signal,
-    });
-  } catch (error) {
-    if (options.signal?.aborted) throw options.signal.reason ?? error;
-    if (timeout.aborted || isAbortError(error)) {
-      throw new LlmError('llm_timeout', `${options.label} did not answer within ${options.timeoutMs} ms`, { cause: error });
-    }
-    throw networkError(error, options.label, options.url);
-  }
-  const text = await response.text().catch(() => '');
-  if (!response.ok) {
-    let detail = text.slice(0, 300);
-    try {
-      const parsed = JSON.parse(text) as { error?: unknown };
-      if (typeof parsed.error === 'string') detail = parsed.error;
-      else if (parsed.error && typeof (parsed.error as { message?: unknown }).message === 'string') detail = (parsed.error as { message: string }).message;
-    } catch {
-      // not JSON: keep the text
-    }
-    const code = response.status === 404 ? 'model_not_found' : 'llm_error';
-    throw new LlmError(code, `${options.label} answered HTTP ${response.status}${detail ? `: ${detail}` : ''}`, {
-      statusCode: response.status,
-    });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new LlmError('llm_bad_response', `${options.label} sent a reply that is not JSON`, { cause: error });
-  }
+}
+
+/** POSTs an embedding request and returns its JSON body (checked by the caller, as it is large). */
+export function postEmbeddingRequest(options: EmbeddingRequest): Promise<unknown> {
+  return postJsonToApi({
+    url: options.url,
+    label: options.label,
+    host: options.host,
+    headers: options.headers,
+    body: options.body,
+    abortSignal: options.signal,
+    timeout: { totalMs: options.timeoutMs },
+    failedResponseHandler: createFailedResponseHandler({
+      notFound: (detail) => `${options.label} has no model '${options.modelId}'${detail ? `: ${detail}` : ''}`,
+    }),
+    successfulResponseHandler: createJsonResponseHandler(z.unknown(), 'an embedding reply'),
+    fetch: options.fetch,
+  });
 }
 
 /** float32, the precision vectors are stored in; compact, so big batches stay light on the heap. */

@@ -2,13 +2,14 @@ import type { ModelPullProgress } from '../../protocol/models.ts';
 import { BusyError, LlmError } from '../errors.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { OllamaClient } from '../llm/ollama/ollama-client.ts';
+import type { Logger } from '../logger.ts';
 import { canonicalModelName } from './model-names.ts';
 import { ModelPull } from './model-pull.ts';
 
 export interface ModelPullManagerOptions {
   client: OllamaClient;
   events: DomainEvents;
-  logger: { warn(object: unknown, message?: string): void; error(object: unknown, message?: string): void };
+  logger: Logger;
   /** Called after a model was downloaded (to refresh model lists). */
   onSuccess?: (modelName: string) => void;
   /** Downloads allowed at once; more are refused with a clear message. */

@@ -13,18 +13,13 @@ import type { GenerationRegistry } from '../chat/generation-registry.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
+import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import { createBroadcaster, forwardDomainEvents } from './broadcast.ts';
 import { ConnectionRegistry } from './connection-registry.ts';
 import type { AppSocket, HandlerContext } from './handler-context.ts';
 import { resumeMessage, sendMessage, stopGeneration } from './handlers/chat-stream.ts';
 import { joinProject, leaveProject } from './handlers/project-room.ts';
-
-export interface Logger {
-  info(object: unknown, message?: string): void;
-  warn(object: unknown, message?: string): void;
-  error(object: unknown, message?: string): void;
-}
 
 /** Largest socket message accepted (bytes). Chat messages are ≤ 32k characters; uploads use REST. */
 export const MAX_SOCKET_MESSAGE_BYTES = 256 * 1024;

@@ -4,6 +4,7 @@ import type { AccessPolicy } from '../access/access-policy.ts';
 import type { Actor } from '../access/actor.ts';
 import type { ChatService } from '../chat/chat-service.ts';
 import type { GenerationRegistry } from '../chat/generation-registry.ts';
+import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import type { ConnectionState } from './connection-registry.ts';
 
@@ -18,5 +19,5 @@ export interface HandlerContext {
   store: Store;
   chats: ChatService;
   generations: GenerationRegistry;
-  logger: { warn(object: unknown, message?: string): void };
+  logger: Logger;
 }

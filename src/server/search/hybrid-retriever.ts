@@ -1,12 +1,14 @@
+import type { RetrievalMode } from '../../protocol/documents.ts';
 import type { Source } from '../../protocol/source.ts';
 import { isAbortError } from '../errors.ts';
 import type { EmbedderResolver } from '../llm/embedder-resolver.ts';
+import type { Logger } from '../logger.ts';
 import type { ChunkRecord, Store } from '../store/store.ts';
 import { fullTextExpression } from './full-text-query.ts';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion.ts';
 import type { RetrieveOptions, Retriever } from './retriever.ts';
 
-export type RetrievalMode = 'hybrid' | 'full_text' | 'vector' | 'none';
+export type { RetrievalMode };
 
 export interface RetrievalResult {
   sources: Source[];
@@ -34,7 +36,7 @@ export class HybridRetriever implements Retriever {
     private readonly deps: {
       store: Store;
       embedders: EmbedderResolver;
-      logger: { warn(object: unknown, message?: string): void };
+      logger: Logger;
     },
   ) {}
 

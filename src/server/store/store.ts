@@ -1,5 +1,6 @@
 import type { Source } from '../../protocol/source.ts';
-import type { MessageStatus } from '../../protocol/rest.ts';
+import type { DocumentFileType, DocumentStage, DocumentStatus } from '../../protocol/documents.ts';
+import type { MessageRole, MessageStatus } from '../../protocol/messages.ts';
 
 /**
  * Persistence behind one interface. `sqlite/` is the embedded default; a PostgreSQL implementation
@@ -84,7 +85,7 @@ export interface ChatRepository {
   softDelete(id: number): Promise<boolean>;
 }
 
-export type MessageRole = 'user' | 'assistant' | 'system';
+export type { MessageRole };
 
 export interface MessageRecord {
   id: number;
@@ -137,9 +138,8 @@ export interface SettingsRepository {
 // Documents, chunks, the ingestion queue and vector indexes
 // ---------------------------------------------------------------------------------------------
 
-export type DocumentStatus = 'pending' | 'processing' | 'completed' | 'failed';
-export type DocumentStage = 'queued' | 'parsing' | 'chunking' | 'embedding' | 'indexing' | 'completed' | 'failed';
-export type DocumentFileTypeName = 'pdf' | 'docx' | 'xlsx' | 'csv' | 'md' | 'txt' | 'html';
+export type { DocumentStage, DocumentStatus };
+export type DocumentFileTypeName = DocumentFileType;
 
 export interface DocumentRecord {
   id: number;

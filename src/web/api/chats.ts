@@ -1,10 +1,9 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { z } from 'zod';
-import type { ChatResponse, ChatWithMessagesResponse } from '../../protocol/rest.ts';
+import type { ChatCreateBody, ChatResponse, ChatWithMessagesResponse } from '../../protocol/rest.ts';
 import { apiRequest } from '../lib/api.ts';
 import { queryKeys } from './query-keys.ts';
 
-export type ChatWithMessages = z.infer<typeof ChatWithMessagesResponse>;
+export type ChatWithMessages = ChatWithMessagesResponse;
 
 export function useChats(projectId: number) {
   return useQuery({
@@ -35,7 +34,7 @@ export function useChat(chatId: number) {
 export function useCreateChat() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: { project_id: number; title?: string }) => apiRequest<ChatResponse>('POST', '/api/chats', body),
+    mutationFn: (body: ChatCreateBody) => apiRequest<ChatResponse>('POST', '/api/chats', body),
     onSuccess: (chat) => client.invalidateQueries({ queryKey: queryKeys.chats(chat.project_id) }),
   });
 }

@@ -1,37 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { BulkUploadResponse, DocumentResponse } from '../../protocol/documents.ts';
 import { apiRequest } from '../lib/api.ts';
 import { queryKeys } from './query-keys.ts';
 
-/**
- * A document as the documents API returns it (issue 3; the original's fields plus `stage` and
- * `progress`). Declared here because the documents routes live in their own branch; the fields
- * are the agreed contract.
- */
-export interface DocumentResponse {
-  id: number;
-  project_id: number;
-  filename: string;
-  file_type: string;
-  file_size: number;
-  status: 'pending' | 'processing' | 'completed' | 'failed' | 'error';
-  stage?: string | null;
-  progress?: number | null;
-  page_count: number | null;
-  word_count: number | null;
-  chunk_count: number | null;
-  error_message: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-/** `POST /api/projects/{id}/documents/bulk`: each file succeeds or fails on its own. */
-export interface BulkUploadResponse {
-  uploaded: DocumentResponse[];
-  failed: Array<{ filename: string; error: string }>;
-  total: number;
-  successful: number;
-  failed_count: number;
-}
+/** A document and the bulk upload's answer, exactly as the server's schemas declare them. */
+export type { BulkUploadResponse, DocumentResponse };
 
 export function useDocuments(projectId: number) {
   return useQuery({

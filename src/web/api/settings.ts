@@ -1,34 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { InstalledModel, InstalledModelsResponse } from '../../protocol/models.ts';
+import type { SettingsResponse, SettingsUpdateBody } from '../../protocol/settings.ts';
 import { apiRequest } from '../lib/api.ts';
 import { queryKeys } from './query-keys.ts';
 
-/** The global defaults (`GET/PUT /api/settings`); the settings API is built by its own helper. */
-export interface AppSettings {
-  default_llm_model: string | null;
-  default_embedding_model: string | null;
-  default_temperature: number;
-  default_retrieval_k: number;
-  default_history_length: number;
-  default_chunk_size: number;
-  default_chunk_overlap: number;
-  default_max_tokens: number;
-  default_min_score: number;
-  theme?: string | null;
-}
-
-export interface InstalledModel {
-  name: string;
-  size?: number | null;
-  modified_at?: string | null;
-  [key: string]: unknown;
-}
-
-export interface InstalledModels {
-  llm_models: InstalledModel[];
-  embedding_models: InstalledModel[];
-  current_llm: string | null;
-  current_embedding: string | null;
-}
+/** The global defaults (`GET/PUT /api/settings`) and the installed models, as the server's schemas declare them. */
+export type AppSettings = SettingsResponse;
+export type InstalledModels = InstalledModelsResponse;
+export type { InstalledModel };
 
 export function useSettings() {
   return useQuery({
@@ -49,7 +28,7 @@ export function useInstalledModels() {
 export function useSaveSettings() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: Partial<AppSettings>) => apiRequest<AppSettings>('PUT', '/api/settings', body),
+    mutationFn: (body: SettingsUpdateBody) => apiRequest<AppSettings>('PUT', '/api/settings', body),
     onSuccess: (settings) => {
       if (settings && typeof settings === 'object') client.setQueryData(queryKeys.settings, settings);
       return client.invalidateQueries({ queryKey: queryKeys.installedModels });

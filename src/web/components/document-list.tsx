@@ -44,7 +44,7 @@ function stageDetail(options: { status: string; stage: string | null; live?: Doc
     // The status badge already says "Ready"; the line gives the facts.
     return parts.length ? parts.join(' · ') : 'Ready';
   }
-  if (status === 'failed' || status === 'error') return 'Failed';
+  if (status === 'failed') return 'Failed';
   switch (stage) {
     case 'parsing':
       return live?.pages_total ? `Reading ${unit} ${live.pages_done ?? 0} of ${live.pages_total}` : 'Reading the file';
@@ -107,7 +107,7 @@ export function DocumentList({
         {documents.map((document) => {
           const view = documentView(document, statuses.get(document.id));
           const working = view.status === 'pending' || view.status === 'processing';
-          const failed = view.status === 'failed' || view.status === 'error';
+          const failed = view.status === 'failed';
           return (
             <li key={document.id} className="document-item" data-status={view.status} data-document-id={document.id}>
               <div className="document-main">

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { Theme } from '../../protocol/settings.ts';
 
-export type ThemeChoice = 'system' | 'light' | 'dark';
+export type ThemeChoice = Theme;
 const STORAGE_KEY = 'daa-theme';
 
 function readChoice(): ThemeChoice {

@@ -1,3 +1,4 @@
+import type { MessageRole, MessageStatus } from '../../protocol/messages.ts';
 import type { MessageResponse } from '../../protocol/rest.ts';
 import type { Source } from '../../protocol/source.ts';
 import type { LiveAnswer } from '../hooks/use-chat-stream.ts';
@@ -5,11 +6,11 @@ import type { LiveAnswer } from '../hooks/use-chat-stream.ts';
 export interface DisplayMessage {
   key: string;
   id: number | null;
-  role: 'user' | 'assistant' | 'system';
+  role: MessageRole;
   content: string;
   sources: Source[];
   /** `typing` until the first token; then the saved statuses. `undelivered`: a question lost on the way. */
-  status: 'sending' | 'undelivered' | 'typing' | 'streaming' | 'complete' | 'stopped' | 'interrupted' | 'failed';
+  status: 'sending' | 'undelivered' | 'typing' | MessageStatus;
   error: string | null;
   model: string | null;
   createdAt: string | null;

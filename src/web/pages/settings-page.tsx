@@ -89,8 +89,9 @@ export function SettingsPage() {
     event.preventDefault();
     if (hasErrors) return;
     const body: Partial<AppSettings> = {
-      default_llm_model: draft.default_llm_model || null,
-      default_embedding_model: draft.default_embedding_model || null,
+      // An empty field leaves the model as it is: the server has no "no default model".
+      default_llm_model: draft.default_llm_model || undefined,
+      default_embedding_model: draft.default_embedding_model || undefined,
     };
     for (const spec of NUMBER_SETTINGS) body[spec.global] = Number(draft[spec.global]);
     save.mutate(body, {

@@ -1,9 +1,6 @@
 import { z } from 'zod';
+import { ParseFailureReason as FailureReason } from '../../../protocol/documents.ts';
 import { ParseProgressSchema, ParseRequestSchema, ParseResultSchema } from '../parse-request.ts';
-
-const FailureReason = z.enum([
-  'unsupported', 'corrupt', 'empty', 'no_text_layer', 'too_large', 'timeout', 'memory', 'encrypted',
-]);
 
 /** Main thread → parse worker. */
 export const ToWorkerMessage = z.object({

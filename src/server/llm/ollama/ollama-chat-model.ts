@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { readErrorBody, safeJson } from './ollama-http.ts';
-import { LlmError, isAbortError } from '../../errors.ts';
+import { LlmError } from '../../errors.ts';
 import type { ChatModel, ChatPart, ChatStreamOptions } from '../chat-model.ts';
-import { UpstreamDeadline, networkError, readLineBatches } from '../stream-timeouts.ts';
+import { createFailedResponseHandler } from '../http/failed-response-handler.ts';
+import { postJsonToApi } from '../http/post-to-api.ts';
+import { createJsonStreamResponseHandler } from '../http/response-handlers.ts';
 
 /** A line of Ollama's streaming `/api/chat` reply. Lenient: extra fields are ignored. */
 const OllamaChatChunk = z.object({
@@ -18,6 +19,8 @@ export interface OllamaSettings {
   baseURL: string;
   firstTokenTimeoutMs: number;
   idleTimeoutMs: number;
+  /** Longest NDJSON line accepted; default MAX_UPSTREAM_LINE_BYTES. */
+  maxLineBytes?: number;
   fetch?: typeof fetch;
 }
 
@@ -31,82 +34,55 @@ export class OllamaChatModel implements ChatModel {
   ) {}
 
   async *stream(options: ChatStreamOptions): AsyncGenerator<ChatPart> {
-    const url = `${this.settings.baseURL}/api/chat`;
-    const deadline = new UpstreamDeadline(options.signal, {
-      firstTokenMs: this.settings.firstTokenTimeoutMs,
-      idleMs: this.settings.idleTimeoutMs,
-      label: 'Ollama',
-    });
     try {
-      let response: Response;
-      try {
-        response = await (this.settings.fetch ?? fetch)(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            model: this.modelId,
-            messages: options.messages,
-            stream: true,
-            options: { temperature: options.temperature, num_predict: options.maxTokens },
-          }),
-          signal: deadline.signal,
-        });
-      } catch (error) {
-        if (deadline.timeoutError) throw deadline.timeoutError;
-        if (options.signal.aborted || isAbortError(error)) return;
-        throw networkError(error, 'Ollama', this.settings.baseURL);
-      }
-
-      if (!response.ok || !response.body) {
-        const detail = await readErrorBody(response);
-        if (response.status === 404) {
-          throw new LlmError(
-            'model_not_found',
-            `Model '${this.modelId}' is not available in Ollama${detail ? ` (${detail})` : ''}; pull it first`,
-            { statusCode: 404 },
-          );
-        }
-        throw new LlmError('llm_error', `Ollama answered HTTP ${response.status}${detail ? `: ${detail}` : ''}`, {
-          statusCode: response.status,
-        });
-      }
-
-      try {
-        for await (const lines of readLineBatches(response.body as unknown as AsyncIterable<Uint8Array>, () => deadline.touch())) {
-          // All the tokens of one network read become one delta (one socket event downstream).
-          let text = '';
-          for (const line of lines) {
-            const chunk = OllamaChatChunk.safeParse(safeJson(line));
-            if (!chunk.success || chunk.data.error) {
-              if (text) yield { type: 'text-delta', text };
-              throw chunk.success
-                ? new LlmError('llm_error', `Ollama error: ${chunk.data.error}`)
-                : new LlmError('llm_bad_response', 'Ollama sent a malformed stream line');
-            }
-            text += chunk.data.message?.content ?? '';
-            if (chunk.data.done) {
-              if (text) yield { type: 'text-delta', text };
-              yield {
-                type: 'finish',
-                reason: chunk.data.done_reason ?? 'stop',
-                promptTokens: chunk.data.prompt_eval_count,
-                completionTokens: chunk.data.eval_count,
-              };
-              return;
-            }
+      const batches = await postJsonToApi({
+        url: `${this.settings.baseURL}/api/chat`,
+        label: 'Ollama',
+        host: this.settings.baseURL,
+        body: {
+          model: this.modelId,
+          messages: options.messages,
+          stream: true,
+          options: { temperature: options.temperature, num_predict: options.maxTokens },
+        },
+        abortSignal: options.signal,
+        timeout: { firstByteMs: this.settings.firstTokenTimeoutMs, idleMs: this.settings.idleTimeoutMs },
+        failedResponseHandler: createFailedResponseHandler({
+          notFound: (detail) => `Model '${this.modelId}' is not available in Ollama${detail ? ` (${detail})` : ''}; pull it first`,
+        }),
+        successfulResponseHandler: createJsonStreamResponseHandler(OllamaChatChunk, { maxLineBytes: this.settings.maxLineBytes }),
+        fetch: this.settings.fetch,
+      });
+      for await (const batch of batches) {
+        // All the tokens of one network read become one delta (one socket event downstream).
+        let text = '';
+        for (const chunk of batch) {
+          if (!chunk.success || chunk.value.error) {
+            if (text) yield { type: 'text-delta', text };
+            throw chunk.success
+              ? new LlmError('llm_error', `Ollama error: ${chunk.value.error}`)
+              : new LlmError('llm_bad_response', 'Ollama sent a malformed stream line');
           }
-          if (text) yield { type: 'text-delta', text };
+          text += chunk.value.message?.content ?? '';
+          if (chunk.value.done) {
+            if (text) yield { type: 'text-delta', text };
+            yield {
+              type: 'finish',
+              reason: chunk.value.done_reason ?? 'stop',
+              promptTokens: chunk.value.prompt_eval_count,
+              completionTokens: chunk.value.eval_count,
+            };
+            return;
+          }
         }
-      } catch (error) {
-        if (deadline.timeoutError) throw deadline.timeoutError;
-        if (error instanceof LlmError) throw error;
-        if (options.signal.aborted || isAbortError(error)) return;
-        throw new LlmError('llm_error', 'Ollama closed the stream unexpectedly', { cause: error });
+        if (text) yield { type: 'text-delta', text };
       }
-      if (options.signal.aborted) return;
-      throw new LlmError('llm_error', 'Ollama closed the stream before it was done');
-    } finally {
-      deadline.dispose();
+    } catch (error) {
+      // Stop is not a failure: the caller's abort passes through the HTTP layer untouched, and ends here.
+      if (options.signal.aborted && !(error instanceof LlmError)) return;
+      throw error;
     }
+    if (options.signal.aborted) return;
+    throw new LlmError('llm_error', 'Ollama closed the stream before it was done');
   }
 }

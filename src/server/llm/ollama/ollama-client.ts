@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { readErrorBody, safeJson } from './ollama-http.ts';
-import { LlmError, isAbortError } from '../../errors.ts';
-import { UpstreamDeadline, networkError, readLines } from '../stream-timeouts.ts';
+import { LlmError } from '../../errors.ts';
+import { createFailedResponseHandler } from '../http/failed-response-handler.ts';
+import { deleteJsonFromApi, getFromApi, postJsonToApi } from '../http/post-to-api.ts';
+import { createJsonResponseHandler, createJsonStreamResponseHandler } from '../http/response-handlers.ts';
 
 // Responses are parsed leniently (AI SDK practice): only the fields we use, extra fields allowed,
 // wrong-typed optional fields dropped rather than failing the whole answer.
@@ -72,36 +73,30 @@ export class OllamaClient {
   }
 
   async listModels(options: { signal?: AbortSignal } = {}): Promise<OllamaTag[]> {
-    const body = await this.requestJson({ method: 'GET', path: '/api/tags', signal: options.signal });
-    const parsed = TagsResponse.safeParse(body);
-    if (!parsed.success) throw new LlmError('llm_bad_response', 'Ollama sent an unexpected model list');
+    const parsed = await getFromApi({
+      ...this.request('/api/tags', options.signal),
+      successfulResponseHandler: createJsonResponseHandler(TagsResponse, 'a model list'),
+    });
     // One odd entry must not hide the others.
-    return (parsed.data.models ?? []).flatMap((entry) => {
+    return (parsed.models ?? []).flatMap((entry) => {
       const tag = OllamaTag.safeParse(entry);
       return tag.success ? [tag.data] : [];
     });
   }
 
   async showModel(options: { name: string; signal?: AbortSignal }): Promise<OllamaShow> {
-    const body = await this.requestJson({
-      method: 'POST',
-      path: '/api/show',
+    return postJsonToApi({
+      ...this.request('/api/show', options.signal, options.name),
       body: { model: options.name },
-      signal: options.signal,
-      modelName: options.name,
+      successfulResponseHandler: createJsonResponseHandler(ShowResponse, `a description of '${options.name}'`),
     });
-    const parsed = ShowResponse.safeParse(body);
-    if (!parsed.success) throw new LlmError('llm_bad_response', `Ollama sent an unexpected description of '${options.name}'`);
-    return parsed.data;
   }
 
   async deleteModel(options: { name: string; signal?: AbortSignal }): Promise<void> {
-    await this.requestJson({
-      method: 'DELETE',
-      path: '/api/delete',
+    await deleteJsonFromApi({
+      ...this.request('/api/delete', options.signal, options.name),
       body: { model: options.name },
-      signal: options.signal,
-      modelName: options.name,
+      successfulResponseHandler: async () => undefined,
     });
   }
 
@@ -110,84 +105,45 @@ export class OllamaClient {
    * error, an `{"error": …}` line, a stall, or a stream that ends early; returns quietly when aborted.
    */
   async *pullModel(options: { name: string; signal: AbortSignal }): AsyncGenerator<OllamaPullLine> {
-    const url = `${this.options.baseURL}/api/pull`;
+    // A pull is wrapped as "Downloading 'x' failed: …", so the messages need not say it is a download.
     const idleMs = this.options.pullIdleTimeoutMs ?? 600_000;
-    const deadline = new UpstreamDeadline(options.signal, { firstTokenMs: idleMs, idleMs, label: 'Ollama (model download)' });
     try {
-      let response: Response;
-      try {
-        response = await (this.options.fetch ?? fetch)(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ model: options.name, stream: true }),
-          signal: deadline.signal,
-        });
-      } catch (error) {
-        if (deadline.timeoutError) throw deadline.timeoutError;
-        if (options.signal.aborted || isAbortError(error)) return;
-        throw networkError(error, 'Ollama', this.options.baseURL);
-      }
-      if (!response.ok || !response.body) throw await httpError(response, options.name);
-
-      try {
-        for await (const line of readLines(response.body as unknown as AsyncIterable<Uint8Array>, () => deadline.touch())) {
-          const parsed = PullLine.safeParse(safeJson(line));
-          if (!parsed.success) throw new LlmError('llm_bad_response', 'Ollama sent a malformed progress line');
-          if (parsed.data.error) throw new LlmError('llm_error', parsed.data.error);
-          yield parsed.data;
-          if (parsed.data.status === 'success') return;
-        }
-      } catch (error) {
-        if (deadline.timeoutError) throw deadline.timeoutError;
-        if (error instanceof LlmError) throw error;
-        if (options.signal.aborted || isAbortError(error)) return;
-        throw new LlmError('llm_error', 'Ollama closed the download stream unexpectedly', { cause: error });
-      }
-      if (options.signal.aborted) return;
-      throw new LlmError('llm_error', 'Ollama ended the download before it finished');
-    } finally {
-      deadline.dispose();
-    }
-  }
-
-  private async requestJson(options: {
-    method: 'GET' | 'POST' | 'DELETE';
-    path: string;
-    body?: unknown;
-    signal?: AbortSignal;
-    modelName?: string;
-  }): Promise<unknown> {
-    const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-    let response: Response;
-    try {
-      response = await (this.options.fetch ?? fetch)(`${this.options.baseURL}${options.path}`, {
-        method: options.method,
-        headers: options.body === undefined ? undefined : { 'content-type': 'application/json' },
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        signal,
+      const batches = await postJsonToApi({
+        ...this.request('/api/pull', options.signal, options.name),
+        body: { model: options.name, stream: true },
+        timeout: { firstByteMs: idleMs, idleMs },
+        successfulResponseHandler: createJsonStreamResponseHandler(PullLine),
       });
-      if (!response.ok) throw await httpError(response, options.modelName);
-      const text = await response.text();
-      return text ? safeJson(text) : undefined;
-    } catch (error) {
-      if (error instanceof LlmError) throw error;
-      if (options.signal?.aborted) throw error;
-      if (timeout.aborted) {
-        throw new LlmError('llm_timeout', `Ollama at ${this.options.baseURL} did not answer within ${Math.round(timeoutMs / 1000)} s`, {
-          cause: error,
-        });
+      for await (const batch of batches) {
+        for (const line of batch) {
+          if (!line.success) throw new LlmError('llm_bad_response', 'Ollama sent a malformed progress line');
+          if (line.value.error) throw new LlmError('llm_error', line.value.error);
+          yield line.value;
+          if (line.value.status === 'success') return;
+        }
       }
-      throw networkError(error, 'Ollama', this.options.baseURL);
+    } catch (error) {
+      // Cancel is not a failure: the caller's abort passes through the HTTP layer untouched.
+      if (options.signal.aborted && !(error instanceof LlmError)) return;
+      throw error;
     }
+    if (options.signal.aborted) return;
+    throw new LlmError('llm_error', 'Ollama ended the download before it finished');
   }
-}
 
-async function httpError(response: Response, modelName: string | undefined): Promise<LlmError> {
-  const detail = await readErrorBody(response);
-  if (response.status === 404 && modelName !== undefined) {
-    return new LlmError('model_not_found', `Model '${modelName}' is not installed in Ollama`, { statusCode: 404 });
+  /** What every call shares: the URL, a whole-request timeout, and Ollama's error mapping. */
+  private request(path: string, signal: AbortSignal | undefined, modelName?: string) {
+    return {
+      url: `${this.options.baseURL}${path}`,
+      label: 'Ollama',
+      host: this.options.baseURL,
+      abortSignal: signal,
+      timeout: { totalMs: this.options.requestTimeoutMs ?? 10_000 },
+      failedResponseHandler: createFailedResponseHandler({
+        notFound: modelName === undefined ? undefined : () => `Model '${modelName}' is not installed in Ollama`,
+        message: ({ status, detail }) => detail || `Ollama answered HTTP ${status}`,
+      }),
+      fetch: this.options.fetch,
+    };
   }
-  return new LlmError('llm_error', detail || `Ollama answered HTTP ${response.status}`, { statusCode: response.status });
 }

@@ -15,8 +15,10 @@ export class OllamaEmbedder implements Embedder {
       url: `${this.settings.baseURL}/api/embed`,
       body: { model: this.modelId, input: texts, truncate: true },
       signal,
+      host: this.settings.baseURL,
       timeoutMs: this.settings.timeoutMs,
       label: 'Ollama',
+      modelId: this.modelId,
       fetch: this.settings.fetch,
     });
     return toEmbeddings((body as { embeddings?: unknown } | null)?.embeddings, texts.length, 'Ollama');

@@ -1,8 +1,9 @@
-import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { z } from 'zod';
-import { LlmError, isAbortError } from '../../errors.ts';
+import { LlmError } from '../../errors.ts';
 import type { ChatModel, ChatPart, ChatStreamOptions } from '../chat-model.ts';
-import { UpstreamDeadline, networkError } from '../stream-timeouts.ts';
+import { createFailedResponseHandler } from '../http/failed-response-handler.ts';
+import { postJsonToApi } from '../http/post-to-api.ts';
+import { createEventSourceResponseHandler } from '../http/response-handlers.ts';
 
 /** One `data:` frame of a streamed chat completion. Lenient, as servers differ. */
 const CompletionChunk = z.object({
@@ -23,6 +24,8 @@ export interface OpenAICompatibleSettings {
   apiKey?: string;
   firstTokenTimeoutMs: number;
   idleTimeoutMs: number;
+  /** Longest SSE line or event accepted; default MAX_UPSTREAM_LINE_BYTES. */
+  maxLineBytes?: number;
   fetch?: typeof fetch;
 }
 
@@ -36,81 +39,43 @@ export class OpenAICompatibleChatModel implements ChatModel {
   ) {}
 
   async *stream(options: ChatStreamOptions): AsyncGenerator<ChatPart> {
-    const deadline = new UpstreamDeadline(options.signal, {
-      firstTokenMs: this.settings.firstTokenTimeoutMs,
-      idleMs: this.settings.idleTimeoutMs,
-      label: 'The model server',
-    });
+    let finishReason = 'stop';
     try {
-      let response: Response;
-      try {
-        response = await (this.settings.fetch ?? fetch)(`${this.settings.baseURL}/chat/completions`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(this.settings.apiKey ? { authorization: `Bearer ${this.settings.apiKey}` } : {}),
-          },
-          body: JSON.stringify({
-            model: this.modelId,
-            messages: options.messages,
-            stream: true,
-            temperature: options.temperature,
-            max_tokens: options.maxTokens,
-          }),
-          signal: deadline.signal,
-        });
-      } catch (error) {
-        if (deadline.timeoutError) throw deadline.timeoutError;
-        if (options.signal.aborted || isAbortError(error)) return;
-        throw networkError(error, 'the model server', this.settings.baseURL);
-      }
-      if (!response.ok || !response.body) {
-        const detail = (await response.text().catch(() => '')).slice(0, 300).trim();
-        throw new LlmError(
-          response.status === 404 ? 'model_not_found' : 'llm_error',
-          response.status === 404
-            ? `Model '${this.modelId}' is not available on the model server`
-            : `The model server answered HTTP ${response.status}${detail ? `: ${detail}` : ''}`,
-          { statusCode: response.status },
-        );
-      }
-
-      const events = response.body
-        .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
-        .pipeThrough(new EventSourceParserStream());
-      let finishReason = 'stop';
-      try {
-        for await (const event of events as unknown as AsyncIterable<{ data: string }>) {
-          deadline.touch();
-          if (event.data === '[DONE]') {
-            yield { type: 'finish', reason: finishReason };
-            return;
-          }
-          let json: unknown;
-          try {
-            json = JSON.parse(event.data);
-          } catch {
-            throw new LlmError('llm_bad_response', 'The model server sent a malformed stream frame');
-          }
-          const chunk = CompletionChunk.safeParse(json);
-          if (!chunk.success) throw new LlmError('llm_bad_response', 'The model server sent an unexpected frame');
-          if (chunk.data.error) {
-            throw new LlmError('llm_error', `Model server error: ${chunk.data.error.message ?? 'unknown'}`);
-          }
-          const choice = chunk.data.choices?.[0];
-          if (choice?.delta?.content) yield { type: 'text-delta', text: choice.delta.content };
-          if (choice?.finish_reason) finishReason = choice.finish_reason;
+      const frames = await postJsonToApi({
+        url: `${this.settings.baseURL}/chat/completions`,
+        label: 'The model server',
+        host: this.settings.baseURL,
+        headers: this.settings.apiKey ? { authorization: `Bearer ${this.settings.apiKey}` } : {},
+        body: {
+          model: this.modelId,
+          messages: options.messages,
+          stream: true,
+          temperature: options.temperature,
+          max_tokens: options.maxTokens,
+        },
+        abortSignal: options.signal,
+        timeout: { firstByteMs: this.settings.firstTokenTimeoutMs, idleMs: this.settings.idleTimeoutMs },
+        failedResponseHandler: createFailedResponseHandler({
+          notFound: () => `Model '${this.modelId}' is not available on the model server`,
+        }),
+        successfulResponseHandler: createEventSourceResponseHandler(CompletionChunk, { maxLineBytes: this.settings.maxLineBytes }),
+        fetch: this.settings.fetch,
+      });
+      for await (const frame of frames) {
+        if (!frame.success) throw new LlmError('llm_bad_response', 'The model server sent a malformed stream frame');
+        if (frame.value.error) {
+          throw new LlmError('llm_error', `Model server error: ${frame.value.error.message ?? 'unknown'}`);
         }
-      } catch (error) {
-        if (deadline.timeoutError) throw deadline.timeoutError;
-        if (error instanceof LlmError) throw error;
-        if (options.signal.aborted || isAbortError(error)) return;
-        throw new LlmError('llm_error', 'The model server closed the stream unexpectedly', { cause: error });
+        const choice = frame.value.choices?.[0];
+        if (choice?.delta?.content) yield { type: 'text-delta', text: choice.delta.content };
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
       }
-      if (options.signal.aborted) return;
-      yield { type: 'finish', reason: finishReason };
-    } finally {
-      deadline.dispose();
+    } catch (error) {
+      // Stop is not a failure: the caller's abort passes through the HTTP layer untouched, and ends here.
+      if (options.signal.aborted && !(error instanceof LlmError)) return;
+      throw error;
     }
+    if (options.signal.aborted) return;
+    yield { type: 'finish', reason: finishReason };
   }
 }

@@ -20,8 +20,10 @@ export class OpenAICompatibleEmbedder implements Embedder {
       body: { model: this.modelId, input: texts, encoding_format: 'float' },
       headers: this.settings.apiKey ? { authorization: `Bearer ${this.settings.apiKey}` } : {},
       signal,
+      host: this.settings.baseURL,
       timeoutMs: this.settings.timeoutMs,
       label: 'The embedding server',
+      modelId: this.modelId,
       fetch: this.settings.fetch,
     });
     const data = (body as { data?: unknown } | null)?.data;
