@@ -130,7 +130,16 @@ export async function startServer(
     if (update.type === 'project_updated' && !('embedding_index_id' in update.data)) void embeddingBackfill.check({ projectId: update.projectId });
   });
 
-  const chats = new ChatService({ store, settings, retriever, models, generations, events, logger });
+  const chats = new ChatService({
+    store,
+    settings,
+    retriever,
+    models,
+    generations,
+    events,
+    logger,
+    answerMaxMs: config.ANSWER_MAX_SECONDS * 1000,
+  });
 
   let gateway: ReturnType<typeof createRealtimeGateway> | undefined;
   const app = await buildHttpApp({
