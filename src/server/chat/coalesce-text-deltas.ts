@@ -20,7 +20,15 @@ export async function* coalesceTextDeltas(parts: AsyncIterable<ChatPart>): Async
     for (;;) {
       const next = pendingNext ?? iterator.next();
       pendingNext = undefined;
-      const result = text === '' ? await next : await Promise.race([next, nextTick()]);
+      let result: IteratorResult<ChatPart> | typeof TICK;
+      try {
+        result = text === '' ? await next : await Promise.race([next, nextTick()]);
+      } catch (error) {
+        // A failing model keeps what it said before the failure (saved as the partial answer).
+        if (text) yield { type: 'text-delta', text };
+        text = '';
+        throw error;
+      }
       if (result === TICK) {
         // Nothing more arrived in this turn: send what was gathered, keep waiting for `next`.
         pendingNext = next;
