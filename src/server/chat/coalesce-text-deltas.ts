@@ -65,6 +65,15 @@ export async function* coalesceTextDeltas(parts: AsyncIterable<ChatPart>): Async
   }
 }
 
+let currentTick: Promise<typeof TICK> | undefined;
+
+/** Resolves at the end of this event-loop turn; one timer shared by every running answer. */
 function nextTick(): Promise<typeof TICK> {
-  return new Promise((resolve) => setImmediate(() => resolve(TICK)));
+  currentTick ??= new Promise((resolve) =>
+    setImmediate(() => {
+      currentTick = undefined;
+      resolve(TICK);
+    }),
+  );
+  return currentTick;
 }

@@ -66,8 +66,8 @@ export class SendQueue {
    * `whenDrained`, leaving the other half for everything else.
    */
   isBackedUp(connection: EngineConnection): boolean {
-    const { packets, bytes } = this.pending(connection);
-    return packets * 2 >= this.limits.maxPackets || bytes * 2 >= this.limits.maxBytes;
+    const state = this.states.get(connection);
+    return state !== undefined && (state.packets * 2 >= this.limits.maxPackets || state.bytes * 2 >= this.limits.maxBytes);
   }
 
   /** Calls back once the queue was handed to the transport (never, if the connection closes first). */
