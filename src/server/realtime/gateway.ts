@@ -78,12 +78,12 @@ export function createRealtimeGateway(options: {
     const auth = inspectPayload(socket.handshake.auth, { maxBytes: config.SOCKET_MAX_HANDSHAKE_BYTES });
     if (!auth.ok) {
       logger.warn({ address: socket.handshake.address, problem: auth.problem }, 'socket handshake refused: auth payload');
-      next(new Error(`handshake auth payload refused: ${auth.problem}`));
+      next(new Error(`Handshake auth payload refused: ${auth.problem}`));
       return;
     }
     if (!limits.canConnect(socket.handshake.address)) {
       logger.warn({ address: socket.handshake.address }, 'socket handshake refused: too many connections from one address');
-      next(new Error('too many connections from this address'));
+      next(new Error(`Too many connections from this address (at most ${config.SOCKET_MAX_CONNECTIONS_PER_ADDRESS}); close some first`));
       return;
     }
     if (isTokenValid(config.API_TOKEN, (socket.handshake.auth as { token?: unknown } | undefined)?.token)) {

@@ -72,7 +72,7 @@ describe('per-client limits', () => {
       expect(socket).toBeDefined();
       sockets.push(socket!);
     }
-    expect((await attempt(server.url)).refused).toBe('too many connections from this address');
+    expect((await attempt(server.url)).refused).toBe('Too many connections from this address (at most 3); close some first');
     // A closed connection frees its place.
     const leaving = sockets.pop()!;
     const gone = new Promise((resolve) => server.gateway.io.sockets.sockets.get(leaving.id!)!.once('disconnect', resolve));
@@ -92,7 +92,7 @@ describe('per-client limits', () => {
 
   it('refuses a handshake whose auth payload is too large (9 KB)', async () => {
     server = await startTestServer();
-    expect((await attempt(server.url, { token: 'x'.repeat(9 * 1024) })).refused).toMatch(/handshake auth payload refused: larger than 4 KiB/);
+    expect((await attempt(server.url, { token: 'x'.repeat(9 * 1024) })).refused).toMatch(/^Handshake auth payload refused: larger than 4 KiB$/);
     const fine = await attempt(server.url, { token: 'x'.repeat(100) });
     expect(fine.socket).toBeDefined();
     sockets.push(fine.socket!);
