@@ -104,6 +104,11 @@ export interface MessageCompleteEvent {
     stopped: boolean;
     status: MessageFinish;
     tokens: number;
+    /**
+     * **ext** Present when the server cut the answer at its own cap, because the model went past
+     * `max_tokens` (`max_tokens`) or the answer ran past `ANSWER_MAX_SECONDS` (`max_time`).
+     */
+    truncated?: 'max_tokens' | 'max_time';
   };
 }
 

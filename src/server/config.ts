@@ -82,6 +82,23 @@ export const ConfigSchema = z.object({
       (value) => splitList(value).every((entry) => parseHostName(entry) !== undefined),
       'must be a comma-separated list of host names or addresses, like chat.lan,192.168.1.20',
     ),
+
+  /** Answers one socket may have running at once (always applies, loopback included). */
+  SOCKET_MAX_ANSWERS_PER_CONNECTION: z.coerce.number().int().min(1).max(1_000).default(4),
+  /** Answers all sockets of one client address may have running at once. */
+  SOCKET_MAX_ANSWERS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(8),
+  /** Sockets one client address may hold open at once. */
+  SOCKET_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(32),
+  /** Apply the per-address caps to loopback clients too (off: local tools and benchmarks stay unlimited). */
+  SOCKET_LIMIT_LOOPBACK: Bool.default(false),
+  /** Largest handshake `auth` payload, in bytes of JSON (always applies). */
+  SOCKET_MAX_HANDSHAKE_BYTES: z.coerce.number().int().min(64).max(256 * 1024).default(4_096),
+  /** Packets a socket's send queue may hold; past it (or the size below) the socket is disconnected. */
+  SOCKET_SEND_QUEUE_MAX_PACKETS: z.coerce.number().int().min(16).max(1_000_000).default(2_000),
+  /** Size of a socket's send queue, in MB, past which it is disconnected (it can reconnect and resume). */
+  SOCKET_SEND_QUEUE_MAX_MB: z.coerce.number().min(0.0625).max(1_024).default(4),
+  /** Longest an answer may generate, whatever the model does; past it the answer is saved as truncated. */
+  ANSWER_MAX_SECONDS: z.coerce.number().min(1).max(86_400).default(900),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {

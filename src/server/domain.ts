@@ -111,7 +111,17 @@ export async function createDomain(config: Config, options: DomainOptions) {
     settings,
     purge: (projectId) => documents.purgeProject(projectId),
   });
-  const chats = new ChatService({ store, access, settings, retriever, models: chatModels, generations, events, logger });
+  const chats = new ChatService({
+    store,
+    access,
+    settings,
+    retriever,
+    models: chatModels,
+    generations,
+    events,
+    logger,
+    answerMaxMs: config.ANSWER_MAX_SECONDS * 1000,
+  });
   const health = new HealthService({ config, store, ollamaStatus, settings, generations });
 
   const unsubscribe: Array<() => void> = [];

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     ...(values.port ? { PORT: values.port } : {}),
   });
   const server = await startServer(config);
+  keepServingOnStrayErrors(server.logger);
   server.logger.info(
     { url: server.url, dataDir: config.DATA_DIR, llmProvider: config.LLM_PROVIDER },
     `DAA Chatbot listening on ${server.url} (API docs at ${server.url}/docs)`,
@@ -33,6 +34,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/**
+ * The last resort: an exception or rejection that escaped every handler is logged, and the server
+ * keeps serving its other clients. Each client input already has its own guard (the realtime
+ * wrapper, the HTTP error handler); this only keeps one missed case from ending the process.
+ */
+function keepServingOnStrayErrors(logger: { error(object: unknown, message?: string): void }): void {
+  process.on('uncaughtException', (error, origin) => {
+    logger.error({ err: error, origin }, 'uncaught exception (kept serving)');
+  });
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection (kept serving)');
+  });
 }
 
 main().catch((error: unknown) => {

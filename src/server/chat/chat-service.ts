@@ -7,7 +7,9 @@ import type { Logger } from '../logger.ts';
 import type { Retriever } from '../search/retriever.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { ChatRecord, Store } from '../store/store.ts';
+import { answerTokenCap, CHARACTERS_PER_TOKEN, estimateTokens, type TruncationReason, truncationNote } from './answer-limits.ts';
 import { DEFAULT_CHAT_TITLE, titleFromMessage } from './chat-title.ts';
+import { coalesceTextDeltas } from './coalesce-text-deltas.ts';
 import type { Generation } from './generation.ts';
 import type { GenerationRegistry } from './generation-registry.ts';
 import { type GenerationRequest, resolveGenerationSettings } from './generation-settings.ts';
@@ -24,7 +26,12 @@ export interface ChatServiceDependencies {
   generations: GenerationRegistry;
   events: DomainEvents;
   logger: Logger;
+  /** Longest an answer may generate (ms), whatever the model does; past it the answer is saved as truncated. */
+  answerMaxMs?: number;
 }
+
+/** Default of `answerMaxMs` (`ANSWER_MAX_SECONDS`). */
+const DEFAULT_ANSWER_MAX_MS = 900_000;
 
 /** How often a streaming answer's partial text is written to the database. */
 const FLUSH_INTERVAL_MS = 1_000;
@@ -139,35 +146,65 @@ export class ChatService {
       });
       assistantId = assistant.id;
 
+      // The server's own caps: tokens (estimated) and wall-clock time. Either aborts the upstream
+      // request through `limit`, and the answer is saved as it stands, marked truncated.
+      const maxMs = this.deps.answerMaxMs ?? DEFAULT_ANSWER_MAX_MS;
+      const tokenCap = answerTokenCap(settings.maxTokens);
+      const limit = new AbortController();
+      let truncated: TruncationReason | undefined;
+      const truncate = (reason: TruncationReason) => {
+        truncated ??= reason;
+        limit.abort();
+      };
+      const timeLimit = setTimeout(() => truncate('max_time'), maxMs);
+      timeLimit.unref();
+      const signal = AbortSignal.any([generation.signal, limit.signal]);
+
       let flushedAt = Date.now();
       let flushing: Promise<void> | undefined;
-      for await (const part of model.stream({
-        messages: buildPromptMessages({ question: input.message, sources, history }),
-        temperature: settings.temperature,
-        maxTokens: settings.maxTokens,
-        signal: generation.signal,
-        grounding: { question: input.message, sources },
-      })) {
-        if (part.type !== 'text-delta' || generation.signal.aborted) continue;
-        seq += 1;
-        text += part.text;
-        generation.publish({ type: 'token', chatId: chat.id, messageId: assistant.id, seq, text: part.text });
-        if (!flushing && Date.now() - flushedAt >= FLUSH_INTERVAL_MS) {
-          flushedAt = Date.now();
-          // Only a checkpoint for a crash: a failed one is logged, and the final save below decides.
-          // (Caught here: left pending while the stream goes on, its rejection would be unhandled.)
-          flushing = store.messages
-            .update(assistant.id, { content: text })
-            .catch((error: unknown) => logger.warn({ err: error, chatId: chat.id }, 'partial answer not saved'))
-            .finally(() => {
-              flushing = undefined;
-            });
+      try {
+        for await (const part of coalesceTextDeltas(
+          model.stream({
+            messages: buildPromptMessages({ question: input.message, sources, history }),
+            temperature: settings.temperature,
+            maxTokens: settings.maxTokens,
+            signal,
+            grounding: { question: input.message, sources },
+          }),
+        )) {
+          if (part.type !== 'text-delta' || signal.aborted) continue;
+          let piece = part.text;
+          if (estimateTokens(text + piece) > tokenCap) {
+            piece = piece.slice(0, Math.max(0, tokenCap * CHARACTERS_PER_TOKEN - text.length));
+            truncate('max_tokens');
+          }
+          if (!piece) continue;
+          seq += 1;
+          text += piece;
+          generation.publish({ type: 'token', chatId: chat.id, messageId: assistant.id, seq, text: piece });
+          if (!flushing && Date.now() - flushedAt >= FLUSH_INTERVAL_MS) {
+            flushedAt = Date.now();
+            // Only a checkpoint for a crash: a failed one is logged, and the final save below decides.
+            // (Caught here: left pending while the stream goes on, its rejection would be unhandled.)
+            flushing = store.messages
+              .update(assistant.id, { content: text })
+              .catch((error: unknown) => logger.warn({ err: error, chatId: chat.id }, 'partial answer not saved'))
+              .finally(() => {
+                flushing = undefined;
+              });
+          }
         }
+      } finally {
+        clearTimeout(timeLimit);
       }
       await flushing;
 
+      // A stop or a lost client wins over a cap reached at the same moment.
       const status = generation.signal.aborted ? (generation.stopReason ?? 'interrupted') : 'complete';
-      await store.messages.update(assistant.id, { content: text, status });
+      const cut = generation.signal.aborted ? undefined : truncated;
+      const note = cut ? truncationNote(cut, { maxTokens: settings.maxTokens, maxMs }) : undefined;
+      if (note) logger.warn({ chatId: chat.id, reason: cut, tokens: seq }, 'answer truncated at the server limit');
+      await store.messages.update(assistant.id, { content: text, status, ...(note ? { error: note } : {}) });
       generation.publish({
         type: 'done',
         chatId: chat.id,
@@ -176,6 +213,7 @@ export class ChatService {
         sourcesCount: sources.length,
         status,
         tokens: seq,
+        ...(cut ? { truncated: cut } : {}),
       });
       events.publish({ type: 'messageAdded', projectId: chat.projectId, chatId: chat.id, messageId: assistant.id, role: 'assistant' });
     } catch (error) {

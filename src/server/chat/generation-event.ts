@@ -1,6 +1,7 @@
 import type { MessageFinish } from '../../protocol/socket-events.ts';
 import type { Source } from '../../protocol/source.ts';
 import type { AppError } from '../errors.ts';
+import type { TruncationReason } from './answer-limits.ts';
 
 /**
  * One answer, as a stream of a discriminated union. Socket.IO and SSE both map this same stream; a
@@ -18,6 +19,8 @@ export type GenerationEvent =
       sourcesCount: number;
       status: Exclude<MessageFinish, 'failed'>;
       tokens: number;
+      /** Set when the server cut the answer at its token or time cap (the model ignored its limit). */
+      truncated?: TruncationReason;
     }
   | { type: 'error'; chatId: number; messageId?: number; error: AppError };
 

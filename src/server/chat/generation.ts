@@ -35,6 +35,11 @@ export class Generation {
     return this.listeners.size;
   }
 
+  /** Every event published so far, in order: a slow listener reads it at its own pace (a cursor). */
+  get events(): readonly GenerationEvent[] {
+    return this.log;
+  }
+
   /** Records an event and hands it to every listener, in order. */
   publish(event: GenerationEvent): void {
     if (this.settled) return;

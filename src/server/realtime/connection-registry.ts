@@ -3,6 +3,8 @@ import type { SocketData } from '../../protocol/socket-events.ts';
 /** What the server holds for one connection: the seed's metadata and the answers it listens to. */
 export interface ConnectionState {
   metadata: SocketData;
+  /** The client's address, for the per-address caps. */
+  address: string;
   /** chat id → stop listening to that chat's answer. */
   subscriptions: Map<number, () => void>;
 }
@@ -11,9 +13,10 @@ export interface ConnectionState {
 export class ConnectionRegistry {
   private readonly connections = new Map<string, ConnectionState>();
 
-  open(socketId: string): ConnectionState {
+  open(socketId: string, address: string): ConnectionState {
     const state: ConnectionState = {
       metadata: { connected_at: new Date().toISOString(), project_id: null, chat_id: null },
+      address,
       subscriptions: new Map(),
     };
     this.connections.set(socketId, state);

@@ -11,22 +11,23 @@ import { createSessionAuth } from '../access/session-cookie.ts';
 import type { ChatService } from '../chat/chat-service.ts';
 import type { GenerationRegistry } from '../chat/generation-registry.ts';
 import type { Config } from '../config.ts';
-import { AppError } from '../errors.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import { createBroadcaster, forwardDomainEvents } from './broadcast.ts';
+import { ClientLimits } from './client-limits.ts';
+import { type ClientEventHandler, registerClientEvents } from './client-events.ts';
 import { ConnectionRegistry } from './connection-registry.ts';
 import type { AppSocket, HandlerContext } from './handler-context.ts';
 import { resumeMessage, sendMessage, stopGeneration } from './handlers/chat-stream.ts';
+import { ping } from './handlers/ping.ts';
 import { joinProject, leaveProject } from './handlers/project-room.ts';
+import { refuseLegacyClients } from './legacy-client-refusal.ts';
+import { inspectPayload, MAX_PAYLOAD_BYTES } from './payload-inspection.ts';
+import { type EngineConnection, SendQueue } from './send-queue.ts';
 
 /** Largest socket message accepted (bytes). Chat messages are ≤ 32k characters; uploads use REST. */
-export const MAX_SOCKET_MESSAGE_BYTES = 256 * 1024;
-/** Largest `ping` payload echoed back. */
-const MAX_PING_ECHO_BYTES = 1024;
-
-type Handler = (context: HandlerContext, raw: unknown) => Promise<void>;
+export const MAX_SOCKET_MESSAGE_BYTES = MAX_PAYLOAD_BYTES;
 
 /**
  * The Socket.IO gateway on the app's HTTP server: origin check at the handshake (polling and
@@ -64,9 +65,33 @@ export function createRealtimeGateway(options: {
 
   // Host and Origin on every engine.io request (polls, posts, upgrades), not only at the handshake.
   io.engine.use(createEngineAccessMiddleware({ checkRequest: createRequestAccessPolicy(accessPolicyOptions(config)), logger }));
+  io.engine.use(refuseLegacyClients(logger));
+
+  const limits = new ClientLimits({
+    maxAnswersPerConnection: config.SOCKET_MAX_ANSWERS_PER_CONNECTION,
+    maxAnswersPerAddress: config.SOCKET_MAX_ANSWERS_PER_ADDRESS,
+    maxConnectionsPerAddress: config.SOCKET_MAX_CONNECTIONS_PER_ADDRESS,
+    limitLoopback: config.SOCKET_LIMIT_LOOPBACK,
+  });
+  const sendQueue = new SendQueue(
+    { maxPackets: config.SOCKET_SEND_QUEUE_MAX_PACKETS, maxBytes: Math.round(config.SOCKET_SEND_QUEUE_MAX_MB * 1024 * 1024) },
+    (_connection, pending) => logger.warn(pending, 'dropping a socket whose send queue is full (it does not read)'),
+  );
+  io.engine.on('connection', (connection: EngineConnection) => sendQueue.attach(connection));
 
   const sessions = createSessionAuth(config.API_TOKEN);
   io.use((socket, next) => {
+    const auth = inspectPayload(socket.handshake.auth, { maxBytes: config.SOCKET_MAX_HANDSHAKE_BYTES });
+    if (!auth.ok) {
+      logger.warn({ address: socket.handshake.address, problem: auth.problem }, 'socket handshake refused: auth payload');
+      next(new Error(`Handshake auth payload refused: ${auth.problem}`));
+      return;
+    }
+    if (!limits.canConnect(socket.handshake.address)) {
+      logger.warn({ address: socket.handshake.address }, 'socket handshake refused: too many connections from one address');
+      next(new Error(`Too many connections from this address (at most ${config.SOCKET_MAX_CONNECTIONS_PER_ADDRESS}); close some first`));
+      return;
+    }
     // `auth.token`, or the web app's session cookie (same CSRF rules as REST; see session-cookie.ts).
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const { headers, query } = socket.handshake;
@@ -81,32 +106,37 @@ export function createRealtimeGateway(options: {
   const broadcaster = createBroadcaster(io);
   const stopForwarding = forwardDomainEvents(events, broadcaster);
 
-  const handlers: Record<Exclude<keyof ClientToServerEvents, 'ping'>, Handler> = {
+  const handlers: Record<keyof ClientToServerEvents, ClientEventHandler> = {
     join_project: joinProject,
     leave_project: leaveProject,
     send_message: sendMessage,
     stop_generation: stopGeneration,
     resume_message: resumeMessage,
+    ping,
   };
 
   io.on('connection', (socket: AppSocket) => {
-    const connection = connections.open(socket.id);
-    socket.data = connection.metadata;
     // Without an `error` listener a malformed packet could kill the process (CVE-2024-38355).
     socket.on('error', (error) => logger.warn({ err: error, sid: socket.id }, 'socket error'));
+    let releaseConnection: () => void;
+    try {
+      // Counted here, not in the middleware: handshakes run side by side, this runs one at a time.
+      releaseConnection = limits.openConnection(socket.handshake.address);
+    } catch (error) {
+      socket.emit('error', { message: (error as Error).message, code: 'busy' });
+      socket.disconnect(true);
+      return;
+    }
+    const connection = connections.open(socket.id, socket.handshake.address);
+    socket.data = connection.metadata;
 
     // The one place the socket edge decides who is asking: the local user until accounts exist.
-    const context: HandlerContext = { socket, connection, actor: LOCAL_ACTOR, access, store, chats, generations, logger };
-    for (const [event, handler] of Object.entries(handlers)) {
-      socket.on(event as keyof ClientToServerEvents, (raw: unknown) => {
-        handler(context, raw).catch((error: unknown) => reportError(socket, event, raw, error));
-      });
-    }
-    socket.on('ping', (raw: unknown) => {
-      const echo = raw !== undefined && JSON.stringify(raw ?? null).length <= MAX_PING_ECHO_BYTES ? raw : undefined;
-      socket.emit('pong', { timestamp: Date.now(), ...(echo !== undefined ? { echo } : {}) });
+    const context: HandlerContext = { socket, connection, actor: LOCAL_ACTOR, access, store, chats, generations, limits, sendQueue, logger };
+    registerClientEvents({ socket, context, handlers, logger });
+    socket.on('disconnect', () => {
+      connections.close(socket.id);
+      releaseConnection();
     });
-    socket.on('disconnect', () => connections.close(socket.id));
 
     socket.emit('connection_status', {
       status: 'connected',
@@ -114,20 +144,6 @@ export function createRealtimeGateway(options: {
       connected_at: connection.metadata.connected_at,
     });
   });
-
-  function reportError(socket: AppSocket, event: string, raw: unknown, error: unknown): void {
-    const chatId = chatIdOf(raw);
-    if (error instanceof AppError && error.expose) {
-      socket.emit('error', { message: error.message, code: error.code, ...(chatId ? { chat_id: chatId } : {}) });
-      return;
-    }
-    logger.error({ err: error, event, sid: socket.id }, 'socket handler failed');
-    socket.emit('error', {
-      message: `Failed to handle ${event}: internal error`,
-      code: 'internal',
-      ...(chatId ? { chat_id: chatId } : {}),
-    });
-  }
 
   return {
     io,
@@ -142,11 +158,3 @@ export function createRealtimeGateway(options: {
 }
 
 export type RealtimeGateway = ReturnType<typeof createRealtimeGateway>;
-
-function chatIdOf(raw: unknown): number | undefined {
-  if (raw === null || typeof raw !== 'object') return undefined;
-  const value = (raw as { chat_id?: unknown }).chat_id;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
-  if (typeof value === 'string' && /^[1-9]\d{0,14}$/.test(value)) return Number(value);
-  return undefined;
-}

@@ -6,7 +6,9 @@ import type { ChatService } from '../chat/chat-service.ts';
 import type { GenerationRegistry } from '../chat/generation-registry.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
+import type { ClientLimits } from './client-limits.ts';
 import type { ConnectionState } from './connection-registry.ts';
+import type { SendQueue } from './send-queue.ts';
 
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -19,5 +21,9 @@ export interface HandlerContext {
   store: Store;
   chats: ChatService;
   generations: GenerationRegistry;
+  /** Per-connection and per-address caps (running answers). */
+  limits: ClientLimits;
+  /** The bound on the socket's send queue; answers wait on it instead of piling up. */
+  sendQueue: SendQueue;
   logger: Logger;
 }

@@ -30,6 +30,7 @@ export function generationEventToWire(event: GenerationEvent): WireEvent | undef
             stopped: event.status === 'stopped',
             status: event.status,
             tokens: event.tokens,
+            ...(event.truncated ? { truncated: event.truncated } : {}),
           },
         },
       ];

