@@ -20,6 +20,8 @@ import { reportModelServers } from './models/model-server-status.ts';
 import { createRealtimeGateway } from './realtime/gateway.ts';
 import { documentRoutes } from './http/routes/documents.ts';
 import { retrievalTesterRoutes } from './http/routes/retrieval-tester.ts';
+import { projectArchiveRoutes } from './http/routes/project-archive.ts';
+import { createPortabilityContext } from './portability/create-portability-context.ts';
 import { DocumentFiles } from './ingest/document-files.ts';
 import { DocumentProgress } from './ingest/document-progress.ts';
 import { DocumentService } from './ingest/document-service.ts';
@@ -130,6 +132,9 @@ export async function startServer(
     if (update.type === 'project_updated' && !('embedding_index_id' in update.data)) void embeddingBackfill.check({ projectId: update.projectId });
   });
 
+  // One-file project export / import (src/server/portability/).
+  const portability = await createPortabilityContext({ config, store, files, events, logger, settings, embedders, ingestRunner });
+
   const chats = new ChatService({ store, settings, retriever, models, generations, events, logger });
 
   let gateway: ReturnType<typeof createRealtimeGateway> | undefined;
@@ -157,6 +162,9 @@ export async function startServer(
           maxFiles: config.MAX_UPLOAD_FILES,
         });
         await app.register(retrievalTesterRoutes, { store, retriever: hybridRetriever });
+      },
+      async (app) => {
+        await app.register(projectArchiveRoutes, { portability, files, maxImportBytes: Math.round(config.MAX_IMPORT_MB * 1024 * 1024) });
       },
     ],
     health: async () => {
