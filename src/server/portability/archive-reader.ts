@@ -33,6 +33,7 @@ export async function unpackArchive(options: { archivePath: string; targetDir: s
     throw new ValidationError('The file is not a complete project archive (it may be truncated or not a zip file)');
   }
   const found = new Map<string, { size: number; sha256: string }>();
+  const folders = new Set<string>();
   let extracted = 0;
   try {
     for await (const entry of zipFile.eachEntry()) {
@@ -47,7 +48,12 @@ export async function unpackArchive(options: { archivePath: string; targetDir: s
         throw new ValidationError(`The archive unpacks to more than ${Math.round(options.maxExtractedBytes / 1024 / 1024)} MB`);
       }
       if (name === MANIFEST_ENTRY && entry.uncompressedSize > MAX_MANIFEST_BYTES) throw new ValidationError('The archive manifest is too large');
-      found.set(name, await extractEntry(zipFile, entry, path.join(options.targetDir, name)));
+      const target = path.join(options.targetDir, name);
+      if (!folders.has(path.dirname(target))) {
+        await fs.promises.mkdir(path.dirname(target), { recursive: true });
+        folders.add(path.dirname(target));
+      }
+      found.set(name, await extractEntry(zipFile, entry, target));
     }
   } catch (error) {
     if (error instanceof ValidationError) throw error;
@@ -92,7 +98,6 @@ function entryName(entry: Entry): string {
 }
 
 async function extractEntry(zipFile: ZipFile, entry: Entry, target: string): Promise<{ size: number; sha256: string }> {
-  await fs.promises.mkdir(path.dirname(target), { recursive: true });
   const hash = createHash('sha256');
   let size = 0;
   const meter = new Transform({

@@ -49,13 +49,23 @@ export async function importProject(
   const { store, files, logger } = context;
   const workDir = path.join(context.tempDir, randomUUID());
   await fs.promises.mkdir(workDir, { recursive: true });
+  const started = performance.now();
+  const phaseMs: Record<string, number> = {};
+  const phaseDone = (name: string, since: number) => {
+    phaseMs[name] = Math.round(performance.now() - since);
+    return performance.now();
+  };
   try {
+    let since = started;
     const manifest = await unpackArchive({ archivePath: options.archivePath, targetDir: workDir, maxExtractedBytes: context.maxExtractedBytes });
+    since = phaseDone('unpack', since);
     const table = (name: keyof typeof TABLE_ENTRIES) => path.join(workDir, TABLE_ENTRIES[name]);
     const documents = await validateTables(manifest, table, (fileType) => files.newStoredName(fileType));
+    since = phaseDone('validate', since);
 
     const reuseVectors = manifest.vector_index ? await embeddingMatches(context, manifest) : undefined;
     const projectSettings = manifest.project.settings;
+    since = phaseDone('embedder', since);
 
     const result = await store.archive.importProject({
       project: {
@@ -143,6 +153,7 @@ export async function importProject(
         })(),
     });
 
+    since = phaseDone('write', since);
     const projectId = result.projectId;
     try {
       const refByStoredName = new Map([...documents].map(([ref, facts]) => [facts.storedName, facts]));
@@ -158,13 +169,14 @@ export async function importProject(
       throw error;
     }
 
+    phaseDone('files', since);
     if (result.parseJobs > 0) context.wakeJobs();
     const vectors = reuseVectors ? 'reused' : result.chunks > 0 ? 'reembedding' : 'none';
     if (vectors === 'reembedding') await context.queueEmbedding(projectId);
     const project = (await store.projects.findById(projectId))!;
     context.events.projectsChanged('project_created', projectId);
     logger.info(
-      { projectId, documents: result.documents, chunks: result.chunks, vectors: result.vectors, chats: result.chats, messages: result.messages, reuse: vectors },
+      { projectId, documents: result.documents, chunks: result.chunks, vectors: result.vectors, chats: result.chats, messages: result.messages, reuse: vectors, phaseMs },
       'project imported',
     );
     return {
