@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocumentStatusLog, joinProject, testRetrieval, uploadDocuments } from '../../support/documents.ts';
 import { FakeOllama } from '../../support/fake-ollama.ts';
-import { exportArchive, importArchive, readZip, rewriteEntry, withHostileEntry, writeZip } from '../../support/project-archives.ts';
+import { editArchive, exportArchive, importArchive, readZip, rewriteEntry, withHostileEntry, writeZip } from '../../support/project-archives.ts';
 import { connect, type ClientSocket } from '../../support/socket-client.ts';
 import { createProjectAndChat, startTestServer, type TestServer } from '../../support/test-server.ts';
 
@@ -48,7 +48,7 @@ async function snapshot(server: TestServer, projectId: number) {
     retrieval.push({ mode: result.stats.mode, top: result.results.map((item) => [item.document_name, item.chunk_index, item.score.toFixed(6)]) });
   }
   return {
-    documents: documents.map(({ filename, file_size, status, chunk_count, page_count, word_count }) => ({ filename, file_size, status, chunk_count, page_count, word_count })).sort((a, b) => a.filename.localeCompare(b.filename)),
+    documents: documents.map(({ filename, file_size, status, error_message, chunk_count, page_count, word_count }) => ({ filename, file_size, status, error_message, chunk_count, page_count, word_count })).sort((a, b) => a.filename.localeCompare(b.filename)),
     files,
     chunks,
     index: index && { provider: index.provider, model: index.model, dimensions: index.dimensions },
@@ -95,8 +95,10 @@ describe('project archive: export and import', () => {
       { filename: 'bees.txt', content: BEES },
       { filename: 'cheese.md', content: CHEESE },
       { filename: 'trains.csv', content: TRAINS },
+      { filename: 'broken.pdf', content: Buffer.from('%PDF-1.7\nthis is not really a PDF\n') },
     ]);
-    for (const document of upload.body.uploaded) expect((await log.until(document.id)).status).toBe('completed');
+    const finals = await Promise.all(upload.body.uploaded.map((document: { id: number }) => log.until(document.id)));
+    expect(finals.map((event) => event.status)).toEqual(['completed', 'completed', 'completed', 'failed']);
     const answer = await source.api('POST', `/api/chats/${created.chatId}/messages`, { message: 'Which insects pollinate orchards?' });
     expect(answer.status).toBe(200);
     original = await snapshot(source, projectId);
@@ -126,7 +128,7 @@ describe('project archive: export and import', () => {
     const embedsBefore = target.ollama.requestsTo('/api/embed').length;
     const imported = await importArchive(target, archive);
     expect(imported.status).toBe(201);
-    expect(imported.body).toMatchObject({ name: 'Orchard notes', description: 'bees, cheese and trains', document_count: 3, chat_count: 1 });
+    expect(imported.body).toMatchObject({ name: 'Orchard notes', description: 'bees, cheese and trains', document_count: 4, chat_count: 1 });
     expect(JSON.parse(imported.body.settings)).toMatchObject({ chunk_size: 300, chunk_overlap: 50, retrieval_k: 4 });
 
     const copy = await snapshot(target, imported.body.id);
@@ -173,6 +175,40 @@ describe('project archive: export and import', () => {
       await other.close();
       await ollama.stop();
     }
+  });
+
+  it('parses a document that was not finished when it was exported', async () => {
+    // 1. An archive where cheese.md is still pending: no chunks, no vectors yet.
+    const pendingArchive = await editArchive(archive, (tables) => {
+      const cheese = tables.documents!.find((document) => document.filename === 'cheese.md');
+      Object.assign(cheese, { status: 'pending', page_count: null, word_count: null, parsed_metadata: null });
+      tables.chunks = tables.chunks!.filter((chunk) => chunk.document !== cheese.ref);
+      tables.vectors = tables.vectors!.filter((vector) => vector.document !== cheese.ref);
+    });
+    const completed = new Promise<{ document_id: number; chunks_total?: number }>((resolve) =>
+      target.events.on('document-status', (event) => {
+        if (event.status === 'completed') resolve(event);
+      }),
+    );
+    // 2. It lands queued, is parsed from its original file here, and becomes searchable.
+    const imported = await importArchive(target, pendingArchive, 'Pending cheese');
+    expect(imported.status).toBe(201);
+    const documents = (await target.api('GET', `/api/projects/${imported.body.id}/documents`)).body as any[];
+    const cheese = documents.find((document) => document.filename === 'cheese.md');
+    expect((await completed).document_id).toBe(cheese.id);
+    const result = await testRetrieval(target, imported.body.id, QUERIES[1]!, 3);
+    expect(result.results[0].document_name).toBe('cheese.md');
+  });
+
+  it('refuses a chunk of a document the archive does not hold, even with matching checksums', async () => {
+    const before = footprint(target, await projectNames(target));
+    const orphan = await editArchive(archive, (tables) => {
+      tables.chunks!.push({ ...tables.chunks![0], document: 999, chunk_index: 0 });
+    });
+    const refused = await importArchive(target, orphan);
+    expect(refused.status).toBe(422);
+    expect(refused.body.detail).toMatch(/^The project archive holds a chunk of an unknown or unfinished document \(line \d+ of chunks\)$/);
+    expect(footprint(target, await projectNames(target))).toEqual(before);
   });
 
   describe('refuses a bad archive and leaves nothing behind', () => {
