@@ -50,6 +50,18 @@ export async function exportProject(context: PortabilityContext, options: { proj
     output.destroy(error);
   });
 
+  // A download cut short (the client went away) stops the reading: no file stays open, no page is read.
+  let current: Readable | undefined;
+  let finished = false;
+  output.on('close', () => {
+    if (finished) return;
+    current?.destroy();
+    (zip.outputStream as Readable).destroy();
+  });
+  output.on('end', () => {
+    finished = true;
+  });
+
   const entries: ArchiveManifest['entries'] = [];
   const counts: ArchiveManifest['counts'] = { documents: 0, chunks: 0, vectors: 0, chats: 0, messages: 0 };
 
@@ -69,7 +81,12 @@ export async function exportProject(context: PortabilityContext, options: { proj
           done();
         },
       });
+      if (output.destroyed) {
+        callback(null, Readable.from([]));
+        return;
+      }
       const source = open();
+      current = source;
       source.on('error', (error) => zip.emit('error', error));
       callback(null, source.pipe(meter));
     });
