@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import readline from 'node:readline';
 import type { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 
@@ -25,10 +24,33 @@ export function parseLine<T extends z.ZodType>(schema: T, line: string, where: {
   return parsed.data;
 }
 
-/** The lines of a table, streamed (validation pass). */
+/**
+ * The lines of a table, streamed (validation pass). Split on `\n` only, exactly like readLinesSync,
+ * so that both passes see the same lines (readline would also split on a lone `\r`).
+ */
 export async function* readLines(filePath: string): AsyncGenerator<string> {
-  const lines = readline.createInterface({ input: fs.createReadStream(filePath, { encoding: 'utf8' }), crlfDelay: Infinity });
-  for await (const line of lines) if (line.length > 0) yield line;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const block of fs.createReadStream(filePath, { highWaterMark: READ_SIZE }) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let newline = block.indexOf(10); newline !== -1; newline = block.indexOf(10, start)) {
+      const piece = block.subarray(start, newline);
+      const line = pending.length ? Buffer.concat([...pending, piece]).toString('utf8') : piece.toString('utf8');
+      pending = [];
+      pendingBytes = 0;
+      start = newline + 1;
+      if (line.length > 0) yield line;
+    }
+    if (start < block.length) {
+      pending.push(block.subarray(start));
+      pendingBytes += block.length - start;
+      if (pendingBytes > MAX_LINE_BYTES) throw new ValidationError('The project archive holds a line that is too long');
+    }
+  }
+  if (pending.length) {
+    const line = Buffer.concat(pending).toString('utf8');
+    if (line.length > 0) yield line;
+  }
 }
 
 /**

@@ -211,6 +211,24 @@ describe('project archive: export and import', () => {
     expect(footprint(target, await projectNames(target))).toEqual(before);
   });
 
+  it('answers 404 for the export of a project that does not exist', async () => {
+    const missing = await target.api('GET', '/api/projects/99999/export');
+    expect(missing.status).toBe(404);
+    expect(missing.body.detail).toBe('Project 99999 not found');
+  });
+
+  it('refuses an archive over MAX_IMPORT_MB with 413 and keeps nothing of it', async () => {
+    const small = await startTestServer({ MAX_IMPORT_MB: 1 });
+    try {
+      const refused = await importArchive(small, Buffer.concat([archive, Buffer.alloc(1024 * 1024)]));
+      expect(refused.status).toBe(413);
+      expect(refused.body.detail).toBe('File exceeds maximum allowed size (1048576 bytes)');
+      expect(footprint(small, await projectNames(small))).toEqual({ names: [], uploads: [], imports: [], temp: [] });
+    } finally {
+      await small.close();
+    }
+  });
+
   describe('refuses a bad archive and leaves nothing behind', () => {
     const cases: Array<[string, () => Promise<Buffer>, RegExp]> = [
       [
