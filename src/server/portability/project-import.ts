@@ -156,9 +156,9 @@ export async function importProject(
     since = phaseDone('write', since);
     const projectId = result.projectId;
     try {
-      const refByStoredName = new Map([...documents].map(([ref, facts]) => [facts.storedName, facts]));
+      const factsByStoredName = new Map([...documents.values()].map((facts) => [facts.storedName, facts]));
       for (const storedName of result.storedNames.values()) {
-        const facts = refByStoredName.get(storedName)!;
+        const facts = factsByStoredName.get(storedName)!;
         await files.adopt(path.join(workDir, facts.file), projectId, storedName);
       }
     } catch (error) {
@@ -170,7 +170,9 @@ export async function importProject(
     }
 
     phaseDone('files', since);
-    if (result.parseJobs > 0) context.wakeJobs();
+    // Queued only now that their files are in place (a crash before this: start-up recovery queues them).
+    for (const documentId of result.pendingDocumentIds) await store.jobs.enqueue({ kind: 'parse', projectId, documentId });
+    if (result.pendingDocumentIds.length > 0) context.wakeJobs();
     const vectors = reuseVectors ? 'reused' : result.chunks > 0 ? 'reembedding' : 'none';
     if (vectors === 'reembedding') await context.queueEmbedding(projectId);
     const project = (await store.projects.findById(projectId))!;

@@ -343,7 +343,7 @@ export interface ImportedDocument {
   fileSize: number;
   storedName: string;
   contentHash: string;
-  /** `completed` lands with its chunks; `failed` keeps its error; `pending` is queued for parsing. */
+  /** `completed` lands with its chunks; `failed` keeps its error; `pending` is to be parsed here. */
   status: 'completed' | 'failed' | 'pending';
   errorMessage: string | null;
   pageCount: number | null;
@@ -419,8 +419,8 @@ export interface ProjectImportResult {
   vectors: number;
   chats: number;
   messages: number;
-  /** Documents queued for parsing (they were not completed in the archive). */
-  parseJobs: number;
+  /** Documents still to parse (not completed in the archive): the caller queues them once their files are in place. */
+  pendingDocumentIds: number[];
 }
 
 export interface ProjectArchiveRepository {

@@ -49,10 +49,6 @@ export function createSqliteProjectArchiveRepository(db: SqliteDatabase): Projec
          progress, error_message, page_count, word_count, doc_metadata, parsed_metadata, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    insertParseJob: db.prepare(
-      `INSERT INTO ingest_jobs (kind, project_id, document_id, status, attempts, run_after, created_at, updated_at)
-       VALUES ('parse', ?, ?, 'queued', 0, ?, ?, ?)`,
-    ),
     insertChunk: db.prepare(
       `INSERT INTO chunks (document_id, project_id, chunk_index, content, start_char, end_char, page, heading, sheet, rows)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -89,7 +85,7 @@ export function createSqliteProjectArchiveRepository(db: SqliteDatabase): Projec
     );
     const documents = new Map<number, { id: number; status: string; chunks: number }>();
     const storedNames = new Map<number, string>();
-    let parseJobs = 0;
+    const pendingDocumentIds: number[] = [];
     for (const document of input.documents) {
       const stage = document.status === 'pending' ? 'queued' : document.status;
       const id = Number(
@@ -113,10 +109,7 @@ export function createSqliteProjectArchiveRepository(db: SqliteDatabase): Projec
           document.updatedAt,
         ).lastInsertRowid,
       );
-      if (document.status === 'pending') {
-        statements.insertParseJob.run(projectId, id, timestamp, timestamp, timestamp);
-        parseJobs += 1;
-      }
+      if (document.status === 'pending') pendingDocumentIds.push(id);
       documents.set(document.ref, { id, status: document.status, chunks: 0 });
       storedNames.set(id, document.storedName);
     }
@@ -189,7 +182,7 @@ export function createSqliteProjectArchiveRepository(db: SqliteDatabase): Projec
       );
       messages += 1;
     }
-    return { projectId, storedNames, documents: documents.size, chunks, vectors, chats: chats.size, messages, parseJobs };
+    return { projectId, storedNames, documents: documents.size, chunks, vectors, chats: chats.size, messages, pendingDocumentIds };
   });
 
   return {
