@@ -50,6 +50,8 @@ export const ConfigSchema = z.object({
   DEFAULT_CHUNK_OVERLAP: z.coerce.number().int().min(0).max(10_000).default(200),
 
   MAX_UPLOAD_MB: z.coerce.number().min(1).max(10_000).default(100),
+  /** Largest project archive accepted by an import; it may unpack to four times this. */
+  MAX_IMPORT_MB: z.coerce.number().min(1).max(1_000_000).default(4096),
   /** Files per bulk upload request. */
   MAX_UPLOAD_FILES: z.coerce.number().int().min(1).max(1_000).default(100),
   /** Documents parsed at the same time (worker threads). */

@@ -20,6 +20,8 @@ import { OllamaStatusProbe } from './llm/ollama/ollama-status.ts';
 import { ModelInventory } from './models/model-inventory.ts';
 import { ModelPullManager } from './models/model-pull-manager.ts';
 import { ModelService } from './models/model-service.ts';
+import { createPortabilityContext } from './portability/create-portability-context.ts';
+import { ProjectArchiveService } from './portability/project-archive-service.ts';
 import { ProjectService } from './projects/project-service.ts';
 import { HybridRetriever } from './search/hybrid-retriever.ts';
 import type { Retriever } from './search/retriever.ts';
@@ -122,6 +124,10 @@ export async function createDomain(config: Config, options: DomainOptions) {
     logger,
     answerMaxMs: config.ANSWER_MAX_SECONDS * 1000,
   });
+  const archives = new ProjectArchiveService({
+    access,
+    context: await createPortabilityContext({ config, store, files, events, logger, settings, embedders, ingestRunner, ownsDataDir }),
+  });
   const health = new HealthService({ config, store, ollamaStatus, settings, generations });
 
   const unsubscribe: Array<() => void> = [];
@@ -161,6 +167,8 @@ export async function createDomain(config: Config, options: DomainOptions) {
     projects,
     chats,
     documents,
+    /** One-file project export / import. */
+    archives,
     settings,
     models,
     health,

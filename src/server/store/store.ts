@@ -16,6 +16,8 @@ export interface Store {
   chunks: ChunkRepository;
   jobs: JobRepository;
   vectors: VectorRepository;
+  /** Paged reads of a whole project and its bulk insert, for one-file export / import. */
+  archive: ProjectArchiveRepository;
   /** Checks the connection (used by health). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -318,4 +320,120 @@ export interface VectorRepository {
   countVectors(indexId: number): Promise<number>;
   /** Drops vec0 tables whose index row is gone or retired (after a project purge or a crash). */
   dropOrphanTables(): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One-file project export / import (src/server/portability/)
+// ---------------------------------------------------------------------------------------------
+
+/** A stored vector with the position of its chunk, which is how an archive refers to it. */
+export interface ArchiveVectorRecord {
+  chunkId: number;
+  documentId: number;
+  chunkIndex: number;
+  embedding: Float32Array;
+}
+
+/** A document of an archive; `ref` is its id in the archive (the exporting server's id). */
+export interface ImportedDocument {
+  ref: number;
+  filename: string;
+  fileType: DocumentFileTypeName;
+  mimeType: string;
+  fileSize: number;
+  storedName: string;
+  contentHash: string;
+  /** `completed` lands with its chunks; `failed` keeps its error; `pending` is to be parsed here. */
+  status: 'completed' | 'failed' | 'pending';
+  errorMessage: string | null;
+  pageCount: number | null;
+  wordCount: number | null;
+  docMetadata: Record<string, unknown> | null;
+  parsedMetadata: Record<string, string> | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ImportedChunk extends NewChunk {
+  documentRef: number;
+}
+
+export interface ImportedVector {
+  documentRef: number;
+  chunkIndex: number;
+  embedding: Float32Array;
+}
+
+export interface ImportedChat {
+  ref: number;
+  title: string;
+  titleIsCustom: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ImportedMessage {
+  chatRef: number;
+  role: MessageRole;
+  content: string;
+  sources: Source[] | null;
+  modelName: string | null;
+  status: MessageStatus;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** New ids of what the import has written so far, for rewriting references (message sources). */
+export interface ImportedIds {
+  documentId(ref: number): number | undefined;
+  chunkId(documentRef: number, chunkIndex: number): number | undefined;
+}
+
+/**
+ * Everything of one project, as synchronous iterables: the whole import is one transaction, so it
+ * commits completely or not at all. The caller reads them from validated files, never from memory.
+ */
+export interface ProjectImportInput {
+  project: {
+    name: string;
+    description: string | null;
+    settings: Record<string, unknown>;
+    /** `suffix`: a taken name becomes "Name (2)", "Name (3)" …; `refuse`: ConflictError. */
+    onNameClash: 'suffix' | 'refuse';
+  };
+  documents: Iterable<ImportedDocument>;
+  chunks: Iterable<ImportedChunk>;
+  /** Vectors to keep as the project's active index version (created here, same model and dimension). */
+  vectorIndex?: { provider: string; model: string; dimensions: number; vectors: Iterable<ImportedVector> };
+  chats: Iterable<ImportedChat>;
+  messages: (ids: ImportedIds) => Iterable<ImportedMessage>;
+}
+
+export interface ProjectImportResult {
+  projectId: number;
+  /** New document id → its stored name, to move the files into place after the commit. */
+  storedNames: Map<number, string>;
+  documents: number;
+  chunks: number;
+  vectors: number;
+  chats: number;
+  messages: number;
+  /** Documents still to parse (not completed in the archive): the caller queues them once their files are in place. */
+  pendingDocumentIds: number[];
+}
+
+export interface ProjectArchiveRepository {
+  /** Documents of a project by ascending id, after `afterId`. */
+  pageDocuments(options: { projectId: number; afterId: number; limit: number }): Promise<DocumentRecord[]>;
+  /** Chunks of a project's completed documents by ascending id, after `afterId`. */
+  pageChunks(options: { projectId: number; afterId: number; limit: number }): Promise<ChunkRecord[]>;
+  /** Vectors of an index version by ascending chunk id, after `afterChunkId`. */
+  pageVectors(options: { indexId: number; afterChunkId: number; limit: number }): Promise<ArchiveVectorRecord[]>;
+  /** Live chats of a project by ascending id. */
+  pageChats(options: { projectId: number; afterId: number; limit: number }): Promise<ChatRecord[]>;
+  /** Messages of a project's live chats by ascending id. */
+  pageMessages(options: { projectId: number; afterId: number; limit: number }): Promise<MessageRecord[]>;
+  /** Writes a whole project in one transaction (chunks reach the full-text index by trigger). */
+  importProject(input: ProjectImportInput): Promise<ProjectImportResult>;
 }

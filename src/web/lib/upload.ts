@@ -15,12 +15,15 @@ export function uploadFiles<T>(options: {
   url: string;
   files: File[];
   field?: string;
+  /** Plain form fields sent before the files (e.g. an import's `name`). */
+  fields?: Record<string, string>;
   onProgress?: (progress: UploadProgress) => void;
   signal?: AbortSignal;
 }): Promise<T> {
   const { url, files, field = 'files', onProgress, signal } = options;
   return new Promise<T>((resolve, reject) => {
     const form = new FormData();
+    for (const [name, value] of Object.entries(options.fields ?? {})) form.append(name, value);
     for (const file of files) form.append(field, file, file.name);
     const request = new XMLHttpRequest();
     request.open('POST', url);

@@ -18,6 +18,7 @@ import { plural } from '../lib/format.ts';
 import { overridesSummary, projectOverrides } from '../lib/project-overrides.ts';
 import { Link, navigate, paths } from '../lib/router.tsx';
 import { DeleteProjectDialog } from './projects-page.tsx';
+import { ProjectExportLink } from '../components/project-export-link.tsx';
 
 function isProjectQuery(key: readonly unknown[], projectId: number): boolean {
   return (key[0] === 'project' || key[0] === 'chats' || key[0] === 'documents') && key[1] === projectId;
@@ -88,6 +89,7 @@ export function ProjectPage({ projectId }: { projectId: number }) {
           <button type="button" className="button" onClick={() => setConfiguring(true)}>
             <SettingsIcon /> Project settings
           </button>
+          <ProjectExportLink projectId={data.id} />
           <button type="button" className="button" onClick={() => setDeleting(true)}>
             <TrashIcon /> Delete
           </button>

@@ -5,6 +5,7 @@ import { EmptyState, ErrorNotice, Loading } from '../components/feedback.tsx';
 import { ChatIcon, FileIcon, PencilIcon, PlusIcon, TrashIcon } from '../components/icons.tsx';
 import { ConfirmDialog } from '../components/modal.tsx';
 import { ProjectFormDialog } from '../components/project-form-dialog.tsx';
+import { ProjectImportButton } from '../components/project-import-button.tsx';
 import { useToast } from '../components/toasts.tsx';
 import { errorMessage } from '../lib/api.ts';
 import { formatRelativeTime, plural } from '../lib/format.ts';
@@ -23,9 +24,12 @@ export function ProjectsPage() {
           <h1>Projects</h1>
           <p className="muted">Each project keeps its own documents and conversations. Nothing leaves this machine.</p>
         </div>
-        <button type="button" className="button primary" onClick={() => setCreating(true)}>
-          <PlusIcon /> New project
-        </button>
+        <div className="header-actions projects-header-actions">
+          <ProjectImportButton onImported={(project) => navigate(paths.project(project.id))} />
+          <button type="button" className="button primary" onClick={() => setCreating(true)}>
+            <PlusIcon /> New project
+          </button>
+        </div>
       </div>
 
       {projects.isPending ? (

@@ -7,6 +7,7 @@ import { documentRoutes } from './documents.ts';
 import { healthRoutes } from './health.ts';
 import { llmRoutes } from './llm.ts';
 import { modelRoutes } from './models.ts';
+import { projectArchiveRoutes } from './project-archive.ts';
 import { projectRoutes } from './projects.ts';
 import { retrievalTesterRoutes } from './retrieval-tester.ts';
 import { sessionRoutes } from './session.ts';
@@ -45,6 +46,11 @@ export async function registerRoutes(app: HttpApp, { domain, connections, showHe
     files: domain.ingestion.files,
     maxUploadBytes: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024),
     maxFiles: config.MAX_UPLOAD_FILES,
+  });
+  await app.register(projectArchiveRoutes, {
+    archives: domain.archives,
+    files: domain.ingestion.files,
+    maxImportBytes: Math.round(config.MAX_IMPORT_MB * 1024 * 1024),
   });
   await app.register(retrievalTesterRoutes, { access: domain.access, retriever: domain.search });
 }

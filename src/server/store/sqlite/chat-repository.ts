@@ -17,7 +17,7 @@ const SELECT_CHAT = `
   FROM chats c JOIN projects p ON p.id = c.project_id
   WHERE c.deleted_at IS NULL AND p.deleted_at IS NULL`;
 
-function toRecord(row: ChatRow): ChatRecord {
+export function toRecord(row: ChatRow): ChatRecord {
   return {
     id: row.id,
     projectId: row.project_id,

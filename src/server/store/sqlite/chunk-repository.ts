@@ -17,7 +17,7 @@ interface ChunkRow {
   rows: string | null;
 }
 
-function toRecord(row: ChunkRow): ChunkRecord {
+export function toRecord(row: ChunkRow): ChunkRecord {
   return {
     id: row.id,
     documentId: row.document_id,

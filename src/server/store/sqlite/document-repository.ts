@@ -28,7 +28,7 @@ interface DocumentRow {
 
 const SELECT_DOCUMENT = `SELECT d.* FROM documents d JOIN projects p ON p.id = d.project_id WHERE p.deleted_at IS NULL`;
 
-function toRecord(row: DocumentRow): DocumentRecord {
+export function toRecord(row: DocumentRow): DocumentRecord {
   return {
     id: row.id,
     projectId: row.project_id,

@@ -15,7 +15,7 @@ interface MessageRow {
   updated_at: string;
 }
 
-function toRecord(row: MessageRow): MessageRecord {
+export function toRecord(row: MessageRow): MessageRecord {
   return {
     id: row.id,
     chatId: row.chat_id,

@@ -4,6 +4,7 @@ import { createSqliteChunkRepository } from './chunk-repository.ts';
 import { createSqliteDocumentRepository } from './document-repository.ts';
 import { createSqliteJobRepository } from './job-repository.ts';
 import { createSqliteMessageRepository } from './message-repository.ts';
+import { createSqliteProjectArchiveRepository } from './project-archive-repository.ts';
 import { createSqliteProjectRepository } from './project-repository.ts';
 import { createSqliteSettingsRepository } from './settings-repository.ts';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.ts';
@@ -27,6 +28,7 @@ export function createSqliteStore(options: { filePath: string }): SqliteStore {
     chunks: createSqliteChunkRepository(db),
     jobs: createSqliteJobRepository(db),
     vectors: createSqliteVectorRepository(db),
+    archive: createSqliteProjectArchiveRepository(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

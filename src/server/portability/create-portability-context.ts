@@ -1,0 +1,52 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../logger.ts';
+import type { Config } from '../config.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
+import { VERSION } from '../version.ts';
+import type { DocumentFiles } from '../ingest/document-files.ts';
+import type { IngestJobRunner } from '../ingest/job-runner.ts';
+import type { EmbedderResolver } from '../llm/embedder-resolver.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
+import type { Store } from '../store/store.ts';
+import type { PortabilityContext } from './portability-context.ts';
+
+/**
+ * Builds the export / import dependencies from the services a composition root already has. The
+ * unpack folder lives in the data dir (same filesystem: adopting a file is a rename); leftovers of an
+ * import cut short by a crash are removed here, by the process that owns the data dir.
+ */
+export async function createPortabilityContext(options: {
+  config: Config;
+  store: Store;
+  files: DocumentFiles;
+  events: DomainEvents;
+  logger: Logger;
+  settings: SettingsService;
+  embedders: EmbedderResolver;
+  ingestRunner: IngestJobRunner;
+  /** False for a second process on the same data dir (it must not remove a running import's files). */
+  ownsDataDir?: boolean;
+}): Promise<PortabilityContext> {
+  const tempDir = path.join(options.config.DATA_DIR, 'tmp', 'imports');
+  if (options.ownsDataDir !== false) await fs.rm(tempDir, { recursive: true, force: true });
+  await fs.mkdir(tempDir, { recursive: true });
+  return {
+    store: options.store,
+    files: options.files,
+    events: options.events,
+    logger: options.logger,
+    settings: options.settings,
+    embedders: options.embedders,
+    tempDir,
+    maxExtractedBytes: Math.round(options.config.MAX_IMPORT_MB * 4 * 1024 * 1024),
+    // An embed job fills the project's index for this server's model; with no embedder reachable it
+    // is postponed and the periodic backfill queues it again later.
+    queueEmbedding: async (projectId) => {
+      await options.store.jobs.enqueue({ kind: 'embed', projectId });
+      options.ingestRunner.wake();
+    },
+    wakeJobs: () => options.ingestRunner.wake(),
+    appVersion: VERSION,
+  };
+}
