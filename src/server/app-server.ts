@@ -71,7 +71,11 @@ export async function startServer(
 ) {
   const logger = options.logger ?? createLogger(config);
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
-  const store = createSqliteStore({ filePath: config.databasePath });
+  const store = createSqliteStore({
+    filePath: config.databasePath,
+    busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
+    busyRetryMs: config.DATABASE_BUSY_RETRY_SECONDS * 1000,
+  });
   const interrupted = await store.messages.interruptStreaming();
   if (interrupted > 0) logger.warn({ interrupted }, 'answers cut short by the last shutdown were marked interrupted');
 
@@ -163,8 +167,10 @@ export async function startServer(
       let databaseError: string | undefined;
       try {
         await store.ping();
-      } catch (error) {
-        databaseError = error instanceof Error ? error.message : 'unavailable';
+        const problems = await store.checkIntegrity();
+        if (problems.length > 0) databaseError = `The database file is damaged (quick_check: ${problems[0]}); restore it from a backup`;
+      } catch {
+        databaseError = 'The database cannot be reached';
       }
       const servers = await reportModelServers({ config, probe: ollamaStatus, settings });
       const ollamaUp = servers.ollama.reachable;
@@ -172,7 +178,7 @@ export async function startServer(
         status: databaseError || (config.LLM_PROVIDER === 'ollama' && !ollamaUp) ? 'degraded' : 'ok',
         version: VERSION,
         database_status: databaseError ? 'error' : 'connected',
-        ...(databaseError ? { database_error: 'The database cannot be reached' } : {}),
+        ...(databaseError ? { database_error: databaseError } : {}),
         ollama_status: ollamaUp ? 'running' : 'not_running',
         ollama_models_count: servers.ollama.models.length,
         ...(!ollamaUp ? { ollama_warning: servers.llm.message } : {}),

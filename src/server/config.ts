@@ -70,6 +70,13 @@ export const ConfigSchema = z.object({
   EMBED_BACKFILL_INTERVAL_SECONDS: Seconds.default(30),
   /** Serve the built web app from `/` (off for API-only deployments). */
   SERVE_WEB: Bool.default(true),
+  /**
+   * How long one SQLite call may wait for another connection's write lock. The event loop is blocked
+   * while SQLite waits, so this stays short; longer waits are retried asynchronously (below).
+   */
+  DATABASE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(1_000).default(20),
+  /** How long a busy database is retried (with backoff, off the event loop) before the call fails with 503. */
+  DATABASE_BUSY_RETRY_SECONDS: z.coerce.number().min(0).max(600).default(5),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError } from '../errors.ts';
+import { AppError, DatabaseBusyError } from '../errors.ts';
 
 const STATUS_BY_CODE: Record<string, number> = {
   not_found: 404,
@@ -17,6 +17,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   llm_error: 502,
   llm_timeout: 504,
   llm_bad_response: 502,
+  database_busy: 503,
 };
 
 export function statusForAppError(error: AppError): number {
@@ -45,6 +46,8 @@ export function registerErrorHandler(
     if (error instanceof AppError) {
       const status = statusForAppError(error);
       if (status >= 500) request.log.warn({ code: error.code }, error.message);
+      // A busy database is temporary: tell clients when asking again is worth it.
+      if (error instanceof DatabaseBusyError) reply.header('retry-after', '1');
       return reply.code(status).send({ detail: error.expose ? error.message : 'Internal server error', code: error.code });
     }
     const statusCode = (error as FastifyError).statusCode;

@@ -1,6 +1,7 @@
 import type { ChunkRecord, ChunkRepository, NewChunk } from '../store.ts';
-import { deleteDocumentVectors, vectorTableName } from './document-index-cleanup.ts';
+import { deleteDocumentVectors } from './document-index-cleanup.ts';
 import { now, type SqliteDatabase } from './sqlite-database.ts';
+import { seedVectorBacklog } from './vector-backlog.ts';
 
 interface ChunkRow {
   id: number;
@@ -62,6 +63,13 @@ export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository
        ORDER BY rank LIMIT ?`,
     ),
     count: db.prepare<[number], { count: number }>('SELECT COUNT(*) AS count FROM chunks WHERE project_id = ?'),
+    // The backlog holds exactly the chunks without a vector in the index: a range read, not a scan.
+    missingVectors: db.prepare<[number, number, number], { id: number; document_id: number; content: string }>(
+      `SELECT c.id, c.document_id, c.content FROM vector_backlog b
+       JOIN chunks c ON c.id = b.chunk_id JOIN documents d ON d.id = c.document_id
+       WHERE b.index_id = ? AND c.project_id = ? AND d.status = 'completed'
+       ORDER BY b.chunk_id LIMIT ?`,
+    ),
   };
 
   const index = db.transaction(
@@ -120,14 +128,9 @@ export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository
     },
 
     async listMissingVectors({ projectId, indexId, limit }) {
-      return db
-        .prepare<[number, number], { id: number; document_id: number; content: string }>(
-          `SELECT c.id, c.document_id, c.content FROM chunks c JOIN documents d ON d.id = c.document_id
-           WHERE c.project_id = ? AND d.status = 'completed'
-             AND NOT EXISTS (SELECT 1 FROM ${vectorTableName(indexId)} v WHERE v.chunk_id = c.id)
-           ORDER BY c.id LIMIT ?`,
-        )
-        .all(projectId, limit)
+      await seedVectorBacklog(db, indexId);
+      return statements.missingVectors
+        .all(indexId, projectId, limit)
         .map((row) => ({ id: row.id, documentId: row.document_id, content: row.content }));
     },
   };

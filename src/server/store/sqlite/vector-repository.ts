@@ -32,7 +32,11 @@ function toRecord(row: IndexRow): EmbeddingIndexRecord {
  * so a KNN query only ever sees the project's own chunks embedded by one model. Brute force is
  * ~10 ms per 10k×768 vectors here, ample for a project's documents.
  */
-export function createSqliteVectorRepository(db: SqliteDatabase): VectorRepository {
+export function createSqliteVectorRepository(
+  db: SqliteDatabase,
+  /** Drops the vec0 tables of retired versions (on a background connection when there is one). */
+  dropRetiredTables: () => Promise<number>,
+): VectorRepository {
   const statements = {
     active: db.prepare<[number], IndexRow>(`SELECT * FROM embedding_indexes WHERE project_id = ? AND status = 'active'`),
     find: db.prepare<[number, string, string], IndexRow>(
@@ -40,26 +44,20 @@ export function createSqliteVectorRepository(db: SqliteDatabase): VectorReposito
     ),
     byId: db.prepare<[number], IndexRow>('SELECT * FROM embedding_indexes WHERE id = ?'),
     list: db.prepare<[number], IndexRow>('SELECT * FROM embedding_indexes WHERE project_id = ? ORDER BY id'),
+    // backlog_seeded_through = 0: the project's existing chunks are put in its backlog lazily.
     insert: db.prepare(
-      `INSERT INTO embedding_indexes (project_id, provider, model, dimensions, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO embedding_indexes (project_id, provider, model, dimensions, status, created_at, updated_at, backlog_seeded_through)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 0)`,
     ),
     setStatus: db.prepare('UPDATE embedding_indexes SET status = ?, updated_at = ? WHERE id = ?'),
     retireActive: db.prepare(
-      `UPDATE embedding_indexes SET status = 'retired', updated_at = ? WHERE project_id = ? AND status = 'active' RETURNING id`,
+      `UPDATE embedding_indexes SET status = 'retired', updated_at = ? WHERE project_id = ? AND status = 'active'`,
     ),
     chunkExists: db.prepare<[number, number], { document_id: number }>('SELECT document_id FROM chunks WHERE id = ? AND project_id = ?'),
     markDocuments: db.prepare(`UPDATE documents SET embedding_model = ? WHERE project_id = ? AND status = 'completed'`),
     markDocument: db.prepare(`UPDATE documents SET embedding_model = ? WHERE id = ?`),
-    liveIds: db.prepare<[], { id: number }>(`SELECT id FROM embedding_indexes WHERE status <> 'retired'`),
-    vecTables: db.prepare<[], { name: string }>(
-      `SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'vec_index_[0-9]*' AND name NOT GLOB 'vec_index_*_*'`,
-    ),
+    clearBacklog: db.prepare('DELETE FROM vector_backlog WHERE index_id = ? AND chunk_id = ?'),
   };
-
-  function dropTable(indexId: number): void {
-    db.exec(`DROP TABLE IF EXISTS ${vectorTableName(indexId)}`);
-  }
 
   return {
     async activeIndex(projectId) {
@@ -80,9 +78,7 @@ export function createSqliteVectorRepository(db: SqliteDatabase): VectorReposito
       if (!Number.isInteger(dimensions) || dimensions <= 0 || dimensions > 16_384) throw new Error(`bad dimensions ${dimensions}`);
       const id = db.transaction(() => {
         const timestamp = now();
-        if (status === 'active') {
-          for (const retired of statements.retireActive.all(timestamp, projectId) as Array<{ id: number }>) dropTable(retired.id);
-        }
+        if (status === 'active') statements.retireActive.run(timestamp, projectId);
         const result = statements.insert.run(projectId, provider, model, dimensions, status, timestamp, timestamp);
         const indexId = Number(result.lastInsertRowid);
         db.exec(
@@ -90,27 +86,27 @@ export function createSqliteVectorRepository(db: SqliteDatabase): VectorReposito
         );
         return indexId;
       })();
+      if (status === 'active') await dropRetiredTables();
       return toRecord(statements.byId.get(id) as IndexRow);
     },
 
     async activate(indexId) {
-      db.transaction(() => {
+      const activated = db.transaction(() => {
         const row = statements.byId.get(indexId);
-        if (!row || row.status === 'retired') return;
+        if (!row || row.status === 'retired') return false;
         const timestamp = now();
-        for (const retired of statements.retireActive.all(timestamp, row.project_id) as Array<{ id: number }>) {
-          if (retired.id !== indexId) dropTable(retired.id);
-        }
+        statements.retireActive.run(timestamp, row.project_id);
         statements.setStatus.run('active', timestamp, indexId);
         statements.markDocuments.run(row.model, row.project_id);
+        return true;
       })();
+      // Retired first, dropped after: the drop is the slow part and needs no transaction with it.
+      if (activated) await dropRetiredTables();
     },
 
     async retire(indexId) {
-      db.transaction(() => {
-        statements.setStatus.run('retired', now(), indexId);
-        dropTable(indexId);
-      })();
+      statements.setStatus.run('retired', now(), indexId);
+      await dropRetiredTables();
     },
 
     async insert({ indexId, items }) {
@@ -127,6 +123,7 @@ export function createSqliteVectorRepository(db: SqliteDatabase): VectorReposito
           if (!chunk) continue;
           upsertDelete.run(BigInt(item.chunkId));
           insert.run(BigInt(item.chunkId), vectorBlob(item.embedding));
+          statements.clearBacklog.run(indexId, item.chunkId);
           documents.add(chunk.document_id);
           written += 1;
         }
@@ -150,15 +147,7 @@ export function createSqliteVectorRepository(db: SqliteDatabase): VectorReposito
     },
 
     async dropOrphanTables() {
-      const live = new Set(statements.liveIds.all().map((row) => row.id));
-      let dropped = 0;
-      for (const { name } of statements.vecTables.all()) {
-        const id = Number(name.slice('vec_index_'.length));
-        if (!Number.isSafeInteger(id) || live.has(id)) continue;
-        dropTable(id);
-        dropped += 1;
-      }
-      return dropped;
+      return dropRetiredTables();
     },
   };
 }
