@@ -93,4 +93,15 @@ describe('sqlite store at scale: the vector backlog and paged purges', () => {
     expect(await store.vectors.dropOrphanTables()).toBe(2);
     expect(count(`SELECT COUNT(*) AS count FROM sqlite_master WHERE name GLOB 'vec_index_*'`)).toBe(0);
   });
+
+  it('runs the brute-force vector search on the background connection, with the event loop free meanwhile', async () => {
+    const index = await store.vectors.createIndex({ projectId, provider: 'ollama', model: 'a', dimensions: 2, status: 'active' });
+    const { ids } = await addDocument('near.txt', 3);
+    await store.vectors.insert({ indexId: index.id, items: ids.map((chunkId, position) => ({ chunkId, embedding: [1, position] })) });
+    let matches: Array<{ chunkId: number; distance: number }> = [];
+    // A synchronous search on the main thread would finish before the loop turned once.
+    expect(await loopTurnsDuring(async () => (matches = await store.vectors.search({ indexId: index.id, embedding: [1, 0], limit: 2 })))).toBeGreaterThan(0);
+    expect(matches.map((match) => match.chunkId)).toEqual(ids.slice(0, 2));
+    expect(matches[0]!.distance).toBeCloseTo(0);
+  });
 });

@@ -35,12 +35,6 @@ function toRecord(row: ChunkRow): ChunkRecord {
   };
 }
 
-/** Vectors go to vec0 as little-endian float32 bytes. */
-export function vectorBlob(embedding: ArrayLike<number>): Buffer {
-  const floats = embedding instanceof Float32Array ? embedding : Float32Array.from(embedding);
-  return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength);
-}
-
 export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository {
   const statements = {
     document: db.prepare<[number], { id: number; project_id: number }>('SELECT id, project_id FROM documents WHERE id = ?'),
@@ -62,7 +56,9 @@ export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository
        WHERE chunks_fts MATCH ? AND c.project_id = ?
        ORDER BY rank LIMIT ?`,
     ),
-    count: db.prepare<[number], { count: number }>('SELECT COUNT(*) AS count FROM chunks WHERE project_id = ?'),
+    // Each document records its chunk count when indexed (0 once failed): summing a project's
+    // documents is the same number without counting 200k index entries.
+    count: db.prepare<[number], { count: number }>('SELECT COALESCE(SUM(chunk_count), 0) AS count FROM documents WHERE project_id = ?'),
     // The backlog holds exactly the chunks without a vector in the index: a range read, not a scan.
     missingVectors: db.prepare<[number, number, number], { id: number; document_id: number; content: string }>(
       `SELECT c.id, c.document_id, c.content FROM vector_backlog b

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { BackgroundResponse, type BackgroundRequest, type BackgroundWorkerData } from './worker/background-messages.ts';
+import { BackgroundResponse, type BackgroundRequest, type BackgroundWork, type BackgroundWorkerData } from './worker/background-messages.ts';
 
 const BOOTSTRAP = new URL('./worker/bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./worker/background-worker.ts', import.meta.url);
@@ -17,7 +17,7 @@ export class BackgroundStatementError extends Error {
 
 /**
  * The main thread's handle on the store's background connection (a worker thread, started on first
- * use). One request at a time is enough: these are rare maintenance statements.
+ * use). Requests are answered in order, one at a time.
  */
 export class SqliteBackground {
   private worker: Worker | undefined;
@@ -28,11 +28,16 @@ export class SqliteBackground {
 
   /** quick_check's findings (empty: the file is sound). */
   async quickCheck(): Promise<string[]> {
-    return (await this.request('quick_check')).problems ?? [];
+    return (await this.request({ type: 'quick_check' })).problems ?? [];
   }
 
   async dropRetiredVectorTables(): Promise<number> {
-    return (await this.request('drop_retired_vectors')).dropped ?? 0;
+    return (await this.request({ type: 'drop_retired_vectors' })).dropped ?? 0;
+  }
+
+  async searchVectors(options: { indexId: number; embedding: ArrayLike<number>; limit: number }): Promise<Array<{ chunkId: number; distance: number }>> {
+    const embedding = Float32Array.from(options.embedding);
+    return (await this.request({ type: 'vector_search', indexId: options.indexId, embedding, limit: options.limit })).matches ?? [];
   }
 
   async close(): Promise<void> {
@@ -41,14 +46,14 @@ export class SqliteBackground {
     if (worker) await worker.terminate();
   }
 
-  private request(type: BackgroundRequest['type']): Promise<BackgroundResponse & { ok: true }> {
+  private request(work: BackgroundWork): Promise<BackgroundResponse & { ok: true }> {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       // Referenced only while a request is out: an idle worker never keeps the process alive.
       worker.ref();
-      worker.postMessage({ id, type } satisfies BackgroundRequest);
+      worker.postMessage({ ...work, id } as BackgroundRequest);
     });
   }
 

@@ -12,6 +12,7 @@ import { createSqliteSettingsRepository } from './settings-repository.ts';
 import { SqliteBackground } from './sqlite-background.ts';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.ts';
 import { createSqliteVectorRepository } from './vector-repository.ts';
+import { searchVectors } from './vector-search.ts';
 
 export interface SqliteStore extends Store {
   /** The raw handle, for the other SQLite-backed modules (full-text index, job queue) in `store/`. */
@@ -32,7 +33,8 @@ const INTEGRITY_CACHE_MS = 30_000;
 /**
  * The embedded default store: one SQLite file in WAL mode. Every repository call that finds the
  * file locked by another connection is retried off the event loop (then fails with
- * DatabaseBusyError); statements that scan or free whole tables run on a background connection.
+ * DatabaseBusyError); statements that read or free whole tables (quick_check, vector KNN, vec0
+ * drops) run on a background connection in a worker thread.
  */
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const busyTimeoutMs = options.busyTimeoutMs ?? 20;
@@ -40,7 +42,11 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const db = openSqliteDatabase(options.filePath, { busyTimeoutMs, startupWaitMs: busyRetryMs });
   // An in-memory database has no file a second connection could open.
   const background = options.filePath === ':memory:' ? undefined : new SqliteBackground(options.filePath);
-  const dropRetiredTables = async () => (background ? background.dropRetiredVectorTables() : dropRetiredVectorTables(db));
+  const heavy = {
+    dropRetiredTables: async () => (background ? background.dropRetiredVectorTables() : dropRetiredVectorTables(db)),
+    search: async (search: { indexId: number; embedding: ArrayLike<number>; limit: number }) =>
+      background ? background.searchVectors(search) : searchVectors(db, search),
+  };
   const policy = { maxWaitMs: busyRetryMs };
   let integrity: { checkedAt: number; problems: Promise<string[]> } | undefined;
 
@@ -53,7 +59,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     documents: withBusyRetry(createSqliteDocumentRepository(db), policy),
     chunks: withBusyRetry(createSqliteChunkRepository(db), policy),
     jobs: withBusyRetry(createSqliteJobRepository(db), policy),
-    vectors: withBusyRetry(createSqliteVectorRepository(db, dropRetiredTables), policy),
+    vectors: withBusyRetry(createSqliteVectorRepository(db, heavy), policy),
     async ping() {
       db.prepare('SELECT 1').get();
     },

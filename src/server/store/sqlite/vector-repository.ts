@@ -1,7 +1,7 @@
 import type { EmbeddingIndexRecord, VectorRepository } from '../store.ts';
-import { vectorBlob } from './chunk-repository.ts';
 import { vectorTableName } from './document-index-cleanup.ts';
 import { now, type SqliteDatabase } from './sqlite-database.ts';
+import { vectorBlob } from './vector-search.ts';
 
 interface IndexRow {
   id: number;
@@ -30,13 +30,18 @@ function toRecord(row: IndexRow): EmbeddingIndexRecord {
 /**
  * Vector index versions on sqlite-vec: one `vec0` table per (project, embedder) with cosine distance,
  * so a KNN query only ever sees the project's own chunks embedded by one model. Brute force is
- * ~10 ms per 10k×768 vectors here, ample for a project's documents.
+ * ~10 ms per 10k×768 vectors here (300 ms at 200k), so searches and table drops run on the store's
+ * background connection; the short writes stay on this one.
  */
 export function createSqliteVectorRepository(
   db: SqliteDatabase,
-  /** Drops the vec0 tables of retired versions (on a background connection when there is one). */
-  dropRetiredTables: () => Promise<number>,
+  /** The statements that read or free whole vec0 tables, run on a background connection when there is one. */
+  heavy: {
+    dropRetiredTables: () => Promise<number>;
+    search: (options: { indexId: number; embedding: ArrayLike<number>; limit: number }) => Promise<Array<{ chunkId: number; distance: number }>>;
+  },
 ): VectorRepository {
+  const { dropRetiredTables } = heavy;
   const statements = {
     active: db.prepare<[number], IndexRow>(`SELECT * FROM embedding_indexes WHERE project_id = ? AND status = 'active'`),
     find: db.prepare<[number, string, string], IndexRow>(
@@ -132,13 +137,8 @@ export function createSqliteVectorRepository(
       })();
     },
 
-    async search({ indexId, embedding, limit }) {
-      const rows = db
-        .prepare<[Buffer, number], { chunk_id: number; distance: number }>(
-          `SELECT chunk_id, distance FROM ${vectorTableName(indexId)} WHERE embedding MATCH ? AND k = ? ORDER BY distance`,
-        )
-        .all(vectorBlob(embedding), limit);
-      return rows.map((row) => ({ chunkId: Number(row.chunk_id), distance: row.distance }));
+    async search(options) {
+      return heavy.search(options);
     },
 
     async countVectors(indexId) {

@@ -3,22 +3,23 @@ import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { quickCheck } from '../integrity-check.ts';
 import { dropRetiredVectorTables } from '../retired-vector-cleanup.ts';
+import { searchVectors } from '../vector-search.ts';
 import { BackgroundRequest, type BackgroundResponse, type BackgroundWorkerData } from './background-messages.ts';
 
 /**
  * The store's second connection, in a worker thread: statements that scan or free a whole table
- * (quick_check, dropping a big vec0 table) run here, so the main thread's event loop never waits for
+ * (quick_check, a brute-force vector search, dropping a big vec0 table) run here, so the main thread's event loop never waits for
  * them. Waiting for the write lock is harmless here, hence the long busy timeout.
  */
 const { filePath } = workerData as BackgroundWorkerData;
-let writer: Database.Database | undefined;
+let shared: Database.Database | undefined;
 
-function writerConnection(): Database.Database {
-  if (!writer) {
-    writer = new Database(filePath, { fileMustExist: true, timeout: 30_000 });
-    sqliteVec.load(writer);
+function connection(): Database.Database {
+  if (!shared) {
+    shared = new Database(filePath, { fileMustExist: true, timeout: 30_000 });
+    sqliteVec.load(shared);
   }
-  return writer;
+  return shared;
 }
 
 /** quick_check on a fresh read-only connection: nothing cached from earlier reads can hide a damaged page. */
@@ -42,7 +43,9 @@ function handle(request: BackgroundRequest): BackgroundResponse {
     case 'quick_check':
       return { id: request.id, ok: true, problems: checkFile() };
     case 'drop_retired_vectors':
-      return { id: request.id, ok: true, dropped: dropRetiredVectorTables(writerConnection()) };
+      return { id: request.id, ok: true, dropped: dropRetiredVectorTables(connection()) };
+    case 'vector_search':
+      return { id: request.id, ok: true, matches: searchVectors(connection(), request) };
   }
 }
 
