@@ -49,10 +49,11 @@ export function createSqliteVectorRepository(
     ),
     byId: db.prepare<[number], IndexRow>('SELECT * FROM embedding_indexes WHERE id = ?'),
     list: db.prepare<[number], IndexRow>('SELECT * FROM embedding_indexes WHERE project_id = ? ORDER BY id'),
-    // backlog_seeded_through = 0: the project's existing chunks are put in its backlog lazily.
+    // backlog_seeded_through: 0 puts the project's existing chunks in the backlog lazily (in pages);
+    // NULL when there are none (later chunks get their row from the insert trigger).
     insert: db.prepare(
       `INSERT INTO embedding_indexes (project_id, provider, model, dimensions, status, created_at, updated_at, backlog_seeded_through)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 0)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, CASE WHEN EXISTS (SELECT 1 FROM chunks WHERE project_id = ?) THEN 0 END)`,
     ),
     setStatus: db.prepare('UPDATE embedding_indexes SET status = ?, updated_at = ? WHERE id = ?'),
     retireActive: db.prepare(
@@ -84,7 +85,7 @@ export function createSqliteVectorRepository(
       const id = db.transaction(() => {
         const timestamp = now();
         if (status === 'active') statements.retireActive.run(timestamp, projectId);
-        const result = statements.insert.run(projectId, provider, model, dimensions, status, timestamp, timestamp);
+        const result = statements.insert.run(projectId, provider, model, dimensions, status, timestamp, timestamp, projectId);
         const indexId = Number(result.lastInsertRowid);
         db.exec(
           `CREATE VIRTUAL TABLE ${vectorTableName(indexId)} USING vec0(chunk_id integer primary key, embedding float[${dimensions}] distance_metric=cosine)`,
