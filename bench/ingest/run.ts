@@ -178,7 +178,7 @@ try {
     '',
     `### Next to a project of ${big.chunks.toLocaleString('en-US')} chunks`,
     '',
-    `A project pre-filled through the store with ${big.chunks.toLocaleString('en-US')} chunks (full-text indexed, ${big.dimensions}-float vectors in an active index; ${big.fill_seconds} s to fill). Then, measured together: the same batch ingested into another project, an embedding-backfill scan (its first look at the big index fills the vector backlog in pages), and a hard delete of the big project over REST.`,
+    `A project pre-filled through the store with ${big.chunks.toLocaleString('en-US')} chunks (full-text indexed, ${big.dimensions}-float vectors in an active index; ${big.fill_seconds} s to fill). Then, measured together: the same batch ingested into another project, an embedding-backfill scan of every project (an indexed read of the vector backlog), and a hard delete of the big project over REST (its rows go in short pages, its vec0 table is dropped on the store's background connection).`,
     '',
     '| ingest (pages/s) | backfill scan | hard delete | event-loop delay p50 / p99 / max |',
     '|---|---|---|---|',
