@@ -101,6 +101,14 @@ export const ConfigSchema = z.object({
   SOCKET_SEND_QUEUE_MAX_MB: z.coerce.number().min(0.0625).max(1_024).default(4),
   /** Longest an answer may generate, whatever the model does; past it the answer is saved as truncated. */
   ANSWER_MAX_SECONDS: z.coerce.number().min(1).max(86_400).default(900),
+
+  /**
+   * How long one SQLite call may wait for another connection's write lock. The event loop is blocked
+   * while SQLite waits, so this stays short; longer waits are retried asynchronously (below).
+   */
+  DATABASE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(1_000).default(20),
+  /** How long a busy database is retried (with backoff, off the event loop) before the call fails with 503. */
+  DATABASE_BUSY_RETRY_SECONDS: z.coerce.number().min(0).max(600).default(5),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {

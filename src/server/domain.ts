@@ -51,7 +51,11 @@ export async function createDomain(config: Config, options: DomainOptions) {
   const { logger } = options;
   const ownsDataDir = options.ownsDataDir ?? false;
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
-  const store = createSqliteStore({ filePath: config.databasePath });
+  const store = createSqliteStore({
+    filePath: config.databasePath,
+    busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
+    busyRetryMs: config.DATABASE_BUSY_RETRY_SECONDS * 1000,
+  });
   if (ownsDataDir) {
     const interrupted = await store.messages.interruptStreaming();
     if (interrupted > 0) logger.warn({ interrupted }, 'answers cut short by the last shutdown were marked interrupted');

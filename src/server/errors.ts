@@ -67,9 +67,17 @@ export class BusyError extends AppError {
   readonly code = 'busy';
 }
 
-/** The database is locked by another writer past its busy timeout: the request may simply be retried. */
+/**
+ * The database stayed locked by another connection for longer than the retry budget
+ * (`DATABASE_BUSY_RETRY_SECONDS`). Temporary by nature: HTTP answers 503, sockets get an `error`.
+ */
 export class DatabaseBusyError extends AppError {
   readonly code = 'database_busy';
+  readonly isRetryable = true;
+
+  constructor(options?: { cause?: unknown }) {
+    super('The database is busy; try again', options);
+  }
 }
 
 /** Anything unexpected; its message is generic because the cause may hold paths or SQL. */

@@ -13,11 +13,16 @@ export interface ServerProcess {
 }
 
 /** Starts `src/server/main.ts` as a real child process (so it can be SIGKILLed) and waits until it listens. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  /** Run as another user (tests of file permissions, which root would bypass). */
+  options: { uid?: number; gid?: number } = {},
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SERVE_WEB: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
   });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));

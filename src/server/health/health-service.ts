@@ -7,7 +7,7 @@ import type { Store } from '../store/store.ts';
 
 /** What works and what does not, in the domain's words; `http/routes/health.ts` turns it into the report. */
 export interface HealthCheck {
-  /** Set when the database cannot be reached (the cause, for the log; clients get a generic sentence). */
+  /** Set when the database cannot be reached or is damaged: one sentence a client may see. */
   databaseError?: string;
   servers: ModelServersReport;
   /** `LLM_PROVIDER` as configured (`auto` falls back to extractive answers when Ollama is down). */
@@ -31,8 +31,11 @@ export class HealthService {
     let databaseError: string | undefined;
     try {
       await store.ping();
-    } catch (error) {
-      databaseError = error instanceof Error ? error.message : 'unavailable';
+      // quick_check runs on a background connection (worker thread) and is cached by the store.
+      const problems = await store.checkIntegrity();
+      if (problems.length > 0) databaseError = `The database file is damaged (quick_check: ${problems[0]}); restore it from a backup`;
+    } catch {
+      databaseError = 'The database cannot be reached';
     }
     const servers = await reportModelServers({ config, probe: ollamaStatus, settings });
     return {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, type AppErrorCode } from '../errors.ts';
+import { AppError, type AppErrorCode, DatabaseBusyError } from '../errors.ts';
 
 const STATUS_BY_CODE = {
   not_found: 404,
@@ -48,6 +48,8 @@ export function registerErrorHandler(
     if (error instanceof AppError) {
       const status = statusForAppError(error);
       if (status >= 500) request.log.warn({ code: error.code }, error.message);
+      // A busy database is temporary: tell clients when asking again is worth it.
+      if (error instanceof DatabaseBusyError) reply.header('retry-after', '1');
       return reply.code(status).send({ detail: error.expose ? error.message : 'Internal server error', code: error.code });
     }
     const statusCode = (error as FastifyError).statusCode;

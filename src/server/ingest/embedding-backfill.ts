@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { isEmbedderUnavailable } from '../llm/embedder.ts';
 import type { EmbedderChoice } from '../llm/embedder-resolver.ts';
 import type { IngestContext } from './ingest-context.ts';
@@ -47,6 +48,9 @@ export class EmbeddingBackfill {
       const reachable = new Map<string, Promise<boolean>>();
       let queued = 0;
       for (const project of projects) {
+        // Each project's look is a few short indexed reads (the vector backlog); between projects the
+        // event loop is free, however many there are.
+        await yieldToEventLoop();
         const { embeddingModel } = await this.context.settings.effective({ projectId: project.id });
         const choice = embedders.choose({ embeddingModel });
         if (!choice) continue;
@@ -59,6 +63,7 @@ export class EmbeddingBackfill {
         if ((await store.chunks.countByProject(project.id)) === 0) continue;
         const index = await store.vectors.findIndex({ projectId: project.id, provider: choice.provider, model: choice.model });
         if (index?.status === 'active') {
+          // An indexed read of the backlog (seeded in short pages the first time), not a scan of every chunk.
           const missing = await store.chunks.listMissingVectors({ projectId: project.id, indexId: index.id, limit: 1 });
           if (missing.length === 0) continue;
         }

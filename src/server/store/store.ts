@@ -20,6 +20,11 @@ export interface Store {
   archive: ProjectArchiveRepository;
   /** Checks the connection (used by health). */
   ping(): Promise<void>;
+  /**
+   * Reads the whole stored file for damage (SQLite's quick_check) without blocking the caller's
+   * event loop; recent results may be reused. Returns what is wrong, empty when the data is sound.
+   */
+  checkIntegrity(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -59,7 +64,12 @@ export interface ProjectRepository {
     patch: { name?: string; description?: string | null; settings?: Record<string, unknown> },
   ): Promise<ProjectRecord | undefined>;
   softDelete(id: number): Promise<boolean>;
-  /** Removes the project and, by cascade, its chats, messages, documents and chunks. */
+  /**
+   * Removes the project with its chats, messages, documents and chunks. The project disappears at
+   * once (soft-deleted, its index versions retired); its rows then go in short pages, so a big
+   * project never holds the event loop or the write lock for long. Their vec0 tables are dropped by
+   * `vectors.dropOrphanTables()`.
+   */
   hardDelete(id: number): Promise<boolean>;
   statistics(id: number): Promise<ProjectStatistics>;
 }

@@ -48,7 +48,7 @@ export function healthReport(check: HealthCheck, connections: number): HealthRep
     status: databaseError || (check.configuredProvider === 'ollama' && !ollamaUp) ? 'degraded' : 'ok',
     version: VERSION,
     database_status: databaseError ? 'error' : 'connected',
-    ...(databaseError ? { database_error: 'The database cannot be reached' } : {}),
+    ...(databaseError ? { database_error: databaseError } : {}),
     ollama_status: ollamaUp ? 'running' : 'not_running',
     ollama_models_count: servers.ollama.models.length,
     ...(!ollamaUp ? { ollama_warning: servers.llm.message } : {}),

@@ -1,6 +1,7 @@
 import type { ChunkRecord, ChunkRepository, NewChunk } from '../store.ts';
-import { deleteDocumentVectors, vectorTableName } from './document-index-cleanup.ts';
+import { deleteDocumentVectors } from './document-index-cleanup.ts';
 import { now, type SqliteDatabase } from './sqlite-database.ts';
+import { seedVectorBacklog } from './vector-backlog.ts';
 
 interface ChunkRow {
   id: number;
@@ -34,12 +35,6 @@ export function toRecord(row: ChunkRow): ChunkRecord {
   };
 }
 
-/** Vectors go to vec0 as little-endian float32 bytes. */
-export function vectorBlob(embedding: ArrayLike<number>): Buffer {
-  const floats = embedding instanceof Float32Array ? embedding : Float32Array.from(embedding);
-  return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength);
-}
-
 export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository {
   const statements = {
     document: db.prepare<[number], { id: number; project_id: number }>('SELECT id, project_id FROM documents WHERE id = ?'),
@@ -61,7 +56,16 @@ export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository
        WHERE chunks_fts MATCH ? AND c.project_id = ?
        ORDER BY rank LIMIT ?`,
     ),
-    count: db.prepare<[number], { count: number }>('SELECT COUNT(*) AS count FROM chunks WHERE project_id = ?'),
+    // Each document records its chunk count when indexed (0 once failed): summing a project's
+    // documents is the same number without counting 200k index entries.
+    count: db.prepare<[number], { count: number }>('SELECT COALESCE(SUM(chunk_count), 0) AS count FROM documents WHERE project_id = ?'),
+    // The backlog holds exactly the chunks without a vector in the index: a range read, not a scan.
+    missingVectors: db.prepare<[number, number, number], { id: number; document_id: number; content: string }>(
+      `SELECT c.id, c.document_id, c.content FROM vector_backlog b
+       JOIN chunks c ON c.id = b.chunk_id JOIN documents d ON d.id = c.document_id
+       WHERE b.index_id = ? AND c.project_id = ? AND d.status = 'completed'
+       ORDER BY b.chunk_id LIMIT ?`,
+    ),
   };
 
   const index = db.transaction(
@@ -120,14 +124,9 @@ export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository
     },
 
     async listMissingVectors({ projectId, indexId, limit }) {
-      return db
-        .prepare<[number, number], { id: number; document_id: number; content: string }>(
-          `SELECT c.id, c.document_id, c.content FROM chunks c JOIN documents d ON d.id = c.document_id
-           WHERE c.project_id = ? AND d.status = 'completed'
-             AND NOT EXISTS (SELECT 1 FROM ${vectorTableName(indexId)} v WHERE v.chunk_id = c.id)
-           ORDER BY c.id LIMIT ?`,
-        )
-        .all(projectId, limit)
+      await seedVectorBacklog(db, indexId);
+      return statements.missingVectors
+        .all(indexId, projectId, limit)
         .map((row) => ({ id: row.id, documentId: row.document_id, content: row.content }));
     },
   };

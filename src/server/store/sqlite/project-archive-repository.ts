@@ -1,7 +1,8 @@
 import { ConflictError } from '../../errors.ts';
 import type { ArchiveVectorRecord, ImportedIds, ProjectArchiveRepository, ProjectImportInput, ProjectImportResult } from '../store.ts';
 import { toRecord as toChatRecord } from './chat-repository.ts';
-import { toRecord as toChunkRecord, vectorBlob } from './chunk-repository.ts';
+import { toRecord as toChunkRecord } from './chunk-repository.ts';
+import { vectorBlob } from './vector-search.ts';
 import { vectorTableName } from './document-index-cleanup.ts';
 import { toRecord as toDocumentRecord } from './document-repository.ts';
 import { toRecord as toMessageRecord } from './message-repository.ts';
@@ -157,6 +158,12 @@ export function createSqliteProjectArchiveRepository(db: SqliteDatabase): Projec
         insertVector.run(BigInt(chunkId), vectorBlob(vector.embedding));
         vectors += 1;
       }
+      // The index is created seeded (its chunks were inserted before it existed, so no trigger saw
+      // them): chunks the archive has no vector for go into its backlog here, to be embedded later.
+      db.prepare(
+        `INSERT OR IGNORE INTO vector_backlog (index_id, chunk_id)
+           SELECT ?, c.id FROM chunks c WHERE c.project_id = ? AND c.id NOT IN (SELECT chunk_id FROM ${table})`,
+      ).run(indexId, projectId);
       statements.markEmbedded.run(model, projectId);
     }
 

@@ -1,5 +1,6 @@
 import { ConflictError } from '../../errors.ts';
 import type { ProjectRecord, ProjectRepository, ProjectStatistics } from '../store.ts';
+import { runInPages } from './paged-work.ts';
 import { now, parseJson, type SqliteDatabase } from './sqlite-database.ts';
 
 interface ProjectRow {
@@ -62,6 +63,17 @@ export function createSqliteProjectRepository(db: SqliteDatabase): ProjectReposi
       'UPDATE projects SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
     ),
     hardDelete: db.prepare('DELETE FROM projects WHERE id = ?'),
+    exists: db.prepare<[number], { id: number }>('SELECT id FROM projects WHERE id = ?'),
+    hide: db.prepare('UPDATE projects SET deleted_at = COALESCE(deleted_at, ?), updated_at = ? WHERE id = ?'),
+    retireIndexes: db.prepare(`UPDATE embedding_indexes SET status = 'retired', updated_at = ? WHERE project_id = ? AND status <> 'retired'`),
+    // Keyset pages from the front of the project's chunk index (chunks_project is (project_id, id)).
+    deleteChunkPage: db.prepare<[number, number]>(
+      `DELETE FROM chunks WHERE id IN (SELECT id FROM chunks WHERE project_id = ? ORDER BY id LIMIT ?)`,
+    ),
+    deleteMessagePage: db.prepare<[number, number]>(
+      `DELETE FROM messages WHERE id IN (
+         SELECT m.id FROM chats c JOIN messages m ON m.chat_id = c.id WHERE c.project_id = ? LIMIT ?)`,
+    ),
     statistics: db.prepare<[number, number, number, number, number], {
       document_count: number;
       total_chunks: number;
@@ -123,6 +135,16 @@ export function createSqliteProjectRepository(db: SqliteDatabase): ProjectReposi
     },
 
     async hardDelete(id) {
+      if (!statements.exists.get(id)) return false;
+      const timestamp = now();
+      db.transaction(() => {
+        statements.hide.run(timestamp, timestamp, id);
+        statements.retireIndexes.run(timestamp, id);
+      })();
+      // Each chunk also takes its full-text and backlog rows (triggers): pages keep each step short.
+      await runInPages((limit) => statements.deleteChunkPage.run(id, limit).changes);
+      await runInPages((limit) => statements.deleteMessagePage.run(id, limit).changes, { firstPage: 1_000 });
+      // What is left (documents, chats, jobs, index rows) is small: the cascade takes it.
       return statements.hardDelete.run(id).changes > 0;
     },
 

@@ -2,36 +2,95 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
+import { quickCheck } from './integrity-check.ts';
 import { migrations } from './migrations/index.ts';
 
 export type SqliteDatabase = Database.Database;
 
+/** The database cannot be used at start-up; the message is one line that names the file. */
+export class DatabaseStartupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseStartupError';
+  }
+}
+
+export interface OpenSqliteOptions {
+  /** How long one call may wait for another connection's lock once running (the event loop waits with it). */
+  busyTimeoutMs: number;
+  /** How long start-up waits for a lock held by another process before giving up. */
+  startupWaitMs: number;
+}
+
 /**
- * Opens (creating if needed) the SQLite file with the pragmas the app relies on, and brings its schema
- * up to date. WAL lets readers run while the ingestion writer works; foreign keys make cascades real.
+ * Opens (creating if needed) the SQLite file with the pragmas the app relies on, checks it, and brings
+ * its schema up to date. WAL lets readers run while the ingestion writer works; foreign keys make
+ * cascades real. A file that is damaged, not a database, read-only or locked by another process
+ * stops the start with one sentence naming the file (DatabaseStartupError), never a stack trace.
  */
-export function openSqliteDatabase(filePath: string): SqliteDatabase {
-  if (filePath !== ':memory:') fs.mkdirSync(path.dirname(filePath), { recursive: true });
-  const db = new Database(filePath);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  // vec0 tables (one per embedding index version) need the sqlite-vec extension on every connection.
-  sqliteVec.load(db);
-  migrate(db);
-  return db;
+export function openSqliteDatabase(filePath: string, options: OpenSqliteOptions = { busyTimeoutMs: 20, startupWaitMs: 5_000 }): SqliteDatabase {
+  let db: SqliteDatabase | undefined;
+  try {
+    if (filePath !== ':memory:') fs.mkdirSync(path.dirname(filePath), { recursive: true });
+    // Nothing is served yet, so start-up may wait for a lock synchronously.
+    db = new Database(filePath, { timeout: options.startupWaitMs });
+    // vec0 tables (one per embedding index version) need the sqlite-vec extension on every connection.
+    sqliteVec.load(db);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    const problems = quickCheck(db);
+    if (problems.length > 0) {
+      throw new DatabaseStartupError(
+        `The database ${filePath} is damaged (quick_check: ${oneLine(problems[0]!)}); restore it from a backup or move it away`,
+      );
+    }
+    migrate(db);
+    db.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs)}`);
+    return db;
+  } catch (error) {
+    if (db?.open) db.close();
+    if (error instanceof DatabaseStartupError) throw error;
+    throw new DatabaseStartupError(describeOpenFailure(filePath, error), { cause: error });
+  }
+}
+
+/** One sentence for why the file cannot be used, from SQLite's (or the file system's) error code. */
+function describeOpenFailure(filePath: string, error: unknown): string {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return `The database ${filePath} is locked by another process (is another server using this DATA_DIR?); stop it or use another DATA_DIR`;
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return `The database ${filePath} is read-only; the server needs to write it (check its permissions and DATA_DIR)`;
+  }
+  if (code === 'SQLITE_NOTADB') {
+    return `The file ${filePath} is not a SQLite database; move it away or point DATA_DIR elsewhere`;
+  }
+  if (code.startsWith('SQLITE_CORRUPT')) {
+    return `The database ${filePath} is damaged (${oneLine((error as Error).message)}); restore it from a backup or move it away`;
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return `The database ${filePath} cannot be opened: ${oneLine(reason)}`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 
 function migrate(db: SqliteDatabase): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (const migration of migrations) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
+  // IMMEDIATE: the write lock is taken (or found held by another process) before anything else, and
+  // setting user_version always writes, so a read-only file is noticed here even when nothing is due.
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    let version = current;
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
       db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
-  }
+      version = migration.version;
+    }
+    db.pragma(`user_version = ${version}`);
+  }).immediate();
 }
 
 export function now(): string {

@@ -1,38 +1,83 @@
 import type { Store } from '../store.ts';
+import { withBusyRetry } from './busy-retry.ts';
 import { createSqliteChatRepository } from './chat-repository.ts';
 import { createSqliteChunkRepository } from './chunk-repository.ts';
 import { createSqliteDocumentRepository } from './document-repository.ts';
+import { quickCheck } from './integrity-check.ts';
 import { createSqliteJobRepository } from './job-repository.ts';
 import { createSqliteMessageRepository } from './message-repository.ts';
 import { createSqliteProjectArchiveRepository } from './project-archive-repository.ts';
 import { createSqliteProjectRepository } from './project-repository.ts';
+import { dropRetiredVectorTables } from './retired-vector-cleanup.ts';
 import { createSqliteSettingsRepository } from './settings-repository.ts';
+import { SqliteBackground } from './sqlite-background.ts';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.ts';
 import { createSqliteVectorRepository } from './vector-repository.ts';
+import { searchVectors } from './vector-search.ts';
 
 export interface SqliteStore extends Store {
   /** The raw handle, for the other SQLite-backed modules (full-text index, job queue) in `store/`. */
   readonly db: SqliteDatabase;
 }
 
-/** The embedded default store: one SQLite file in WAL mode. */
-export function createSqliteStore(options: { filePath: string }): SqliteStore {
-  const db = openSqliteDatabase(options.filePath);
+export interface SqliteStoreOptions {
+  filePath: string;
+  /** How long one synchronous call may wait for another connection's lock (`DATABASE_BUSY_TIMEOUT_MS`). */
+  busyTimeoutMs?: number;
+  /** How long a busy database is retried asynchronously before DatabaseBusyError (`DATABASE_BUSY_RETRY_SECONDS`). */
+  busyRetryMs?: number;
+}
+
+/** A polled /api/health should not re-read the whole file each time. */
+const INTEGRITY_CACHE_MS = 30_000;
+
+/**
+ * The embedded default store: one SQLite file in WAL mode. Every repository call that finds the
+ * file locked by another connection is retried off the event loop (then fails with
+ * DatabaseBusyError); statements that read or free whole tables (quick_check, vector KNN, vec0
+ * drops) run on a background connection in a worker thread.
+ */
+export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 20;
+  const busyRetryMs = options.busyRetryMs ?? 5_000;
+  const db = openSqliteDatabase(options.filePath, { busyTimeoutMs, startupWaitMs: busyRetryMs });
+  // An in-memory database has no file a second connection could open.
+  const background = options.filePath === ':memory:' ? undefined : new SqliteBackground(options.filePath);
+  const heavy = {
+    dropRetiredTables: async () => (background ? background.dropRetiredVectorTables() : dropRetiredVectorTables(db)),
+    search: async (search: { indexId: number; embedding: ArrayLike<number>; limit: number }) =>
+      background ? background.searchVectors(search) : searchVectors(db, search),
+  };
+  const policy = { maxWaitMs: busyRetryMs };
+  let integrity: { checkedAt: number; problems: Promise<string[]> } | undefined;
+
   return {
     db,
-    projects: createSqliteProjectRepository(db),
-    chats: createSqliteChatRepository(db),
-    messages: createSqliteMessageRepository(db),
-    settings: createSqliteSettingsRepository(db),
-    documents: createSqliteDocumentRepository(db),
-    chunks: createSqliteChunkRepository(db),
-    jobs: createSqliteJobRepository(db),
-    vectors: createSqliteVectorRepository(db),
-    archive: createSqliteProjectArchiveRepository(db),
+    projects: withBusyRetry(createSqliteProjectRepository(db), policy),
+    chats: withBusyRetry(createSqliteChatRepository(db), policy),
+    messages: withBusyRetry(createSqliteMessageRepository(db), policy),
+    settings: withBusyRetry(createSqliteSettingsRepository(db), policy),
+    documents: withBusyRetry(createSqliteDocumentRepository(db), policy),
+    chunks: withBusyRetry(createSqliteChunkRepository(db), policy),
+    jobs: withBusyRetry(createSqliteJobRepository(db), policy),
+    vectors: withBusyRetry(createSqliteVectorRepository(db, heavy), policy),
+    archive: withBusyRetry(createSqliteProjectArchiveRepository(db), policy),
     async ping() {
       db.prepare('SELECT 1').get();
     },
+    checkIntegrity() {
+      if (!integrity || Date.now() - integrity.checkedAt > INTEGRITY_CACHE_MS) {
+        const problems = background ? background.quickCheck() : Promise.resolve(quickCheck(db));
+        integrity = { checkedAt: Date.now(), problems };
+        // A failed check is not remembered: the next call tries again.
+        problems.catch(() => {
+          if (integrity?.problems === problems) integrity = undefined;
+        });
+      }
+      return integrity.problems;
+    },
     async close() {
+      await background?.close();
       if (db.open) db.close();
     },
   };

@@ -1,7 +1,7 @@
 import type { EmbeddingIndexRecord, VectorRepository } from '../store.ts';
-import { vectorBlob } from './chunk-repository.ts';
 import { vectorTableName } from './document-index-cleanup.ts';
 import { now, type SqliteDatabase } from './sqlite-database.ts';
+import { vectorBlob } from './vector-search.ts';
 
 interface IndexRow {
   id: number;
@@ -30,9 +30,18 @@ function toRecord(row: IndexRow): EmbeddingIndexRecord {
 /**
  * Vector index versions on sqlite-vec: one `vec0` table per (project, embedder) with cosine distance,
  * so a KNN query only ever sees the project's own chunks embedded by one model. Brute force is
- * ~10 ms per 10k×768 vectors here, ample for a project's documents.
+ * ~10 ms per 10k×768 vectors here (300 ms at 200k), so searches and table drops run on the store's
+ * background connection; the short writes stay on this one.
  */
-export function createSqliteVectorRepository(db: SqliteDatabase): VectorRepository {
+export function createSqliteVectorRepository(
+  db: SqliteDatabase,
+  /** The statements that read or free whole vec0 tables, run on a background connection when there is one. */
+  heavy: {
+    dropRetiredTables: () => Promise<number>;
+    search: (options: { indexId: number; embedding: ArrayLike<number>; limit: number }) => Promise<Array<{ chunkId: number; distance: number }>>;
+  },
+): VectorRepository {
+  const { dropRetiredTables } = heavy;
   const statements = {
     active: db.prepare<[number], IndexRow>(`SELECT * FROM embedding_indexes WHERE project_id = ? AND status = 'active'`),
     find: db.prepare<[number, string, string], IndexRow>(
@@ -40,26 +49,21 @@ export function createSqliteVectorRepository(db: SqliteDatabase): VectorReposito
     ),
     byId: db.prepare<[number], IndexRow>('SELECT * FROM embedding_indexes WHERE id = ?'),
     list: db.prepare<[number], IndexRow>('SELECT * FROM embedding_indexes WHERE project_id = ? ORDER BY id'),
+    // backlog_seeded_through: 0 puts the project's existing chunks in the backlog lazily (in pages);
+    // NULL when there are none (later chunks get their row from the insert trigger).
     insert: db.prepare(
-      `INSERT INTO embedding_indexes (project_id, provider, model, dimensions, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO embedding_indexes (project_id, provider, model, dimensions, status, created_at, updated_at, backlog_seeded_through)
+       VALUES (?, ?, ?, ?, ?, ?, ?, CASE WHEN EXISTS (SELECT 1 FROM chunks WHERE project_id = ?) THEN 0 END)`,
     ),
     setStatus: db.prepare('UPDATE embedding_indexes SET status = ?, updated_at = ? WHERE id = ?'),
     retireActive: db.prepare(
-      `UPDATE embedding_indexes SET status = 'retired', updated_at = ? WHERE project_id = ? AND status = 'active' RETURNING id`,
+      `UPDATE embedding_indexes SET status = 'retired', updated_at = ? WHERE project_id = ? AND status = 'active'`,
     ),
     chunkExists: db.prepare<[number, number], { document_id: number }>('SELECT document_id FROM chunks WHERE id = ? AND project_id = ?'),
     markDocuments: db.prepare(`UPDATE documents SET embedding_model = ? WHERE project_id = ? AND status = 'completed'`),
     markDocument: db.prepare(`UPDATE documents SET embedding_model = ? WHERE id = ?`),
-    liveIds: db.prepare<[], { id: number }>(`SELECT id FROM embedding_indexes WHERE status <> 'retired'`),
-    vecTables: db.prepare<[], { name: string }>(
-      `SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'vec_index_[0-9]*' AND name NOT GLOB 'vec_index_*_*'`,
-    ),
+    clearBacklog: db.prepare('DELETE FROM vector_backlog WHERE index_id = ? AND chunk_id = ?'),
   };
-
-  function dropTable(indexId: number): void {
-    db.exec(`DROP TABLE IF EXISTS ${vectorTableName(indexId)}`);
-  }
 
   return {
     async activeIndex(projectId) {
@@ -80,37 +84,35 @@ export function createSqliteVectorRepository(db: SqliteDatabase): VectorReposito
       if (!Number.isInteger(dimensions) || dimensions <= 0 || dimensions > 16_384) throw new Error(`bad dimensions ${dimensions}`);
       const id = db.transaction(() => {
         const timestamp = now();
-        if (status === 'active') {
-          for (const retired of statements.retireActive.all(timestamp, projectId) as Array<{ id: number }>) dropTable(retired.id);
-        }
-        const result = statements.insert.run(projectId, provider, model, dimensions, status, timestamp, timestamp);
+        if (status === 'active') statements.retireActive.run(timestamp, projectId);
+        const result = statements.insert.run(projectId, provider, model, dimensions, status, timestamp, timestamp, projectId);
         const indexId = Number(result.lastInsertRowid);
         db.exec(
           `CREATE VIRTUAL TABLE ${vectorTableName(indexId)} USING vec0(chunk_id integer primary key, embedding float[${dimensions}] distance_metric=cosine)`,
         );
         return indexId;
       })();
+      if (status === 'active') await dropRetiredTables();
       return toRecord(statements.byId.get(id) as IndexRow);
     },
 
     async activate(indexId) {
-      db.transaction(() => {
+      const activated = db.transaction(() => {
         const row = statements.byId.get(indexId);
-        if (!row || row.status === 'retired') return;
+        if (!row || row.status === 'retired') return false;
         const timestamp = now();
-        for (const retired of statements.retireActive.all(timestamp, row.project_id) as Array<{ id: number }>) {
-          if (retired.id !== indexId) dropTable(retired.id);
-        }
+        statements.retireActive.run(timestamp, row.project_id);
         statements.setStatus.run('active', timestamp, indexId);
         statements.markDocuments.run(row.model, row.project_id);
+        return true;
       })();
+      // Retired first, dropped after: the drop is the slow part and needs no transaction with it.
+      if (activated) await dropRetiredTables();
     },
 
     async retire(indexId) {
-      db.transaction(() => {
-        statements.setStatus.run('retired', now(), indexId);
-        dropTable(indexId);
-      })();
+      statements.setStatus.run('retired', now(), indexId);
+      await dropRetiredTables();
     },
 
     async insert({ indexId, items }) {
@@ -127,6 +129,7 @@ export function createSqliteVectorRepository(db: SqliteDatabase): VectorReposito
           if (!chunk) continue;
           upsertDelete.run(BigInt(item.chunkId));
           insert.run(BigInt(item.chunkId), vectorBlob(item.embedding));
+          statements.clearBacklog.run(indexId, item.chunkId);
           documents.add(chunk.document_id);
           written += 1;
         }
@@ -135,13 +138,8 @@ export function createSqliteVectorRepository(db: SqliteDatabase): VectorReposito
       })();
     },
 
-    async search({ indexId, embedding, limit }) {
-      const rows = db
-        .prepare<[Buffer, number], { chunk_id: number; distance: number }>(
-          `SELECT chunk_id, distance FROM ${vectorTableName(indexId)} WHERE embedding MATCH ? AND k = ? ORDER BY distance`,
-        )
-        .all(vectorBlob(embedding), limit);
-      return rows.map((row) => ({ chunkId: Number(row.chunk_id), distance: row.distance }));
+    async search(options) {
+      return heavy.search(options);
     },
 
     async countVectors(indexId) {
@@ -150,15 +148,7 @@ export function createSqliteVectorRepository(db: SqliteDatabase): VectorReposito
     },
 
     async dropOrphanTables() {
-      const live = new Set(statements.liveIds.all().map((row) => row.id));
-      let dropped = 0;
-      for (const { name } of statements.vecTables.all()) {
-        const id = Number(name.slice('vec_index_'.length));
-        if (!Number.isSafeInteger(id) || live.has(id)) continue;
-        dropTable(id);
-        dropped += 1;
-      }
-      return dropped;
+      return dropRetiredTables();
     },
   };
 }

@@ -1,0 +1,27 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+
+/** Each synchronous step aims at this much time, well under the ~20 ms a caller may block the loop. */
+const TARGET_STEP_MS = 5;
+const MIN_PAGE = 10;
+const MAX_PAGE = 10_000;
+
+/**
+ * Runs a big statement as many small ones: `step(limit)` handles at most `limit` rows and returns how
+ * many it did; the loop yields to the event loop between steps and sizes the next page from how long
+ * the last one took, so a page stays short on a fast disk and on a busy machine alike. Ends when a
+ * step does fewer rows than asked. Returns the rows done.
+ */
+export async function runInPages(step: (limit: number) => number, options: { firstPage?: number } = {}): Promise<number> {
+  let limit = options.firstPage ?? 200;
+  let total = 0;
+  for (;;) {
+    const started = performance.now();
+    const done = step(limit);
+    const elapsed = performance.now() - started;
+    total += done;
+    if (done < limit) return total;
+    const scale = elapsed > 0 ? TARGET_STEP_MS / elapsed : 2;
+    limit = Math.round(Math.min(MAX_PAGE, Math.max(MIN_PAGE, limit * Math.min(2, Math.max(0.25, scale)))));
+    await yieldToEventLoop();
+  }
+}

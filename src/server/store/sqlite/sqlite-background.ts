@@ -1,0 +1,86 @@
+import { Worker } from 'node:worker_threads';
+import { BackgroundResponse, type BackgroundRequest, type BackgroundWork, type BackgroundWorkerData } from './worker/background-messages.ts';
+
+const BOOTSTRAP = new URL('./worker/bootstrap.mjs', import.meta.url);
+const ENTRY = new URL('./worker/background-worker.ts', import.meta.url);
+
+/** A failure reported by the background connection, with SQLite's code kept (busy, corrupt …). */
+export class BackgroundStatementError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = 'BackgroundStatementError';
+  }
+}
+
+/**
+ * The main thread's handle on the store's background connection (a worker thread, started on first
+ * use). Requests are answered in order, one at a time.
+ */
+export class SqliteBackground {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (response: BackgroundResponse & { ok: true }) => void; reject: (error: Error) => void }>();
+
+  constructor(private readonly filePath: string) {}
+
+  /** quick_check's findings (empty: the file is sound). */
+  async quickCheck(): Promise<string[]> {
+    return (await this.request({ type: 'quick_check' })).problems ?? [];
+  }
+
+  async dropRetiredVectorTables(): Promise<number> {
+    return (await this.request({ type: 'drop_retired_vectors' })).dropped ?? 0;
+  }
+
+  async searchVectors(options: { indexId: number; embedding: ArrayLike<number>; limit: number }): Promise<Array<{ chunkId: number; distance: number }>> {
+    const embedding = Float32Array.from(options.embedding);
+    return (await this.request({ type: 'vector_search', indexId: options.indexId, embedding, limit: options.limit })).matches ?? [];
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+
+  private request(work: BackgroundWork): Promise<BackgroundResponse & { ok: true }> {
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      // Referenced only while a request is out: an idle worker never keeps the process alive.
+      worker.ref();
+      worker.postMessage({ ...work, id } as BackgroundRequest);
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(BOOTSTRAP, {
+      workerData: { entryUrl: ENTRY.href, filePath: this.filePath } satisfies BackgroundWorkerData,
+    });
+    worker.unref();
+    worker.on('message', (raw: unknown) => {
+      const parsed = BackgroundResponse.safeParse(raw);
+      if (!parsed.success) return;
+      const waiting = this.pending.get(parsed.data.id);
+      if (!waiting) return;
+      this.pending.delete(parsed.data.id);
+      if (this.pending.size === 0) worker.unref();
+      if (parsed.data.ok) waiting.resolve(parsed.data);
+      else waiting.reject(new BackgroundStatementError(parsed.data.message, parsed.data.code));
+    });
+    const failAll = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', failAll);
+    worker.on('exit', (code) => failAll(new Error(`the store's background worker stopped (exit code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** Work the main thread hands to the store's background connection. */
+export const BackgroundRequest = z.discriminatedUnion('type', [
+  z.object({ id: z.number().int(), type: z.literal('quick_check') }),
+  z.object({ id: z.number().int(), type: z.literal('drop_retired_vectors') }),
+  z.object({
+    id: z.number().int(),
+    type: z.literal('vector_search'),
+    indexId: z.number().int().positive(),
+    embedding: z.instanceof(Float32Array),
+    limit: z.number().int().positive(),
+  }),
+]);
+export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
+/** A request as the client writes it (the id is added when sent). */
+export type BackgroundWork = BackgroundRequest extends infer Request ? (Request extends { id: number } ? Omit<Request, 'id'> : never) : never;
+
+export const BackgroundResponse = z.discriminatedUnion('ok', [
+  z.object({
+    id: z.number().int(),
+    ok: z.literal(true),
+    /** quick_check: what it found wrong (empty when the file is sound). */
+    problems: z.array(z.string()).optional(),
+    /** drop_retired_vectors: tables dropped. */
+    dropped: z.number().int().optional(),
+    /** vector_search: nearest chunks, closest first. */
+    matches: z.array(z.object({ chunkId: z.number(), distance: z.number() })).optional(),
+  }),
+  z.object({ id: z.number().int(), ok: z.literal(false), message: z.string(), code: z.string().optional() }),
+]);
+export type BackgroundResponse = z.infer<typeof BackgroundResponse>;
+
+export interface BackgroundWorkerData {
+  entryUrl: string;
+  filePath: string;
+}

@@ -1,0 +1,66 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
+import { quickCheck } from '../integrity-check.ts';
+import { dropRetiredVectorTables } from '../retired-vector-cleanup.ts';
+import { searchVectors } from '../vector-search.ts';
+import { BackgroundRequest, type BackgroundResponse, type BackgroundWorkerData } from './background-messages.ts';
+
+/**
+ * The store's second connection, in a worker thread: statements that scan or free a whole table
+ * (quick_check, a brute-force vector search, dropping a big vec0 table) run here, so the main thread's event loop never waits for
+ * them. Waiting for the write lock is harmless here, hence the long busy timeout.
+ */
+const { filePath } = workerData as BackgroundWorkerData;
+let shared: Database.Database | undefined;
+
+function connection(): Database.Database {
+  if (!shared) {
+    shared = new Database(filePath, { fileMustExist: true, timeout: 30_000 });
+    sqliteVec.load(shared);
+  }
+  return shared;
+}
+
+/** quick_check on a fresh read-only connection: nothing cached from earlier reads can hide a damaged page. */
+function checkFile(): string[] {
+  let reader: Database.Database | undefined;
+  try {
+    reader = new Database(filePath, { readonly: true, fileMustExist: true, timeout: 30_000 });
+    return quickCheck(reader);
+  } catch (error) {
+    // A file too damaged to be read at all (overwritten header, not a database) is a finding too.
+    const code = String((error as { code?: unknown }).code ?? '');
+    if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return [(error as Error).message];
+    throw error;
+  } finally {
+    reader?.close();
+  }
+}
+
+function handle(request: BackgroundRequest): BackgroundResponse {
+  switch (request.type) {
+    case 'quick_check':
+      return { id: request.id, ok: true, problems: checkFile() };
+    case 'drop_retired_vectors':
+      return { id: request.id, ok: true, dropped: dropRetiredVectorTables(connection()) };
+    case 'vector_search':
+      return { id: request.id, ok: true, matches: searchVectors(connection(), request) };
+  }
+}
+
+parentPort!.on('message', (raw: unknown) => {
+  const parsed = BackgroundRequest.safeParse(raw);
+  if (!parsed.success) return;
+  try {
+    parentPort!.postMessage(handle(parsed.data));
+  } catch (error) {
+    const { message, code } = error as { message?: string; code?: unknown };
+    parentPort!.postMessage({
+      id: parsed.data.id,
+      ok: false,
+      message: message ?? String(error),
+      ...(typeof code === 'string' ? { code } : {}),
+    } satisfies BackgroundResponse);
+  }
+});
