@@ -26,12 +26,11 @@ const FILTER_ALIASES: Record<string, CountableFilter> = {
  * live outside the V8 heap (a 1.5 MB file can decode to 1.5 GB), so the worker's heap limit never
  * trips. This inflates every stream that text extraction would decode (images are skipped: text
  * extraction never decodes them), counting bytes and keeping none, and refuses the file once the
- * total passes `maxDecodedBytes`. Streams it cannot decode alone (encrypted files, LZW, unknown
- * filters) are left to the worker's memory watchdog.
+ * total passes `maxDecodedBytes`. Streams it cannot decode alone (encrypted ones, LZW, unknown
+ * filters) are left to the parser pool's memory limits.
  */
 export async function assertPdfDecodedSizeWithin(data: Uint8Array, maxDecodedBytes: number): Promise<void> {
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  if (bytes.indexOf('/Encrypt', 0, 'latin1') !== -1) return;
   let total = 0;
   for (let keywordAt = bytes.indexOf(STREAM); keywordAt !== -1; keywordAt = bytes.indexOf(STREAM, keywordAt + STREAM.length)) {
     const start = dataStart(bytes, keywordAt + STREAM.length);
@@ -39,7 +38,7 @@ export async function assertPdfDecodedSizeWithin(data: Uint8Array, maxDecodedByt
     // latin1: one char per byte, and the dictionary is ASCII.
     const dictionary = dictionaryBefore(bytes.toString('latin1', Math.max(0, keywordAt - DICTIONARY_WINDOW), keywordAt));
     if (dictionary === undefined || /\/Subtype\s*\/Image\b/.test(dictionary)) continue;
-    const filters = filtersOf(dictionary);
+    const filters = filtersOf(dictionary) ?? (looksLikeZlib(bytes, start) ? ['FlateDecode' as const] : undefined);
     if (!filters) continue;
     const end = bytes.indexOf(ENDSTREAM, start);
     const raw = bytes.subarray(start, end === -1 ? bytes.length : end);
@@ -58,6 +57,13 @@ function dataStart(bytes: Buffer, afterKeyword: number): number | undefined {
   if (bytes[afterKeyword] === 0x0d) return bytes[afterKeyword + 1] === 0x0a ? afterKeyword + 2 : afterKeyword + 1;
   if (bytes[afterKeyword] === 0x0a) return afterKeyword + 1;
   return undefined;
+}
+
+/** A zlib header: catches Flate data behind a filter this guard cannot read (an indirect `/Filter`). */
+function looksLikeZlib(bytes: Buffer, at: number): boolean {
+  const first = bytes[at];
+  const second = bytes[at + 1];
+  return first !== undefined && second !== undefined && (first & 0x0f) === 8 && (first * 256 + second) % 31 === 0;
 }
 
 function isEndstream(bytes: Buffer, keywordAt: number): boolean {
