@@ -39,7 +39,9 @@ describe('PDF decompression bombs against a server process', () => {
     const server = await startServerProcess({ DATA_DIR: dataDir, LLM_PROVIDER: 'extractive', EMBEDDING_PROVIDER: 'none', ...env });
     cleanups.push(() => server.kill('SIGKILL'));
     const socket: ClientSocket = await connect(server.url);
-    cleanups.push(() => socket.disconnect());
+    cleanups.push(() => {
+      socket.disconnect();
+    });
     const log = new DocumentStatusLog(socket);
     const project = await (await fetch(`${server.url}/api/projects`, {
       method: 'POST',
