@@ -18,7 +18,7 @@ import {
 } from '../../../protocol/documents.ts';
 import { IdParam } from '../../../protocol/ids.ts';
 import { ErrorResponse } from '../../../protocol/rest.ts';
-import { AppError, DuplicateDocumentError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../errors.ts';
+import { AppError, BadRequestError, DuplicateDocumentError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../errors.ts';
 import type { DocumentFiles } from '../../ingest/document-files.ts';
 import type { DocumentService } from '../../ingest/document-service.ts';
 import { receiveUpload, type ReceivedUpload } from '../../ingest/upload-intake.ts';
@@ -144,9 +144,7 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
     const received: ReceivedPart[] = [];
     try {
       for await (const part of request.files() as AsyncIterable<MultipartFile>) {
-        if (received.length >= options.maxParts) {
-          throw new PayloadTooLargeError(`At most ${options.maxParts} file${options.maxParts === 1 ? '' : 's'} can be uploaded in one request`);
-        }
+        if (received.length >= options.maxParts) throw tooManyFiles(options.maxParts);
         try {
           const upload = await receiveUpload({
             stream: part.file,
@@ -162,7 +160,7 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
       }
     } catch (error) {
       await removeReceived(received);
-      const refusal = asUploadError(error);
+      const refusal = asUploadError(error, options.maxParts);
       if (refusal instanceof PayloadTooLargeError) stopReading(request, reply);
       throw refusal;
     }
@@ -258,12 +256,17 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
 };
 
 /** The parser's failures as the client's errors: one sentence, a 4xx, never the 500 they were. */
-function asUploadError(error: unknown): unknown {
+function asUploadError(error: unknown, maxFiles: number): unknown {
   if (error instanceof AppError) return error;
   const code = (error as { code?: string }).code;
-  if (code && MULTIPART_LIMIT_CODES.has(code)) return new PayloadTooLargeError('The upload has too many files or form fields for one request');
-  if (code === 'FST_PROTO_VIOLATION') return new ValidationError('The upload has a form field with a forbidden name');
-  return new ValidationError('The upload is not valid multipart/form-data (missing or wrong boundary, or the body was cut short)', { cause: error });
+  if (code === 'FST_FILES_LIMIT') return tooManyFiles(maxFiles);
+  if (code && MULTIPART_LIMIT_CODES.has(code)) return new PayloadTooLargeError('The upload has too many form fields for one request');
+  if (code === 'FST_PROTO_VIOLATION') return new BadRequestError('The upload has a form field with a forbidden name');
+  return new BadRequestError('The upload is not valid multipart/form-data (missing or wrong boundary, or the body was cut short)', { cause: error });
+}
+
+function tooManyFiles(maxFiles: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(`At most ${maxFiles} file${maxFiles === 1 ? '' : 's'} can be uploaded in one request`);
 }
 
 /**
