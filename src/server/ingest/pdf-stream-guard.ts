@@ -95,8 +95,23 @@ function filtersOf(dictionary: string): CountableFilter[] | undefined {
   return chain.includes('FlateDecode') ? chain : undefined;
 }
 
+/**
+ * Most streams are small and compress a few times over: one synchronous inflate, its output bounded
+ * to a multiple of the input, answers for them; anything larger or stranger takes the counting path.
+ */
+const FAST_PATH_MAX_RAW_BYTES = 256 * 1024;
+const FAST_PATH_MAX_RATIO = 64;
+
 /** Decodes `raw` through `filters`, counting output; stops as soon as it passes `budget`. */
 async function decodedSize(raw: Buffer, filters: CountableFilter[], budget: number): Promise<number> {
+  if (filters.length === 1 && filters[0] === 'FlateDecode' && raw.length <= FAST_PATH_MAX_RAW_BYTES) {
+    try {
+      const maxOutputLength = Math.min(budget + 1, raw.length * FAST_PATH_MAX_RATIO + 1024);
+      return zlib.inflateSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength }).length;
+    } catch {
+      // Too big for the fast path, or damaged: count it as a stream.
+    }
+  }
   let size = 0;
   const stages: Array<NodeJS.ReadWriteStream | Transform> = filters.map((filter) => {
     switch (filter) {
