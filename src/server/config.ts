@@ -58,7 +58,7 @@ export const ConfigSchema = z.object({
   INGEST_WORKERS: z.coerce.number().int().min(1).max(32).default(2),
   /** A parse that runs longer fails the document with reason `timeout`. */
   PARSE_TIMEOUT_SECONDS: Seconds.default(120),
-  /** Heap limit of a parser worker; past it the document fails with reason `memory`. */
+  /** Memory of a parser worker (V8 heap, and heap plus buffers outside it); past it the document fails with reason `memory`. */
   PARSE_MAX_MEMORY_MB: z.coerce.number().int().min(32).max(16_384).default(512),
   /** Attempts of an ingestion job before its document is marked failed (transient errors only). */
   INGEST_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
@@ -109,6 +109,13 @@ export const ConfigSchema = z.object({
   DATABASE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(1_000).default(20),
   /** How long a busy database is retried (with backoff, off the event loop) before the call fails with 503. */
   DATABASE_BUSY_RETRY_SECONDS: z.coerce.number().min(0).max(600).default(5),
+  /** Bytes (MB) a PDF's compressed streams may decode to in total, images excluded (decompression bombs). */
+  PARSE_MAX_DECODED_MB: z.coerce.number().int().min(1).max(65_536).default(512),
+  /**
+   * Resident memory (MB) of the whole server above which the parse most likely responsible is stopped
+   * (`memory`): the backstop for a parser that allocates outside the V8 heap without yielding.
+   */
+  PARSE_MAX_RSS_MB: z.coerce.number().int().min(128).max(262_144).default(2048),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {

@@ -90,6 +90,8 @@ export async function createDomain(config: Config, options: DomainOptions) {
     size: config.INGEST_WORKERS,
     timeoutMs: config.PARSE_TIMEOUT_SECONDS * 1000,
     maxMemoryMb: config.PARSE_MAX_MEMORY_MB,
+    maxProcessRssMb: config.PARSE_MAX_RSS_MB,
+    maxDecodedBytes: config.PARSE_MAX_DECODED_MB * 1024 * 1024,
     logger,
   });
   const ingestContext: IngestContext = {

@@ -6,7 +6,7 @@ import { decodeText } from './text-decoding.ts';
 
 export type DetectionResult =
   | { ok: true; fileType: DocumentFileType; mimeType: string }
-  | { ok: false; reason: 'unsupported' | 'legacy_office' | 'empty'; message: string };
+  | { ok: false; reason: 'unsupported' | 'legacy_office' | 'empty' | 'mismatch'; message: string };
 
 export const MIME_TYPES: Record<DocumentFileType, string> = {
   pdf: 'application/pdf',
@@ -31,6 +31,26 @@ const TEXT_EXTENSIONS: Record<string, DocumentFileType> = {
   '.htm': 'html',
 };
 
+/** The names a file of each type may carry: a declared type must match the bytes (HTML named .pdf is refused). */
+const EXTENSIONS_OF: Record<DocumentFileType, string[]> = {
+  pdf: ['.pdf'],
+  docx: ['.docx'],
+  xlsx: ['.xlsx'],
+  csv: ['.csv', '.tsv'],
+  md: ['.md', '.markdown'],
+  txt: ['.txt', '.text', '.log'],
+  html: ['.html', '.htm'],
+};
+const DESCRIPTION_OF: Record<DocumentFileType, string> = {
+  pdf: 'a PDF',
+  docx: 'a Word document',
+  xlsx: 'an Excel workbook',
+  csv: 'CSV',
+  md: 'Markdown',
+  txt: 'text',
+  html: 'HTML',
+};
+
 const SUPPORTED = 'PDF, DOCX, XLSX, CSV, Markdown, TXT or HTML';
 /** Enough to sniff text and find a PDF header (allowed anywhere in the first 1024 bytes). */
 const SAMPLE_BYTES = 64 * 1024;
@@ -43,9 +63,21 @@ const EMPTY_ZIP_SIGNATURE = [0x50, 0x4b, 0x05, 0x06];
 
 /**
  * Decides the type from the file's bytes (magic numbers, ZIP directory, text sniffing), using the name only to
- * choose among text formats (txt/md/csv/html). A PNG named .pdf → { ok:false, reason:'unsupported' }.
+ * choose among text formats (txt/md/csv/html); then the name's extension, when it has one, must be one of
+ * that type's. A PNG or HTML named .pdf → { ok:false, reason:'unsupported' }.
  */
 export async function detectFileType(options: { filePath: string; filename: string }): Promise<DetectionResult> {
+  const result = await detectFromBytes(options);
+  const extension = path.extname(options.filename).toLowerCase();
+  if (!result.ok || !extension || EXTENSIONS_OF[result.fileType].includes(extension)) return result;
+  return {
+    ok: false,
+    reason: 'mismatch',
+    message: `This file is named ${extension} but its contents are ${DESCRIPTION_OF[result.fileType]}: rename it to ${EXTENSIONS_OF[result.fileType][0]} or upload the right file`,
+  };
+}
+
+async function detectFromBytes(options: { filePath: string; filename: string }): Promise<DetectionResult> {
   const sample = await readSample(options.filePath);
   if (sample.length === 0) return { ok: false, reason: 'empty', message: 'The file is empty' };
   const extension = path.extname(options.filename).toLowerCase();
@@ -65,9 +97,13 @@ export async function detectFileType(options: { filePath: string; filename: stri
     return unsupported();
   }
   const textType = TEXT_EXTENSIONS[extension];
-  if (textType && textType !== 'txt') return detected(textType);
-  if (looksLikeHtml(decoded.text)) return detected('html');
+  // Text named as a binary format: say what it is not (HTML named .pdf is the classic disguise).
+  if (extension === '.pdf' || extension === '.docx' || extension === '.xlsx') {
+    return unsupported(`This file is named ${extension} but its contents are ${looksLikeHtml(decoded.text) ? 'HTML' : 'text'}, not ${DESCRIPTION_OF[extension.slice(1) as DocumentFileType]}`);
+  }
+  // The declared text type wins (HTML saved as .txt is indexed, and served, as plain text).
   if (textType) return detected(textType);
+  if (!extension && looksLikeHtml(decoded.text)) return detected('html');
   return unsupported();
 }
 

@@ -3,8 +3,11 @@ import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { PARSE_LIMITS } from './parse-limits.ts';
 import { DocumentParseError } from './parsed-document.ts';
 
-/** Entries whose content is parsed as XML by mammoth/exceljs; anything else (images, binaries) is not. */
-const XML_PART = /(\.xml|\.rels|\.vml)$/i;
+/**
+ * A part is scanned when its content looks like XML, whatever its name: mammoth follows `_rels/.rels`
+ * to a main part of any name, so names prove nothing. Images and other binaries do not start like this.
+ */
+const BYTE_ORDER_MARKS_AND_SPACE = /^(?:\xEF\xBB\xBF|\xFF\xFE|\xFE\xFF|\s)+/;
 /** Longest marker we look for, minus one: kept from one chunk to the next so a marker cut in two is found. */
 const CARRY_CHARS = 16;
 
@@ -12,8 +15,9 @@ const CARRY_CHARS = 16;
  * Pre-flight for DOCX/XLSX before mammoth or exceljs sees them (both inflate whole parts in memory and
  * parse XML with DTD support). Reads the ZIP central directory and caps the entry count, the declared
  * uncompressed total and each entry's compression ratio (zip bombs); then inflates every entry as a
- * stream, which yauzl checks against the declared sizes (lying headers), and rejects XML parts that
- * declare a DOCTYPE or ENTITY (billion laughs, XXE): Office never writes either.
+ * stream, which yauzl checks against the declared sizes (lying headers), and rejects every part that
+ * reads as XML, whatever its name, when it declares a DOCTYPE or ENTITY (billion laughs, XXE): Office
+ * never writes either.
  */
 export async function assertSafeOfficeZip(filePath: string, options: { mainPart: string; kind: string }): Promise<void> {
   let zipFile: ZipFile;
@@ -70,7 +74,7 @@ async function readDirectory(zipFile: ZipFile): Promise<Entry[]> {
 
 async function scanEntry(zipFile: ZipFile, entry: Entry): Promise<void> {
   if (entry.fileName.endsWith('/')) return;
-  const isXml = XML_PART.test(entry.fileName);
+  let isXml: boolean | undefined;
   let stream: Readable;
   try {
     stream = await zipFile.openReadStreamPromise(entry);
@@ -80,9 +84,15 @@ async function scanEntry(zipFile: ZipFile, entry: Entry): Promise<void> {
   let carry = '';
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (!isXml) continue;
       // latin1 keeps one char per byte; dropping NULs also catches UTF-16 encoded markers.
-      const text = carry + chunk.toString('latin1').replaceAll('\u0000', '').toLowerCase();
+      const latin = chunk.toString('latin1').replaceAll('\u0000', '');
+      // Decided by the first byte that is not a BOM or white space (XML may start with any amount of it).
+      if (isXml === undefined) {
+        const head = latin.replace(BYTE_ORDER_MARKS_AND_SPACE, '');
+        if (head) isXml = head.startsWith('<');
+      }
+      if (isXml === false) continue;
+      const text = carry + latin.toLowerCase();
       if (text.includes('<!doctype') || text.includes('<!entity')) {
         stream.destroy();
         throw new DocumentParseError(

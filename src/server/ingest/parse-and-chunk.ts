@@ -11,6 +11,7 @@ export async function parseAndChunk(
     filePath: request.filePath,
     fileType: request.fileType,
     filename: request.filename,
+    maxDecodedBytes: request.maxDecodedBytes,
     onProgress,
   });
   onProgress({ stage: 'chunking' });

@@ -24,11 +24,13 @@ export async function parseDocument(options: {
   filePath: string;
   fileType: DocumentFileType;
   filename: string;
+  maxDecodedBytes?: number;
   onProgress?: (progress: ParseProgress) => void;
 }): Promise<ParsedDocument> {
   const output = await PARSERS[options.fileType]({
     filePath: options.filePath,
     filename: options.filename,
+    maxDecodedBytes: options.maxDecodedBytes ?? PARSE_LIMITS.maxPdfDecodedBytes,
     onProgress: options.onProgress ?? (() => {}),
   });
   let characters = 0;

@@ -12,6 +12,8 @@ export const PARSE_LIMITS = {
   ratioCheckMinBytes: 1024 * 1024,
   /** Characters of extracted text per document (about 10,000 dense pages). */
   maxTextChars: 40_000_000,
+  /** Bytes a PDF's streams may decode to in total (images excluded), unless the pool is given another cap. */
+  maxPdfDecodedBytes: 512 * 1024 * 1024,
   /** PDF pages read per document. */
   maxPdfPages: 10_000,
   /** Rows read per sheet (XLSX) or file (CSV), and columns per row. */

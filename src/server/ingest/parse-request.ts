@@ -12,6 +12,8 @@ export const ParseRequestSchema = z
     chunkSize: z.number().int().min(1),
     /** Characters repeated from the end of one chunk at the start of the next. */
     chunkOverlap: z.number().int().min(0),
+    /** Bytes a document's compressed streams may decode to (PDF); the pool fills in its configured cap. */
+    maxDecodedBytes: z.number().int().min(1).optional(),
   })
   .refine((request) => request.chunkOverlap < request.chunkSize, {
     message: 'chunkOverlap must be smaller than chunkSize',
@@ -24,6 +26,7 @@ export interface ParseRequest {
   filename: string;
   chunkSize: number;
   chunkOverlap: number;
+  maxDecodedBytes?: number;
 }
 
 export const ParseProgressSchema = z.object({

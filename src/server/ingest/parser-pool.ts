@@ -21,10 +21,20 @@ export interface ParserPoolOptions {
   size: number;
   /** Wall-clock limit of one job; the worker is terminated past it. */
   timeoutMs: number;
-  /** V8 old-generation heap limit of each worker. */
+  /**
+   * Memory of each worker: its V8 old-generation heap limit, and, checked while it parses, its heap
+   * plus the buffers outside it (typed arrays, where pdf.js keeps decoded streams).
+   */
   maxMemoryMb: number;
   /** Where a parser crash's `detail` goes (the user sees only the message). */
   logger?: Pick<Logger, 'warn'>;
+  /**
+   * Resident memory of the whole process above which the running parse most likely responsible is
+   * stopped: the backstop for a parser that allocates without ever yielding (and so cannot report).
+   */
+  maxProcessRssMb?: number;
+  /** Bytes one document's compressed streams may decode to (PDF decompression bombs). */
+  maxDecodedBytes?: number;
   /** The module a worker runs; tests swap in one that hangs or eats memory. */
   workerEntry?: URL;
 }
@@ -33,6 +43,10 @@ const BOOTSTRAP = new URL('./worker/bootstrap.mjs', import.meta.url);
 const DEFAULT_ENTRY = new URL('./worker/parse-worker.ts', import.meta.url);
 /** A worker is replaced after this many jobs, so leaks in parser libraries cannot pile up. */
 const JOBS_PER_WORKER = 100;
+/** How often process RSS is sampled while a job runs. */
+const RSS_SAMPLE_MS = 50;
+/** A busy worker that has not reported its memory for this long is stuck in synchronous code. */
+const MEMORY_REPORT_STALE_MS = 500;
 
 interface Job {
   id: number;
@@ -54,6 +68,11 @@ interface PoolWorker {
   /** Set when we terminate it (time limit, abort, close): its exit is expected. */
   retiring: boolean;
   lastError?: unknown;
+  /** Its last memory report for the current job (heap + external bytes). */
+  memory?: { bytes: number; at: number };
+  /** Stopped for memory and not yet exited: RSS is not judged again until its memory is released. */
+  releasingMemory: boolean;
+  jobStartedAt?: number;
 }
 
 /**
@@ -68,6 +87,8 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
   const queue: Job[] = [];
   let nextJobId = 1;
   let closed = false;
+  const maxWorkerBytes = options.maxMemoryMb * 1024 * 1024;
+  let rssTimer: NodeJS.Timeout | undefined;
 
   function settle(job: Job, outcome: { result: ParseResult } | { error: unknown }): void {
     if (job.settled) return;
@@ -90,6 +111,7 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
       ready: false,
       jobsDone: 0,
       retiring: false,
+      releasingMemory: false,
     };
     const { worker } = poolWorker;
     worker.stdout.resume();
@@ -124,6 +146,12 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
       case 'progress':
         job.onProgress?.(message.progress);
         return;
+      case 'memory': {
+        const bytes = message.heapBytes + message.externalBytes;
+        poolWorker.memory = { bytes, at: Date.now() };
+        if (bytes > maxWorkerBytes) stopForMemory(poolWorker, job, workerMemoryError(options.maxMemoryMb));
+        return;
+      }
       case 'done':
         finish(poolWorker, job, { result: message.result });
         return;
@@ -152,6 +180,41 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
   function fail(poolWorker: PoolWorker, job: Job, error: unknown): void {
     settle(job, { error });
     retire(poolWorker);
+  }
+
+  /** Fails the job with `memory` and terminates its worker, which frees everything it allocated. */
+  function stopForMemory(poolWorker: PoolWorker, job: Job, error: DocumentParseError): void {
+    poolWorker.releasingMemory = true;
+    fail(poolWorker, job, error);
+    schedule();
+  }
+
+  /**
+   * The backstop behind the workers' own reports: past the process RSS limit, stop the busy worker
+   * that has gone silent longest (stuck allocating in synchronous code), else the one using most.
+   */
+  function checkProcessMemory(): void {
+    const busy = [...workers].filter((poolWorker) => poolWorker.job && !poolWorker.retiring);
+    if (busy.length === 0) {
+      clearInterval(rssTimer);
+      rssTimer = undefined;
+      return;
+    }
+    if (!options.maxProcessRssMb || [...workers].some((poolWorker) => poolWorker.releasingMemory)) return;
+    const rss = process.memoryUsage.rss();
+    if (rss <= options.maxProcessRssMb * 1024 * 1024) return;
+    const now = Date.now();
+    const silence = (poolWorker: PoolWorker) => now - (poolWorker.memory?.at ?? poolWorker.jobStartedAt ?? now);
+    const stuck = busy.filter((poolWorker) => silence(poolWorker) > MEMORY_REPORT_STALE_MS).sort((a, b) => silence(b) - silence(a));
+    const culprit = stuck[0] ?? busy.sort((a, b) => (b.memory?.bytes ?? 0) - (a.memory?.bytes ?? 0))[0]!;
+    stopForMemory(
+      culprit,
+      culprit.job!,
+      new DocumentParseError(
+        `The server ran short of memory (over ${options.maxProcessRssMb} MB) while parsing this file, and the parse was stopped`,
+        'memory',
+      ),
+    );
   }
 
   function retire(poolWorker: PoolWorker): void {
@@ -198,7 +261,10 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
 
   function start(poolWorker: PoolWorker, job: Job): void {
     poolWorker.job = job;
+    poolWorker.memory = undefined;
+    poolWorker.jobStartedAt = Date.now();
     poolWorker.worker.ref();
+    rssTimer ??= setInterval(checkProcessMemory, RSS_SAMPLE_MS).unref();
     job.timer = setTimeout(() => {
       fail(
         poolWorker,
@@ -209,7 +275,8 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
         ),
       );
     }, options.timeoutMs);
-    const message: ToWorkerMessage = { type: 'parse', jobId: job.id, request: job.request };
+    const request = { ...job.request, maxDecodedBytes: job.request.maxDecodedBytes ?? options.maxDecodedBytes };
+    const message: ToWorkerMessage = { type: 'parse', jobId: job.id, request };
     poolWorker.worker.postMessage(message);
   }
 
@@ -252,6 +319,7 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
 
     async close() {
       closed = true;
+      clearInterval(rssTimer);
       for (const job of queue.splice(0)) settle(job, { error: new Error('The parser pool is closed') });
       const exits = [...workers].map((poolWorker) => {
         const job = poolWorker.job;
@@ -264,12 +332,11 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
   };
 }
 
+function workerMemoryError(maxMemoryMb: number): DocumentParseError {
+  return new DocumentParseError(`The file needs more memory than a parse may use (${maxMemoryMb} MB) and was stopped`, 'memory');
+}
+
 function exitError(lastError: unknown, maxMemoryMb: number): DocumentParseError {
-  if ((lastError as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return new DocumentParseError(
-      `The file needs more memory than a parse may use (${maxMemoryMb} MB) and was stopped`,
-      'memory',
-    );
-  }
+  if ((lastError as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') return workerMemoryError(maxMemoryMb);
   return new DocumentParseError('The parser crashed on this file', 'corrupt');
 }

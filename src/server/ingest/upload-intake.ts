@@ -13,7 +13,8 @@ export interface ReceivedUpload {
 /**
  * Streams an upload to a temp file, hashing and counting as it goes: the file is never whole in
  * memory. Past `maxBytes` the temp file is removed and PayloadTooLargeError is thrown. `truncated`
- * reads the multipart parser's own limit flag (it stops feeding the stream at the limit).
+ * reads the multipart parser's own limit flag (it stops feeding the stream at the limit); its
+ * `limit` event fails the upload at once, without waiting for the rest of the part.
  */
 export async function receiveUpload(options: {
   stream: Readable;
@@ -34,6 +35,8 @@ export async function receiveUpload(options: {
       callback(null, chunk);
     },
   });
+  const onLimit = () => meter.destroy(new PayloadTooLargeError(tooLargeMessage(options.maxBytes)));
+  options.stream.once('limit', onLimit);
   try {
     await pipeline(options.stream, meter, fs.createWriteStream(options.tempPath, { flags: 'wx', mode: 0o600 }));
     if (options.truncated?.()) throw new PayloadTooLargeError(tooLargeMessage(options.maxBytes));
@@ -42,6 +45,8 @@ export async function receiveUpload(options: {
     // Drain the rest of this part so that the multipart parser can move on to the next one.
     options.stream.resume();
     throw error;
+  } finally {
+    options.stream.off('limit', onLimit);
   }
   return { tempPath: options.tempPath, size, sha256: hash.digest('hex') };
 }

@@ -59,13 +59,13 @@ describe('citations with positions, for every office format', () => {
     const { top, prompt } = await topSource('How much revenue came from lighthouse tours?');
     expect(top.metadata).toMatchObject({ filename: 'report.pdf', page: 2 });
     expect(top.content).toContain('4.2 million euros');
-    expect(prompt).toContain('[1] (report.pdf, page 2)');
+    expect(prompt).toContain('[1] ("report.pdf", page 2)');
   });
 
   it('DOCX: the section heading', async () => {
     const { top, prompt } = await topSource('Where must bicycles be parked?');
     expect(top.metadata).toMatchObject({ filename: 'handbook.docx', heading: 'Parking' });
-    expect(prompt).toContain('[1] (handbook.docx, section "Parking")');
+    expect(prompt).toContain('[1] ("handbook.docx", section "Parking")');
   });
 
   it('XLSX: the sheet and the rows, with the header in the passage', async () => {
@@ -77,6 +77,6 @@ describe('citations with positions, for every office format', () => {
     const [first, last] = String(top.metadata.rows).split('-').map(Number);
     expect(first).toBeLessThanOrEqual(58);
     expect(last).toBeGreaterThanOrEqual(58);
-    expect(prompt).toMatch(/\[1\] \(ferries\.xlsx, sheet Timetable, rows \d+-\d+\)/);
+    expect(prompt).toMatch(/\[1\] \("ferries\.xlsx", sheet "Timetable", rows "\d+-\d+"\)/);
   });
 });

@@ -58,6 +58,11 @@ describe('documents: upload validation and document management', () => {
     expect(legacy.status).toBe(415);
     expect(legacy.body.detail).toMatch(/\.docx/);
     expect((await uploadDocument(server, projectId, { filename: 'empty.txt', content: '' })).status).toBe(415);
+    // The declared type must match the bytes: HTML named .pdf (opened later as a "PDF") is refused.
+    const disguised = await uploadDocument(server, projectId, { filename: 'invoice.pdf', content: '<!DOCTYPE html><html><script>steal()</script></html>', type: 'application/pdf' });
+    expect(disguised).toMatchObject({ status: 415, body: { code: 'unsupported_media_type', detail: expect.stringMatching(/^This file is named \.pdf but its contents are HTML, not a PDF/) } });
+    const pdfAsText = await uploadDocument(server, projectId, { filename: 'notes.txt', content: Buffer.from('%PDF-1.7\n%%EOF\n') });
+    expect(pdfAsText).toMatchObject({ status: 415, body: { detail: 'This file is named .txt but its contents are a PDF: rename it to .pdf or upload the right file' } });
     expect(storedFiles(server, projectId)).toEqual([]);
     expect(tempFiles(server)).toEqual([]);
     expect((await server.api('GET', `/api/projects/${projectId}/documents`)).body).toEqual([]);

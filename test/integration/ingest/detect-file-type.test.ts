@@ -22,22 +22,46 @@ async function detect(filename: string, bytes: Buffer | string) {
 }
 
 describe('detectFileType', () => {
-  it('knows PDF, DOCX and XLSX by their bytes, whatever their name', async () => {
+  it('knows PDF, DOCX and XLSX by their bytes', async () => {
     const pdf = await makePdf(['Hello']);
     const docx = await makeDocx([{ paragraphs: ['Hello'] }]);
     const xlsx = await makeXlsx([{ name: 'S', rows: [['a'], ['b']] }]);
     expect(await detect('report.pdf', pdf)).toEqual({ ok: true, fileType: 'pdf', mimeType: 'application/pdf' });
-    expect(await detect('report.txt', pdf)).toMatchObject({ ok: true, fileType: 'pdf' });
     expect(await detect('letter.docx', docx)).toMatchObject({
       ok: true,
       fileType: 'docx',
       mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     });
-    expect(await detect('letter.xlsx', docx)).toMatchObject({ ok: true, fileType: 'docx' });
     expect(await detect('sheet.xlsx', xlsx)).toMatchObject({ ok: true, fileType: 'xlsx' });
-    expect(await detect('sheet.pdf', xlsx)).toMatchObject({ ok: true, fileType: 'xlsx' });
+    expect(await detect('REPORT.PDF', pdf)).toMatchObject({ ok: true, fileType: 'pdf' });
+    expect(await detect('no-extension', pdf)).toMatchObject({ ok: true, fileType: 'pdf' });
     // Detection only reads the directory: a bomb still looks like a DOCX (the worker's guard rejects it).
     expect(await detect('bomb.docx', await makeZipBomb('docx', { size: 8 * 1024 * 1024 }))).toMatchObject({ ok: true, fileType: 'docx' });
+  });
+
+  it('refuses a file whose name declares another type than its bytes, for every format', async () => {
+    const pdf = await makePdf(['Hello']);
+    const docx = await makeDocx([{ paragraphs: ['Hello'] }]);
+    const xlsx = await makeXlsx([{ name: 'S', rows: [['a'], ['b']] }]);
+    const html = '<!DOCTYPE html><html><body><script>alert(1)</script></body></html>';
+    for (const [name, bytes, contents] of [
+      ['report.txt', pdf, 'a PDF'],
+      ['report.exe', pdf, 'a PDF'],
+      ['letter.xlsx', docx, 'a Word document'],
+      ['letter.pdf', docx, 'a Word document'],
+      ['sheet.pdf', xlsx, 'an Excel workbook'],
+      ['sheet.docx', xlsx, 'an Excel workbook'],
+    ] as const) {
+      expect(await detect(name, bytes), name).toEqual({
+        ok: false,
+        reason: 'mismatch',
+        message: `This file is named ${name.slice(name.lastIndexOf('.'))} but its contents are ${contents}: rename it to ${{ 'a PDF': '.pdf', 'a Word document': '.docx', 'an Excel workbook': '.xlsx' }[contents]} or upload the right file`,
+      });
+    }
+    for (const name of ['page.pdf', 'page.docx', 'page.xlsx']) {
+      expect(await detect(name, html), name).toMatchObject({ ok: false, message: expect.stringMatching(/^This file is named \.(pdf|docx|xlsx) but its contents are HTML, not /) });
+    }
+    expect(await detect('notes.pdf', 'just words')).toMatchObject({ ok: false, message: expect.stringContaining('its contents are text, not a PDF') });
   });
 
   it('refuses a PNG named .pdf, executables, other ZIPs and unknown text types', async () => {
@@ -82,7 +106,8 @@ describe('detectFileType', () => {
     expect(await detect('table.csv', 'a,b\n1,2')).toMatchObject({ ok: true, fileType: 'csv', mimeType: 'text/csv' });
     expect(await detect('table.tsv', 'a\tb\n1\t2')).toMatchObject({ ok: true, fileType: 'csv' });
     expect(await detect('page.htm', '<p>hi</p>')).toMatchObject({ ok: true, fileType: 'html', mimeType: 'text/html' });
-    expect(await detect('saved.txt', '\n  <!DOCTYPE html><html><body>x</body></html>')).toMatchObject({ ok: true, fileType: 'html' });
+    // The declared text type wins: HTML saved as .txt is plain text to us.
+    expect(await detect('saved.txt', '\n  <!DOCTYPE html><html><body>x</body></html>')).toMatchObject({ ok: true, fileType: 'txt' });
     expect(await detect('noext', '<html><body>x</body></html>')).toMatchObject({ ok: true, fileType: 'html' });
     expect(await detect('utf16.txt', utf16('Grüße', 'le'))).toMatchObject({ ok: true, fileType: 'txt' });
     expect(await detect('utf16be.csv', utf16('a;b\n1;2', 'be'))).toMatchObject({ ok: true, fileType: 'csv' });

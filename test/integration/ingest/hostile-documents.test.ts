@@ -16,6 +16,27 @@ import {
   makeZipBomb,
 } from '../../support/document-fixtures.ts';
 import { createTempDir } from '../../support/temp-files.ts';
+import { buildZip } from '../../support/zip-writer.ts';
+
+const W_NS = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
+
+/**
+ * A DOCX whose `_rels/.rels` sends mammoth to a main part with an odd name (`word/main.bin`) that
+ * carries `doctype`; the innocent `word/document.xml` is only there to pass type detection.
+ */
+function makeOddMainPartDocx(doctype: string, body: string): Buffer {
+  const rels =
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/main.bin"/></Relationships>';
+  const main = `<?xml version="1.0" encoding="UTF-8"?>\n${doctype}<w:document xmlns:w="${W_NS}"><w:body><w:p><w:r><w:t>${body}</w:t></w:r></w:p></w:body></w:document>`;
+  return buildZip([
+    { name: '[Content_Types].xml', data: '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="bin" ContentType="application/xml"/></Types>' },
+    { name: '_rels/.rels', data: rels },
+    { name: 'word/document.xml', data: `<?xml version="1.0"?><w:document xmlns:w="${W_NS}"><w:body><w:p><w:r><w:t>Decoy</w:t></w:r></w:p></w:body></w:document>` },
+    // Leading white space, as XML allows, so a check of the first bytes only would miss it.
+    { name: 'word/main.bin', data: `${' '.repeat(100)}${main}` },
+  ]);
+}
 
 /**
  * Every hostile or broken file ends as a DocumentParseError with the right reason, through the real
@@ -65,6 +86,15 @@ describe('hostile and broken documents', () => {
     const bomb = await failure('laughs.docx', 'docx', makeXmlBombDocx());
     expect(bomb).toMatchObject({ reason: 'corrupt', message: expect.stringMatching(/XML entities/) });
     expect((await failure('xxe.docx', 'docx', makeXxeDocx())).reason).toBe('corrupt');
+  });
+
+  it('scans every part a parser reads, whatever its name: an odd main part with an XML bomb or XXE', async () => {
+    const entities = ['<!ENTITY lol0 "lol">'];
+    for (let level = 1; level <= 9; level += 1) entities.push(`<!ENTITY lol${level} "${`&lol${level - 1};`.repeat(10)}">`);
+    const bomb = await failure('odd-bomb.docx', 'docx', makeOddMainPartDocx(`<!DOCTYPE w:document [${entities.join('')}]>`, '&lol9;'));
+    expect(bomb).toMatchObject({ reason: 'corrupt', message: expect.stringMatching(/XML entities/) });
+    const xxe = await failure('odd-xxe.docx', 'docx', makeOddMainPartDocx('<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', '&xxe;'));
+    expect(xxe).toMatchObject({ reason: 'corrupt', message: expect.stringMatching(/XML entities/) });
   });
 
   it('explains PDFs it cannot read: no text layer, password, damaged, not a PDF', async () => {

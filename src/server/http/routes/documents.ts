@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import fastifyMultipart from '@fastify/multipart';
-import type { FastifyReply } from 'fastify';
+import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -17,10 +18,10 @@ import {
 } from '../../../protocol/documents.ts';
 import { IdParam } from '../../../protocol/ids.ts';
 import { ErrorResponse } from '../../../protocol/rest.ts';
-import { AppError, DuplicateDocumentError, NotFoundError, ValidationError } from '../../errors.ts';
+import { AppError, BadRequestError, DuplicateDocumentError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../errors.ts';
 import type { DocumentFiles } from '../../ingest/document-files.ts';
 import type { DocumentService } from '../../ingest/document-service.ts';
-import { receiveUpload } from '../../ingest/upload-intake.ts';
+import { receiveUpload, type ReceivedUpload } from '../../ingest/upload-intake.ts';
 import type { AccessPolicy } from '../../access/access-policy.ts';
 import type { Store } from '../../store/store.ts';
 import { contentDisposition } from '../content-disposition.ts';
@@ -39,6 +40,12 @@ export interface DocumentRoutesOptions {
 const ProjectParams = z.object({ project_id: IdParam });
 const DocumentParams = z.object({ document_id: IdParam });
 const tags = ['documents'];
+/** Past a refused upload, at most this much of the rest is read before the connection is closed. */
+const MAX_UNREAD_DRAIN_BYTES = 64 * 1024;
+/** @fastify/multipart's limit errors: the request as a whole is too big. */
+const MULTIPART_LIMIT_CODES = new Set(['FST_FILES_LIMIT', 'FST_PARTS_LIMIT', 'FST_FIELDS_LIMIT']);
+
+type ReceivedPart = { filename: string | undefined; upload: ReceivedUpload } | { filename: string | undefined; error: AppError };
 
 /** `/api/.../documents`: the original's routes and fields, with streamed uploads and typed errors. */
 export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = async (app, options) => {
@@ -65,16 +72,11 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
     handler: async (request, reply) => {
       const project = await access.requireProject(requestActor(request), request.params.project_id, 'write');
       if (!request.isMultipart()) throw new ValidationError("Send the file as multipart/form-data in the field 'file'");
-      const part = await request.file();
+      const [part] = await receiveParts(request, reply, { maxParts: 1, partFailsAlone: false });
       if (!part) throw new ValidationError("The multipart field 'file' is missing");
-      const upload = await receiveUpload({
-        stream: part.file,
-        tempPath: files.newTempPath(),
-        maxBytes: maxUploadBytes,
-        truncated: () => part.file.truncated,
-      });
+      if ('error' in part) throw part.error;
       try {
-        const document = await documents.addUpload(requestActor(request), { projectId: project.id, filename: part.filename, upload });
+        const document = await documents.addUpload(requestActor(request), { projectId: project.id, filename: part.filename, upload: part.upload });
         return reply.code(201).send({
           document: presentDocument(document),
           message: 'Document uploaded successfully and queued for processing',
@@ -94,23 +96,23 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
       params: ProjectParams,
       response: { 200: BulkUploadResponse, 404: ErrorResponse },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const project = await access.requireProject(requestActor(request), request.params.project_id, 'write');
       if (!request.isMultipart()) throw new ValidationError("Send the files as multipart/form-data in the field 'files'");
       const uploaded: DocumentResponse[] = [];
       const failed: z.infer<typeof BulkUploadResponse>['failed'] = [];
-      for await (const part of request.files()) {
+      // Every file is on disk before any is added: a request refused as a whole stores nothing.
+      const parts = await receiveParts(request, reply, { maxParts: maxFiles, partFailsAlone: true });
+      for (const [index, part] of parts.entries()) {
         const filename = part.filename || 'document';
         try {
-          const upload = await receiveUpload({
-            stream: part.file,
-            tempPath: files.newTempPath(),
-            maxBytes: maxUploadBytes,
-            truncated: () => part.file.truncated,
-          });
-          uploaded.push(presentDocument(await documents.addUpload(requestActor(request), { projectId: project.id, filename: part.filename, upload })));
+          if ('error' in part) throw part.error;
+          uploaded.push(presentDocument(await documents.addUpload(requestActor(request), { projectId: project.id, filename: part.filename, upload: part.upload })));
         } catch (error) {
-          if (!(error instanceof AppError) || !error.expose) throw error;
+          if (!(error instanceof AppError) || !error.expose) {
+            await removeReceived(parts.slice(index + 1));
+            throw error;
+          }
           failed.push({
             filename,
             error: error.message,
@@ -124,6 +126,47 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
       return { uploaded, failed, total, successful: uploaded.length, failed_count: failed.length };
     },
   });
+
+  /**
+   * Streams every file part of the request to a temp file. A malformed body (no boundary, wrong
+   * boundary, cut short) is a 400; more files than allowed is a 413 for the whole request. Either way
+   * the temp files already written are removed. With `partFailsAlone`, a file past the size limit is
+   * one failed part; otherwise it refuses the request. A refused request stops being read.
+   */
+  async function receiveParts(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: { maxParts: number; partFailsAlone: boolean },
+  ): Promise<ReceivedPart[]> {
+    const received: ReceivedPart[] = [];
+    try {
+      for await (const part of request.files() as AsyncIterable<MultipartFile>) {
+        if (received.length >= options.maxParts) throw tooManyFiles(options.maxParts);
+        try {
+          const upload = await receiveUpload({
+            stream: part.file,
+            tempPath: files.newTempPath(),
+            maxBytes: maxUploadBytes,
+            truncated: () => part.file.truncated,
+          });
+          received.push({ filename: part.filename, upload });
+        } catch (error) {
+          if (!(error instanceof PayloadTooLargeError) || !options.partFailsAlone) throw error;
+          received.push({ filename: part.filename, error });
+        }
+      }
+    } catch (error) {
+      await removeReceived(received);
+      const refusal = asUploadError(error, options.maxParts);
+      if (refusal instanceof PayloadTooLargeError) stopReading(request, reply);
+      throw refusal;
+    }
+    return received;
+  }
+
+  async function removeReceived(parts: ReceivedPart[]): Promise<void> {
+    await Promise.all(parts.map((part) => ('upload' in part ? files.removeTemp(part.upload.tempPath) : undefined)));
+  }
 
   app.get('/api/projects/:project_id/documents', {
     schema: { tags, params: ProjectParams, querystring: DocumentListQuery, response: { 200: z.array(DocumentResponse), 404: ErrorResponse } },
@@ -208,3 +251,30 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
     },
   });
 };
+
+/** The parser's failures as the client's errors: one sentence, a 4xx, never the 500 they were. */
+function asUploadError(error: unknown, maxFiles: number): unknown {
+  if (error instanceof AppError) return error;
+  const code = (error as { code?: string }).code;
+  if (code === 'FST_FILES_LIMIT') return tooManyFiles(maxFiles);
+  if (code && MULTIPART_LIMIT_CODES.has(code)) return new PayloadTooLargeError('The upload has too many form fields for one request');
+  if (code === 'FST_PROTO_VIOLATION') return new BadRequestError('The upload has a form field with a forbidden name');
+  return new BadRequestError('The upload is not valid multipart/form-data (missing or wrong boundary, or the body was cut short)', { cause: error });
+}
+
+function tooManyFiles(maxFiles: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(`At most ${maxFiles} file${maxFiles === 1 ? '' : 's'} can be uploaded in one request`);
+}
+
+/**
+ * After a 413 the rest of the body is not wanted: when more than a little of it is still to come,
+ * the reply closes the connection and the request is no longer read.
+ */
+function stopReading(request: FastifyRequest, reply: FastifyReply): void {
+  const declared = Number(request.headers['content-length']);
+  const unread = Number.isFinite(declared) ? declared - request.raw.socket.bytesRead : Infinity;
+  if (unread <= MAX_UNREAD_DRAIN_BYTES) return;
+  request.raw.unpipe();
+  request.raw.pause();
+  reply.header('connection', 'close');
+}

@@ -5,6 +5,8 @@ export interface ParseContext {
   filePath: string;
   /** The user's name for the file (CSV uses it as the sheet name). */
   filename: string;
+  /** Bytes the file's compressed streams may decode to (decompression bombs). */
+  maxDecodedBytes: number;
   onProgress: (progress: ParseProgress) => void;
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import { getDocumentProxy } from 'unpdf';
 import { PARSE_LIMITS } from '../parse-limits.ts';
+import { assertPdfDecodedSizeWithin } from '../pdf-stream-guard.ts';
 import { DocumentParseError, type TextSegment } from '../parsed-document.ts';
 import type { DocumentParser } from './document-parser.ts';
 
@@ -15,10 +16,12 @@ interface PdfTextItem {
 
 /**
  * PDF, page by page with pdf.js (through unpdf): one segment per page that has text. Eval and font
- * loading are off (CVE-2024-4367 ran code through a crafted font), no scripting, no XFA.
+ * loading are off (CVE-2024-4367 ran code through a crafted font), no scripting, no XFA. Streams that
+ * would decode past the document's cap are refused first (decompression bombs).
  */
-export const parsePdf: DocumentParser = async ({ filePath, onProgress }) => {
+export const parsePdf: DocumentParser = async ({ filePath, maxDecodedBytes, onProgress }) => {
   const data = new Uint8Array(await fs.readFile(filePath));
+  await assertPdfDecodedSizeWithin(data, maxDecodedBytes);
   const pdf = await openPdf(data);
   try {
     const pagesTotal = pdf.numPages;

@@ -3,6 +3,8 @@ import type { ParseProgress, ParseRequest, ParseResult } from '../parse-request.
 import { DocumentParseError } from '../parsed-document.ts';
 import { type FromWorkerMessage, ToWorkerMessage } from './worker-messages.ts';
 
+const MEMORY_REPORT_INTERVAL_MS = 50;
+
 export type ParseJobHandler = (request: ParseRequest, onProgress: (progress: ParseProgress) => void) => Promise<ParseResult>;
 
 /**
@@ -23,11 +25,23 @@ export function serveParseJobs(handle: ParseJobHandler): void {
       return;
     }
     const { jobId, request } = parsed.data;
+    // The heap limit does not see typed arrays (pdf.js decodes streams into them): report both, so the
+    // pool can stop this job. A parser that never yields cannot report; the pool watches RSS for that.
+    const reportMemory = () => {
+      const usage = process.memoryUsage();
+      post({ type: 'memory', jobId, heapBytes: usage.heapUsed, externalBytes: usage.external });
+    };
+    const memoryTimer = setInterval(reportMemory, MEMORY_REPORT_INTERVAL_MS);
     try {
-      const result = await handle(request, (progress) => post({ type: 'progress', jobId, progress }));
+      const result = await handle(request, (progress) => {
+        post({ type: 'progress', jobId, progress });
+        reportMemory();
+      });
       post({ type: 'done', jobId, result });
     } catch (error) {
       post({ type: 'failed', jobId, error: describeFailure(error) });
+    } finally {
+      clearInterval(memoryTimer);
     }
   });
   post({ type: 'ready' });

@@ -14,6 +14,8 @@ export type ToWorkerMessage = z.infer<typeof ToWorkerMessage>;
 export const FromWorkerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('progress'), jobId: z.number().int(), progress: ParseProgressSchema }),
+  /** The worker's own memory (V8 heap plus buffers outside it), sent while a job runs. */
+  z.object({ type: z.literal('memory'), jobId: z.number().int(), heapBytes: z.number().min(0), externalBytes: z.number().min(0) }),
   z.object({ type: z.literal('done'), jobId: z.number().int(), result: ParseResultSchema }),
   z.object({
     type: z.literal('failed'),
