@@ -1,38 +1,13 @@
 import { parseArgs } from 'node:util';
-import { startServer } from './app-server.ts';
-import { loadConfig } from './config.ts';
+import { runServer } from './run-server.ts';
 
-/** `npm start`: read the config, start the server, shut down cleanly on SIGINT/SIGTERM. */
+/** `npm start` (`tsx src/server/main.ts [--host H] [--port P]`); `daa serve` calls the same runServer. */
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { host: { type: 'string' }, port: { type: 'string' } },
     strict: true,
   });
-  const config = loadConfig(process.env, {
-    ...(values.host ? { HOST: values.host } : {}),
-    ...(values.port ? { PORT: values.port } : {}),
-  });
-  const server = await startServer(config);
-  server.logger.info(
-    { url: server.url, dataDir: config.DATA_DIR, llmProvider: config.LLM_PROVIDER },
-    `DAA Chatbot listening on ${server.url} (API docs at ${server.url}/docs)`,
-  );
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    server.logger.info({ signal }, 'shutting down: finishing or saving running answers');
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        server.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  await runServer({ host: values.host, port: values.port });
 }
 
 main().catch((error: unknown) => {

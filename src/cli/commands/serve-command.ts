@@ -1,0 +1,16 @@
+import { CliError } from '../cli-error.ts';
+import { parseOptions, ServeOptions } from '../command-options.ts';
+import { ExitCode } from '../exit-codes.ts';
+
+/** `daa serve`: the same entry as `npm start` (src/server/main.ts → runServer). */
+export async function serveCommand(raw: unknown): Promise<void> {
+  const options = parseOptions(ServeOptions, raw);
+  if (options.workers > 1) {
+    throw new CliError(
+      `--workers ${options.workers} is not supported yet: the server runs as one process until scale-out is built; leave --workers out (or use 1)`,
+      ExitCode.usage,
+    );
+  }
+  const { runServer } = await import('../../server/run-server.ts');
+  await runServer({ host: options.host, port: options.port });
+}
