@@ -65,6 +65,8 @@ export class ProgressBarIngestReporter implements IngestReporter {
   }
 
   finish(input: { interrupted: string | undefined }): void {
+    // Lines logged since the last redraw are written by a redraw; stop() alone would drop them.
+    this.multibar.update();
     this.multibar.stop();
     if (input.interrupted) this.output.write(`${input.interrupted}\n`);
     if (this.summary.failures.length > 0) {
