@@ -112,11 +112,18 @@ export class RemoteBackend implements Backend {
           .catch(() => undefined);
       });
 
+      const lost = new Promise<never>((_resolve, reject) => {
+        socket.io.on('reconnect_failed', () =>
+          reject(new CliError(`Lost the connection to the server at ${this.rest.baseUrl}; the uploaded documents go on processing there`)),
+        );
+      });
+      lost.catch(() => undefined);
+
       for (const file of input.files) {
         if (input.signal.aborted) break;
         await this.upload(input.project, file, tracker, input.listener);
       }
-      await tracker.settled(input.signal);
+      await Promise.race([tracker.settled(input.signal), lost]);
     } finally {
       socket.disconnect();
     }
@@ -244,6 +251,8 @@ export class RemoteBackend implements Backend {
       path: '/socket.io',
       transports: ['websocket'],
       reconnection: options.reconnection,
+      // About half a minute of retries (the client's backoff caps at 5 s) before giving up.
+      reconnectionAttempts: 8,
       forceNew: true,
       auth: this.token ? { token: this.token } : undefined,
     });
