@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 import { redactUrlSecrets } from './access/url-redaction.ts';
 import type { Config } from './config.ts';
+import { acquireDataDirLock, type HeldDataDirLock } from './data-dir-lock.ts';
 import { createDomain } from './domain.ts';
 import { buildHttpApp } from './http/http-app.ts';
 import { ConnectionRegistry } from './realtime/connection-registry.ts';
@@ -60,14 +61,38 @@ export async function startServer(
   options: { logger?: Logger; retriever?: Retriever; webRoot?: string } = {},
 ) {
   const logger = options.logger ?? createLogger(config);
-  const domain = await createDomain(config, { logger, retriever: options.retriever, ownsDataDir: true });
+  // Taken before the domain's owner side effects (marking answers interrupted, clearing temp uploads),
+  // which would harm another live server on the same data dir. The URL follows once we listen.
+  const lock = acquireDataDirLock({ dataDir: config.DATA_DIR, owner: 'server' });
+  try {
+    return await startOnLockedDataDir({ config, logger, retriever: options.retriever, webRoot: options.webRoot, lock });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startOnLockedDataDir({
+  config,
+  logger,
+  retriever,
+  webRoot,
+  lock,
+}: {
+  config: Config;
+  logger: Logger;
+  retriever: Retriever | undefined;
+  webRoot: string | undefined;
+  lock: HeldDataDirLock;
+}) {
+  const domain = await createDomain(config, { logger, retriever, ownsDataDir: true });
   const connections = new ConnectionRegistry();
   const app = await buildHttpApp({
     config,
     logger,
     domain,
     connections,
-    webRoot: options.webRoot ?? path.join(repositoryRoot, 'dist', 'web'),
+    webRoot: webRoot ?? path.join(repositoryRoot, 'dist', 'web'),
   });
   await app.ready();
   const gateway = createRealtimeGateway({
@@ -85,6 +110,8 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  // A command line on this machine finds the server through the lock; a wildcard address is reached on loopback.
+  lock.setUrl(`http://${reachableHost(config.HOST)}:${port}`);
 
   let closing: Promise<void> | undefined;
   return {
@@ -115,10 +142,17 @@ export async function startServer(
         await Promise.race([gateway.close(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
         await app.close();
         await domain.close();
+        lock.release();
       })();
       return closing;
     },
   };
+}
+
+function reachableHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 export type RunningServer = Awaited<ReturnType<typeof startServer>>;

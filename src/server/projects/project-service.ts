@@ -59,6 +59,22 @@ export class ProjectService {
     return this.deps.store.projects.list(options);
   }
 
+  /**
+   * The live project with this name, or undefined. Names are unique without regard to ASCII case, as
+   * the store's index compares them; an exact match wins over a case-insensitive one.
+   */
+  async findByName(actor: Actor, name: string): Promise<ProjectRecord | undefined> {
+    const pageSize = 1_000;
+    let folded: ProjectRecord | undefined;
+    for (let skip = 0; ; skip += pageSize) {
+      const page = await this.list(actor, { skip, limit: pageSize, includeDeleted: false });
+      const exact = page.find((project) => project.name === name);
+      if (exact) return exact;
+      folded ??= page.find((project) => foldAsciiCase(project.name) === foldAsciiCase(name));
+      if (page.length < pageSize) return folded;
+    }
+  }
+
   get(actor: Actor, projectId: number): Promise<ProjectRecord> {
     return this.deps.access.requireProject(actor, projectId, 'read');
   }
@@ -107,4 +123,9 @@ export class ProjectService {
     const project = await this.deps.access.requireProject(actor, projectId, 'read');
     return { project, statistics: await this.deps.store.projects.statistics(project.id) };
   }
+}
+
+/** SQLite's NOCASE folds ASCII letters only. */
+function foldAsciiCase(text: string): string {
+  return text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 }
