@@ -64,7 +64,11 @@ export function acquireDataDirLock(options: { dataDir: string; owner: DataDirLoc
       fs.writeFileSync(filePath, JSON.stringify(lock), { flag: 'wx', mode: 0o600 });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+        throw new Error(`The data dir ${options.dataDir} is read-only for this process (cannot create ${filePath}); make it writable`, { cause: error });
+      }
+      if (code !== 'EEXIST' || attempt >= 3) throw error;
       const existing = readLockFile(filePath);
       if (existing && existing.pid !== process.pid && isAlive(existing.pid)) throw new DataDirInUseError(existing);
       fs.rmSync(filePath, { force: true });

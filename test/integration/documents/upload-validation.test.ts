@@ -129,7 +129,7 @@ describe('documents: upload validation and document management', () => {
     for (const name of stored) expect(name).toMatch(/^[0-9a-f-]{36}\.(txt|md)$/);
     // Nothing escaped the data dir.
     expect(fs.existsSync(path.join(server.dataDir, 'etc'))).toBe(false);
-    expect(fs.readdirSync(server.dataDir).sort()).toEqual(['daa.sqlite', 'daa.sqlite-shm', 'daa.sqlite-wal', 'documents', 'tmp']);
+    expect(fs.readdirSync(server.dataDir).sort()).toEqual(['daa.sqlite', 'daa.sqlite-shm', 'daa.sqlite-wal', 'documents', 'server.json', 'tmp']);
 
     const first = (await server.api('GET', `/api/documents/${ids[0]}`)).body;
     expect(first.filename).toBe('passwd.txt');

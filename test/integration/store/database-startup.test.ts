@@ -39,7 +39,13 @@ function overwriteMiddle(filePath: string): void {
 }
 
 /** Starts the real server process against `dataDir`; it must exit 1 with one line naming the file. */
-async function expectRefusedStart(dataDir: string, reason: RegExp, options: { uid?: number; gid?: number } = {}, env: Record<string, string> = {}) {
+async function expectRefusedStart(
+  dataDir: string,
+  reason: RegExp,
+  options: { uid?: number; gid?: number } = {},
+  env: Record<string, string> = {},
+  names = path.join(dataDir, 'daa.sqlite'),
+) {
   const failure = await startServerProcess({ DATA_DIR: dataDir, ...env }, options).then(
     (server) => {
       void server.kill('SIGKILL');
@@ -51,7 +57,7 @@ async function expectRefusedStart(dataDir: string, reason: RegExp, options: { ui
   expect(first).toBe('server exited with 1:');
   const lines = rest.join('\n').trim().split('\n');
   expect(lines).toHaveLength(1);
-  expect(lines[0]).toContain(path.join(dataDir, 'daa.sqlite'));
+  expect(lines[0]).toContain(names);
   expect(lines[0]).toMatch(reason);
 }
 
@@ -100,10 +106,11 @@ describe('start-up refuses a database it cannot trust, in one line naming the fi
     await writeDatabase(file);
     fs.chmodSync(file, 0o444);
     fs.chmodSync(dir, 0o555);
-    // Root writes through any permission: run the server as nobody then.
+    // Root writes through any permission: run the server as nobody then. The data dir lock is the
+    // first thing written, so the one line names the read-only data dir.
     const asNobody = process.getuid?.() === 0 ? { uid: 65_534, gid: 65_534 } : {};
     try {
-      await expectRefusedStart(dir, /is read-only/, asNobody);
+      await expectRefusedStart(dir, /is read-only/, asNobody, {}, dir);
     } finally {
       fs.chmodSync(dir, 0o755);
     }
