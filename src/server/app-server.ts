@@ -3,11 +3,14 @@ import { fileURLToPath } from 'node:url';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 import { redactUrlSecrets } from './access/url-redaction.ts';
 import type { Config } from './config.ts';
+import { setupWorker } from '@socket.io/sticky';
+import type { ClusterRole } from './cluster/cluster-role.ts';
 import { acquireDataDirLock, type HeldDataDirLock } from './data-dir-lock.ts';
 import { createDomain } from './domain.ts';
 import { buildHttpApp } from './http/http-app.ts';
 import { ConnectionRegistry } from './realtime/connection-registry.ts';
 import { createRealtimeGateway } from './realtime/gateway.ts';
+import { createSocketAdapter } from './realtime/socket-adapter.ts';
 import type { Retriever } from './search/retriever.ts';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -58,12 +61,23 @@ export async function startServer(
    * `retriever` replaces the document retriever (tests record what each answer asked of it);
    * `webRoot` serves another built web app (tests use a small fixture).
    */
-  options: { logger?: Logger; retriever?: Retriever; webRoot?: string } = {},
+  options: {
+    logger?: Logger;
+    retriever?: Retriever;
+    webRoot?: string;
+    /** Set in a `--workers` worker: the primary listens and holds the data-dir lock; connections arrive over IPC. */
+    clusterRole?: ClusterRole;
+  } = {},
 ) {
   const logger = options.logger ?? createLogger(config);
+  if (options.clusterRole) {
+    const role = options.clusterRole;
+    return startOnLockedDataDir({ config, logger, retriever: options.retriever, webRoot: options.webRoot, lock: undefined, clusterRole: role });
+  }
   // Taken before the domain's owner side effects (marking answers interrupted, clearing temp uploads),
   // which would harm another live server on the same data dir. The URL follows once we listen.
-  const lock = acquireDataDirLock({ dataDir: config.DATA_DIR, owner: 'server' });
+  // With Redis, several servers may share one data dir (and one SQLite file) on one machine.
+  const lock = acquireDataDirLock({ dataDir: config.DATA_DIR, owner: 'server', sharedBy: config.REDIS_URL ? config.REDIS_PREFIX : undefined });
   try {
     return await startOnLockedDataDir({ config, logger, retriever: options.retriever, webRoot: options.webRoot, lock });
   } catch (error) {
@@ -78,14 +92,22 @@ async function startOnLockedDataDir({
   retriever,
   webRoot,
   lock,
+  clusterRole,
 }: {
   config: Config;
   logger: Logger;
   retriever: Retriever | undefined;
   webRoot: string | undefined;
-  lock: HeldDataDirLock;
+  lock: HeldDataDirLock | undefined;
+  clusterRole?: ClusterRole;
 }) {
-  const domain = await createDomain(config, { logger, retriever, ownsDataDir: true });
+  // In a cluster one worker (chosen by the primary) runs the job loop; the first start cleans leftovers.
+  const domain = await createDomain(config, {
+    logger,
+    retriever,
+    ownsDataDir: clusterRole ? clusterRole.DAA_CLUSTER_RUNS_JOBS : true,
+    cleanLeftovers: clusterRole ? clusterRole.DAA_CLUSTER_FIRST_START : true,
+  });
   const connections = new ConnectionRegistry();
   const app = await buildHttpApp({
     config,
@@ -95,7 +117,9 @@ async function startOnLockedDataDir({
     webRoot: webRoot ?? path.join(repositoryRoot, 'dist', 'web'),
   });
   await app.ready();
+  const socketAdapter = createSocketAdapter(config, { clusterWorker: clusterRole !== undefined, logger });
   const gateway = createRealtimeGateway({
+    adapter: socketAdapter?.adapter,
     httpServer: app.server,
     config,
     store: domain.store,
@@ -106,12 +130,18 @@ async function startOnLockedDataDir({
     logger,
     connections,
   });
-  await app.listen({ host: config.HOST, port: config.PORT });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  let port = config.PORT;
+  if (clusterRole) {
+    // The primary owns the port; sticky hands each connection (by engine.io sid) to one worker.
+    setupWorker(gateway.io as unknown as Parameters<typeof setupWorker>[0]);
+  } else {
+    await app.listen({ host: config.HOST, port: config.PORT });
+    const address = app.server.address();
+    port = typeof address === 'object' && address ? address.port : config.PORT;
+  }
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   // A command line on this machine finds the server through the lock; a wildcard address is reached on loopback.
-  lock.setUrl(`http://${reachableHost(config.HOST)}:${port}`);
+  lock?.setUrl(`http://${reachableHost(config.HOST)}:${port}`);
 
   let closing: Promise<void> | undefined;
   return {
@@ -141,8 +171,9 @@ async function startOnLockedDataDir({
         // app.close() below force-closes what is left.
         await Promise.race([gateway.close(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
         await app.close();
+        await socketAdapter?.close();
         await domain.close();
-        lock.release();
+        lock?.release();
       })();
       return closing;
     },

@@ -85,6 +85,15 @@ export const ConfigSchema = z.object({
       'must be a comma-separated list of host names or addresses, like chat.lan,192.168.1.20',
     ),
 
+  /** Server processes on one port behind a cluster primary (`--workers N`); 1 = one process. */
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** Redis for cross-process coordination (rooms, running answers, locks, job signals); unset = in-process. */
+  REDIS_URL: z.string().url().optional(),
+  /** Prefix of every Redis key and channel (one per deployment sharing a Redis). */
+  REDIS_PREFIX: z.string().min(1).max(100).default('daa:'),
+  /** How long a running answer's lease lives without renewal: a dead process's answers end after this. */
+  ANSWER_LEASE_SECONDS: z.coerce.number().min(1).max(600).default(10),
+
   /** Answers one socket may have running at once (always applies, loopback included). */
   SOCKET_MAX_ANSWERS_PER_CONNECTION: z.coerce.number().int().min(1).max(1_000).default(4),
   /** Answers all sockets of one client address may have running at once. */

@@ -14,6 +14,12 @@ export const DataDirLock = z.object({
   url: z.string().url().nullable(),
   started_at: z.string(),
   owner: z.enum(['server', 'cli']).default('server'),
+  /**
+   * Set when the holder coordinates with other processes through Redis (its `REDIS_PREFIX`): another
+   * server with the same value may run on this data dir beside it. The workers of a `--workers`
+   * primary take no lock at all: the primary holds it for them.
+   */
+  shared_by: z.string().optional(),
 });
 export type DataDirLock = z.infer<typeof DataDirLock>;
 
@@ -50,7 +56,13 @@ export function readDataDirLock(dataDir: string): DataDirLock | undefined {
  * Throws DataDirInUseError when another live process holds it. The same process may take it again
  * (several in-process servers in one test run share a pid).
  */
-export function acquireDataDirLock(options: { dataDir: string; owner: DataDirLock['owner']; url?: string | null }): HeldDataDirLock {
+export function acquireDataDirLock(options: {
+  dataDir: string;
+  owner: DataDirLock['owner'];
+  url?: string | null;
+  /** Shares the data dir with live servers that give the same value (see `shared_by`). */
+  sharedBy?: string;
+}): HeldDataDirLock {
   const filePath = lockPath(options.dataDir);
   fs.mkdirSync(options.dataDir, { recursive: true });
   let lock: DataDirLock = {
@@ -58,6 +70,7 @@ export function acquireDataDirLock(options: { dataDir: string; owner: DataDirLoc
     url: options.url ?? null,
     started_at: new Date().toISOString(),
     owner: options.owner,
+    ...(options.sharedBy ? { shared_by: options.sharedBy } : {}),
   };
   for (let attempt = 0; ; attempt += 1) {
     try {
@@ -70,7 +83,10 @@ export function acquireDataDirLock(options: { dataDir: string; owner: DataDirLoc
       }
       if (code !== 'EEXIST' || attempt >= 3) throw error;
       const existing = readLockFile(filePath);
-      if (existing && existing.pid !== process.pid && isAlive(existing.pid)) throw new DataDirInUseError(existing);
+      if (existing && existing.pid !== process.pid && isAlive(existing.pid)) {
+        if (options.sharedBy !== undefined && existing.shared_by === options.sharedBy) return sharedHandle(existing);
+        throw new DataDirInUseError(existing);
+      }
       fs.rmSync(filePath, { force: true });
     }
   }
@@ -89,6 +105,15 @@ export function acquireDataDirLock(options: { dataDir: string; owner: DataDirLoc
       const current = readLockFile(filePath);
       if (current && current.pid === lock.pid && current.started_at === lock.started_at) fs.rmSync(filePath, { force: true });
     },
+  };
+}
+
+/** A sibling server's lock, held by it: this process neither rewrites nor removes it. */
+function sharedHandle(existing: DataDirLock): HeldDataDirLock {
+  return {
+    lock: existing,
+    setUrl() {},
+    release() {},
   };
 }
 

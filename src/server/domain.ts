@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { AccessPolicy } from './access/access-policy.ts';
 import { ChatService } from './chat/chat-service.ts';
+import { ClusterGenerationRegistry } from './chat/cluster-generation-registry.ts';
 import { GenerationRegistry } from './chat/generation-registry.ts';
+import { sweepOrphanAnswers } from './chat/orphan-answers.ts';
+import type { RunningAnswers } from './chat/running-answers.ts';
+import type { ClusterTransport } from './cluster/cluster-transport.ts';
+import { createClusterTransport } from './cluster/create-transport.ts';
+import { INSTANCE_GONE_TOPIC } from './cluster/primary-protocol.ts';
+import { ClusterKeyedLock, type KeyedLock, LocalKeyedLock } from './concurrency/keyed-lock.ts';
 import type { Config } from './config.ts';
 import { DomainEvents } from './events/domain-events.ts';
 import { HealthService } from './health/health-service.ts';
@@ -12,6 +19,7 @@ import { DocumentService } from './ingest/document-service.ts';
 import { EmbeddingBackfill } from './ingest/embedding-backfill.ts';
 import type { IngestContext } from './ingest/ingest-context.ts';
 import { IngestJobRunner } from './ingest/job-runner.ts';
+import { ClusterJobSignals, type JobSignals } from './ingest/job-signals.ts';
 import { createParserPool } from './ingest/parser-pool.ts';
 import { createChatModelResolver } from './llm/chat-model-resolver.ts';
 import { createEmbedderResolver } from './llm/embedder-resolver.ts';
@@ -38,6 +46,16 @@ export interface DomainOptions {
    * delete its uploads in flight. Its queued jobs are run by the owning process.
    */
   ownsDataDir?: boolean;
+  /**
+   * With several processes (`--workers`, or `REDIS_URL`): what they share. Created from the config
+   * when left out; `null` forces one-process mode.
+   */
+  transport?: ClusterTransport | null;
+  /**
+   * False for a restarted cluster worker: its siblings' half-received uploads are live, so only the
+   * cluster's first start removes leftovers (default: true).
+   */
+  cleanLeftovers?: boolean;
   /** Replaces the retriever that answers use (tests record what each answer asked of it). */
   retriever?: Retriever;
 }
@@ -50,13 +68,16 @@ export interface DomainOptions {
 export async function createDomain(config: Config, options: DomainOptions) {
   const { logger } = options;
   const ownsDataDir = options.ownsDataDir ?? false;
+  const cleanLeftovers = ownsDataDir && (options.cleanLeftovers ?? true);
+  const transport = options.transport === undefined ? createClusterTransport(config, logger) : (options.transport ?? undefined);
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
   const store = createSqliteStore({
     filePath: config.databasePath,
     busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
     busyRetryMs: config.DATABASE_BUSY_RETRY_SECONDS * 1000,
   });
-  if (ownsDataDir) {
+  // Several processes: only answers whose owner is gone are orphans (swept below, start and later).
+  if (ownsDataDir && !transport) {
     const interrupted = await store.messages.interruptStreaming();
     if (interrupted > 0) logger.warn({ interrupted }, 'answers cut short by the last shutdown were marked interrupted');
   }
@@ -66,7 +87,8 @@ export async function createDomain(config: Config, options: DomainOptions) {
   const ollamaStatus = new OllamaStatusProbe(config.OLLAMA_HOST);
   const ollama = new OllamaClient({ baseURL: config.OLLAMA_HOST });
   const inventory = new ModelInventory({ client: ollama });
-  const settings = new SettingsService({ config, store, models: inventory, events });
+  const locks: KeyedLock = transport ? new ClusterKeyedLock(transport) : new LocalKeyedLock();
+  const settings = new SettingsService({ locks, config, store, models: inventory, events });
   const refreshModelLists = () => {
     inventory.invalidate();
     void ollamaStatus.check({ fresh: true });
@@ -74,14 +96,18 @@ export async function createDomain(config: Config, options: DomainOptions) {
   const pulls = new ModelPullManager({ client: ollama, events, logger, onSuccess: refreshModelLists });
   const models = new ModelService({ client: ollama, inventory, pulls, settings, onModelsChanged: refreshModelLists });
   const chatModels = createChatModelResolver({ config, ollamaStatus });
-  const generations = new GenerationRegistry({
-    graceMs: config.GENERATION_GRACE_SECONDS * 1000,
-    retainMs: config.GENERATION_RETAIN_SECONDS * 1000,
-  });
+  const generationOptions = { graceMs: config.GENERATION_GRACE_SECONDS * 1000, retainMs: config.GENERATION_RETAIN_SECONDS * 1000 };
+  const generations: RunningAnswers & Pick<GenerationRegistry, 'get'> = transport
+    ? new ClusterGenerationRegistry(transport, {
+        ...generationOptions,
+        leaseMs: config.ANSWER_LEASE_SECONDS * 1000,
+        answerMaxMs: config.ANSWER_MAX_SECONDS * 1000,
+      })
+    : new GenerationRegistry(generationOptions);
 
   // Documents: files on disk, a durable job queue feeding the parser pool, background embedding.
   const files = new DocumentFiles(config.uploadDir, config.DATA_DIR);
-  await files.init({ removeLeftoverUploads: ownsDataDir });
+  await files.init({ removeLeftoverUploads: cleanLeftovers });
   const embedders = createEmbedderResolver({ config });
   const search = new HybridRetriever({ store, embedders, logger });
   const retriever = options.retriever ?? search;
@@ -110,9 +136,11 @@ export async function createDomain(config: Config, options: DomainOptions) {
     maxAttempts: config.INGEST_MAX_ATTEMPTS,
     retryBaseSeconds: config.INGEST_RETRY_BASE_SECONDS,
   });
+  const jobSignals: JobSignals & { close?(): void } = transport ? new ClusterJobSignals(ingestRunner, transport) : ingestRunner;
   const embeddingBackfill = new EmbeddingBackfill(ingestContext, ingestRunner, config.EMBED_BACKFILL_INTERVAL_SECONDS * 1000);
-  const documents = new DocumentService({ store, access, files, events, runner: ingestRunner, progress });
+  const documents = new DocumentService({ store, access, files, events, runner: jobSignals, progress });
   const projects = new ProjectService({
+    locks,
     store,
     access,
     events,
@@ -132,7 +160,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
   });
   const archives = new ProjectArchiveService({
     access,
-    context: await createPortabilityContext({ config, store, files, events, logger, settings, embedders, ingestRunner, ownsDataDir }),
+    context: await createPortabilityContext({ config, store, files, events, logger, settings, embedders, ingestRunner: jobSignals, ownsDataDir: cleanLeftovers }),
   });
   const health = new HealthService({ config, store, ollamaStatus, settings, generations });
 
@@ -148,6 +176,20 @@ export async function createDomain(config: Config, options: DomainOptions) {
     );
     await ingestRunner.start();
     embeddingBackfill.start();
+  }
+  if (transport) {
+    // A process that died leaves answers `streaming`: each process ends those nobody holds any more,
+    // at start, when the cluster primary reports a dead worker, and periodically (expired Redis leases).
+    const sweep = () =>
+      sweepOrphanAnswers({ store, transport, logger }).catch((error: unknown) => {
+        logger.warn({ err: error }, 'sweep of orphaned answers failed');
+        return 0;
+      });
+    await sweep();
+    unsubscribe.push(transport.subscribe(INSTANCE_GONE_TOPIC, () => void sweep()));
+    const sweeper = setInterval(() => void sweep(), config.ANSWER_LEASE_SECONDS * 1000);
+    sweeper.unref();
+    unsubscribe.push(() => clearInterval(sweeper));
   }
 
   let draining: Promise<void> | undefined;
@@ -186,6 +228,10 @@ export async function createDomain(config: Config, options: DomainOptions) {
     /** The hybrid search itself, with scores and how it ran (the retrieval tester). */
     search,
     generations,
+    /** Serializes read-modify-write updates of one key (across processes in a cluster). */
+    locks,
+    /** What several processes share; undefined for one process. */
+    transport,
     pulls,
     ollama,
     ollamaStatus,
@@ -194,6 +240,9 @@ export async function createDomain(config: Config, options: DomainOptions) {
     close(): Promise<void> {
       closing ??= (async () => {
         await drain();
+        jobSignals.close?.();
+        await generations.close?.();
+        await transport?.close();
         await store.close();
       })();
       return closing;

@@ -130,9 +130,9 @@ describe('daa on a data dir without a server', () => {
     }
   });
 
-  it('serve --workers 2 says it is not supported yet and exits 2', async () => {
-    const result = await runDaa(['serve', '--workers', '2'], { env, cwd: root });
-    expect(result.stderr).toMatch(/^daa: --workers 2 is not supported yet/);
+  it('serve --workers 0 is a usage error (exit 2); --workers N > 1 runs a cluster (test/integration/cluster)', async () => {
+    const result = await runDaa(['serve', '--workers', '0'], { env, cwd: root });
+    expect(result.stderr).toMatch(/--workers must be a whole number of at least 1/);
     expect(result.code).toBe(2);
   });
 });

@@ -11,7 +11,7 @@ import { answerTokenCap, CHARACTERS_PER_TOKEN, estimateTokens, type TruncationRe
 import { DEFAULT_CHAT_TITLE, titleFromMessage } from './chat-title.ts';
 import { coalesceTextDeltas } from './coalesce-text-deltas.ts';
 import type { Generation } from './generation.ts';
-import type { GenerationRegistry } from './generation-registry.ts';
+import type { RunningAnswers } from './running-answers.ts';
 import { type GenerationRequest, resolveGenerationSettings } from './generation-settings.ts';
 import { selectHistory } from './history.ts';
 import { buildPromptMessages } from './prompt.ts';
@@ -23,7 +23,8 @@ export interface ChatServiceDependencies {
   settings: Pick<SettingsService, 'effective'>;
   retriever: Retriever;
   models: ChatModelResolver;
-  generations: GenerationRegistry;
+  /** Running answers: this process only, or shared by a cluster. */
+  generations: RunningAnswers;
   events: DomainEvents;
   logger: Logger;
   /** Longest an answer may generate (ms), whatever the model does; past it the answer is saved as truncated. */
@@ -64,7 +65,7 @@ export class ChatService {
 
   async deleteChat(actor: Actor, chatId: number): Promise<void> {
     const chat = await this.deps.access.requireChat(actor, chatId, 'write');
-    this.deps.generations.get(chatId)?.stop('interrupted');
+    (await this.deps.generations.find(chatId))?.stop('interrupted');
     await this.deps.store.chats.softDelete(chatId);
     this.deps.events.publish({ type: 'chatDeleted', projectId: chat.projectId, chatId });
   }
@@ -77,7 +78,7 @@ export class ChatService {
   async sendMessage(actor: Actor, input: { chatId: number; message: string } & GenerationRequest): Promise<Generation> {
     const { store, access, generations, events } = this.deps;
     const chat = await access.requireChat(actor, input.chatId, 'write');
-    const generation = generations.start(chat.id, chat.projectId);
+    const generation = await generations.start(chat.id, chat.projectId);
     try {
       const userMessage = await store.messages.create({
         chatId: chat.id,

@@ -1,11 +1,12 @@
 import { BusyError } from '../errors.ts';
 import { Generation } from './generation.ts';
+import type { RunningAnswers } from './running-answers.ts';
 
 /**
  * The answers being generated in this process, one per chat at most. A finished answer stays
  * replayable for a while so a client that reconnects just after the end still gets it.
  */
-export class GenerationRegistry {
+export class GenerationRegistry implements RunningAnswers {
   private readonly generations = new Map<number, Generation>();
 
   constructor(private readonly options: { graceMs: number; retainMs: number }) {}
@@ -28,6 +29,10 @@ export class GenerationRegistry {
   }
 
   get(chatId: number): Generation | undefined {
+    return this.generations.get(chatId);
+  }
+
+  find(chatId: number): Generation | undefined {
     return this.generations.get(chatId);
   }
 

@@ -13,6 +13,7 @@ export class Generation {
   stopReason: StopReason | undefined;
   private readonly log: GenerationEvent[] = [];
   private readonly listeners = new Set<GenerationListener>();
+  private readonly taps: GenerationListener[] = [];
   private graceTimer: NodeJS.Timeout | undefined;
   private settled = false;
   private readonly finishedCallbacks: Array<() => void> = [];
@@ -44,6 +45,7 @@ export class Generation {
   publish(event: GenerationEvent): void {
     if (this.settled) return;
     this.log.push(event);
+    for (const tap of this.taps) tap(event);
     for (const listener of [...this.listeners]) listener(event);
     if (isTerminal(event)) {
       this.settled = true;
@@ -76,6 +78,15 @@ export class Generation {
       if (!this.listeners.delete(listener)) return;
       if (this.listeners.size === 0 && !this.settled) this.startGracePeriod();
     };
+  }
+
+  /**
+   * Sees every event as it is published, without counting as a listener (the grace period ignores
+   * it): the cluster registry copies the events into the shared log this way.
+   */
+  tap(listener: GenerationListener): void {
+    for (const event of this.log) listener(event);
+    this.taps.push(listener);
   }
 
   /** Aborts the upstream request; the run saves what it has with the matching status. */

@@ -1,4 +1,4 @@
-import type { GenerationRegistry } from '../chat/generation-registry.ts';
+import type { RunningAnswers } from '../chat/running-answers.ts';
 import type { Config } from '../config.ts';
 import type { OllamaStatusProbe } from '../llm/ollama/ollama-status.ts';
 import { type ModelServersReport, reportModelServers } from '../models/model-server-status.ts';
@@ -22,7 +22,7 @@ export class HealthService {
       store: Store;
       ollamaStatus: OllamaStatusProbe;
       settings: SettingsService;
-      generations: GenerationRegistry;
+      generations: RunningAnswers;
     },
   ) {}
 

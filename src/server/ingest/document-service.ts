@@ -7,7 +7,7 @@ import { detectFileType } from './detect-file-type.ts';
 import type { DocumentFiles } from './document-files.ts';
 import type { DocumentProgress } from './document-progress.ts';
 import { displayFilename } from './display-filename.ts';
-import type { IngestJobRunner } from './job-runner.ts';
+import type { JobSignals } from './job-signals.ts';
 import type { ReceivedUpload } from './upload-intake.ts';
 
 /**
@@ -22,7 +22,8 @@ export class DocumentService {
       access: AccessPolicy;
       files: DocumentFiles;
       events: DomainEvents;
-      runner: IngestJobRunner;
+      /** Wake-ups and cancels; every process's runner hears them in a cluster. */
+      runner: JobSignals;
       progress: DocumentProgress;
     },
   ) {}

@@ -24,7 +24,7 @@ export async function createPortabilityContext(options: {
   logger: Logger;
   settings: SettingsService;
   embedders: EmbedderResolver;
-  ingestRunner: IngestJobRunner;
+  ingestRunner: Pick<IngestJobRunner, 'wake'>;
   /** False for a second process on the same data dir (it must not remove a running import's files). */
   ownsDataDir?: boolean;
 }): Promise<PortabilityContext> {

@@ -1,6 +1,6 @@
 import type { AccessPolicy } from '../access/access-policy.ts';
 import type { Actor } from '../access/actor.ts';
-import { SerialByKey } from '../concurrency/serial-by-key.ts';
+import { type KeyedLock, LocalKeyedLock } from '../concurrency/keyed-lock.ts';
 import { NotFoundError } from '../errors.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
@@ -27,12 +27,14 @@ export interface ProjectUpdateInput {
  * key-by-key settings merge, soft and hard delete, statistics. Every call names its actor.
  */
 export class ProjectService {
-  // Updates of one project run one at a time: an update waiting on a model check would otherwise
-  // save its merge of stale settings over what another update saved meanwhile.
-  private readonly updates = new SerialByKey<number>();
+  // Updates of one project run one at a time (across processes with a cluster lock): an update
+  // waiting on a model check would otherwise save its merge of stale settings over another's.
+  private readonly updates: KeyedLock;
 
   constructor(
     private readonly deps: {
+      /** Serializes updates of one project; in-process unless a cluster lock is given. */
+      locks?: KeyedLock;
       store: Store;
       access: AccessPolicy;
       events: DomainEvents;
@@ -41,7 +43,9 @@ export class ProjectService {
       /** Lets go of a hard-deleted project's files, indexes and running jobs before the delete returns. */
       purge: (projectId: number) => Promise<void>;
     },
-  ) {}
+  ) {
+    this.updates = deps.locks ?? new LocalKeyedLock();
+  }
 
   async create(_actor: Actor, input: ProjectCreateInput): Promise<ProjectRecord> {
     const { store, events, settings } = this.deps;
@@ -80,7 +84,7 @@ export class ProjectService {
   }
 
   update(actor: Actor, projectId: number, input: ProjectUpdateInput): Promise<ProjectRecord> {
-    return this.updates.run(projectId, async () => {
+    return this.updates.run(`project:${projectId}`, async () => {
       const { store, access, events, settings } = this.deps;
       const current = await access.requireProject(actor, projectId, 'write');
       // Settings are merged key by key, as the original did; `null` clears a key.

@@ -9,7 +9,7 @@ import { createOriginPolicy } from '../access/origin-policy.ts';
 import { createRequestAccessPolicy } from '../access/request-access.ts';
 import { createSessionAuth } from '../access/session-cookie.ts';
 import type { ChatService } from '../chat/chat-service.ts';
-import type { GenerationRegistry } from '../chat/generation-registry.ts';
+import type { RunningAnswers } from '../chat/running-answers.ts';
 import type { Config } from '../config.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { Logger } from '../logger.ts';
@@ -40,11 +40,13 @@ export function createRealtimeGateway(options: {
   store: Store;
   access: AccessPolicy;
   chats: ChatService;
-  generations: GenerationRegistry;
+  generations: RunningAnswers;
   events: DomainEvents;
   logger: Logger;
   /** Shared with the health route, which reports how many sockets are connected. */
   connections?: ConnectionRegistry;
+  /** Socket.IO adapter for rooms across processes (see socket-adapter.ts); in-process when left out. */
+  adapter?: ConstructorParameters<typeof Server>[1] extends infer O ? (O extends { adapter?: infer A } ? A : never) : never;
 }) {
   const { httpServer, config, store, access, chats, generations, events, logger } = options;
   const isOriginAllowed = createOriginPolicy(config.corsOrigins);
@@ -61,6 +63,7 @@ export function createRealtimeGateway(options: {
     maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
     connectTimeout: 10_000,
     perMessageDeflate: false,
+    ...(options.adapter ? { adapter: options.adapter } : {}),
   });
 
   // Host and Origin on every engine.io request (polls, posts, upgrades), not only at the handshake.

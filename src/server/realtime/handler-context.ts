@@ -3,7 +3,7 @@ import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../
 import type { AccessPolicy } from '../access/access-policy.ts';
 import type { Actor } from '../access/actor.ts';
 import type { ChatService } from '../chat/chat-service.ts';
-import type { GenerationRegistry } from '../chat/generation-registry.ts';
+import type { RunningAnswers } from '../chat/running-answers.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import type { ClientLimits } from './client-limits.ts';
@@ -20,7 +20,7 @@ export interface HandlerContext {
   access: AccessPolicy;
   store: Store;
   chats: ChatService;
-  generations: GenerationRegistry;
+  generations: RunningAnswers;
   /** Per-connection and per-address caps (running answers). */
   limits: ClientLimits;
   /** The bound on the socket's send queue; answers wait on it instead of piling up. */

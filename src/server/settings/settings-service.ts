@@ -1,4 +1,4 @@
-import { SerialByKey } from '../concurrency/serial-by-key.ts';
+import { type KeyedLock, LocalKeyedLock } from '../concurrency/keyed-lock.ts';
 import { z } from 'zod';
 import type { ModelKind } from '../../protocol/models.ts';
 import {
@@ -60,17 +60,21 @@ const StoredProject = z.object(
  * change applies to the very next one (the original's settings never reached the chat at all).
  */
 export class SettingsService {
-  private readonly updates = new SerialByKey<'global'>();
+  private readonly updates: KeyedLock;
 
   constructor(
     private readonly deps: {
+      /** Serializes global updates; in-process unless a cluster lock is given. */
+      locks?: KeyedLock;
       config: Config;
       store: Store;
       models: ModelChecker;
       /** Hears `settingsChanged`, so that work depending on a key (re-embedding) starts at once. */
       events?: DomainEvents;
     },
-  ) {}
+  ) {
+    this.updates = deps.locks ?? new LocalKeyedLock();
+  }
 
   /** The values used where nothing was saved: from env (see config.ts). */
   defaults(): GlobalSettings {
@@ -108,7 +112,7 @@ export class SettingsService {
    * is written unless everything passes. Updates run one at a time.
    */
   updateGlobal(patch: SettingsUpdateBody): Promise<GlobalSettings> {
-    return this.updates.run('global', () => this.applyUpdate(patch));
+    return this.updates.run('settings:global', () => this.applyUpdate(patch));
   }
 
   /** The effective values for a project (or for no project): what the next answer or ingestion uses. */

@@ -138,6 +138,10 @@ export interface MessageRepository {
   listRecent(options: { chatId: number; beforeId: number; limit: number }): Promise<MessageRecord[]>;
   /** After a crash: every message still `streaming` becomes `interrupted`. Returns how many. */
   interruptStreaming(): Promise<number>;
+  /** Answers still `streaming` (several processes: each is checked against its owner's lease). */
+  listStreaming(): Promise<Array<{ id: number; chatId: number }>>;
+  /** Marks one answer `interrupted` if it is still `streaming` (fenced); true when it was. */
+  interruptIfStreaming(id: number): Promise<boolean>;
 }
 
 /** Key → JSON value settings (global defaults chosen in the UI). */

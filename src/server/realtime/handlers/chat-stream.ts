@@ -4,7 +4,7 @@ import {
   StopGenerationPayload,
 } from '../../../protocol/socket-events.ts';
 import { type GenerationEvent, isTerminal } from '../../chat/generation-event.ts';
-import type { Generation } from '../../chat/generation.ts';
+import type { RunningAnswer } from '../../chat/running-answers.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import { parsePayload } from '../payload.ts';
@@ -18,7 +18,7 @@ import { generationEventToWire } from '../to-wire.ts';
  */
 function listen(
   context: HandlerContext,
-  generation: Generation,
+  generation: RunningAnswer,
   replay: { afterSeq: number; includeReceived?: boolean },
 ): void {
   const { socket, connection, sendQueue } = context;
@@ -65,7 +65,7 @@ export async function sendMessage(context: HandlerContext, raw: unknown): Promis
   context.connection.metadata.chat_id = input.chat_id;
   context.socket.data.chat_id = input.chat_id;
   const release = context.limits.reserveAnswer(context.socket.id, context.connection.address);
-  let generation: Generation;
+  let generation: RunningAnswer;
   try {
     generation = await context.chats.sendMessage(context.actor, { ...input, chatId: input.chat_id });
   } catch (error) {
@@ -82,7 +82,7 @@ export async function sendMessage(context: HandlerContext, raw: unknown): Promis
 export async function stopGeneration(context: HandlerContext, raw: unknown): Promise<void> {
   const { chat_id: chatId } = parsePayload('stop_generation', StopGenerationPayload, raw);
   await context.access.requireChat(context.actor, chatId, 'write');
-  const generation = context.generations.get(chatId);
+  const generation = await context.generations.find(chatId);
   if (!generation || generation.finished) {
     throw new NotFoundError(`No answer is being generated in chat ${chatId}`);
   }
@@ -93,7 +93,7 @@ export async function stopGeneration(context: HandlerContext, raw: unknown): Pro
 export async function resumeMessage(context: HandlerContext, raw: unknown): Promise<void> {
   const { chat_id: chatId, after_seq: afterSeq } = parsePayload('resume_message', ResumeMessagePayload, raw);
   await context.access.requireChat(context.actor, chatId, 'read');
-  const generation = context.generations.get(chatId);
+  const generation = await context.generations.find(chatId);
   if (!generation) {
     throw new NotFoundError(`No answer to resume in chat ${chatId}; load the chat's messages instead`);
   }

@@ -48,6 +48,8 @@ export function createSqliteMessageRepository(db: SqliteDatabase): MessageReposi
     interrupt: db.prepare(
       "UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'",
     ),
+    interruptOne: db.prepare("UPDATE messages SET status = 'interrupted', updated_at = ? WHERE id = ? AND status = 'streaming'"),
+    streaming: db.prepare("SELECT id, chat_id AS chatId FROM messages WHERE status = 'streaming' ORDER BY id"),
   };
 
   const create = db.transaction(
@@ -117,6 +119,14 @@ export function createSqliteMessageRepository(db: SqliteDatabase): MessageReposi
 
     async interruptStreaming() {
       return statements.interrupt.run(now()).changes;
+    },
+
+    async listStreaming() {
+      return statements.streaming.all() as Array<{ id: number; chatId: number }>;
+    },
+
+    async interruptIfStreaming(id) {
+      return statements.interruptOne.run(now(), id).changes > 0;
     },
   };
 }
