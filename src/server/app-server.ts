@@ -9,6 +9,7 @@ import { buildHttpApp } from './http/http-app.ts';
 import { ConnectionRegistry } from './realtime/connection-registry.ts';
 import { createRealtimeGateway } from './realtime/gateway.ts';
 import type { Retriever } from './search/retriever.ts';
+import { createClientLimits } from './limits/client-limits.ts';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -87,11 +88,14 @@ async function startOnLockedDataDir({
 }) {
   const domain = await createDomain(config, { logger, retriever, ownsDataDir: true });
   const connections = new ConnectionRegistry();
+  // One set of per-client caps for both edges: an address's answers count over sockets and HTTP alike.
+  const limits = createClientLimits(config);
   const app = await buildHttpApp({
     config,
     logger,
     domain,
     connections,
+    limits,
     webRoot: webRoot ?? path.join(repositoryRoot, 'dist', 'web'),
   });
   await app.ready();
@@ -105,6 +109,7 @@ async function startOnLockedDataDir({
     events: domain.events,
     logger,
     connections,
+    limits,
   });
   await app.listen({ host: config.HOST, port: config.PORT });
   const address = app.server.address();

@@ -15,7 +15,7 @@ import type { DomainEvents } from '../events/domain-events.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import { createBroadcaster, forwardDomainEvents } from './broadcast.ts';
-import { ClientLimits } from './client-limits.ts';
+import { type ClientLimits, createClientLimits } from '../limits/client-limits.ts';
 import { type ClientEventHandler, registerClientEvents } from './client-events.ts';
 import { ConnectionRegistry } from './connection-registry.ts';
 import type { AppSocket, HandlerContext } from './handler-context.ts';
@@ -45,6 +45,8 @@ export function createRealtimeGateway(options: {
   logger: Logger;
   /** Shared with the health route, which reports how many sockets are connected. */
   connections?: ConnectionRegistry;
+  /** The per-client caps, shared with the HTTP answer route so that both count per address. */
+  limits?: ClientLimits;
 }) {
   const { httpServer, config, store, access, chats, generations, events, logger } = options;
   const isOriginAllowed = createOriginPolicy(config.corsOrigins);
@@ -67,12 +69,7 @@ export function createRealtimeGateway(options: {
   io.engine.use(createEngineAccessMiddleware({ checkRequest: createRequestAccessPolicy(accessPolicyOptions(config)), logger }));
   io.engine.use(refuseLegacyClients(logger));
 
-  const limits = new ClientLimits({
-    maxAnswersPerConnection: config.SOCKET_MAX_ANSWERS_PER_CONNECTION,
-    maxAnswersPerAddress: config.SOCKET_MAX_ANSWERS_PER_ADDRESS,
-    maxConnectionsPerAddress: config.SOCKET_MAX_CONNECTIONS_PER_ADDRESS,
-    limitLoopback: config.SOCKET_LIMIT_LOOPBACK,
-  });
+  const limits = options.limits ?? createClientLimits(config);
   const sendQueue = new SendQueue(
     { maxPackets: config.SOCKET_SEND_QUEUE_MAX_PACKETS, maxBytes: Math.round(config.SOCKET_SEND_QUEUE_MAX_MB * 1024 * 1024) },
     (_connection, pending) => logger.warn(pending, 'dropping a socket whose send queue is full (it does not read)'),
