@@ -126,9 +126,9 @@ try {
     '| step | time | peak RSS (MB) | event-loop max (ms) |',
     '|---|---|---|---|',
     `| export (${result.archive_megabytes} MB zip) | **${result.export.seconds} s** | ${result.export.peak_rss_mb} | ${result.export.event_loop_max_ms} |`,
-    `| import (checked, one transaction) | **${result.import.seconds} s** | ${result.import.peak_rss_mb} | ${result.import.event_loop_max_ms} |`,
+    `| import (checked, then written in short batches) | **${result.import.seconds} s** | ${result.import.peak_rss_mb} | ${result.import.event_loop_max_ms} |`,
     '',
-    `Machine: ${result.machine.cpus} × ${result.machine.cpu}, Node ${process.version}. The import's event-loop maximum is its single write transaction (synchronous in better-sqlite3).`,
+    `Machine: ${result.machine.cpus} × ${result.machine.cpu}, Node ${process.version}. The import writes in short batches into a hidden project (before: one transaction, event-loop max 1,141–1,898 ms).`,
   ].join('\n');
   publish('export', result, markdown);
 } finally {

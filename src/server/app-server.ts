@@ -12,6 +12,7 @@ import { ConnectionRegistry } from './realtime/connection-registry.ts';
 import { createRealtimeGateway } from './realtime/gateway.ts';
 import { createSocketAdapter } from './realtime/socket-adapter.ts';
 import type { Retriever } from './search/retriever.ts';
+import { createClientLimits } from './limits/client-limits.ts';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -109,11 +110,14 @@ async function startOnLockedDataDir({
     cleanLeftovers: clusterRole ? clusterRole.DAA_CLUSTER_FIRST_START : true,
   });
   const connections = new ConnectionRegistry();
+  // One set of per-client caps for both edges: an address's answers count over sockets and HTTP alike.
+  const limits = createClientLimits(config);
   const app = await buildHttpApp({
     config,
     logger,
     domain,
     connections,
+    limits,
     webRoot: webRoot ?? path.join(repositoryRoot, 'dist', 'web'),
   });
   await app.ready();
@@ -129,6 +133,7 @@ async function startOnLockedDataDir({
     events: domain.events,
     logger,
     connections,
+    limits,
   });
   let port = config.PORT;
   if (clusterRole) {

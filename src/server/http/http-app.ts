@@ -24,6 +24,7 @@ import { registerErrorHandler, sendNotFound } from './error-handler.ts';
 import { registerJsonBodyParser } from './json-body-parser.ts';
 import { registerRoutes } from './routes/index.ts';
 import { SESSION_ROUTE } from './routes/session.ts';
+import { type ClientLimits, createClientLimits } from '../limits/client-limits.ts';
 
 export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -34,6 +35,8 @@ export interface HttpAppOptions {
   domain: Domain;
   /** The realtime connections, counted by `/api/health`. */
   connections: { readonly size: number };
+  /** The per-client caps shared with the realtime gateway (answers count per address on both edges). */
+  limits?: ClientLimits;
   webRoot?: string;
 }
 
@@ -100,7 +103,13 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  await registerRoutes(app, { domain: options.domain, connections: options.connections, sessions, showHealthDetails: isAuthorized });
+  await registerRoutes(app, {
+    domain: options.domain,
+    connections: options.connections,
+    limits: options.limits ?? createClientLimits(options.config),
+    sessions,
+    showHealthDetails: isAuthorized,
+  });
 
   if (serveWeb && webRoot) {
     await app.register(fastifyStatic, { root: webRoot, wildcard: false });

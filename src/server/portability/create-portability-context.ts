@@ -29,7 +29,10 @@ export async function createPortabilityContext(options: {
   ownsDataDir?: boolean;
 }): Promise<PortabilityContext> {
   const tempDir = path.join(options.config.DATA_DIR, 'tmp', 'imports');
-  if (options.ownsDataDir !== false) await fs.rm(tempDir, { recursive: true, force: true });
+  if (options.ownsDataDir !== false) {
+    await fs.rm(tempDir, { recursive: true, force: true });
+    await removeUnfinishedImports(options);
+  }
   await fs.mkdir(tempDir, { recursive: true });
   return {
     store: options.store,
@@ -49,4 +52,16 @@ export async function createPortabilityContext(options: {
     wakeJobs: () => options.ingestRunner.wake(),
     appVersion: VERSION,
   };
+}
+
+/** A crash during an import leaves a hidden project (never visible): its rows and files go here. */
+async function removeUnfinishedImports(options: { store: Store; files: DocumentFiles; logger: Logger }): Promise<void> {
+  const unfinished = await options.store.archive.unfinishedImports();
+  if (unfinished.length === 0) return;
+  for (const projectId of unfinished) {
+    await options.store.projects.hardDelete(projectId);
+    await options.files.removeProject(projectId);
+  }
+  await options.store.vectors.dropOrphanTables();
+  options.logger.warn({ projects: unfinished.length }, 'imports cut short by the last shutdown were removed');
 }

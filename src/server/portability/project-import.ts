@@ -37,8 +37,9 @@ interface DocumentFacts {
 
 /**
  * Imports an archive as a new project. The archive is unpacked and checked completely first (paths,
- * format version, checksums, every line of every table); only then is the project written, in one
- * transaction, and its files moved into place. Any refusal or failure leaves no project and no files.
+ * format version, checksums, every line of every table); only then is the project written, in short
+ * batches into a hidden project revealed at the end, and its files moved into place. Any refusal or
+ * failure leaves no project and no files, and nobody sees a project half-written.
  * Chunks are taken as they are (no re-parsing); vectors are reused when this server embeds with the
  * same model and dimension, and otherwise the project is queued for re-embedding.
  */
@@ -47,6 +48,15 @@ export async function importProject(
   options: { archivePath: string; name?: string },
 ): Promise<ProjectImportOutcome> {
   const { store, files, logger } = context;
+  const importRows = async (input: Parameters<typeof store.archive.importProject>[0]) => {
+    try {
+      return await store.archive.importProject(input);
+    } catch (error) {
+      // The store took the rows back out; a vec0 table it made goes with the orphans.
+      await store.vectors.dropOrphanTables();
+      throw error;
+    }
+  };
   const workDir = path.join(context.tempDir, randomUUID());
   await fs.promises.mkdir(workDir, { recursive: true });
   const started = performance.now();
@@ -67,7 +77,7 @@ export async function importProject(
     const projectSettings = manifest.project.settings;
     since = phaseDone('embedder', since);
 
-    const result = await store.archive.importProject({
+    const result = await importRows({
       project: {
         name: options.name ?? manifest.project.name,
         description: manifest.project.description,

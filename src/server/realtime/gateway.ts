@@ -15,7 +15,7 @@ import type { DomainEvents } from '../events/domain-events.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import { createBroadcaster, forwardDomainEvents } from './broadcast.ts';
-import { ClientLimits } from './client-limits.ts';
+import { type ClientLimits, createClientLimits } from '../limits/client-limits.ts';
 import { type ClientEventHandler, registerClientEvents } from './client-events.ts';
 import { ConnectionRegistry } from './connection-registry.ts';
 import type { AppSocket, HandlerContext } from './handler-context.ts';
@@ -47,6 +47,8 @@ export function createRealtimeGateway(options: {
   connections?: ConnectionRegistry;
   /** Socket.IO adapter for rooms across processes (see socket-adapter.ts); in-process when left out. */
   adapter?: ConstructorParameters<typeof Server>[1] extends infer O ? (O extends { adapter?: infer A } ? A : never) : never;
+  /** The per-client caps, shared with the HTTP answer route so that both count per address. */
+  limits?: ClientLimits;
 }) {
   const { httpServer, config, store, access, chats, generations, events, logger } = options;
   const isOriginAllowed = createOriginPolicy(config.corsOrigins);
@@ -70,12 +72,7 @@ export function createRealtimeGateway(options: {
   io.engine.use(createEngineAccessMiddleware({ checkRequest: createRequestAccessPolicy(accessPolicyOptions(config)), logger }));
   io.engine.use(refuseLegacyClients(logger));
 
-  const limits = new ClientLimits({
-    maxAnswersPerConnection: config.SOCKET_MAX_ANSWERS_PER_CONNECTION,
-    maxAnswersPerAddress: config.SOCKET_MAX_ANSWERS_PER_ADDRESS,
-    maxConnectionsPerAddress: config.SOCKET_MAX_CONNECTIONS_PER_ADDRESS,
-    limitLoopback: config.SOCKET_LIMIT_LOOPBACK,
-  });
+  const limits = options.limits ?? createClientLimits(config);
   const sendQueue = new SendQueue(
     { maxPackets: config.SOCKET_SEND_QUEUE_MAX_PACKETS, maxBytes: Math.round(config.SOCKET_SEND_QUEUE_MAX_MB * 1024 * 1024) },
     (_connection, pending) => logger.warn(pending, 'dropping a socket whose send queue is full (it does not read)'),

@@ -6,7 +6,7 @@ import type { ChatService } from '../chat/chat-service.ts';
 import type { RunningAnswers } from '../chat/running-answers.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
-import type { ClientLimits } from './client-limits.ts';
+import type { ClientLimits } from '../limits/client-limits.ts';
 import type { ConnectionState } from './connection-registry.ts';
 import type { SendQueue } from './send-queue.ts';
 

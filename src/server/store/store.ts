@@ -405,8 +405,9 @@ export interface ImportedIds {
 }
 
 /**
- * Everything of one project, as synchronous iterables: the whole import is one transaction, so it
- * commits completely or not at all. The caller reads them from validated files, never from memory.
+ * Everything of one project, as synchronous iterables read from validated files, never from memory.
+ * The import commits completely or not at all as far as anyone can see: the project stays hidden
+ * until its last row is written.
  */
 export interface ProjectImportInput {
   project: {
@@ -448,6 +449,12 @@ export interface ProjectArchiveRepository {
   pageChats(options: { projectId: number; afterId: number; limit: number }): Promise<ChatRecord[]>;
   /** Messages of a project's live chats by ascending id. */
   pageMessages(options: { projectId: number; afterId: number; limit: number }): Promise<MessageRecord[]>;
-  /** Writes a whole project in one transaction (chunks reach the full-text index by trigger). */
+  /**
+   * Writes a whole project (chunks reach the full-text index by trigger) into a project no listing
+   * or lookup sees until the end; on failure its rows are removed again (its vec0 table is left to
+   * `vectors.dropOrphanTables`). A crash mid-way leaves it hidden: see `unfinishedImports`.
+   */
   importProject(input: ProjectImportInput): Promise<ProjectImportResult>;
+  /** Projects an import began and never finished (a crash): start-up recovery removes them. */
+  unfinishedImports(): Promise<number[]>;
 }

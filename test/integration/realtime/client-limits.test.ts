@@ -65,6 +65,37 @@ describe('per-client limits', () => {
     expect((await refused).message).toMatch(/Too many answers at once from this address \(at most 2\)/);
   });
 
+  it('counts answers asked over HTTP (SSE and JSON) per address with the socket ones', async () => {
+    server = await startTestServer({ SOCKET_LIMIT_LOOPBACK: 'true', SOCKET_MAX_ANSWERS_PER_ADDRESS: 2 });
+    const ids = await chats(4);
+    server.ollama.defaultScript = { tokenCount: 200, tokenDelayMs: 5 };
+    // 1. One answer streamed over SSE (headers in: it is running) and one over a socket fill the cap.
+    const streamed = await fetch(`${server.url}/api/chats/${ids[0]}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'one', stream: true }),
+    });
+    expect(streamed.status).toBe(200);
+    const socket = await connect(server.url);
+    sockets.push(socket);
+    const received = waitFor(socket, 'message_received', (data) => data.chat_id === ids[1]);
+    socket.emit('send_message', { chat_id: ids[1]!, message: 'two' });
+    await received;
+    // 2. A third over JSON is refused with the address's sentence, and so is one over the socket.
+    const json = await server.api('POST', `/api/chats/${ids[2]}/messages`, { message: 'three' });
+    expect(json.status).toBe(409);
+    expect(json.body.detail).toMatch(/Too many answers at once from this address \(at most 2\)/);
+    const refused = waitFor(socket, 'error', (error) => error.chat_id === ids[3]);
+    socket.emit('send_message', { chat_id: ids[3]!, message: 'four' });
+    expect((await refused).message).toMatch(/Too many answers at once from this address \(at most 2\)/);
+    // 3. When the streamed answer ends, its slot is free for an HTTP answer again.
+    await streamed.text();
+    server.ollama.defaultScript = { tokenCount: 3 };
+    await server.generations.get(ids[0]!)?.whenFinished();
+    const again = await server.api('POST', `/api/chats/${ids[2]}/messages`, { message: 'three again' });
+    expect(again.status).toBe(200);
+  });
+
   it('caps connections per address when loopback is counted, and leaves loopback alone by default', async () => {
     server = await startTestServer({ SOCKET_LIMIT_LOOPBACK: 'true', SOCKET_MAX_CONNECTIONS_PER_ADDRESS: 3 });
     for (let index = 0; index < 3; index += 1) {

@@ -15,8 +15,10 @@ import {
 } from '../../../protocol/rest.ts';
 import type { Source } from '../../../protocol/source.ts';
 import type { ChatService } from '../../chat/chat-service.ts';
+import type { Generation } from '../../chat/generation.ts';
 import type { GenerationEvent } from '../../chat/generation-event.ts';
 import type { AccessPolicy } from '../../access/access-policy.ts';
+import type { ClientLimits } from '../../limits/client-limits.ts';
 import type { Store } from '../../store/store.ts';
 import { chatToJsonExport, chatToMarkdown, exportFilename } from '../chat-export.ts';
 import { contentDisposition } from '../content-disposition.ts';
@@ -28,13 +30,14 @@ export interface ChatRoutesOptions {
   store: Store;
   access: AccessPolicy;
   chats: ChatService;
+  limits: ClientLimits;
 }
 
 const ChatParams = z.object({ chat_id: IdParam });
 const ProjectParams = z.object({ project_id: IdParam });
 const tags = ['chats'];
 
-export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { store, access, chats }) => {
+export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { store, access, chats, limits }) => {
   app.post('/api/chats', {
     schema: { tags, body: ChatCreateBody, response: { 201: ChatResponse, 404: ErrorResponse } },
     handler: async (request, reply) => {
@@ -102,11 +105,20 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
     },
     handler: async (request, reply) => {
       const { stream, max_history: maxHistory, history_length: historyLength, ...options } = request.body;
-      const generation = await chats.sendMessage(requestActor(request), {
-        ...options,
-        history_length: historyLength ?? maxHistory,
-        chatId: request.params.chat_id,
-      });
+      // Counted with the address's socket answers until it finishes, even if the client hangs up.
+      const release = limits.reserveAnswerForAddress(request.ip);
+      let generation: Generation;
+      try {
+        generation = await chats.sendMessage(requestActor(request), {
+          ...options,
+          history_length: historyLength ?? maxHistory,
+          chatId: request.params.chat_id,
+        });
+      } catch (error) {
+        release();
+        throw error;
+      }
+      void generation.whenFinished().then(release);
       if (stream) {
         streamGenerationAsSse({ request, reply, generation });
         return reply;

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { SessionAuth } from '../../access/session-cookie.ts';
 import type { Domain } from '../../domain.ts';
+import type { ClientLimits } from '../../limits/client-limits.ts';
 import type { HttpApp } from '../http-app.ts';
 import { chatRoutes } from './chats.ts';
 import { documentRoutes } from './documents.ts';
@@ -17,6 +18,8 @@ export interface RouteDependencies {
   domain: Domain;
   /** The realtime connections, counted by `/api/health`. */
   connections: { readonly size: number };
+  /** Per-client caps: answers asked over HTTP count per address with the socket ones. */
+  limits: ClientLimits;
   /** Whether a request may see health details (it carries the API token, or none is configured). */
   showHealthDetails: (request: FastifyRequest) => boolean;
   /** The web app's session cookies (sign-in with the API token). */
@@ -24,12 +27,12 @@ export interface RouteDependencies {
 }
 
 /** Every REST route plugin, registered in one place; each gets only the services it uses. */
-export async function registerRoutes(app: HttpApp, { domain, connections, showHealthDetails, sessions }: RouteDependencies): Promise<void> {
+export async function registerRoutes(app: HttpApp, { domain, connections, limits, showHealthDetails, sessions }: RouteDependencies): Promise<void> {
   const { config } = domain;
   await app.register(healthRoutes, { health: domain.health, connections, showDetails: showHealthDetails });
   await app.register(sessionRoutes, { apiToken: config.API_TOKEN, sessions });
   await app.register(projectRoutes, { projects: domain.projects });
-  await app.register(chatRoutes, { store: domain.store, access: domain.access, chats: domain.chats });
+  await app.register(chatRoutes, { store: domain.store, access: domain.access, chats: domain.chats, limits });
   await app.register(settingsRoutes, { settings: domain.settings });
   await app.register(modelRoutes, { models: domain.models });
   await app.register(llmRoutes, {

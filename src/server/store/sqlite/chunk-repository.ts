@@ -1,5 +1,5 @@
 import type { ChunkRecord, ChunkRepository, NewChunk } from '../store.ts';
-import { deleteDocumentVectors } from './document-index-cleanup.ts';
+import { deleteDocumentVectors, purgeDocumentChunks } from './document-index-cleanup.ts';
 import { now, type SqliteDatabase } from './sqlite-database.ts';
 import { seedVectorBacklog } from './vector-backlog.ts';
 
@@ -99,6 +99,8 @@ export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository
 
   return {
     async indexDocument(input) {
+      // A re-index first removes the old chunks in pages; the transaction then writes the new ones.
+      await purgeDocumentChunks(db, input.documentId);
       return index(input);
     },
 

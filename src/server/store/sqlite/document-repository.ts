@@ -1,6 +1,6 @@
 import { DuplicateDocumentError } from '../../errors.ts';
 import type { DocumentRecord, DocumentRepository, DocumentStage, DocumentStatus } from '../store.ts';
-import { deleteDocumentVectors } from './document-index-cleanup.ts';
+import { deleteDocumentVectors, purgeDocumentChunks } from './document-index-cleanup.ts';
 import { likePattern, now, parseJson, type SqliteDatabase } from './sqlite-database.ts';
 
 interface DocumentRow {
@@ -180,10 +180,15 @@ export function createSqliteDocumentRepository(db: SqliteDatabase): DocumentRepo
     },
 
     async markFailed(id, errorMessage) {
+      if (!statements.byIdAny.get(id)) return false;
+      // Chunks and vectors in pages first; the transaction then removes what a racing write added.
+      await purgeDocumentChunks(db, id);
       return markFailed(id, errorMessage);
     },
 
     async delete(id) {
+      if (!statements.byIdAny.get(id)) return undefined;
+      await purgeDocumentChunks(db, id);
       const row = remove(id);
       return row ? toRecord(row) : undefined;
     },

@@ -25,3 +25,33 @@ export async function runInPages(step: (limit: number) => number, options: { fir
     await yieldToEventLoop();
   }
 }
+
+/**
+ * Feeds `items` to `write` in batches sized like `runInPages` pages: each batch (reading its items
+ * and writing them) aims at TARGET_STEP_MS, and the event loop runs between batches.
+ */
+export async function writeBatches<T>(items: Iterable<T>, write: (batch: T[]) => Promise<void>, options: { firstPage?: number } = {}): Promise<number> {
+  const iterator = items[Symbol.iterator]();
+  let limit = options.firstPage ?? 50;
+  let total = 0;
+  for (;;) {
+    const started = performance.now();
+    const batch: T[] = [];
+    let finished = false;
+    while (batch.length < limit) {
+      const next = iterator.next();
+      if (next.done) {
+        finished = true;
+        break;
+      }
+      batch.push(next.value);
+    }
+    if (batch.length > 0) await write(batch);
+    total += batch.length;
+    if (finished) return total;
+    const elapsed = performance.now() - started;
+    const scale = elapsed > 0 ? TARGET_STEP_MS / elapsed : 2;
+    limit = Math.round(Math.min(MAX_PAGE, Math.max(MIN_PAGE, limit * Math.min(2, Math.max(0.25, scale)))));
+    await yieldToEventLoop();
+  }
+}

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { ConflictError } from '../../errors.ts';
 import type { ArchiveVectorRecord, ImportedIds, ProjectArchiveRepository, ProjectImportInput, ProjectImportResult } from '../store.ts';
 import { toRecord as toChatRecord } from './chat-repository.ts';
@@ -6,7 +7,10 @@ import { vectorBlob } from './vector-search.ts';
 import { vectorTableName } from './document-index-cleanup.ts';
 import { toRecord as toDocumentRecord } from './document-repository.ts';
 import { toRecord as toMessageRecord } from './message-repository.ts';
+import { retryWhileBusy } from './busy-retry.ts';
+import { writeBatches } from './paged-work.ts';
 import { now, type SqliteDatabase } from './sqlite-database.ts';
+
 
 type DocumentRow = Parameters<typeof toDocumentRecord>[0];
 type ChunkRow = Parameters<typeof toChunkRecord>[0];
@@ -18,9 +22,18 @@ const MAX_NAME_SUFFIX = 10_000;
 
 /**
  * Keyset-paged reads of one project (stable while it changes: nothing is skipped or read twice) and
- * the whole-project insert of an import, in one transaction.
+ * the insert of an imported project: many short transactions into a hidden project, revealed by the
+ * last one, so that the event loop keeps serving and nothing half-imported is ever visible.
  */
-export function createSqliteProjectArchiveRepository(db: SqliteDatabase): ProjectArchiveRepository {
+export function createSqliteProjectArchiveRepository(
+  db: SqliteDatabase,
+  options: {
+    /** Removes a project's rows in short pages (the project repository's hard delete). */
+    discardProject: (projectId: number) => Promise<unknown>;
+    busyRetryMs: number;
+  },
+): ProjectArchiveRepository {
+  const busyPolicy = { maxWaitMs: options.busyRetryMs };
   const statements = {
     documents: db.prepare<[number, number, number], DocumentRow>(
       'SELECT * FROM documents WHERE project_id = ? AND id > ? ORDER BY id LIMIT ?',
@@ -44,7 +57,12 @@ export function createSqliteProjectArchiveRepository(db: SqliteDatabase): Projec
     nameTaken: db.prepare<[string], { id: number }>(
       'SELECT id FROM projects WHERE name = ? COLLATE NOCASE AND deleted_at IS NULL',
     ),
-    insertProject: db.prepare('INSERT INTO projects (name, description, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
+    // Hidden (soft-deleted and importing) until `reveal`: no listing, lookup or name check sees it.
+    insertHidden: db.prepare(
+      'INSERT INTO projects (name, description, settings, created_at, updated_at, deleted_at, importing) VALUES (?, ?, ?, ?, ?, ?, 1)',
+    ),
+    reveal: db.prepare('UPDATE projects SET name = ?, deleted_at = NULL, importing = 0, updated_at = ? WHERE id = ? AND importing = 1'),
+    unfinishedImports: db.prepare<[], { id: number }>('SELECT id FROM projects WHERE importing = 1'),
     insertDocument: db.prepare(
       `INSERT INTO documents (project_id, filename, file_type, mime_type, file_size, stored_name, content_hash, status, stage,
          progress, error_message, page_count, word_count, doc_metadata, parsed_metadata, created_at, updated_at)
@@ -60,7 +78,7 @@ export function createSqliteProjectArchiveRepository(db: SqliteDatabase): Projec
       `INSERT INTO embedding_indexes (project_id, provider, model, dimensions, status, created_at, updated_at)
        VALUES (?, ?, ?, ?, 'active', ?, ?)`,
     ),
-    markEmbedded: db.prepare(`UPDATE documents SET embedding_model = ? WHERE project_id = ? AND status = 'completed'`),
+    markEmbedded: db.prepare('UPDATE documents SET embedding_model = ? WHERE id = ?'),
     insertChat: db.prepare('INSERT INTO chats (project_id, title, title_is_custom, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
     insertMessage: db.prepare(
       `INSERT INTO messages (chat_id, role, content, sources, model_name, status, error, created_at, updated_at)
@@ -78,16 +96,40 @@ export function createSqliteProjectArchiveRepository(db: SqliteDatabase): Projec
     throw new ConflictError(`No free name was found for the imported project '${project.name}'`);
   }
 
-  const importAll = db.transaction((input: ProjectImportInput): ProjectImportResult => {
+  /** Writes `items` in short transactions (each retried while another connection holds the lock). */
+  async function writeInBatches<T>(items: Iterable<T>, write: (item: T) => void): Promise<void> {
+    await writeBatches(items, (batch) => retryWhileBusy(async () => db.transaction(() => batch.forEach(write))(), busyPolicy));
+  }
+
+  async function writeAll(projectId: number, input: ProjectImportInput): Promise<ProjectImportResult> {
     const timestamp = now();
-    const projectId = Number(
-      statements.insertProject.run(freeName(input.project), input.project.description, JSON.stringify(input.project.settings), timestamp, timestamp)
-        .lastInsertRowid,
-    );
     const documents = new Map<number, { id: number; status: string; chunks: number }>();
     const storedNames = new Map<number, string>();
     const pendingDocumentIds: number[] = [];
-    for (const document of input.documents) {
+
+    // The index comes first: every chunk written after it gets a backlog row by trigger, and each
+    // vector written takes its row out again, so chunks the archive has no vector for stay queued.
+    let vectorIndex: { indexId: number; insertVector: Statement<[bigint, Buffer]>; dropBacklog: Statement<[number, number]> } | undefined;
+    if (input.vectorIndex) {
+      const { provider, model, dimensions } = input.vectorIndex;
+      if (!Number.isInteger(dimensions) || dimensions <= 0 || dimensions > 16_384) throw new Error(`bad dimensions ${dimensions}`);
+      vectorIndex = await retryWhileBusy(
+        async () =>
+          db.transaction(() => {
+            const indexId = Number(statements.insertIndex.run(projectId, provider, model, dimensions, timestamp, timestamp).lastInsertRowid);
+            const table = vectorTableName(indexId);
+            db.exec(`CREATE VIRTUAL TABLE ${table} USING vec0(chunk_id integer primary key, embedding float[${dimensions}] distance_metric=cosine)`);
+            return {
+              indexId,
+              insertVector: db.prepare<[bigint, Buffer]>(`INSERT INTO ${table} (chunk_id, embedding) VALUES (?, ?)`),
+              dropBacklog: db.prepare<[number, number]>('DELETE FROM vector_backlog WHERE index_id = ? AND chunk_id = ?'),
+            };
+          })(),
+        busyPolicy,
+      );
+    }
+
+    await writeInBatches(input.documents, (document) => {
       const stage = document.status === 'pending' ? 'queued' : document.status;
       const id = Number(
         statements.insertDocument.run(
@@ -113,10 +155,11 @@ export function createSqliteProjectArchiveRepository(db: SqliteDatabase): Projec
       if (document.status === 'pending') pendingDocumentIds.push(id);
       documents.set(document.ref, { id, status: document.status, chunks: 0 });
       storedNames.set(id, document.storedName);
-    }
+      if (input.vectorIndex && document.status === 'completed') statements.markEmbedded.run(input.vectorIndex.model, id);
+    });
 
     let chunks = 0;
-    for (const chunk of input.chunks) {
+    await writeInBatches(input.chunks, (chunk) => {
       const document = documents.get(chunk.documentRef);
       if (!document || document.status !== 'completed') throw new Error(`chunk of an unknown or unfinished document ${chunk.documentRef}`);
       statements.insertChunk.run(
@@ -133,8 +176,11 @@ export function createSqliteProjectArchiveRepository(db: SqliteDatabase): Projec
       );
       document.chunks += 1;
       chunks += 1;
-    }
-    for (const document of documents.values()) if (document.chunks > 0) statements.chunkCount.run(document.chunks, document.id);
+    });
+    await writeInBatches(
+      [...documents.values()].filter((document) => document.chunks > 0),
+      (document) => statements.chunkCount.run(document.chunks, document.id),
+    );
 
     const ids: ImportedIds = {
       documentId: (ref) => documents.get(ref)?.id,
@@ -145,35 +191,24 @@ export function createSqliteProjectArchiveRepository(db: SqliteDatabase): Projec
     };
 
     let vectors = 0;
-    if (input.vectorIndex) {
-      const { provider, model, dimensions } = input.vectorIndex;
-      if (!Number.isInteger(dimensions) || dimensions <= 0 || dimensions > 16_384) throw new Error(`bad dimensions ${dimensions}`);
-      const indexId = Number(statements.insertIndex.run(projectId, provider, model, dimensions, timestamp, timestamp).lastInsertRowid);
-      const table = vectorTableName(indexId);
-      db.exec(`CREATE VIRTUAL TABLE ${table} USING vec0(chunk_id integer primary key, embedding float[${dimensions}] distance_metric=cosine)`);
-      const insertVector = db.prepare(`INSERT INTO ${table} (chunk_id, embedding) VALUES (?, ?)`);
-      for (const vector of input.vectorIndex.vectors) {
+    if (input.vectorIndex && vectorIndex) {
+      const { indexId, insertVector, dropBacklog } = vectorIndex;
+      await writeInBatches(input.vectorIndex.vectors, (vector) => {
         const chunkId = ids.chunkId(vector.documentRef, vector.chunkIndex);
-        if (chunkId === undefined) continue;
+        if (chunkId === undefined) return;
         insertVector.run(BigInt(chunkId), vectorBlob(vector.embedding));
+        dropBacklog.run(indexId, chunkId);
         vectors += 1;
-      }
-      // The index is created seeded (its chunks were inserted before it existed, so no trigger saw
-      // them): chunks the archive has no vector for go into its backlog here, to be embedded later.
-      db.prepare(
-        `INSERT OR IGNORE INTO vector_backlog (index_id, chunk_id)
-           SELECT ?, c.id FROM chunks c WHERE c.project_id = ? AND c.id NOT IN (SELECT chunk_id FROM ${table})`,
-      ).run(indexId, projectId);
-      statements.markEmbedded.run(model, projectId);
+      });
     }
 
     const chats = new Map<number, number>();
-    for (const chat of input.chats) {
+    await writeInBatches(input.chats, (chat) => {
       const id = Number(statements.insertChat.run(projectId, chat.title, chat.titleIsCustom ? 1 : 0, chat.createdAt, chat.updatedAt).lastInsertRowid);
       chats.set(chat.ref, id);
-    }
+    });
     let messages = 0;
-    for (const message of input.messages(ids)) {
+    await writeInBatches(input.messages(ids), (message) => {
       const chatId = chats.get(message.chatRef);
       if (chatId === undefined) throw new Error(`message of an unknown chat ${message.chatRef}`);
       statements.insertMessage.run(
@@ -188,9 +223,18 @@ export function createSqliteProjectArchiveRepository(db: SqliteDatabase): Projec
         message.updatedAt,
       );
       messages += 1;
-    }
+    });
+
+    // The one step that makes it visible: tiny, and it takes a name that is free at this moment.
+    await retryWhileBusy(
+      async () =>
+        db.transaction(() => {
+          statements.reveal.run(freeName(input.project), now(), projectId);
+        })(),
+      busyPolicy,
+    );
     return { projectId, storedNames, documents: documents.size, chunks, vectors, chats: chats.size, messages, pendingDocumentIds };
-  });
+  }
 
   return {
     async pageDocuments({ projectId, afterId, limit }) {
@@ -237,7 +281,26 @@ export function createSqliteProjectArchiveRepository(db: SqliteDatabase): Projec
     },
 
     async importProject(input) {
-      return importAll(input);
+      const projectId = await retryWhileBusy(async () => {
+        // Checked now so that a refused name fails before any work; checked again when it is revealed.
+        freeName(input.project);
+        const timestamp = now();
+        return Number(
+          statements.insertHidden.run(input.project.name, input.project.description, JSON.stringify(input.project.settings), timestamp, timestamp, timestamp)
+            .lastInsertRowid,
+        );
+      }, busyPolicy);
+      try {
+        return await writeAll(projectId, input);
+      } catch (error) {
+        // Nothing of it was ever visible; its rows go in short pages, its vec0 table with the orphans.
+        await retryWhileBusy(() => options.discardProject(projectId), busyPolicy);
+        throw error;
+      }
+    },
+
+    async unfinishedImports() {
+      return statements.unfinishedImports.all().map((row) => row.id);
     },
   };
 }

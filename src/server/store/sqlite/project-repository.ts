@@ -49,12 +49,13 @@ export function createSqliteProjectRepository(db: SqliteDatabase): ProjectReposi
       'INSERT INTO projects (name, description, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
     ),
     byId: db.prepare<[number], ProjectRow>(`${SELECT_PROJECT} WHERE p.id = ? AND p.deleted_at IS NULL`),
-    byIdAny: db.prepare<[number], ProjectRow>(`${SELECT_PROJECT} WHERE p.id = ?`),
+    // A project still being imported is in no listing, not even the trash.
+    byIdAny: db.prepare<[number], ProjectRow>(`${SELECT_PROJECT} WHERE p.id = ? AND p.importing = 0`),
     list: db.prepare<[number, number], ProjectRow>(
       `${SELECT_PROJECT} WHERE p.deleted_at IS NULL ORDER BY p.updated_at DESC, p.id DESC LIMIT ? OFFSET ?`,
     ),
     listAll: db.prepare<[number, number], ProjectRow>(
-      `${SELECT_PROJECT} ORDER BY p.updated_at DESC, p.id DESC LIMIT ? OFFSET ?`,
+      `${SELECT_PROJECT} WHERE p.importing = 0 ORDER BY p.updated_at DESC, p.id DESC LIMIT ? OFFSET ?`,
     ),
     update: db.prepare(
       'UPDATE projects SET name = ?, description = ?, settings = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',

@@ -51,9 +51,12 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const policy = { maxWaitMs: busyRetryMs };
   let integrity: { checkedAt: number; problems: Promise<string[]> } | undefined;
 
+  const projects = createSqliteProjectRepository(db);
+  const archive = createSqliteProjectArchiveRepository(db, { discardProject: (projectId) => projects.hardDelete(projectId), busyRetryMs });
+
   return {
     db,
-    projects: withBusyRetry(createSqliteProjectRepository(db), policy),
+    projects: withBusyRetry(projects, policy),
     chats: withBusyRetry(createSqliteChatRepository(db), policy),
     messages: withBusyRetry(createSqliteMessageRepository(db), policy),
     settings: withBusyRetry(createSqliteSettingsRepository(db), policy),
@@ -61,7 +64,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     chunks: withBusyRetry(createSqliteChunkRepository(db), policy),
     jobs: withBusyRetry(createSqliteJobRepository(db), policy),
     vectors: withBusyRetry(createSqliteVectorRepository(db, heavy), policy),
-    archive: withBusyRetry(createSqliteProjectArchiveRepository(db), policy),
+    // An import retries each of its short transactions itself: a retry of the whole would write twice.
+    archive: { ...withBusyRetry(archive, policy), importProject: archive.importProject },
     async ping() {
       db.prepare('SELECT 1').get();
     },

@@ -1,3 +1,4 @@
+import type { Config } from '../config.ts';
 import { BusyError } from '../errors.ts';
 
 export interface ClientLimitSettings {
@@ -9,9 +10,10 @@ export interface ClientLimitSettings {
 }
 
 /**
- * Caps per client: running answers per connection (always) and per address, open connections per
- * address. An answer counts until it finishes, also after its socket left (it keeps generating for
- * the grace period), so reconnecting does not reset the address's count.
+ * Caps per client, one instance per server for both edges: running answers per socket connection
+ * (always) and per client address (socket and HTTP answers together), open sockets per address. An
+ * answer counts until it finishes, also after its socket left or its request hung up (it keeps
+ * generating for the grace period), so reconnecting does not reset the address's count.
  */
 export class ClientLimits {
   private readonly connectionsByAddress = new Map<string, number>();
@@ -38,9 +40,18 @@ export class ClientLimits {
     return once(() => decrement(this.connectionsByAddress, address));
   }
 
-  /** Reserves a running answer for a connection; returns its release, or throws BusyError past a cap. */
+  /** Reserves a running answer for a socket connection; returns its release, or throws BusyError past a cap. */
   reserveAnswer(connectionId: string, address: string): () => void {
-    if ((this.answersByConnection.get(connectionId) ?? 0) >= this.settings.maxAnswersPerConnection) {
+    return this.reserve(address, connectionId);
+  }
+
+  /** Reserves a running answer asked over HTTP (no connection of its own: the address cap only). */
+  reserveAnswerForAddress(address: string): () => void {
+    return this.reserve(address, undefined);
+  }
+
+  private reserve(address: string, connectionId: string | undefined): () => void {
+    if (connectionId !== undefined && (this.answersByConnection.get(connectionId) ?? 0) >= this.settings.maxAnswersPerConnection) {
       throw new BusyError(
         `Too many answers at once on this connection (at most ${this.settings.maxAnswersPerConnection}); wait for one to finish`,
       );
@@ -51,10 +62,10 @@ export class ClientLimits {
         `Too many answers at once from this address (at most ${this.settings.maxAnswersPerAddress}); wait for one to finish`,
       );
     }
-    increment(this.answersByConnection, connectionId);
+    if (connectionId !== undefined) increment(this.answersByConnection, connectionId);
     if (perAddress) increment(this.answersByAddress, address);
     return once(() => {
-      decrement(this.answersByConnection, connectionId);
+      if (connectionId !== undefined) decrement(this.answersByConnection, connectionId);
       if (perAddress) decrement(this.answersByAddress, address);
     });
   }
@@ -62,6 +73,15 @@ export class ClientLimits {
   private appliesTo(address: string): boolean {
     return this.settings.limitLoopback || !isLoopback(address);
   }
+}
+
+export function createClientLimits(config: Config): ClientLimits {
+  return new ClientLimits({
+    maxAnswersPerConnection: config.SOCKET_MAX_ANSWERS_PER_CONNECTION,
+    maxAnswersPerAddress: config.SOCKET_MAX_ANSWERS_PER_ADDRESS,
+    maxConnectionsPerAddress: config.SOCKET_MAX_CONNECTIONS_PER_ADDRESS,
+    limitLoopback: config.SOCKET_LIMIT_LOOPBACK,
+  });
 }
 
 export function isLoopback(address: string): boolean {
