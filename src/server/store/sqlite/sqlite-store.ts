@@ -1,4 +1,5 @@
 import type { Store } from '../store.ts';
+import { createSqliteAnalyticsRepository } from './analytics-repository.ts';
 import { withBusyRetry } from './busy-retry.ts';
 import { createSqliteChatRepository } from './chat-repository.ts';
 import { createSqliteChunkRepository } from './chunk-repository.ts';
@@ -62,6 +63,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     jobs: withBusyRetry(createSqliteJobRepository(db), policy),
     vectors: withBusyRetry(createSqliteVectorRepository(db, heavy), policy),
     archive: withBusyRetry(createSqliteProjectArchiveRepository(db), policy),
+    analytics: withBusyRetry(createSqliteAnalyticsRepository(db), policy),
     async ping() {
       db.prepare('SELECT 1').get();
     },
