@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { SessionAuth } from '../../access/session-cookie.ts';
 import type { Domain } from '../../domain.ts';
 import type { HttpApp } from '../http-app.ts';
+import { analyticsRoutes } from './analytics.ts';
 import { chatRoutes } from './chats.ts';
 import { documentRoutes } from './documents.ts';
 import { healthRoutes } from './health.ts';
@@ -53,4 +54,5 @@ export async function registerRoutes(app: HttpApp, { domain, connections, showHe
     maxImportBytes: Math.round(config.MAX_IMPORT_MB * 1024 * 1024),
   });
   await app.register(retrievalTesterRoutes, { access: domain.access, retriever: domain.search });
+  await app.register(analyticsRoutes, { analytics: domain.analytics });
 }
