@@ -53,7 +53,7 @@ export default function AnalyticsPage({ projectId }: { projectId: number }) {
           <StatCard label="Passages" value={stats.data?.total_chunks.toLocaleString() ?? '…'} detail={stats.data && !termVectors ? `${stats.data.embedded_chunks.toLocaleString()} embedded` : 'indexed for search'} />
           <StatCard label="Documents" value={stats.data?.total_documents.toLocaleString() ?? '…'} detail="completed" />
           <StatCard label="Embedding dimension" value={stats.data ? (stats.data.embedding_dimension || '—').toString() : '…'} detail={stats.data?.embedding_model ?? 'no embedding model'} />
-          <StatCard label="Average similarity" value={stats.data ? percent(stats.data.stats.avg_similarity) : '…'} detail={termVectors ? 'of term vectors, 100 passages' : 'cosine, 100 passages'} />
+          <StatCard label="Average similarity" value={stats.data ? percent(stats.data.stats.avg_similarity) : '…'} detail={`${termVectors ? 'term vectors' : 'cosine'}, ${Math.min(100, stats.data?.total_chunks ?? 0)} passages`} />
         </div>
       </section>
 
