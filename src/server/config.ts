@@ -58,6 +58,12 @@ export const ConfigSchema = z.object({
   INGEST_WORKERS: z.coerce.number().int().min(1).max(32).default(2),
   /** A parse that runs longer fails the document with reason `timeout`. */
   PARSE_TIMEOUT_SECONDS: Seconds.default(120),
+  /** Analytics computations (PCA, t-SNE, UMAP, similarity matrices) run at once, each in its own worker thread; more wait. */
+  ANALYTICS_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  /** An analytics computation still running after this is stopped (504). */
+  ANALYTICS_TIMEOUT_SECONDS: Seconds.default(120),
+  /** Heap of one analytics worker thread. */
+  ANALYTICS_MAX_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(1024),
   /** Memory of a parser worker (V8 heap, and heap plus buffers outside it); past it the document fails with reason `memory`. */
   PARSE_MAX_MEMORY_MB: z.coerce.number().int().min(32).max(16_384).default(512),
   /** Attempts of an ingestion job before its document is marked failed (transient errors only). */

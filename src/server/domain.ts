@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { AccessPolicy } from './access/access-policy.ts';
+import { AnalyticsCompute } from './analytics/analytics-compute.ts';
+import { AnalyticsService } from './analytics/analytics-service.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { ClusterGenerationRegistry } from './chat/cluster-generation-registry.ts';
 import { GenerationRegistry } from './chat/generation-registry.ts';
@@ -162,6 +164,12 @@ export async function createDomain(config: Config, options: DomainOptions) {
     access,
     context: await createPortabilityContext({ config, store, files, events, logger, settings, embedders, ingestRunner: jobSignals, ownsDataDir: cleanLeftovers }),
   });
+  const analyticsCompute = new AnalyticsCompute({
+    concurrency: config.ANALYTICS_WORKERS,
+    timeoutMs: config.ANALYTICS_TIMEOUT_SECONDS * 1000,
+    maxMemoryMb: config.ANALYTICS_MAX_MEMORY_MB,
+  });
+  const analytics = new AnalyticsService({ store, access, compute: analyticsCompute });
   const health = new HealthService({ config, store, ollamaStatus, settings, generations });
 
   const unsubscribe: Array<() => void> = [];
@@ -197,7 +205,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
   function drain(): Promise<void> {
     draining ??= (async () => {
       for (const stop of unsubscribe) stop();
-      await Promise.all([generations.drain(5_000), pulls.close()]);
+      await Promise.all([generations.drain(5_000), pulls.close(), analyticsCompute.close()]);
       embeddingBackfill.stop();
       await ingestRunner.close();
       await parserPool.close();
@@ -217,6 +225,8 @@ export async function createDomain(config: Config, options: DomainOptions) {
     documents,
     /** One-file project export / import. */
     archives,
+    /** The embedding map, similarity heatmap, embedding statistics and chunk table. */
+    analytics,
     settings,
     models,
     health,

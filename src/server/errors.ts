@@ -15,6 +15,7 @@ export type AppErrorCode =
   | 'forbidden'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'timeout'
   | 'internal'
   | LlmErrorCode;
 
@@ -77,6 +78,15 @@ export class DatabaseBusyError extends AppError {
 
   constructor(options?: { cause?: unknown }) {
     super('The database is busy; try again', options);
+  }
+}
+
+/** A computation (an analytics projection) ran past its time limit and was ended. */
+export class AnalyticsTimeoutError extends AppError {
+  readonly code = 'timeout';
+
+  constructor(seconds: number) {
+    super(`The computation took longer than ${seconds} s and was stopped; try fewer points or PCA`);
   }
 }
 

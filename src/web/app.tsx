@@ -1,16 +1,20 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { AppShell } from './components/app-shell.tsx';
 import { EmptyState } from './components/feedback.tsx';
 import { ToastProvider } from './components/toasts.tsx';
 import { ApiError } from './lib/api.ts';
 import { ConnectionProvider } from './lib/connection-context.tsx';
 import { Link, RouterProvider, paths, useRoute } from './lib/router.tsx';
+import { Loading } from './components/feedback.tsx';
 import type { ConnectionManager } from './lib/socket.ts';
 import { ChatPage } from './pages/chat-page.tsx';
 import { ProjectPage } from './pages/project-page.tsx';
 import { ProjectsPage } from './pages/projects-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
+
+/** Loaded only when opened, so the chat pages stay light. */
+const AnalyticsPage = lazy(() => import('./pages/analytics-page.tsx'));
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -28,7 +32,7 @@ export function createQueryClient(): QueryClient {
 function Pages() {
   const route = useRoute();
   useEffect(() => {
-    const titles: Record<string, string> = { projects: 'Projects', settings: 'Settings', project: 'Project', chat: 'Chat' };
+    const titles: Record<string, string> = { projects: 'Projects', settings: 'Settings', project: 'Project', analytics: 'Analytics', chat: 'Chat' };
     document.title = `${titles[route.name] ?? 'Not found'} · DAA Chatbot`;
   }, [route.name]);
   switch (route.name) {
@@ -36,6 +40,12 @@ function Pages() {
       return <ProjectsPage />;
     case 'project':
       return <ProjectPage key={route.projectId} projectId={route.projectId} />;
+    case 'analytics':
+      return (
+        <Suspense fallback={<Loading label="Loading analytics…" />}>
+          <AnalyticsPage key={route.projectId} projectId={route.projectId} />
+        </Suspense>
+      );
     case 'chat':
       return <ChatPage key={route.chatId} chatId={route.chatId} />;
     case 'settings':

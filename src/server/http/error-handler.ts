@@ -14,6 +14,7 @@ const STATUS_BY_CODE = {
   forbidden: 403,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  timeout: 504,
   llm_unavailable: 503,
   model_not_found: 502,
   llm_error: 502,

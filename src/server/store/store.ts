@@ -18,6 +18,8 @@ export interface Store {
   vectors: VectorRepository;
   /** Paged reads of a whole project and its bulk insert, for one-file export / import. */
   archive: ProjectArchiveRepository;
+  /** Paged reads of chunks and their vectors for the analytics views. */
+  analytics: AnalyticsRepository;
   /** Checks the connection (used by health). */
   ping(): Promise<void>;
   /**
@@ -457,4 +459,24 @@ export interface ProjectArchiveRepository {
   importProject(input: ProjectImportInput): Promise<ProjectImportResult>;
   /** Projects an import began and never finished (a crash): start-up recovery removes them. */
   unfinishedImports(): Promise<number[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analytics (src/server/analytics/)
+// ---------------------------------------------------------------------------------------------
+
+export interface AnalyticsRepository {
+  /** Chunks of a project's completed documents by ascending id after `afterId`, optionally of some documents only. */
+  pageChunks(options: { projectId: number; documentIds?: number[]; afterId: number; limit: number }): Promise<ChunkRecord[]>;
+  /** One page of the chunk table (completed documents, by document then position) and how many match in all. */
+  searchChunks(options: {
+    projectId: number;
+    documentId?: number;
+    /** Case-insensitive substring of the text or the file name. */
+    text?: string;
+    skip: number;
+    limit: number;
+  }): Promise<{ chunks: ChunkRecord[]; total: number }>;
+  /** The stored vectors of these chunks in an index version; chunks without one are left out. */
+  findVectors(options: { indexId: number; chunkIds: number[] }): Promise<Map<number, Float32Array>>;
 }

@@ -1,9 +1,10 @@
 import { createContext, useContext, useEffect, useState, type AnchorHTMLAttributes, type MouseEvent, type ReactNode } from 'react';
 
-/** The app's pages. Four routes do not need a router library; this is the whole router. */
+/** The app's pages. Five routes do not need a router library; this is the whole router. */
 export type Route =
   | { name: 'projects' }
   | { name: 'project'; projectId: number }
+  | { name: 'analytics'; projectId: number }
   | { name: 'chat'; chatId: number }
   | { name: 'settings' }
   | { name: 'not-found'; path: string };
@@ -14,6 +15,8 @@ export function matchRoute(pathname: string): Route {
   if (path === '/settings') return { name: 'settings' };
   const project = /^\/projects\/([1-9]\d{0,14})$/.exec(path);
   if (project) return { name: 'project', projectId: Number(project[1]) };
+  const analytics = /^\/projects\/([1-9]\d{0,14})\/analytics$/.exec(path);
+  if (analytics) return { name: 'analytics', projectId: Number(analytics[1]) };
   const chat = /^\/chats\/([1-9]\d{0,14})$/.exec(path);
   if (chat) return { name: 'chat', chatId: Number(chat[1]) };
   return { name: 'not-found', path };
@@ -22,6 +25,7 @@ export function matchRoute(pathname: string): Route {
 export const paths = {
   projects: () => '/',
   project: (projectId: number) => `/projects/${projectId}`,
+  analytics: (projectId: number) => `/projects/${projectId}/analytics`,
   chat: (chatId: number) => `/chats/${chatId}`,
   settings: () => '/settings',
 };

@@ -89,6 +89,9 @@ export function ProjectPage({ projectId }: { projectId: number }) {
           <button type="button" className="button" onClick={() => setConfiguring(true)}>
             <SettingsIcon /> Project settings
           </button>
+          <Link to={paths.analytics(data.id)} className="button">
+            Analytics
+          </Link>
           <ProjectExportLink projectId={data.id} />
           <button type="button" className="button" onClick={() => setDeleting(true)}>
             <TrashIcon /> Delete

@@ -3,6 +3,7 @@ import type { SessionAuth } from '../../access/session-cookie.ts';
 import type { Domain } from '../../domain.ts';
 import type { ClientLimits } from '../../limits/client-limits.ts';
 import type { HttpApp } from '../http-app.ts';
+import { analyticsRoutes } from './analytics.ts';
 import { chatRoutes } from './chats.ts';
 import { documentRoutes } from './documents.ts';
 import { healthRoutes } from './health.ts';
@@ -56,4 +57,5 @@ export async function registerRoutes(app: HttpApp, { domain, connections, limits
     maxImportBytes: Math.round(config.MAX_IMPORT_MB * 1024 * 1024),
   });
   await app.register(retrievalTesterRoutes, { access: domain.access, retriever: domain.search });
+  await app.register(analyticsRoutes, { analytics: domain.analytics });
 }

@@ -1,4 +1,5 @@
 import type { Store } from '../store.ts';
+import { createSqliteAnalyticsRepository } from './analytics-repository.ts';
 import { withBusyRetry } from './busy-retry.ts';
 import { createSqliteChatRepository } from './chat-repository.ts';
 import { createSqliteChunkRepository } from './chunk-repository.ts';
@@ -66,6 +67,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     vectors: withBusyRetry(createSqliteVectorRepository(db, heavy), policy),
     // An import retries each of its short transactions itself: a retry of the whole would write twice.
     archive: { ...withBusyRetry(archive, policy), importProject: archive.importProject },
+    analytics: withBusyRetry(createSqliteAnalyticsRepository(db), policy),
     async ping() {
       db.prepare('SELECT 1').get();
     },
