@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { AccessPolicy } from './access/access-policy.ts';
+import { AccountService } from './accounts/account-service.ts';
+import { MembershipService } from './accounts/membership-service.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { GenerationRegistry } from './chat/generation-registry.ts';
 import type { Config } from './config.ts';
@@ -66,13 +68,13 @@ export async function createDomain(config: Config, options: DomainOptions) {
   const ollamaStatus = new OllamaStatusProbe(config.OLLAMA_HOST);
   const ollama = new OllamaClient({ baseURL: config.OLLAMA_HOST });
   const inventory = new ModelInventory({ client: ollama });
-  const settings = new SettingsService({ config, store, models: inventory, events });
+  const settings = new SettingsService({ config, store, models: inventory, events, access });
   const refreshModelLists = () => {
     inventory.invalidate();
     void ollamaStatus.check({ fresh: true });
   };
   const pulls = new ModelPullManager({ client: ollama, events, logger, onSuccess: refreshModelLists });
-  const models = new ModelService({ client: ollama, inventory, pulls, settings, onModelsChanged: refreshModelLists });
+  const models = new ModelService({ client: ollama, inventory, pulls, settings, onModelsChanged: refreshModelLists, access });
   const chatModels = createChatModelResolver({ config, ollamaStatus });
   const generations = new GenerationRegistry({
     graceMs: config.GENERATION_GRACE_SECONDS * 1000,
@@ -134,6 +136,12 @@ export async function createDomain(config: Config, options: DomainOptions) {
     access,
     context: await createPortabilityContext({ config, store, files, events, logger, settings, embedders, ingestRunner, ownsDataDir }),
   });
+  const accounts = new AccountService({ store, access, events, sessionTtlMs: config.SESSION_TTL_HOURS * 3_600_000 });
+  const members = new MembershipService({ store, access, events });
+  if (ownsDataDir && config.AUTH_MODE === 'accounts' && config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+    const admin = await accounts.bootstrapAdmin({ email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+    if (admin) logger.info({ userId: admin.id }, 'created the first administrator from ADMIN_EMAIL');
+  }
   const health = new HealthService({ config, store, ollamaStatus, settings, generations });
 
   const unsubscribe: Array<() => void> = [];
@@ -175,6 +183,10 @@ export async function createDomain(config: Config, options: DomainOptions) {
     documents,
     /** One-file project export / import. */
     archives,
+    /** Users, sign-in sessions, API keys (AUTH_MODE=accounts). */
+    accounts,
+    /** Project memberships and roles. */
+    members,
     settings,
     models,
     health,

@@ -43,15 +43,30 @@ const FLUSH_INTERVAL_MS = 1_000;
 export class ChatService {
   constructor(private readonly deps: ChatServiceDependencies) {}
 
+  /** Any member may chat (viewers included); the chat is private to its creator. */
   async createChat(actor: Actor, input: { projectId: number; title?: string }): Promise<ChatRecord> {
-    await this.deps.access.requireProject(actor, input.projectId, 'write');
+    await this.deps.access.requireProject(actor, input.projectId, 'read');
     const chat = await this.deps.store.chats.create({
       projectId: input.projectId,
+      createdBy: actor.kind === 'user' ? actor.userId : null,
       title: input.title ?? DEFAULT_CHAT_TITLE,
       titleIsCustom: input.title !== undefined && input.title !== DEFAULT_CHAT_TITLE,
     });
     this.deps.events.publish({ type: 'chatCreated', projectId: chat.projectId, chatId: chat.id, title: chat.title });
     return chat;
+  }
+
+  /** The chats of a project the actor may see (its own, with accounts). */
+  async listChats(actor: Actor, input: { projectId: number; skip: number; limit: number }): Promise<ChatRecord[]> {
+    const { access, store } = this.deps;
+    await access.requireProject(actor, input.projectId, 'read');
+    return store.chats.listByProject({ ...input, ...access.chatListScope(actor) });
+  }
+
+  async searchChats(actor: Actor, input: { projectId: number; query: string; limit: number }): Promise<ChatRecord[]> {
+    const { access, store } = this.deps;
+    await access.requireProject(actor, input.projectId, 'read');
+    return store.chats.search({ ...input, ...access.chatListScope(actor) });
   }
 
   async renameChat(actor: Actor, chatId: number, title: string): Promise<ChatRecord> {
