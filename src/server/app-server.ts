@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { assertSafeExposure } from './access/exposure-check.ts';
 import { redactUrlSecrets } from './access/url-redaction.ts';
 import type { Config } from './config.ts';
 import { acquireDataDirLock, type HeldDataDirLock } from './data-dir-lock.ts';
@@ -27,6 +28,9 @@ export function loggerOptions(level: string): LoggerOptions {
         '*.headers.cookie',
         '*.apiKey',
         '*.token',
+        '*.password',
+        '*.passwordHash',
+        '*.access_token',
       ],
       censor: '[redacted]',
     },
@@ -60,6 +64,7 @@ export async function startServer(
    */
   options: { logger?: Logger; retriever?: Retriever; webRoot?: string } = {},
 ) {
+  assertSafeExposure(config);
   const logger = options.logger ?? createLogger(config);
   // Taken before the domain's owner side effects (marking answers interrupted, clearing temp uploads),
   // which would harm another live server on the same data dir. The URL follows once we listen.
@@ -103,6 +108,7 @@ async function startOnLockedDataDir({
     chats: domain.chats,
     generations: domain.generations,
     events: domain.events,
+    accounts: domain.accounts,
     logger,
     connections,
   });

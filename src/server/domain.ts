@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
+import { AbuseLimits } from './access/abuse-limits.ts';
 import { AccessPolicy } from './access/access-policy.ts';
 import { AccountService } from './accounts/account-service.ts';
 import { MembershipService } from './accounts/membership-service.ts';
@@ -65,6 +66,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
 
   const events = new DomainEvents();
   const access = new AccessPolicy({ store });
+  const limits = AbuseLimits.fromConfig(config);
   const ollamaStatus = new OllamaStatusProbe(config.OLLAMA_HOST);
   const ollama = new OllamaClient({ baseURL: config.OLLAMA_HOST });
   const inventory = new ModelInventory({ client: ollama });
@@ -131,6 +133,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
     events,
     logger,
     answerMaxMs: config.ANSWER_MAX_SECONDS * 1000,
+    limits,
   });
   const archives = new ProjectArchiveService({
     access,
@@ -187,6 +190,8 @@ export async function createDomain(config: Config, options: DomainOptions) {
     accounts,
     /** Project memberships and roles. */
     members,
+    /** Per-user and per-address counters (sign-in failures, messages, uploads). */
+    limits,
     settings,
     models,
     health,

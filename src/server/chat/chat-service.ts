@@ -1,3 +1,4 @@
+import type { AbuseLimits } from '../access/abuse-limits.ts';
 import type { AccessPolicy } from '../access/access-policy.ts';
 import type { Actor } from '../access/actor.ts';
 import { AppError, InternalError, NotFoundError } from '../errors.ts';
@@ -28,6 +29,8 @@ export interface ChatServiceDependencies {
   logger: Logger;
   /** Longest an answer may generate (ms), whatever the model does; past it the answer is saved as truncated. */
   answerMaxMs?: number;
+  /** Messages per user per minute (RATE_LIMIT_MESSAGES_PER_MINUTE). */
+  limits?: Pick<AbuseLimits, 'consumeMessage'>;
 }
 
 /** Default of `answerMaxMs` (`ANSWER_MAX_SECONDS`). */
@@ -92,6 +95,7 @@ export class ChatService {
   async sendMessage(actor: Actor, input: { chatId: number; message: string } & GenerationRequest): Promise<Generation> {
     const { store, access, generations, events } = this.deps;
     const chat = await access.requireChat(actor, input.chatId, 'write');
+    await this.deps.limits?.consumeMessage(actor);
     const generation = generations.start(chat.id, chat.projectId);
     try {
       const userMessage = await store.messages.create({
