@@ -20,11 +20,10 @@ export function applyRevocations(io: IoServer, events: DomainEvents, logger: Log
       switch (event.scope) {
         case 'project': {
           const room = projectRoom(event.projectId);
-          const sockets = await io.in(userRoom(event.userId)).fetchSockets();
+          // Who was in the room, read before leaving (a local socket's `rooms` is its live set).
+          const inRoom = (await io.in(userRoom(event.userId)).fetchSockets()).filter((socket) => socket.rooms.has(room));
           io.in(userRoom(event.userId)).socketsLeave(room);
-          for (const socket of sockets) {
-            if (socket.rooms.has(room)) socket.emit('project_left', { project_id: event.projectId, reason: 'access_revoked' });
-          }
+          for (const socket of inRoom) socket.emit('project_left', { project_id: event.projectId, reason: 'access_revoked' });
           return;
         }
         case 'user':
