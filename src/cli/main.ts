@@ -85,6 +85,19 @@ function buildProgram(run: (action: () => Promise<ExitCode | void>) => Promise<v
       run(() => import('./commands/import-command.ts').then(({ importCommand }) => importCommand(file, options, globals(command)))),
     );
 
+  const users = program.command('users').description('Manage accounts (AUTH_MODE=accounts) in this data dir.');
+  users
+    .command('add')
+    .description('Add a user; asks for the password on a terminal (or reads it with --password-stdin).')
+    .argument('<email>', 'the email the user signs in with')
+    .option('--admin', 'make the user an administrator', false)
+    .option('--name <name>', 'the name shown in the app')
+    .option('--password-stdin', 'read the password from standard input (for scripts)', false)
+    .action((email: string, options) =>
+      run(() => import('./commands/users-add-command.ts').then(({ usersAddCommand }) => usersAddCommand(email, options))),
+    );
+  users.exitOverride();
+
   for (const command of program.commands) command.exitOverride();
   return program;
 }

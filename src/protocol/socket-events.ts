@@ -75,6 +75,9 @@ export interface ProjectJoinedEvent {
   status: 'success';
 }
 
+/** `leave_project` answered (`status`), or the server took the socket out (`reason`: the user lost access). */
+export type ProjectLeftEvent = { project_id: number; status: 'success' } | { project_id: number; reason: 'access_revoked' };
+
 export interface MessageReceivedEvent {
   chat_id: number;
   status: 'processing';
@@ -175,7 +178,7 @@ export interface ServerToClientEvents {
   projects_changed: (data: ProjectsChangedEvent) => void;
   connection_status: (data: ConnectionStatusEvent) => void;
   project_joined: (data: ProjectJoinedEvent) => void;
-  project_left: (data: ProjectJoinedEvent) => void;
+  project_left: (data: ProjectLeftEvent) => void;
   message_received: (data: MessageReceivedEvent) => void;
   message_sources: (data: MessageSourcesEvent) => void;
   message_token: (data: MessageTokenEvent) => void;
@@ -201,4 +204,6 @@ export interface SocketData {
   connected_at: string;
   project_id: number | null;
   chat_id: number | null;
+  /** The signed-in user (AUTH_MODE=accounts); null without accounts. */
+  user_id?: number | null;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { assertSafeExposure } from './access/exposure-check.ts';
 import { redactUrlSecrets } from './access/url-redaction.ts';
 import type { Config } from './config.ts';
 import { setupWorker } from '@socket.io/sticky';
@@ -31,6 +32,9 @@ export function loggerOptions(level: string): LoggerOptions {
         '*.headers.cookie',
         '*.apiKey',
         '*.token',
+        '*.password',
+        '*.passwordHash',
+        '*.access_token',
       ],
       censor: '[redacted]',
     },
@@ -70,6 +74,7 @@ export async function startServer(
     clusterRole?: ClusterRole;
   } = {},
 ) {
+  assertSafeExposure(config);
   const logger = options.logger ?? createLogger(config);
   if (options.clusterRole) {
     const role = options.clusterRole;
@@ -131,6 +136,7 @@ async function startOnLockedDataDir({
     chats: domain.chats,
     generations: domain.generations,
     events: domain.events,
+    accounts: domain.accounts,
     logger,
     connections,
     limits,

@@ -22,6 +22,19 @@ export const ConfigSchema = z.object({
   CORS_ORIGINS: z.string().default('http://localhost:5173,http://127.0.0.1:5173'),
   /** When set, every REST call needs `Authorization: Bearer <token>` and every socket `auth.token`. */
   API_TOKEN: z.string().min(16).optional(),
+  /** `none`: one local user (API_TOKEN still guards the instance); `accounts`: users, sign-in, project roles. */
+  AUTH_MODE: z.enum(['none', 'accounts']).default('none'),
+  /** With accounts on and no user yet, the first start creates this admin (both must be set). */
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Allow listening on a non-loopback address with no authentication at all (AUTH_MODE=none, no API_TOKEN). */
+  ALLOW_UNAUTHENTICATED: Bool.default(false),
+  /** How long a sign-in session lasts, in hours. */
+  SESSION_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 366).default(24 * 7),
+  /** Messages one user may send per minute (accounts on: default 30; AUTH_MODE=none: off unless set). */
+  RATE_LIMIT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).optional(),
+  /** Upload requests one user may make per minute (accounts on: default 30; AUTH_MODE=none: off unless set). */
+  RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).optional(),
 
   /** `auto`: Ollama when reachable, otherwise extractive answers; or force one provider. */
   LLM_PROVIDER: z.enum(['auto', 'ollama', 'openai', 'extractive']).default('auto'),

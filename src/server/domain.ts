@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
+import { AbuseLimits } from './access/abuse-limits.ts';
 import { AccessPolicy } from './access/access-policy.ts';
 import { AnalyticsCompute } from './analytics/analytics-compute.ts';
 import { AnalyticsService } from './analytics/analytics-service.ts';
+import { AccountService } from './accounts/account-service.ts';
+import { MembershipService } from './accounts/membership-service.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { ClusterGenerationRegistry } from './chat/cluster-generation-registry.ts';
 import { GenerationRegistry } from './chat/generation-registry.ts';
@@ -86,17 +89,18 @@ export async function createDomain(config: Config, options: DomainOptions) {
 
   const events = new DomainEvents();
   const access = new AccessPolicy({ store });
+  const limits = AbuseLimits.fromConfig(config);
   const ollamaStatus = new OllamaStatusProbe(config.OLLAMA_HOST);
   const ollama = new OllamaClient({ baseURL: config.OLLAMA_HOST });
   const inventory = new ModelInventory({ client: ollama });
   const locks: KeyedLock = transport ? new ClusterKeyedLock(transport) : new LocalKeyedLock();
-  const settings = new SettingsService({ locks, config, store, models: inventory, events });
+  const settings = new SettingsService({ locks, config, store, models: inventory, events, access });
   const refreshModelLists = () => {
     inventory.invalidate();
     void ollamaStatus.check({ fresh: true });
   };
   const pulls = new ModelPullManager({ client: ollama, events, logger, onSuccess: refreshModelLists });
-  const models = new ModelService({ client: ollama, inventory, pulls, settings, onModelsChanged: refreshModelLists });
+  const models = new ModelService({ client: ollama, inventory, pulls, settings, onModelsChanged: refreshModelLists, access });
   const chatModels = createChatModelResolver({ config, ollamaStatus });
   const generationOptions = { graceMs: config.GENERATION_GRACE_SECONDS * 1000, retainMs: config.GENERATION_RETAIN_SECONDS * 1000 };
   const generations: RunningAnswers & Pick<GenerationRegistry, 'get'> = transport
@@ -159,6 +163,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
     events,
     logger,
     answerMaxMs: config.ANSWER_MAX_SECONDS * 1000,
+    limits,
   });
   const archives = new ProjectArchiveService({
     access,
@@ -170,6 +175,12 @@ export async function createDomain(config: Config, options: DomainOptions) {
     maxMemoryMb: config.ANALYTICS_MAX_MEMORY_MB,
   });
   const analytics = new AnalyticsService({ store, access, compute: analyticsCompute });
+  const accounts = new AccountService({ store, access, events, sessionTtlMs: config.SESSION_TTL_HOURS * 3_600_000 });
+  const members = new MembershipService({ store, access, events });
+  if (ownsDataDir && config.AUTH_MODE === 'accounts' && config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+    const admin = await accounts.bootstrapAdmin({ email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+    if (admin) logger.info({ userId: admin.id }, 'created the first administrator from ADMIN_EMAIL');
+  }
   const health = new HealthService({ config, store, ollamaStatus, settings, generations });
 
   const unsubscribe: Array<() => void> = [];
@@ -227,6 +238,12 @@ export async function createDomain(config: Config, options: DomainOptions) {
     archives,
     /** The embedding map, similarity heatmap, embedding statistics and chunk table. */
     analytics,
+    /** Users, sign-in sessions, API keys (AUTH_MODE=accounts). */
+    accounts,
+    /** Project memberships and roles. */
+    members,
+    /** Per-user and per-address counters (sign-in failures, messages, uploads). */
+    limits,
     settings,
     models,
     health,

@@ -13,6 +13,7 @@ export type AppErrorCode =
   | 'database_busy'
   | 'unauthorized'
   | 'forbidden'
+  | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'timeout'
@@ -37,6 +38,27 @@ export abstract class AppError extends Error {
 /** Missing, deleted, or not readable by the caller: the same answer, so ids cannot be probed. */
 export class NotFoundError extends AppError {
   readonly code = 'not_found';
+}
+
+/** No valid credentials (accounts on): sign in first. */
+export class UnauthorizedError extends AppError {
+  readonly code = 'unauthorized';
+}
+
+/** A member whose role does not allow this (a viewer writing); non-members get NotFoundError instead. */
+export class ForbiddenError extends AppError {
+  readonly code = 'forbidden';
+}
+
+/** Too many attempts: `retryAfterSeconds` says when asking again is worth it. */
+export class RateLimitedError extends AppError {
+  readonly code = 'rate_limited';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
 
 export class ValidationError extends AppError {

@@ -1,5 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useState } from 'react';
+import { useAuthMode, useCurrentUser } from './api/accounts.ts';
 import { AppShell } from './components/app-shell.tsx';
 import { EmptyState } from './components/feedback.tsx';
 import { ToastProvider } from './components/toasts.tsx';
@@ -12,6 +13,7 @@ import { ChatPage } from './pages/chat-page.tsx';
 import { ProjectPage } from './pages/project-page.tsx';
 import { ProjectsPage } from './pages/projects-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
+import { SignInPage } from './pages/sign-in-page.tsx';
 
 /** Loaded only when opened, so the chat pages stay light. */
 const AnalyticsPage = lazy(() => import('./pages/analytics-page.tsx'));
@@ -61,6 +63,18 @@ function Pages() {
   }
 }
 
+/** With accounts on, nothing but the sign-in (or first-run) page until someone is signed in. */
+function AccountGate({ children }: { children: React.ReactNode }) {
+  const mode = useAuthMode();
+  const accountsOn = mode.data?.auth_mode === 'accounts';
+  const me = useCurrentUser(accountsOn && !mode.data?.setup_required);
+  if (!accountsOn) return <>{children}</>;
+  if (mode.data?.setup_required) return <SignInPage firstRun />;
+  if (me.isPending) return null;
+  if (!me.data) return <SignInPage firstRun={false} />;
+  return <>{children}</>;
+}
+
 /** The whole app: data cache, the tab's connection, toasts, router, shell and pages. */
 export function App({ manager, queryClient }: { manager: ConnectionManager; queryClient?: QueryClient }) {
   const [client] = useState(() => queryClient ?? createQueryClient());
@@ -69,9 +83,11 @@ export function App({ manager, queryClient }: { manager: ConnectionManager; quer
       <ConnectionProvider manager={manager}>
         <ToastProvider>
           <RouterProvider>
-            <AppShell>
-              <Pages />
-            </AppShell>
+            <AccountGate>
+              <AppShell>
+                <Pages />
+              </AppShell>
+            </AccountGate>
           </RouterProvider>
         </ToastProvider>
       </ConnectionProvider>

@@ -5,6 +5,7 @@ import { loggerOptions } from '../../src/server/app-server.ts';
 import { DocumentStatusLog, joinProject } from '../support/documents.ts';
 import { ask, connect } from '../support/socket-client.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { ADMIN, login, startAccountsServer } from './accounts/accounts-support.ts';
 
 describe('logs', () => {
   let server: TestServer;
@@ -51,5 +52,41 @@ describe('logs', () => {
     expect(lines.length).toBeGreaterThan(5);
     expect(all).toContain('[redacted]');
     for (const canary of ['CANARYDOCTEXT4711', 'CANARYQUESTION', 'CANARYANSWER', token]) expect(all).not.toContain(canary);
+  });
+
+  it('never puts a password, hash or token in a response body or a log line', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, callback) {
+        lines.push(String(chunk));
+        callback();
+      },
+    });
+    server = await startAccountsServer({}, { logger: pino(loggerOptions('trace'), sink) });
+    const admin = await login(server, ADMIN.email, ADMIN.password);
+    const password = 'CANARYPASSWORD-4711';
+    const bodies: string[] = [];
+    const created = await server.api('POST', '/api/users', { email: 'canary@example.test', password, role: 'user' }, admin.headers);
+    bodies.push(JSON.stringify(created.body));
+    const canary = await login(server, 'canary@example.test', password);
+    const key = await server.api('POST', '/api/auth/keys', { name: 'k' }, canary.headers);
+    bodies.push(JSON.stringify((await server.api('GET', '/api/users', undefined, admin.headers)).body));
+    bodies.push(JSON.stringify((await server.api('GET', '/api/auth/me', undefined, canary.headers)).body));
+    bodies.push(JSON.stringify((await server.api('GET', '/api/auth/keys', undefined, canary.headers)).body));
+    bodies.push(JSON.stringify((await server.api('PATCH', '/api/auth/me', { password: 'CANARYNEWPASSWORD-1', current_password: password }, canary.headers)).body));
+    await server.api('POST', '/api/auth/login', { email: 'canary@example.test', password: 'CANARYWRONG-1' });
+    const socket = await connect(server.url, { auth: { token: key.body.key } });
+    socket.disconnect();
+    const hash = server.store.db.prepare('SELECT password_hash FROM users WHERE email = ?').get('canary@example.test') as { password_hash: string } | undefined;
+    await server.close();
+
+    const all = lines.join('');
+    expect(lines.length).toBeGreaterThan(5);
+    for (const secret of [password, 'CANARYNEWPASSWORD-1', 'CANARYWRONG-1', canary.token, key.body.key, admin.token, ADMIN.password]) {
+      expect(all).not.toContain(secret);
+      for (const body of bodies) expect(body).not.toContain(secret);
+    }
+    if (hash) expect(all).not.toContain(hash.password_hash.split('$').at(-1));
+    for (const body of bodies) expect(body).not.toMatch(/scrypt\$/);
   });
 });

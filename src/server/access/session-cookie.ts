@@ -64,11 +64,7 @@ export function createSessionAuth(apiToken: string | undefined) {
    * Non-browser clients send the token instead and are not affected.
    */
   function cookieMayAuthenticate(credentials: PresentedCredentials): boolean {
-    const fetchSite = headerValue(credentials.headers['sec-fetch-site']);
-    if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') return false;
-    if (!SAFE_METHODS.has(credentials.method.toUpperCase()) && !headerValue(credentials.headers.origin)) return false;
-    if (credentials.jsonp) return false;
-    return hasValidCookie(credentials.headers);
+    return cookieMayCarryCredentials(credentials) && hasValidCookie(credentials.headers);
   }
 
   return {
@@ -94,6 +90,14 @@ export function createSessionAuth(apiToken: string | undefined) {
 
 export type SessionAuth = ReturnType<typeof createSessionAuth>;
 
+/** Rules 2–4 above (SameSite is the cookie's own): shared with the accounts cookie (account-cookie.ts). */
+export function cookieMayCarryCredentials(credentials: PresentedCredentials): boolean {
+  const fetchSite = headerValue(credentials.headers['sec-fetch-site']);
+  if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') return false;
+  if (!SAFE_METHODS.has(credentials.method.toUpperCase()) && !headerValue(credentials.headers.origin)) return false;
+  return !credentials.jsonp;
+}
+
 function serialize(value: string, maxAgeSeconds: number, secure: boolean): string {
   return `${SESSION_COOKIE_NAME}=${value}; Path=/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
 }
@@ -102,7 +106,7 @@ function serialize(value: string, maxAgeSeconds: number, secure: boolean): strin
  * Every value of one cookie in a `Cookie` header. Hand-written: only our own cookie is read, and its
  * value (digits, a dot, base64url) is checked strictly afterwards, so no decoding is needed.
  */
-function cookieValues(header: string | undefined, name: string): string[] {
+export function cookieValues(header: string | undefined, name: string): string[] {
   if (!header) return [];
   const values: string[] = [];
   for (const pair of header.split(';')) {

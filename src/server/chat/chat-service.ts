@@ -1,3 +1,4 @@
+import type { AbuseLimits } from '../access/abuse-limits.ts';
 import type { AccessPolicy } from '../access/access-policy.ts';
 import type { Actor } from '../access/actor.ts';
 import { AppError, InternalError, NotFoundError } from '../errors.ts';
@@ -29,6 +30,8 @@ export interface ChatServiceDependencies {
   logger: Logger;
   /** Longest an answer may generate (ms), whatever the model does; past it the answer is saved as truncated. */
   answerMaxMs?: number;
+  /** Messages per user per minute (RATE_LIMIT_MESSAGES_PER_MINUTE). */
+  limits?: Pick<AbuseLimits, 'consumeMessage'>;
 }
 
 /** Default of `answerMaxMs` (`ANSWER_MAX_SECONDS`). */
@@ -44,15 +47,30 @@ const FLUSH_INTERVAL_MS = 1_000;
 export class ChatService {
   constructor(private readonly deps: ChatServiceDependencies) {}
 
+  /** Any member may chat (viewers included); the chat is private to its creator. */
   async createChat(actor: Actor, input: { projectId: number; title?: string }): Promise<ChatRecord> {
-    await this.deps.access.requireProject(actor, input.projectId, 'write');
+    await this.deps.access.requireProject(actor, input.projectId, 'read');
     const chat = await this.deps.store.chats.create({
       projectId: input.projectId,
+      createdBy: actor.kind === 'user' ? actor.userId : null,
       title: input.title ?? DEFAULT_CHAT_TITLE,
       titleIsCustom: input.title !== undefined && input.title !== DEFAULT_CHAT_TITLE,
     });
     this.deps.events.publish({ type: 'chatCreated', projectId: chat.projectId, chatId: chat.id, title: chat.title });
     return chat;
+  }
+
+  /** The chats of a project the actor may see (its own, with accounts). */
+  async listChats(actor: Actor, input: { projectId: number; skip: number; limit: number }): Promise<ChatRecord[]> {
+    const { access, store } = this.deps;
+    await access.requireProject(actor, input.projectId, 'read');
+    return store.chats.listByProject({ ...input, ...access.chatListScope(actor) });
+  }
+
+  async searchChats(actor: Actor, input: { projectId: number; query: string; limit: number }): Promise<ChatRecord[]> {
+    const { access, store } = this.deps;
+    await access.requireProject(actor, input.projectId, 'read');
+    return store.chats.search({ ...input, ...access.chatListScope(actor) });
   }
 
   async renameChat(actor: Actor, chatId: number, title: string): Promise<ChatRecord> {
@@ -78,6 +96,7 @@ export class ChatService {
   async sendMessage(actor: Actor, input: { chatId: number; message: string } & GenerationRequest): Promise<Generation> {
     const { store, access, generations, events } = this.deps;
     const chat = await access.requireChat(actor, input.chatId, 'write');
+    await this.deps.limits?.consumeMessage(actor);
     const generation = await generations.start(chat.id, chat.projectId);
     try {
       const userMessage = await store.messages.create({

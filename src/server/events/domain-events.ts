@@ -40,7 +40,15 @@ export type DomainEvent =
   /** A model download moved on; models are shared by every project. `progress` is the download's public state. */
   | { type: 'modelPullProgress'; progress: ModelPullProgressEvent }
   /** Global settings were saved; `keys` names the ones that changed. */
-  | { type: 'settingsChanged'; keys: GlobalSettingKey[] };
+  | { type: 'settingsChanged'; keys: GlobalSettingKey[] }
+  /**
+   * A right was taken away; live connections must follow at once. `project`: the user is no longer
+   * a member of that project; `user`: the user was disabled, deleted or changed role (every
+   * connection goes); `credentials`: those sessions or API keys were revoked (their connections go).
+   */
+  | { type: 'accessRevoked'; scope: 'project'; userId: number; projectId: number }
+  | { type: 'accessRevoked'; scope: 'user'; userId: number }
+  | { type: 'accessRevoked'; scope: 'credentials'; userId: number; credentialIds: number[] };
 
 export type DomainEventType = DomainEvent['type'];
 

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, type AppErrorCode, DatabaseBusyError } from '../errors.ts';
+import { AppError, type AppErrorCode, DatabaseBusyError, RateLimitedError } from '../errors.ts';
 
 const STATUS_BY_CODE = {
   not_found: 404,
@@ -12,6 +12,7 @@ const STATUS_BY_CODE = {
   database_busy: 503,
   unauthorized: 401,
   forbidden: 403,
+  rate_limited: 429,
   payload_too_large: 413,
   unsupported_media_type: 415,
   timeout: 504,
@@ -51,6 +52,7 @@ export function registerErrorHandler(
       if (status >= 500) request.log.warn({ code: error.code }, error.message);
       // A busy database is temporary: tell clients when asking again is worth it.
       if (error instanceof DatabaseBusyError) reply.header('retry-after', '1');
+      if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
       return reply.code(status).send({ detail: error.expose ? error.message : 'Internal server error', code: error.code });
     }
     const statusCode = (error as FastifyError).statusCode;

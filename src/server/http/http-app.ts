@@ -13,6 +13,8 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { createAccountAuthenticator } from '../access/account-authentication.ts';
+import { LOCAL_ACTOR } from '../access/actor.ts';
 import { bearerToken } from '../access/api-token.ts';
 import { accessPolicyOptions } from '../access/access-policy-options.ts';
 import { createRequestAccessPolicy } from '../access/request-access.ts';
@@ -22,6 +24,7 @@ import type { Domain } from '../domain.ts';
 import { VERSION } from '../version.ts';
 import { registerErrorHandler, sendNotFound } from './error-handler.ts';
 import { registerJsonBodyParser } from './json-body-parser.ts';
+import { PUBLIC_AUTH_ROUTES } from './routes/auth.ts';
 import { registerRoutes } from './routes/index.ts';
 import { SESSION_ROUTE } from './routes/session.ts';
 import { type ClientLimits, createClientLimits } from '../limits/client-limits.ts';
@@ -70,6 +73,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   const checkRequest = createRequestAccessPolicy(accessPolicyOptions(config));
   const sessions = createSessionAuth(config.API_TOKEN);
+  const authenticateAccount = createAccountAuthenticator(options.domain.accounts);
   // The bearer token, or the web app's session cookie (with its CSRF rules, see session-cookie.ts).
   const isAuthorized = (request: FastifyRequest) =>
     sessions.authenticates({ token: bearerToken(request.headers.authorization), method: request.method, headers: request.headers });
@@ -84,9 +88,23 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     // The matched route, not the raw URL: the router decodes the path (`/%61pi/settings` reaches
     // `/api/settings`), so a prefix test on the raw URL could be dodged.
     const routePath = request.routeOptions.url ?? request.url.split('?')[0]!;
+    if (config.AUTH_MODE === 'accounts') {
+      // Accounts: the actor is the user behind the bearer token (session or API key) or the cookie.
+      const authenticated = await authenticateAccount({
+        token: bearerToken(request.headers.authorization),
+        method: request.method,
+        headers: request.headers,
+      });
+      if (authenticated) request.actor = authenticated.actor;
+      else if (needsToken(routePath) && !PUBLIC_AUTH_ROUTES.has(routePath)) {
+        return reply.code(401).send({ detail: 'Sign in first, or send a session token or API key as a bearer token', code: 'unauthorized' });
+      }
+      return;
+    }
     if (config.API_TOKEN && needsToken(routePath) && !isAuthorized(request)) {
       return reply.code(401).send({ detail: 'Missing or invalid API token', code: 'unauthorized' });
     }
+    request.actor = LOCAL_ACTOR;
   });
   await app.register(fastifyCors, { origin: config.corsOrigins, credentials: false });
 
@@ -103,12 +121,14 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
+  const showHealthDetails = (request: FastifyRequest) =>
+    config.AUTH_MODE === 'accounts' ? request.actor !== undefined : isAuthorized(request);
   await registerRoutes(app, {
     domain: options.domain,
     connections: options.connections,
     limits: options.limits ?? createClientLimits(options.config),
     sessions,
-    showHealthDetails: isAuthorized,
+    showHealthDetails,
   });
 
   if (serveWeb && webRoot) {

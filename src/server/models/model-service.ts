@@ -1,3 +1,5 @@
+import type { AccessPolicy } from '../access/access-policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { InstalledModelsResponse, ModelKind, ModelPullProgress } from '../../protocol/models.ts';
 import { ConflictError, LlmError, NotFoundError } from '../errors.ts';
 import type { OllamaClient } from '../llm/ollama/ollama-client.ts';
@@ -22,6 +24,8 @@ export class ModelService {
       settings: Pick<SettingsService, 'getGlobal'>;
       /** Called after a model was deleted, so cached model lists are refreshed. */
       onModelsChanged: () => void;
+      /** Downloads and deletes are for admins (and the local user). */
+      access: Pick<AccessPolicy, 'requireAdmin'>;
     },
   ) {}
 
@@ -53,7 +57,8 @@ export class ModelService {
   }
 
   /** Starts downloading a model, or joins the download of it that is already running. */
-  startPull(modelName: string): { pull: ModelPull; joined: boolean } {
+  startPull(actor: Actor, modelName: string): { pull: ModelPull; joined: boolean } {
+    this.deps.access.requireAdmin(actor);
     return this.deps.pulls.start(modelName);
   }
 
@@ -69,14 +74,16 @@ export class ModelService {
   }
 
   /** Aborts a running download upstream; returns its final state. */
-  async cancelPull(modelName: string): Promise<ModelPullProgress> {
+  async cancelPull(actor: Actor, modelName: string): Promise<ModelPullProgress> {
+    this.deps.access.requireAdmin(actor);
     const final = await this.deps.pulls.cancel(modelName);
     if (!final) throw new NotFoundError(`No download of '${modelName}' is running`);
     return final;
   }
 
   /** Deletes an installed model. The default chat and embedding models, and a model downloading, are refused. */
-  async deleteModel(name: string): Promise<void> {
+  async deleteModel(actor: Actor, name: string): Promise<void> {
+    this.deps.access.requireAdmin(actor);
     const { client, pulls, settings, onModelsChanged } = this.deps;
     const global = await settings.getGlobal();
     if (isSameModel(name, global.default_llm_model)) {

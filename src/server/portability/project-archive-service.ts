@@ -15,7 +15,10 @@ export class ProjectArchiveService {
   }
 
   /** A checked archive on disk becomes a new project (named `name`, or the archive's name made unique). */
-  import(_actor: Actor, options: { archivePath: string; name?: string }) {
-    return importProject(this.dependencies.context, options);
+  async import(actor: Actor, options: { archivePath: string; name?: string }) {
+    const outcome = await importProject(this.dependencies.context, options);
+    // With accounts, whoever imports a project owns it, as whoever creates one.
+    if (actor.kind === 'user') await this.dependencies.context.store.members.set(outcome.project.id, actor.userId, 'owner');
+    return outcome;
   }
 }

@@ -47,7 +47,7 @@ export class ProjectService {
     this.updates = deps.locks ?? new LocalKeyedLock();
   }
 
-  async create(_actor: Actor, input: ProjectCreateInput): Promise<ProjectRecord> {
+  async create(actor: Actor, input: ProjectCreateInput): Promise<ProjectRecord> {
     const { store, events, settings } = this.deps;
     await settings.validateProjectOverrides(input.settings ?? {}, {});
     const project = await store.projects.create({
@@ -55,12 +55,15 @@ export class ProjectService {
       description: input.description ?? null,
       settings: { ...(input.settings ?? {}), ...(input.folderPath ? { folder_path: input.folderPath } : {}) },
     });
+    // With accounts, the creator is the project's owner (before the announcement, so they hear it).
+    if (actor.kind === 'user') await store.members.set(project.id, actor.userId, 'owner');
     events.publish({ type: 'projectCreated', projectId: project.id });
     return project;
   }
 
-  async list(_actor: Actor, options: { skip: number; limit: number; includeDeleted: boolean }): Promise<ProjectRecord[]> {
-    return this.deps.store.projects.list(options);
+  /** The projects the actor may see: its memberships, or all for admins and without accounts. */
+  async list(actor: Actor, options: { skip: number; limit: number; includeDeleted: boolean }): Promise<ProjectRecord[]> {
+    return this.deps.store.projects.list({ ...options, ...this.deps.access.projectListScope(actor) });
   }
 
   /**

@@ -17,6 +17,27 @@ export function projectRoom(projectId: number): string {
   return `project_${projectId}`;
 }
 
+/** Every connection of one user (accounts on): per-user broadcasts and revocation. */
+export function userRoom(userId: number): string {
+  return `user_${userId}`;
+}
+
+/** Every connection made with one session token or API key: logout and key deletion end them. */
+export function credentialRoom(credentialId: number): string {
+  return `credential_${credentialId}`;
+}
+
+/** Connections of admins: model downloads are theirs to see. */
+export const ADMINS_ROOM = 'admins';
+
+/**
+ * With accounts on, events that are not per project go only to those they concern: a project's list
+ * change to its members (and admins), model downloads to admins. Absent: everyone hears them.
+ */
+export interface BroadcastAudience {
+  projectMemberIds(projectId: number): Promise<number[]>;
+}
+
 /** The seed's three server utilities, over a Socket.IO server. */
 export function createBroadcaster(io: IoServer) {
   return {
@@ -68,11 +89,23 @@ export function createBroadcaster(io: IoServer) {
 export type Broadcaster = ReturnType<typeof createBroadcaster>;
 
 /** Forwards what the domain announces to the project rooms and to everyone. Returns a function that stops it. */
-export function forwardDomainEvents(events: DomainEvents, broadcaster: Broadcaster): () => void {
+export function forwardDomainEvents(
+  events: DomainEvents,
+  broadcaster: Broadcaster,
+  options: { io?: IoServer; audience?: BroadcastAudience; logger?: { warn(object: unknown, message?: string): void } } = {},
+): () => void {
+  const { io, audience } = options;
   return events.subscribe((domainEvent) => {
     for (const { projectId, event: [name, data] } of domainEventToWire(domainEvent)) {
-      if (projectId === undefined) broadcaster.broadcastToEveryone(name, data as never);
-      else broadcaster.broadcastToProject(projectId, name, data as never);
+      if (projectId !== undefined) broadcaster.broadcastToProject(projectId, name, data as never);
+      else if (!io || !audience) broadcaster.broadcastToEveryone(name, data as never);
+      else if (name === 'projects_changed') {
+        const changed = data as ProjectsChangedEvent;
+        audience.projectMemberIds(changed.project_id).then(
+          (userIds) => io.to([ADMINS_ROOM, ...userIds.map(userRoom)]).emit('projects_changed', changed),
+          (error: unknown) => options.logger?.warn({ err: error }, 'could not find who hears a project list change'),
+        );
+      } else (io.to(ADMINS_ROOM).emit as (event: string, data: unknown) => void)(name, data);
     }
   });
 }

@@ -2,7 +2,9 @@ import type http from 'node:http';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../protocol/socket-events.ts';
 import type { AccessPolicy } from '../access/access-policy.ts';
-import { LOCAL_ACTOR } from '../access/actor.ts';
+import { createAccountAuthenticator } from '../access/account-authentication.ts';
+import { type Actor, LOCAL_ACTOR } from '../access/actor.ts';
+import type { AccountService } from '../accounts/account-service.ts';
 import { accessPolicyOptions } from '../access/access-policy-options.ts';
 import { createEngineAccessMiddleware } from '../access/engine-access-middleware.ts';
 import { createOriginPolicy } from '../access/origin-policy.ts';
@@ -14,7 +16,7 @@ import type { Config } from '../config.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
-import { createBroadcaster, forwardDomainEvents } from './broadcast.ts';
+import { ADMINS_ROOM, createBroadcaster, credentialRoom, forwardDomainEvents, userRoom } from './broadcast.ts';
 import { type ClientLimits, createClientLimits } from '../limits/client-limits.ts';
 import { type ClientEventHandler, registerClientEvents } from './client-events.ts';
 import { ConnectionRegistry } from './connection-registry.ts';
@@ -24,6 +26,7 @@ import { ping } from './handlers/ping.ts';
 import { joinProject, leaveProject } from './handlers/project-room.ts';
 import { refuseLegacyClients } from './legacy-client-refusal.ts';
 import { inspectPayload, MAX_PAYLOAD_BYTES } from './payload-inspection.ts';
+import { applyRevocations } from './revocation.ts';
 import { type EngineConnection, SendQueue } from './send-queue.ts';
 
 /** Largest socket message accepted (bytes). Chat messages are ≤ 32k characters; uploads use REST. */
@@ -42,6 +45,8 @@ export function createRealtimeGateway(options: {
   chats: ChatService;
   generations: RunningAnswers;
   events: DomainEvents;
+  /** Who a token belongs to (AUTH_MODE=accounts). */
+  accounts: Pick<AccountService, 'authenticate'>;
   logger: Logger;
   /** Shared with the health route, which reports how many sockets are connected. */
   connections?: ConnectionRegistry;
@@ -80,6 +85,10 @@ export function createRealtimeGateway(options: {
   io.engine.on('connection', (connection: EngineConnection) => sendQueue.attach(connection));
 
   const sessions = createSessionAuth(config.API_TOKEN);
+  const accountsOn = config.AUTH_MODE === 'accounts';
+  const authenticateAccount = createAccountAuthenticator(options.accounts);
+  // The user each socket authenticated as at the handshake (accounts on); revocation disconnects it.
+  const actors = new WeakMap<AppSocket, Actor>();
   io.use((socket, next) => {
     const auth = inspectPayload(socket.handshake.auth, { maxBytes: config.SOCKET_MAX_HANDSHAKE_BYTES });
     if (!auth.ok) {
@@ -95,6 +104,21 @@ export function createRealtimeGateway(options: {
     // `auth.token`, or the web app's session cookie (same CSRF rules as REST; see session-cookie.ts).
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const { headers, query } = socket.handshake;
+    if (accountsOn) {
+      authenticateAccount({ token, method: 'GET', headers, jsonp: query.j !== undefined }).then(
+        (authenticated) => {
+          if (!authenticated) {
+            logger.warn({ address: socket.handshake.address }, 'socket handshake refused: not signed in');
+            next(new Error('Sign in first: pass auth: {token} with a session token or API key, or use the web app signed in'));
+            return;
+          }
+          actors.set(socket, authenticated.actor);
+          next();
+        },
+        (error: unknown) => next(error instanceof Error ? error : new Error('Authentication failed')),
+      );
+      return;
+    }
     if (sessions.authenticates({ token, method: 'GET', headers, jsonp: query.j !== undefined })) {
       next();
       return;
@@ -104,7 +128,12 @@ export function createRealtimeGateway(options: {
 
   const connections = options.connections ?? new ConnectionRegistry();
   const broadcaster = createBroadcaster(io);
-  const stopForwarding = forwardDomainEvents(events, broadcaster);
+  const stopForwarding = forwardDomainEvents(
+    events,
+    broadcaster,
+    accountsOn ? { io, audience: { projectMemberIds: (projectId) => store.members.userIds(projectId) }, logger } : {},
+  );
+  const stopRevoking = applyRevocations(io, events, logger);
 
   const handlers: Record<keyof ClientToServerEvents, ClientEventHandler> = {
     join_project: joinProject,
@@ -130,8 +159,20 @@ export function createRealtimeGateway(options: {
     const connection = connections.open(socket.id, socket.handshake.address);
     socket.data = connection.metadata;
 
-    // The one place the socket edge decides who is asking: the local user until accounts exist.
-    const context: HandlerContext = { socket, connection, actor: LOCAL_ACTOR, access, store, chats, generations, limits, sendQueue, logger };
+    // The one place the socket edge decides who is asking: the signed-in user, or the local one.
+    const actor = accountsOn ? actors.get(socket) : LOCAL_ACTOR;
+    if (!actor) {
+      socket.disconnect(true);
+      releaseConnection();
+      connections.close(socket.id);
+      return;
+    }
+    if (actor.kind === 'user') {
+      connection.metadata.user_id = actor.userId;
+      // Server-named rooms (never from client input): per-user broadcasts and revocation.
+      void socket.join([userRoom(actor.userId), ...(actor.credentialId !== undefined ? [credentialRoom(actor.credentialId)] : []), ...(actor.role === 'admin' ? [ADMINS_ROOM] : [])]);
+    }
+    const context: HandlerContext = { socket, connection, actor, access, store, chats, generations, limits, sendQueue, logger };
     registerClientEvents({ socket, context, handlers, logger });
     socket.on('disconnect', () => {
       connections.close(socket.id);
@@ -151,6 +192,7 @@ export function createRealtimeGateway(options: {
     broadcaster,
     async close(): Promise<void> {
       stopForwarding();
+      stopRevoking();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

@@ -126,6 +126,8 @@ export function domainEventToWire(event: DomainEvent): WireDelivery[] {
     case 'modelPullProgress':
       return [{ event: ['model_pull_progress', event.progress] }];
     case 'settingsChanged':
+    // Revocations move connections out of rooms (realtime/revocation.ts); they are not broadcast.
+    case 'accessRevoked':
       return [];
     default:
       return assertNever(event);

@@ -1,3 +1,5 @@
+import type { AccessPolicy } from '../access/access-policy.ts';
+import type { Actor } from '../access/actor.ts';
 import { type KeyedLock, LocalKeyedLock } from '../concurrency/keyed-lock.ts';
 import { z } from 'zod';
 import type { ModelKind } from '../../protocol/models.ts';
@@ -71,6 +73,8 @@ export class SettingsService {
       models: ModelChecker;
       /** Hears `settingsChanged`, so that work depending on a key (re-embedding) starts at once. */
       events?: DomainEvents;
+      /** Global settings are for admins (and the local user). */
+      access: Pick<AccessPolicy, 'requireAdmin'>;
     },
   ) {
     this.updates = deps.locks ?? new LocalKeyedLock();
@@ -111,7 +115,8 @@ export class SettingsService {
    * below the chunk size, and that a newly chosen model is installed and of the right kind. Nothing
    * is written unless everything passes. Updates run one at a time.
    */
-  updateGlobal(patch: SettingsUpdateBody): Promise<GlobalSettings> {
+  updateGlobal(actor: Actor, patch: SettingsUpdateBody): Promise<GlobalSettings> {
+    this.deps.access.requireAdmin(actor);
     return this.updates.run('settings:global', () => this.applyUpdate(patch));
   }
 

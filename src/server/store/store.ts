@@ -1,6 +1,7 @@
 import type { Source } from '../../protocol/source.ts';
 import type { DocumentFileType, DocumentStage, DocumentStatus } from '../../protocol/documents.ts';
 import type { MessageRole, MessageStatus } from '../../protocol/messages.ts';
+import type { CredentialRepository, ProjectMemberRepository, UserRepository } from './account-store.ts';
 
 /**
  * Persistence behind one interface. `sqlite/` is the embedded default; a PostgreSQL implementation
@@ -20,6 +21,10 @@ export interface Store {
   archive: ProjectArchiveRepository;
   /** Paged reads of chunks and their vectors for the analytics views. */
   analytics: AnalyticsRepository;
+  /** Accounts (AUTH_MODE=accounts): users, their sessions and API keys, project memberships. */
+  users: UserRepository;
+  credentials: CredentialRepository;
+  members: ProjectMemberRepository;
   /** Checks the connection (used by health). */
   ping(): Promise<void>;
   /**
@@ -59,7 +64,8 @@ export interface ProjectRepository {
     settings: Record<string, unknown>;
   }): Promise<ProjectRecord>;
   findById(id: number, options?: { includeDeleted?: boolean }): Promise<ProjectRecord | undefined>;
-  list(options: { skip: number; limit: number; includeDeleted: boolean }): Promise<ProjectRecord[]>;
+  /** `memberUserId`: only the projects this user is a member of. */
+  list(options: { skip: number; limit: number; includeDeleted: boolean; memberUserId?: number }): Promise<ProjectRecord[]>;
   /** Throws ConflictError on a duplicate name; returns undefined when the project is gone. */
   update(
     id: number,
@@ -82,6 +88,8 @@ export interface ChatRecord {
   title: string;
   /** False while the title is the default one, so the first question may name the chat. */
   titleIsCustom: boolean;
+  /** The user who made it (chats are private to them); null without accounts. */
+  createdBy: number | null;
   messageCount: number;
   createdAt: string;
   updatedAt: string;
@@ -89,12 +97,13 @@ export interface ChatRecord {
 }
 
 export interface ChatRepository {
-  create(input: { projectId: number; title: string; titleIsCustom: boolean }): Promise<ChatRecord>;
+  create(input: { projectId: number; title: string; titleIsCustom: boolean; createdBy?: number | null }): Promise<ChatRecord>;
   /** Live chats of live projects only. */
   findById(id: number): Promise<ChatRecord | undefined>;
-  listByProject(options: { projectId: number; skip: number; limit: number }): Promise<ChatRecord[]>;
+  /** `createdBy`: only that user's chats (`null`: only chats without a creator). Absent: all. */
+  listByProject(options: { projectId: number; skip: number; limit: number; createdBy?: number | null }): Promise<ChatRecord[]>;
   /** Case-insensitive match on the title or on any message's content. */
-  search(options: { projectId: number; query: string; limit: number }): Promise<ChatRecord[]>;
+  search(options: { projectId: number; query: string; limit: number; createdBy?: number | null }): Promise<ChatRecord[]>;
   update(id: number, patch: { title?: string; titleIsCustom?: boolean }): Promise<ChatRecord | undefined>;
   softDelete(id: number): Promise<boolean>;
 }

@@ -2,6 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useInstalledModels, useSaveSettings, useSettings, type AppSettings } from '../api/settings.ts';
 import { ErrorNotice, Loading } from '../components/feedback.tsx';
 import { ModelField } from '../components/model-field.tsx';
+import { useAuthMode } from '../api/accounts.ts';
+import { AccountCard } from '../components/account-card.tsx';
 import { SessionCard } from '../components/session-card.tsx';
 import { useToast } from '../components/toasts.tsx';
 import { ApiError, errorMessage } from '../lib/api.ts';
@@ -176,6 +178,7 @@ export function SettingsPage() {
         </div>
       </form>
       <SessionCard />
+      <AccountCardWhenSignedIn />
     </div>
   );
 }
@@ -202,4 +205,9 @@ function NumberInput({ spec, value, error, onChange }: { spec: NumberSetting; va
       </p>
     </div>
   );
+}
+
+function AccountCardWhenSignedIn() {
+  const mode = useAuthMode();
+  return mode.data?.auth_mode === 'accounts' ? <AccountCard /> : null;
 }

@@ -71,18 +71,16 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
   app.get('/api/projects/:project_id/chats', {
     schema: { tags, params: ProjectParams, querystring: ChatListQuery, response: { 200: z.array(ChatResponse) } },
     handler: async (request) => {
-      await access.requireProject(requestActor(request), request.params.project_id, 'read');
       const { skip, limit } = request.query;
-      return (await store.chats.listByProject({ projectId: request.params.project_id, skip, limit })).map(presentChat);
+      return (await chats.listChats(requestActor(request), { projectId: request.params.project_id, skip, limit })).map(presentChat);
     },
   });
 
   app.get('/api/projects/:project_id/chats/search', {
     schema: { tags, params: ProjectParams, querystring: ChatSearchQuery, response: { 200: z.array(ChatResponse) } },
     handler: async (request) => {
-      await access.requireProject(requestActor(request), request.params.project_id, 'read');
       const { q, limit } = request.query;
-      return (await store.chats.search({ projectId: request.params.project_id, query: q, limit })).map(presentChat);
+      return (await chats.searchChats(requestActor(request), { projectId: request.params.project_id, query: q, limit })).map(presentChat);
     },
   });
 

@@ -22,6 +22,7 @@ import { AppError, BadRequestError, DuplicateDocumentError, NotFoundError, Paylo
 import type { DocumentFiles } from '../../ingest/document-files.ts';
 import type { DocumentService } from '../../ingest/document-service.ts';
 import { receiveUpload, type ReceivedUpload } from '../../ingest/upload-intake.ts';
+import type { AbuseLimits } from '../../access/abuse-limits.ts';
 import type { AccessPolicy } from '../../access/access-policy.ts';
 import type { Store } from '../../store/store.ts';
 import { contentDisposition } from '../content-disposition.ts';
@@ -32,6 +33,8 @@ export interface DocumentRoutesOptions {
   store: Store;
   access: AccessPolicy;
   documents: DocumentService;
+  /** Upload requests per user per minute (RATE_LIMIT_UPLOADS_PER_MINUTE). */
+  limits: Pick<AbuseLimits, 'consumeUpload'>;
   files: DocumentFiles;
   maxUploadBytes: number;
   maxFiles: number;
@@ -49,7 +52,7 @@ type ReceivedPart = { filename: string | undefined; upload: ReceivedUpload } | {
 
 /** `/api/.../documents`: the original's routes and fields, with streamed uploads and typed errors. */
 export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = async (app, options) => {
-  const { store, access, documents, files, maxUploadBytes, maxFiles } = options;
+  const { store, access, documents, limits, files, maxUploadBytes, maxFiles } = options;
   // Encapsulated: multipart parsing exists only on these routes. Past the size limit the parser stops
   // feeding the file and flags it; upload-intake turns that into 413 and removes the temp file.
   await app.register(fastifyMultipart, {
@@ -71,6 +74,7 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
     },
     handler: async (request, reply) => {
       const project = await access.requireProject(requestActor(request), request.params.project_id, 'write');
+      await limits.consumeUpload(requestActor(request));
       if (!request.isMultipart()) throw new ValidationError("Send the file as multipart/form-data in the field 'file'");
       const [part] = await receiveParts(request, reply, { maxParts: 1, partFailsAlone: false });
       if (!part) throw new ValidationError("The multipart field 'file' is missing");
@@ -98,6 +102,7 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
     },
     handler: async (request, reply) => {
       const project = await access.requireProject(requestActor(request), request.params.project_id, 'write');
+      await limits.consumeUpload(requestActor(request));
       if (!request.isMultipart()) throw new ValidationError("Send the files as multipart/form-data in the field 'files'");
       const uploaded: DocumentResponse[] = [];
       const failed: z.infer<typeof BulkUploadResponse>['failed'] = [];

@@ -4,16 +4,19 @@ import type { Domain } from '../../domain.ts';
 import type { ClientLimits } from '../../limits/client-limits.ts';
 import type { HttpApp } from '../http-app.ts';
 import { analyticsRoutes } from './analytics.ts';
+import { authRoutes } from './auth.ts';
 import { chatRoutes } from './chats.ts';
 import { documentRoutes } from './documents.ts';
 import { healthRoutes } from './health.ts';
 import { llmRoutes } from './llm.ts';
+import { memberRoutes } from './members.ts';
 import { modelRoutes } from './models.ts';
 import { projectArchiveRoutes } from './project-archive.ts';
 import { projectRoutes } from './projects.ts';
 import { retrievalTesterRoutes } from './retrieval-tester.ts';
 import { sessionRoutes } from './session.ts';
 import { settingsRoutes } from './settings.ts';
+import { userRoutes } from './users.ts';
 
 export interface RouteDependencies {
   domain: Domain;
@@ -32,6 +35,9 @@ export async function registerRoutes(app: HttpApp, { domain, connections, limits
   const { config } = domain;
   await app.register(healthRoutes, { health: domain.health, connections, showDetails: showHealthDetails });
   await app.register(sessionRoutes, { apiToken: config.API_TOKEN, sessions });
+  await app.register(authRoutes, { config, accounts: domain.accounts, limits: domain.limits });
+  await app.register(userRoutes, { accounts: domain.accounts });
+  await app.register(memberRoutes, { members: domain.members });
   await app.register(projectRoutes, { projects: domain.projects });
   await app.register(chatRoutes, { store: domain.store, access: domain.access, chats: domain.chats, limits });
   await app.register(settingsRoutes, { settings: domain.settings });
@@ -47,6 +53,7 @@ export async function registerRoutes(app: HttpApp, { domain, connections, limits
     store: domain.store,
     access: domain.access,
     documents: domain.documents,
+    limits: domain.limits,
     files: domain.ingestion.files,
     maxUploadBytes: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024),
     maxFiles: config.MAX_UPLOAD_FILES,

@@ -1,3 +1,4 @@
+import { requestActor } from '../request-actor.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   LlmModelDetailResponse,
@@ -103,7 +104,7 @@ export const llmRoutes: FastifyPluginAsyncZod<LlmRoutesOptions> = async (app, op
       response: { 200: ModelSwitchResponse, 422: ErrorResponse, 503: ErrorResponse },
     },
     handler: async (request) => {
-      const updated = await settings.updateGlobal({ default_llm_model: request.body.model });
+      const updated = await settings.updateGlobal(requestActor(request), { default_llm_model: request.body.model });
       return {
         message: `Successfully switched to model: ${updated.default_llm_model}`,
         default_model: updated.default_llm_model,
@@ -119,7 +120,7 @@ export const llmRoutes: FastifyPluginAsyncZod<LlmRoutesOptions> = async (app, op
       response: { 202: ModelPullStartResponse, 409: ErrorResponse },
     },
     handler: async (request, reply) => {
-      const { pull, joined } = modelService.startPull(request.params.model_name);
+      const { pull, joined } = modelService.startPull(requestActor(request), request.params.model_name);
       return reply.code(202).send(presentPullStart(pull, joined));
     },
   });

@@ -1,3 +1,4 @@
+import { requestActor } from '../request-actor.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -59,7 +60,7 @@ export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app
       response: { 202: ModelPullStartResponse, 409: ErrorResponse },
     },
     handler: async (request, reply) => {
-      const { pull, joined } = models.startPull(request.body.model_name);
+      const { pull, joined } = models.startPull(requestActor(request), request.body.model_name);
       return reply.code(202).send(presentPullStart(pull, joined));
     },
   });
@@ -97,7 +98,7 @@ export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app
       params: ModelNameParams,
       response: { 200: ModelPullProgress, 404: ErrorResponse },
     },
-    handler: async (request) => models.cancelPull(request.params.model_name),
+    handler: async (request) => models.cancelPull(requestActor(request), request.params.model_name),
   });
 
   app.delete('/api/settings/models/:model_name', {
@@ -109,7 +110,7 @@ export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app
     },
     handler: async (request) => {
       const name = request.params.model_name;
-      await models.deleteModel(name);
+      await models.deleteModel(requestActor(request), name);
       return { success: true as const, model_name: name, message: `Deleted model '${name}'` };
     },
   });

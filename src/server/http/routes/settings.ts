@@ -1,3 +1,4 @@
+import { requestActor } from '../request-actor.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorResponse } from '../../../protocol/rest.ts';
 import { ModelsUpdateBody, SettingsResponse, SettingsUpdateBody } from '../../../protocol/settings.ts';
@@ -26,7 +27,7 @@ export const settingsRoutes: FastifyPluginAsyncZod<SettingsRoutesOptions> = asyn
       body: SettingsUpdateBody,
       response: { 200: SettingsResponse, ...errors },
     },
-    handler: async (request) => settings.updateGlobal(request.body),
+    handler: async (request) => settings.updateGlobal(requestActor(request), request.body),
   });
 
   app.put('/api/settings/models', {
@@ -41,7 +42,7 @@ export const settingsRoutes: FastifyPluginAsyncZod<SettingsRoutesOptions> = asyn
       if (!llmModel && !embeddingModel) {
         throw new BadRequestError('Must provide at least one of llm_model or embedding_model');
       }
-      return settings.updateGlobal({ default_llm_model: llmModel, default_embedding_model: embeddingModel });
+      return settings.updateGlobal(requestActor(request), { default_llm_model: llmModel, default_embedding_model: embeddingModel });
     },
   });
 };

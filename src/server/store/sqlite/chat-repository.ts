@@ -6,6 +6,7 @@ interface ChatRow {
   project_id: number;
   title: string;
   title_is_custom: number;
+  created_by: number | null;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
@@ -23,6 +24,7 @@ export function toRecord(row: ChatRow): ChatRecord {
     projectId: row.project_id,
     title: row.title,
     titleIsCustom: row.title_is_custom === 1,
+    createdBy: row.created_by ?? null,
     messageCount: row.message_count,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -33,15 +35,16 @@ export function toRecord(row: ChatRow): ChatRecord {
 export function createSqliteChatRepository(db: SqliteDatabase): ChatRepository {
   const statements = {
     insert: db.prepare(
-      'INSERT INTO chats (project_id, title, title_is_custom, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO chats (project_id, title, title_is_custom, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     touchProject: db.prepare('UPDATE projects SET updated_at = ? WHERE id = ?'),
     byId: db.prepare<[number], ChatRow>(`${SELECT_CHAT} AND c.id = ?`),
-    byProject: db.prepare<[number, number, number], ChatRow>(
-      `${SELECT_CHAT} AND c.project_id = ? ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?`,
+    // `filter` 0: every chat; 1: only those whose creator IS the given id (NULL: chats without one).
+    byProject: db.prepare<[number, number, number | null, number, number], ChatRow>(
+      `${SELECT_CHAT} AND c.project_id = ? AND (? = 0 OR c.created_by IS ?) ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?`,
     ),
-    search: db.prepare<[number, string, string, number], ChatRow>(
-      `${SELECT_CHAT} AND c.project_id = ?
+    search: db.prepare<[number, number, number | null, string, string, number], ChatRow>(
+      `${SELECT_CHAT} AND c.project_id = ? AND (? = 0 OR c.created_by IS ?)
          AND (c.title LIKE ? ESCAPE '\\'
               OR EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.content LIKE ? ESCAPE '\\'))
        ORDER BY c.updated_at DESC, c.id DESC LIMIT ?`,
@@ -52,16 +55,16 @@ export function createSqliteChatRepository(db: SqliteDatabase): ChatRepository {
     softDelete: db.prepare('UPDATE chats SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL'),
   };
 
-  const create = db.transaction((projectId: number, title: string, titleIsCustom: boolean) => {
+  const create = db.transaction((projectId: number, title: string, titleIsCustom: boolean, createdBy: number | null) => {
     const timestamp = now();
-    const result = statements.insert.run(projectId, title, titleIsCustom ? 1 : 0, timestamp, timestamp);
+    const result = statements.insert.run(projectId, title, titleIsCustom ? 1 : 0, createdBy, timestamp, timestamp);
     statements.touchProject.run(timestamp, projectId);
     return Number(result.lastInsertRowid);
   });
 
   return {
-    async create({ projectId, title, titleIsCustom }) {
-      const id = create(projectId, title, titleIsCustom);
+    async create({ projectId, title, titleIsCustom, createdBy }) {
+      const id = create(projectId, title, titleIsCustom, createdBy ?? null);
       return toRecord(statements.byId.get(id) as ChatRow);
     },
 
@@ -70,13 +73,13 @@ export function createSqliteChatRepository(db: SqliteDatabase): ChatRepository {
       return row ? toRecord(row) : undefined;
     },
 
-    async listByProject({ projectId, skip, limit }) {
-      return statements.byProject.all(projectId, limit, skip).map(toRecord);
+    async listByProject({ projectId, skip, limit, createdBy }) {
+      return statements.byProject.all(projectId, createdBy === undefined ? 0 : 1, createdBy ?? null, limit, skip).map(toRecord);
     },
 
-    async search({ projectId, query, limit }) {
+    async search({ projectId, query, limit, createdBy }) {
       const pattern = likePattern(query);
-      return statements.search.all(projectId, pattern, pattern, limit).map(toRecord);
+      return statements.search.all(projectId, createdBy === undefined ? 0 : 1, createdBy ?? null, pattern, pattern, limit).map(toRecord);
     },
 
     async update(id, patch) {

@@ -57,6 +57,10 @@ export function createSqliteProjectRepository(db: SqliteDatabase): ProjectReposi
     listAll: db.prepare<[number, number], ProjectRow>(
       `${SELECT_PROJECT} WHERE p.importing = 0 ORDER BY p.updated_at DESC, p.id DESC LIMIT ? OFFSET ?`,
     ),
+    listOfMember: db.prepare<[number, number, number, number], ProjectRow>(
+      `${SELECT_PROJECT} JOIN project_members m ON m.project_id = p.id AND m.user_id = ?
+       WHERE (? = 1 OR p.deleted_at IS NULL) ORDER BY p.updated_at DESC, p.id DESC LIMIT ? OFFSET ?`,
+    ),
     update: db.prepare(
       'UPDATE projects SET name = ?, description = ?, settings = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
     ),
@@ -109,7 +113,10 @@ export function createSqliteProjectRepository(db: SqliteDatabase): ProjectReposi
       return row ? toRecord(row) : undefined;
     },
 
-    async list({ skip, limit, includeDeleted }) {
+    async list({ skip, limit, includeDeleted, memberUserId }) {
+      if (memberUserId !== undefined) {
+        return statements.listOfMember.all(memberUserId, includeDeleted ? 1 : 0, limit, skip).map(toRecord);
+      }
       return (includeDeleted ? statements.listAll : statements.list).all(limit, skip).map(toRecord);
     },
 

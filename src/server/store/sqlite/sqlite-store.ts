@@ -3,17 +3,20 @@ import { createSqliteAnalyticsRepository } from './analytics-repository.ts';
 import { withBusyRetry } from './busy-retry.ts';
 import { createSqliteChatRepository } from './chat-repository.ts';
 import { createSqliteChunkRepository } from './chunk-repository.ts';
+import { createSqliteCredentialRepository } from './credential-repository.ts';
 import { createSqliteDocumentRepository } from './document-repository.ts';
 import { quickCheck } from './integrity-check.ts';
 import { createSqliteJobRepository } from './job-repository.ts';
 import { createSqliteMessageRepository } from './message-repository.ts';
 import { createSqliteProjectArchiveRepository } from './project-archive-repository.ts';
+import { createSqliteProjectMemberRepository } from './project-member-repository.ts';
 import { createSqliteProjectRepository } from './project-repository.ts';
 import { dropRetiredVectorTables } from './retired-vector-cleanup.ts';
 import { createSqliteSettingsRepository } from './settings-repository.ts';
 import { SqliteBackground } from './sqlite-background.ts';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.ts';
 import { createSqliteVectorRepository } from './vector-repository.ts';
+import { createSqliteUserRepository } from './user-repository.ts';
 import { searchVectors } from './vector-search.ts';
 
 export interface SqliteStore extends Store {
@@ -68,6 +71,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     // An import retries each of its short transactions itself: a retry of the whole would write twice.
     archive: { ...withBusyRetry(archive, policy), importProject: archive.importProject },
     analytics: withBusyRetry(createSqliteAnalyticsRepository(db), policy),
+    users: withBusyRetry(createSqliteUserRepository(db), policy),
+    credentials: withBusyRetry(createSqliteCredentialRepository(db), policy),
+    members: withBusyRetry(createSqliteProjectMemberRepository(db), policy),
     async ping() {
       db.prepare('SELECT 1').get();
     },
