@@ -1,8 +1,10 @@
 import type { ReactNode } from 'react';
+import { useModelPullEvents } from '../hooks/use-model-pulls.ts';
 import { useProjectsChanged } from '../hooks/use-projects-changed.ts';
 import { Link, paths, useRoute } from '../lib/router.tsx';
 import { useTheme } from '../lib/theme.ts';
 import { ConnectionIndicator } from './connection-indicator.tsx';
+import { DownloadsTray } from './downloads-tray.tsx';
 import { MoonIcon, SunIcon } from './icons.tsx';
 import { OfflineBanner } from './offline-banner.tsx';
 
@@ -11,6 +13,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const route = useRoute();
   const { resolved, toggle } = useTheme();
   useProjectsChanged();
+  useModelPullEvents();
   const section = route.name === 'settings' ? 'settings' : 'projects';
   return (
     <div className="app">
@@ -47,6 +50,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         </div>
       </header>
       <OfflineBanner />
+      <DownloadsTray />
       <main id="main" className="app-main" tabIndex={-1}>
         {children}
       </main>

@@ -3,6 +3,7 @@ import type { DisplayMessage } from '../lib/visible-messages.ts';
 import { formatRelativeTime } from '../lib/format.ts';
 import { AnswerMarkdown } from './answer-markdown.tsx';
 import { CopyIcon } from './icons.tsx';
+import { ModelHintText } from './model-hint-text.tsx';
 import { useToast } from './toasts.tsx';
 
 const STATUS_NOTES: Partial<Record<DisplayMessage['status'], string>> = {
@@ -74,7 +75,7 @@ export const MessageView = memo(function MessageView({
         )}
         {message.error ? (
           <p className="message-error" role="alert">
-            {message.error}
+            <ModelHintText text={message.error} />
           </p>
         ) : null}
       </div>

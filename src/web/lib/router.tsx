@@ -24,6 +24,8 @@ export const paths = {
   project: (projectId: number) => `/projects/${projectId}`,
   chat: (chatId: number) => `/chats/${chatId}`,
   settings: () => '/settings',
+  /** The Models section of Settings: where "download it first" leads. */
+  models: () => '/settings#models',
 };
 
 interface Location {

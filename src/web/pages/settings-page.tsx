@@ -2,6 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useInstalledModels, useSaveSettings, useSettings, type AppSettings } from '../api/settings.ts';
 import { ErrorNotice, Loading } from '../components/feedback.tsx';
 import { ModelField } from '../components/model-field.tsx';
+import { ModelsSection, ollamaUnreachableText } from '../components/models-section.tsx';
+import { useLlmStatus } from '../api/models.ts';
 import { SessionCard } from '../components/session-card.tsx';
 import { useToast } from '../components/toasts.tsx';
 import { ApiError, errorMessage } from '../lib/api.ts';
@@ -47,6 +49,7 @@ function validate(draft: Draft): Partial<Record<keyof Draft, string>> {
 export function SettingsPage() {
   const settings = useSettings();
   const models = useInstalledModels();
+  const llmStatus = useLlmStatus();
   const save = useSaveSettings();
   const toast = useToast();
   const [draft, setDraft] = useState<Draft | null>(null);
@@ -103,6 +106,7 @@ export function SettingsPage() {
   };
 
   const modelsUnavailable = models.isError;
+  const unreachable = models.data?.ollama_reachable === false ? ollamaUnreachableText(llmStatus.data?.host) : undefined;
   return (
     <div className="page narrow">
       <h1>Settings</h1>
@@ -125,6 +129,7 @@ export function SettingsPage() {
             models={models.data?.llm_models}
             loading={models.isPending}
             defaultLabel="Server default"
+            unreachable={unreachable}
             onChange={(value) => set('default_llm_model', value)}
           />
           <ModelField
@@ -135,6 +140,7 @@ export function SettingsPage() {
             models={models.data?.embedding_models}
             loading={models.isPending}
             defaultLabel="Server default"
+            unreachable={unreachable}
             onChange={(value) => set('default_embedding_model', value)}
           />
         </fieldset>
@@ -175,6 +181,7 @@ export function SettingsPage() {
           </button>
         </div>
       </form>
+      <ModelsSection />
       <SessionCard />
     </div>
   );
