@@ -62,6 +62,19 @@ export class ChatService {
     return chat;
   }
 
+  /** Renames a chat and/or sets the chat model it answers with (null: back to the default). */
+  async updateChat(actor: Actor, chatId: number, patch: { title?: string; model?: string | null }): Promise<ChatRecord> {
+    if (patch.title !== undefined && patch.model === undefined) return this.renameChat(actor, chatId, patch.title);
+    await this.deps.access.requireChat(actor, chatId, 'write');
+    const chat = await this.deps.store.chats.update(chatId, {
+      ...(patch.title !== undefined ? { title: patch.title, titleIsCustom: true } : {}),
+      model: patch.model ?? null,
+    });
+    if (!chat) throw new NotFoundError(`Chat ${chatId} not found`);
+    this.deps.events.publish({ type: 'chatUpdated', projectId: chat.projectId, chatId: chat.id, title: chat.title });
+    return chat;
+  }
+
   async deleteChat(actor: Actor, chatId: number): Promise<void> {
     const chat = await this.deps.access.requireChat(actor, chatId, 'write');
     this.deps.generations.get(chatId)?.stop('interrupted');
@@ -113,7 +126,8 @@ export class ChatService {
     try {
       const settings = resolveGenerationSettings({
         effective: await settingsService.effective({ projectId: chat.projectId }),
-        request: input,
+        // The chat's own model answers unless this message asks for another.
+        request: { ...input, model: input.model ?? chat.model ?? undefined },
       });
 
       const sources = await retriever.retrieve({

@@ -22,6 +22,7 @@ export function presentChat(chat: ChatRecord): ChatResponse {
     id: chat.id,
     project_id: chat.projectId,
     title: chat.title,
+    model: chat.model,
     message_count: chat.messageCount,
     created_at: chat.createdAt,
     updated_at: chat.updatedAt,

@@ -80,6 +80,8 @@ export interface ChatRecord {
   title: string;
   /** False while the title is the default one, so the first question may name the chat. */
   titleIsCustom: boolean;
+  /** The chat model chosen for this chat; null: the project's (or global) default answers. */
+  model: string | null;
   messageCount: number;
   createdAt: string;
   updatedAt: string;
@@ -93,7 +95,7 @@ export interface ChatRepository {
   listByProject(options: { projectId: number; skip: number; limit: number }): Promise<ChatRecord[]>;
   /** Case-insensitive match on the title or on any message's content. */
   search(options: { projectId: number; query: string; limit: number }): Promise<ChatRecord[]>;
-  update(id: number, patch: { title?: string; titleIsCustom?: boolean }): Promise<ChatRecord | undefined>;
+  update(id: number, patch: { title?: string; titleIsCustom?: boolean; model?: string | null }): Promise<ChatRecord | undefined>;
   softDelete(id: number): Promise<boolean>;
 }
 

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useModelPullEvents } from '../hooks/use-model-pulls.ts';
+import { useModelServerWatch } from '../hooks/use-model-server-watch.ts';
 import { useProjectsChanged } from '../hooks/use-projects-changed.ts';
 import { Link, paths, useRoute } from '../lib/router.tsx';
 import { useTheme } from '../lib/theme.ts';
@@ -14,6 +15,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const { resolved, toggle } = useTheme();
   useProjectsChanged();
   useModelPullEvents();
+  useModelServerWatch();
   const section = route.name === 'settings' ? 'settings' : 'projects';
   return (
     <div className="app">

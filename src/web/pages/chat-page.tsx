@@ -3,6 +3,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { chatExportUrl, useChat } from '../api/chats.ts';
 import { useProject } from '../api/projects.ts';
 import { queryKeys } from '../api/query-keys.ts';
+import { AnsweringModelNote } from '../components/answering-model-note.tsx';
+import { ChatModelPicker } from '../components/chat-model-picker.tsx';
 import { Composer } from '../components/composer.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../components/feedback.tsx';
 import { ArrowLeftIcon } from '../components/icons.tsx';
@@ -13,6 +15,7 @@ import { useConnection } from '../hooks/use-connection.ts';
 import { useProjectRoom } from '../hooks/use-project-room.ts';
 import { useProjectUpdates } from '../hooks/use-project-updates.ts';
 import { ApiError } from '../lib/api.ts';
+import { projectOverrides } from '../lib/project-overrides.ts';
 import { Link, navigate, paths, useLocation } from '../lib/router.tsx';
 import { visibleMessages } from '../lib/visible-messages.ts';
 
@@ -121,6 +124,7 @@ export function ChatPage({ chatId }: { chatId: number }) {
   }
 
   const data = chat.data;
+  const projectModel = project.data ? ((projectOverrides(project.data).llm_model as string | undefined) ?? null) : null;
   return (
     <div className="chat-layout">
       <section className="chat-main" aria-label="Conversation">
@@ -132,6 +136,7 @@ export function ChatPage({ chatId }: { chatId: number }) {
             {data.title}
           </h1>
           <div className="chat-actions">
+            <ChatModelPicker chatId={chatId} projectId={data.project_id} model={data.model ?? null} defaultModel={projectModel} />
             <a className="button small" href={chatExportUrl(chatId, 'markdown')} download>
               Export .md
             </a>
@@ -178,6 +183,7 @@ export function ChatPage({ chatId }: { chatId: number }) {
           onSend={(text) => stream.send(text)}
           onStop={stream.stop}
           autoFocus
+          note={<AnsweringModelNote chatModel={data.model ?? null} projectModel={projectModel} />}
         />
       </section>
       <aside className="sources-panel" aria-label="Sources">

@@ -54,7 +54,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
 
   app.put('/api/chats/:chat_id', {
     schema: { tags, params: ChatParams, body: ChatUpdateBody, response: { 200: ChatResponse, 404: ErrorResponse } },
-    handler: async (request) => presentChat(await chats.renameChat(requestActor(request), request.params.chat_id, request.body.title)),
+    handler: async (request) => presentChat(await chats.updateChat(requestActor(request), request.params.chat_id, request.body)),
   });
 
   app.delete('/api/chats/:chat_id', {

@@ -6,6 +6,7 @@ interface ChatRow {
   project_id: number;
   title: string;
   title_is_custom: number;
+  model: string | null;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
@@ -23,6 +24,7 @@ export function toRecord(row: ChatRow): ChatRecord {
     projectId: row.project_id,
     title: row.title,
     titleIsCustom: row.title_is_custom === 1,
+    model: row.model ?? null,
     messageCount: row.message_count,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -47,7 +49,7 @@ export function createSqliteChatRepository(db: SqliteDatabase): ChatRepository {
        ORDER BY c.updated_at DESC, c.id DESC LIMIT ?`,
     ),
     update: db.prepare(
-      'UPDATE chats SET title = ?, title_is_custom = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
+      'UPDATE chats SET title = ?, title_is_custom = ?, model = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
     ),
     softDelete: db.prepare('UPDATE chats SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL'),
   };
@@ -85,6 +87,7 @@ export function createSqliteChatRepository(db: SqliteDatabase): ChatRepository {
       statements.update.run(
         patch.title ?? current.title,
         (patch.titleIsCustom ?? current.title_is_custom === 1) ? 1 : 0,
+        patch.model === undefined ? current.model : patch.model,
         now(),
         id,
       );
