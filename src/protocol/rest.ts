@@ -131,6 +131,10 @@ export const MessageResponse = z.object({
   /** `streaming` while an answer is being generated; `complete`, `stopped`, `interrupted` or `failed` after. */
   status: MessageStatus,
   error: z.string().nullable(),
+  /** **ext** An answer's question (answers since versions exist); null on questions and older answers. */
+  parent_id: z.number().int().nullable(),
+  /** **ext** False for an answer version that is not the one shown (regenerated); those are not sent as history. */
+  active: z.boolean(),
   created_at: Timestamp,
   updated_at: Timestamp,
 });

@@ -60,6 +60,8 @@ describe('visibleMessages', () => {
     model_name: null,
     status,
     error: null,
+    parent_id: null,
+    active: true,
     created_at: '2026-11-26T10:00:00.000Z',
     updated_at: '2026-11-26T10:00:00.000Z',
   });

@@ -1,6 +1,6 @@
 import type { AccessPolicy } from '../access/access-policy.ts';
 import type { Actor } from '../access/actor.ts';
-import { AppError, InternalError, NotFoundError } from '../errors.ts';
+import { AppError, BusyError, InternalError, NotFoundError } from '../errors.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { ChatModelResolver } from '../llm/chat-model-resolver.ts';
 import type { Logger } from '../logger.ts';
@@ -13,6 +13,7 @@ import { coalesceTextDeltas } from './coalesce-text-deltas.ts';
 import type { Generation } from './generation.ts';
 import type { GenerationRegistry } from './generation-registry.ts';
 import { type GenerationRequest, resolveGenerationSettings } from './generation-settings.ts';
+import { questionOf, turnsBefore } from './answer-versions.ts';
 import { selectHistory } from './history.ts';
 import { buildPromptMessages } from './prompt.ts';
 
@@ -113,6 +114,50 @@ export class ChatService {
     }
   }
 
+  /**
+   * Answers a question again (also after Stop, Failed or Interrupted): the new answer is another
+   * version of the same turn and becomes the active one. `messageId` is the answer to replace or its
+   * question. The events are those of `sendMessage`, with `received` naming the existing question.
+   */
+  async regenerateAnswer(actor: Actor, input: { chatId: number; messageId: number } & GenerationRequest): Promise<Generation> {
+    const { store, access, generations } = this.deps;
+    const chat = await access.requireChat(actor, input.chatId, 'write');
+    const messages = await store.messages.listByChat(chat.id);
+    const question = questionOf(messages, input.messageId);
+    if (!question) throw new NotFoundError(`Message ${input.messageId} not found in chat ${chat.id}`);
+    const generation = generations.start(chat.id, chat.projectId);
+    try {
+      // Older answers have no parent yet: give them one, so they become versions of this turn.
+      for (const message of messages) {
+        if (message.role === 'assistant' && message.parentId === null && questionOf(messages, message.id)?.id === question.id) {
+          await store.messages.update(message.id, { parentId: question.id });
+        }
+      }
+      generation.publish({ type: 'received', chatId: chat.id, userMessageId: question.id });
+      void this.run(generation, chat, question.id, { ...input, message: question.content });
+      return generation;
+    } catch (error) {
+      generation.publish({ type: 'error', chatId: chat.id, error: toAppError(error) });
+      throw error;
+    }
+  }
+
+  /** Shows another version of a turn's answer; it is also the one sent as history from now on. */
+  async selectAnswerVersion(actor: Actor, input: { chatId: number; messageId: number }): Promise<void> {
+    const { store, access, events } = this.deps;
+    const chat = await access.requireChat(actor, input.chatId, 'write');
+    const message = await store.messages.findById(input.messageId);
+    if (!message || message.chatId !== chat.id || message.role !== 'assistant') {
+      throw new NotFoundError(`Answer ${input.messageId} not found in chat ${chat.id}`);
+    }
+    if (this.deps.generations.get(chat.id)?.finished === false) {
+      throw new BusyError('An answer is being written in this chat; wait for it or stop it first');
+    }
+    await store.messages.activateVersion(message.id);
+    // Other tabs reload the chat on any update of it.
+    events.publish({ type: 'chatUpdated', projectId: chat.projectId, chatId: chat.id, title: chat.title });
+  }
+
   private async run(
     generation: Generation,
     chat: ChatRecord,
@@ -140,15 +185,9 @@ export class ChatService {
       generation.publish({ type: 'sources', chatId: chat.id, sources });
 
       const model = await models.resolve({ requestedModel: settings.model });
+      // The turns as shown: a regenerated answer is sent in its turn's place, other versions not at all.
       const history = settings.includeHistory
-        ? selectHistory(
-            await store.messages.listRecent({
-              chatId: chat.id,
-              beforeId: userMessageId,
-              limit: settings.historyLength * 2 + 10,
-            }),
-            settings.historyLength,
-          )
+        ? selectHistory(turnsBefore(await store.messages.listByChat(chat.id), userMessageId), settings.historyLength)
         : [];
       const assistant = await store.messages.create({
         chatId: chat.id,
@@ -157,8 +196,11 @@ export class ChatService {
         status: 'streaming',
         sources,
         modelName: model.modelId,
+        parentId: userMessageId,
       });
       assistantId = assistant.id;
+      // A new version of a turn is the one shown from now on.
+      await store.messages.activateVersion(assistant.id);
 
       // The server's own caps: tokens (estimated) and wall-clock time. Either aborts the upstream
       // request through `limit`, and the answer is saved as it stands, marked truncated.

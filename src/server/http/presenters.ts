@@ -39,6 +39,8 @@ export function presentMessage(message: MessageRecord): MessageResponse {
     model_name: message.modelName,
     status: message.status,
     error: message.error,
+    parent_id: message.parentId,
+    active: message.active,
     created_at: message.createdAt,
     updated_at: message.updatedAt,
   };

@@ -110,6 +110,10 @@ export interface MessageRecord {
   modelName: string | null;
   status: MessageStatus;
   error: string | null;
+  /** An answer's question (set on answers since versions exist; null on older rows and on questions). */
+  parentId: number | null;
+  /** The version of its turn that is shown and sent as history. */
+  active: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -123,6 +127,7 @@ export interface MessageRepository {
     status: MessageStatus;
     sources?: Source[] | null;
     modelName?: string | null;
+    parentId?: number | null;
   }): Promise<MessageRecord>;
   update(
     id: number,
@@ -132,8 +137,11 @@ export interface MessageRepository {
       error?: string | null;
       sources?: Source[] | null;
       modelName?: string | null;
+      parentId?: number | null;
     },
   ): Promise<void>;
+  /** Makes one answer the active version of its turn (its siblings under the same question become inactive). */
+  activateVersion(id: number): Promise<void>;
   findById(id: number): Promise<MessageRecord | undefined>;
   listByChat(chatId: number): Promise<MessageRecord[]>;
   /** The latest `limit` messages of a chat with an id below `beforeId`, oldest first. */

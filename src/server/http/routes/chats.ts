@@ -32,6 +32,7 @@ export interface ChatRoutesOptions {
 
 const ChatParams = z.object({ chat_id: IdParam });
 const ProjectParams = z.object({ project_id: IdParam });
+const MessageParams = z.object({ chat_id: IdParam, message_id: IdParam });
 const tags = ['chats'];
 
 export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { store, access, chats }) => {
@@ -88,6 +89,20 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
     handler: async (request) => {
       const chat = await access.requireChat(requestActor(request), request.params.chat_id, 'read');
       return (await store.messages.listByChat(chat.id)).map(presentMessage);
+    },
+  });
+
+  app.put('/api/chats/:chat_id/messages/:message_id/active', {
+    schema: {
+      tags,
+      description:
+        '**ext** Shows another version of an answer (after `regenerate_message`): it becomes `active`, its siblings under the same question not, and it is the one sent as history from now on.',
+      params: MessageParams,
+      response: { 204: z.null(), 404: ErrorResponse, 409: ErrorResponse },
+    },
+    handler: async (request, reply) => {
+      await chats.selectAnswerVersion(requestActor(request), { chatId: request.params.chat_id, messageId: request.params.message_id });
+      return reply.code(204).send(null);
     },
   });
 

@@ -2,6 +2,7 @@ import { sql as initial } from './001-initial.ts';
 import { sql as documents } from './002-documents.ts';
 import { sql as vectorBacklog } from './003-vector-backlog.ts';
 import { sql as chatModel } from './004-chat-model.ts';
+import { sql as answerVersions } from './005-answer-versions.ts';
 
 /** Ordered schema migrations; `PRAGMA user_version` records how many have run. Never edit a shipped one. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -9,4 +10,5 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 2, name: 'documents', sql: documents },
   { version: 3, name: 'vector-backlog', sql: vectorBacklog },
   { version: 4, name: 'chat-model', sql: chatModel },
+  { version: 5, name: 'answer-versions', sql: answerVersions },
 ];
