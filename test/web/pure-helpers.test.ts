@@ -156,3 +156,32 @@ describe('routes and formats', () => {
     expect(formatRelativeTime('2026-11-26T09:00:00', now)).toBe('3 h ago');
   });
 });
+
+describe('answer versions in the shown chat', () => {
+  const row = (id: number, role: 'user' | 'assistant', content: string, parent: number | null, active = true): MessageResponse => ({
+    id, chat_id: 1, role, content, sources: [], model_name: null, status: 'complete', error: null, parent_id: parent, active,
+    created_at: '2026-11-26T10:00:00.000Z', updated_at: '2026-11-26T10:00:00.000Z',
+  });
+
+  it('shows each question with its active version, in turn order, with "n / m"', () => {
+    // Q1, A1 (v1, older row without parent), Q2, A2, then A1 regenerated (id 5): shown in turn 1.
+    const history = [row(1, 'user', 'Q1', null), row(2, 'assistant', 'A1', 1, false), row(3, 'user', 'Q2', null), row(4, 'assistant', 'A2', 3), row(5, 'assistant', 'A1 again', 1)];
+    const shown = visibleMessages(history, null);
+    expect(shown.map((message) => message.content)).toEqual(['Q1', 'A1 again', 'Q2', 'A2']);
+    expect(shown[1]!.versions).toEqual({ ids: [2, 5], index: 1 });
+    expect(shown[1]!.questionId).toBe(1);
+    expect(shown[3]!.versions).toBeUndefined();
+  });
+
+  it('puts a regenerated answer being written in its turn, as the last version', () => {
+    const history = [row(1, 'user', 'Q1', null), row(2, 'assistant', 'A1', 1), row(3, 'user', 'Q2', null), row(4, 'assistant', 'A2', 3)];
+    const live: LiveAnswer = {
+      chatId: 1, question: null, userMessageId: 1, messageId: 9, content: 'new', sources: [], phase: 'streaming',
+      finish: null, model: null, error: null, undelivered: false, regenerating: true,
+    };
+    const shown = visibleMessages(history, live);
+    expect(shown.map((message) => message.content)).toEqual(['Q1', 'new', 'Q2', 'A2']);
+    expect(shown[1]!.versions).toEqual({ ids: [2, 9], index: 1 });
+    expect(shown[1]!.status).toBe('streaming');
+  });
+});

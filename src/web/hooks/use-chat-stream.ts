@@ -24,6 +24,8 @@ export interface LiveAnswer {
   error: string | null;
   /** The connection dropped before the server confirmed the question: the history tells whether it arrived. */
   undelivered: boolean;
+  /** A new version of an existing turn's answer (shown in that turn, not at the end). */
+  regenerating?: boolean;
 }
 
 export type SendOptions = Omit<SendMessagePayload, 'chat_id' | 'message'>;
@@ -34,6 +36,8 @@ export interface ChatStream {
   isBusy: boolean;
   /** Sends a question; false when offline (nothing sent) or an answer is already running. */
   send(message: string, options?: SendOptions): boolean;
+  /** Answers a question again: `messageId` is the answer to replace (or its question). */
+  regenerate(messageId: number, questionId: number | null): boolean;
   stop(): void;
   /** Follows an answer that is already being generated (after a reload): replayed from the start. */
   follow(messageId: number): void;
@@ -155,6 +159,16 @@ export function useChatStream(
     [manager, chatId, setAnswer],
   );
 
+  const regenerate = useCallback(
+    (messageId: number, questionId: number | null) => {
+      if (!chatId || manager.isStreaming(chatId)) return false;
+      const sent = manager.regenerate({ chat_id: chatId, message_id: messageId });
+      if (sent) setAnswer({ ...emptyAnswer(chatId, 'sending'), userMessageId: questionId, regenerating: true });
+      return sent;
+    },
+    [manager, chatId, setAnswer],
+  );
+
   const stop = useCallback(() => {
     if (chatId) manager.stopGeneration(chatId);
   }, [manager, chatId]);
@@ -177,6 +191,7 @@ export function useChatStream(
     answer,
     isBusy: answer !== null && !isSettled(answer),
     send,
+    regenerate,
     stop,
     follow,
     clear,
@@ -200,6 +215,7 @@ function emptyAnswer(chatId: number, phase: LiveAnswer['phase'] = 'waiting'): Li
     model: null,
     error: null,
     undelivered: false,
+    regenerating: false,
   };
 }
 

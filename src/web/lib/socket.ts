@@ -3,6 +3,7 @@ import type {
   ClientToServerEvents,
   ErrorEvent,
   MessageCompleteEvent,
+  RegenerateMessagePayload,
   SendMessagePayload,
   ServerToClientEvents,
 } from '../../protocol/socket-events.ts';
@@ -191,6 +192,16 @@ export class ConnectionManager {
     this.streams.set(chatId, { lastSeq: 0, resuming: false, confirmed: false });
     this.stopRequested.delete(chatId);
     this.socket.emit('send_message', payload);
+    return true;
+  }
+
+  /** Answers a question again (a new version of its turn); false while offline, like `sendMessage`. */
+  regenerate(payload: RegenerateMessagePayload): boolean {
+    if (!this.socket.connected) return false;
+    const chatId = Number(payload.chat_id);
+    this.streams.set(chatId, { lastSeq: 0, resuming: false, confirmed: false });
+    this.stopRequested.delete(chatId);
+    this.socket.emit('regenerate_message', payload);
     return true;
   }
 

@@ -14,10 +14,11 @@ import { useChatStream } from '../hooks/use-chat-stream.ts';
 import { useConnection } from '../hooks/use-connection.ts';
 import { useProjectRoom } from '../hooks/use-project-room.ts';
 import { useProjectUpdates } from '../hooks/use-project-updates.ts';
-import { ApiError } from '../lib/api.ts';
+import { ApiError, apiRequest, errorMessage } from '../lib/api.ts';
+import { useToast } from '../components/toasts.tsx';
 import { projectOverrides } from '../lib/project-overrides.ts';
 import { Link, navigate, paths, useLocation } from '../lib/router.tsx';
-import { visibleMessages } from '../lib/visible-messages.ts';
+import { visibleMessages, type DisplayMessage } from '../lib/visible-messages.ts';
 
 /** Navigation state of a new chat: its first question, sent once the chat is open and connected. */
 export interface NewChatState {
@@ -31,6 +32,7 @@ export function ChatPage({ chatId }: { chatId: number }) {
   const project = useProject(projectId);
   const { isConnected } = useConnection();
   const [deletedElsewhere, setDeletedElsewhere] = useState(false);
+  const toast = useToast();
 
   const reloadChat = useCallback(() => client.invalidateQueries({ queryKey: queryKeys.chat(chatId) }), [client, chatId]);
   const stream = useChatStream(chatId, {
@@ -95,6 +97,23 @@ export function ChatPage({ chatId }: { chatId: number }) {
   const [openSource, setOpenSource] = useState<{ key: string; index: number } | null>(null);
   const openMessage = openSource ? messages.find((message) => message.key === openSource.key) : undefined;
   const openSourceValue = openMessage?.sources[openSource?.index ?? -1];
+
+  const showVersion = useCallback(
+    (messageId: number) => {
+      void apiRequest<void>('PUT', `/api/chats/${chatId}/messages/${messageId}/active`).then(
+        () => reloadChat(),
+        (error: unknown) => toast.show(errorMessage(error), 'error'),
+      );
+    },
+    [chatId, reloadChat, toast],
+  );
+  const regenerate = useCallback(
+    (message: DisplayMessage) => {
+      if (message.id === null) return;
+      if (!stream.regenerate(message.id, message.questionId ?? null)) toast.show('Offline: the answer can be generated again once the connection is back', 'error');
+    },
+    [stream, toast],
+  );
 
   const onCite = useCallback((key: string, number: number) => {
     setSelectedKey(key);
@@ -172,6 +191,8 @@ export function ChatPage({ chatId }: { chatId: number }) {
                 selected={selected?.key === message.key}
                 onSelect={setSelectedKey}
                 onCite={onCite}
+                onRegenerate={stream.isBusy || deletedElsewhere ? undefined : regenerate}
+                onShowVersion={showVersion}
               />
             ))
           )}
