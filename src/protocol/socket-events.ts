@@ -129,6 +129,8 @@ export interface ErrorEvent {
   chat_id?: number;
   /** Machine-readable reason: validation, not_found, busy, llm_unavailable, llm_error, internal … */
   code?: string;
+  /** **ext** The saved (failed) answer, when the failure came after it was created. */
+  message_id?: number;
 }
 
 export interface PongEvent {

@@ -185,3 +185,27 @@ describe('answer versions in the shown chat', () => {
     expect(shown[1]!.status).toBe('streaming');
   });
 });
+
+describe('a failed or interrupted answer as the user saw it', () => {
+  const row = (id: number, role: 'user' | 'assistant', content: string, status: MessageResponse['status']): MessageResponse => ({
+    id, chat_id: 1, role, content, sources: [], model_name: null, status, error: status === 'failed' ? 'model crashed' : null, parent_id: role === 'assistant' ? 1 : null, active: true,
+    created_at: '2026-11-26T10:00:00.000Z', updated_at: '2026-11-26T10:00:00.000Z',
+  });
+  const settled = (change: Partial<LiveAnswer>): LiveAnswer => ({
+    chatId: 1, question: 'Q', userMessageId: 1, messageId: null, content: '', sources: [], phase: 'failed',
+    finish: 'failed', model: null, error: 'model crashed', undelivered: false, ...change,
+  });
+
+  it('shows a failed answer once when the error names its saved row', () => {
+    const history = [row(1, 'user', 'Q', 'complete'), row(2, 'assistant', '', 'failed')];
+    const shown = visibleMessages(history, settled({ messageId: 2 }));
+    expect(shown.filter((message) => message.role === 'assistant')).toHaveLength(1);
+  });
+
+  it('keeps the tokens already on screen when the saved checkpoint is older', () => {
+    const history = [row(1, 'user', 'Q', 'complete'), row(2, 'assistant', 'one two', 'interrupted')];
+    const shown = visibleMessages(history, settled({ messageId: 2, content: 'one two three four', phase: 'finished', finish: 'interrupted', error: null }));
+    expect(shown[1]!.content).toBe('one two three four');
+    expect(shown[1]!.status).toBe('interrupted');
+  });
+});

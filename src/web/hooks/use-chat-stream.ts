@@ -135,6 +135,8 @@ export function useChatStream(
             phase: 'failed',
             finish: 'failed',
             error: event.type === 'error' ? event.message : null,
+            // The failed answer's saved row, so it is shown once (merged with it), not twice.
+            ...(event.type === 'error' && event.messageId !== undefined ? { messageId: event.messageId } : {}),
           }));
           if (next) callbackRef.current.onSettled?.(next);
           return;

@@ -24,7 +24,7 @@ export type ChatStreamEvent =
   | { type: 'sources'; sources: Source[] }
   | { type: 'token'; token: string; seq: number; messageId: number }
   | { type: 'complete'; complete: MessageCompleteEvent }
-  | { type: 'error'; message: string; code?: string }
+  | { type: 'error'; message: string; code?: string; messageId?: number }
   /** A `resume_message` found nothing to resume (the answer ended too long ago): reload the history. */
   | { type: 'resume-failed'; message: string }
   /**
@@ -357,7 +357,7 @@ export class ConnectionManager {
         return;
       }
       this.streams.delete(chatId);
-      this.dispatch(chatId, { type: 'error', message: event.message, code: event.code });
+      this.dispatch(chatId, { type: 'error', message: event.message, code: event.code, messageId: event.message_id });
     });
   }
 

@@ -123,6 +123,11 @@ export function visibleMessages(history: MessageResponse[], live: LiveAnswer | n
   if (savedIndex >= 0) {
     const saved = messages[savedIndex]!;
     // Once the history holds the final row, it is the truth; until then the live text is newer.
+    // Except for text the user has already seen: a crash saves the last checkpoint, older than the screen.
+    if (saved.status !== 'streaming' && (live.phase === 'finished' || live.phase === 'failed')) {
+      if (keepsSeenText(saved.content, live.content)) messages[savedIndex] = { ...saved, content: live.content };
+      return messages;
+    }
     if (saved.status === 'streaming' || !(live.phase === 'finished' || live.phase === 'failed')) {
       messages[savedIndex] = {
         ...saved,
@@ -172,4 +177,9 @@ export function visibleMessages(history: MessageResponse[], live: LiveAnswer | n
     createdAt: null,
   });
   return messages;
+}
+
+/** The live text continues the saved one and is longer: the screen had more than the server kept. */
+export function keepsSeenText(saved: string, live: string): boolean {
+  return live.length > saved.length && live.startsWith(saved);
 }

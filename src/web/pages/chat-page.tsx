@@ -18,7 +18,7 @@ import { ApiError, apiRequest, errorMessage } from '../lib/api.ts';
 import { useToast } from '../components/toasts.tsx';
 import { projectOverrides } from '../lib/project-overrides.ts';
 import { Link, navigate, paths, useLocation } from '../lib/router.tsx';
-import { visibleMessages, type DisplayMessage } from '../lib/visible-messages.ts';
+import { keepsSeenText, visibleMessages, type DisplayMessage } from '../lib/visible-messages.ts';
 
 /** Navigation state of a new chat: its first question, sent once the chat is open and connected. */
 export interface NewChatState {
@@ -57,13 +57,36 @@ export function ChatPage({ chatId }: { chatId: number }) {
   const history = chat.data?.messages;
   const { answer, clear, follow } = stream;
 
-  // The history now holds the final answer: drop the live copy.
+  // The history now holds the final answer: drop the live copy, keeping any text the user saw that
+  // the server's last checkpoint does not have (a crash in the middle of an answer).
+  const seenText = useRef(new Map<number, string>());
   useEffect(() => {
     if (!answer || !history) return;
     if (answer.phase !== 'finished' && answer.phase !== 'failed') return;
     const saved = history.find((message) => message.id === answer.messageId);
-    if (saved && saved.status !== 'streaming') clear();
+    if (saved && saved.status !== 'streaming') {
+      if (keepsSeenText(saved.content, answer.content)) seenText.current.set(saved.id, answer.content);
+      clear();
+    }
   }, [answer, history, clear]);
+
+  // The tab is named after the chat.
+  const title = chat.data?.title;
+  useEffect(() => {
+    document.title = `${title ?? 'Chat'} · DAA Chatbot`;
+  }, [title]);
+
+  // Esc stops a running answer (unless a dialog is open: Esc closes that first).
+  const { isBusy, stop } = stream;
+  useEffect(() => {
+    if (!isBusy) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || document.querySelector('dialog[open], [role="dialog"]')) return;
+      stop();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [isBusy, stop]);
 
   // An answer still being written (a reload mid-answer, or another tab's question): follow it live.
   const followed = useRef(new Set<number>());
@@ -86,7 +109,14 @@ export function ChatPage({ chatId }: { chatId: number }) {
     if (stream.send(initial)) navigate(paths.chat(chatId), { replace: true, state: null });
   }, [location.state, isConnected, chat.data, stream, chatId]);
 
-  const messages = useMemo(() => visibleMessages(history ?? [], answer), [history, answer]);
+  const messages = useMemo(
+    () =>
+      visibleMessages(history ?? [], answer).map((message) => {
+        const seen = message.id === null ? undefined : seenText.current.get(message.id);
+        return seen !== undefined && keepsSeenText(message.content, seen) ? { ...message, content: seen } : message;
+      }),
+    [history, answer],
+  );
 
   // Which answer's sources the side panel shows: the one picked, else the latest with sources.
   const [selectedKey, setSelectedKey] = useState<string | null>(null);

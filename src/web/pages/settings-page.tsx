@@ -115,7 +115,7 @@ export function SettingsPage() {
       </p>
       <form className="form settings-form" onSubmit={submit} noValidate>
         <fieldset className="card">
-          <legend>Models</legend>
+          <legend>Default models</legend>
           {modelsUnavailable ? (
             <p className="form-error" role="alert">
               The installed models could not be listed: {errorMessage(models.error)}. You can still type a model name.

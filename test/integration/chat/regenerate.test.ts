@@ -75,6 +75,8 @@ describe('regenerate an answer: versions of one turn', () => {
     expect(failed.error).toBeDefined();
     const [, saved] = (await server.api('GET', `/api/chats/${chatId}/messages`)).body as any[];
     expect(saved.status).toBe('failed');
+    // **ext** The error names the saved failed answer, so a client shows it once.
+    expect(failed.error.message_id).toBe(saved.id);
 
     server.ollama.queue({ tokens: ['better'] });
     const retried = await regenerate(socket, { chat_id: chatId, message_id: saved.id });
