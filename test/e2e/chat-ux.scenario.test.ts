@@ -94,5 +94,19 @@ describe('the everyday chat experience', () => {
     const sent = (scenario.server.ollama.lastChat().body.messages as Array<{ content: string }>).map((message) => message.content);
     expect(sent.some((content) => content.startsWith('t1 t2 t3'))).toBe(true);
     expect(sent).not.toContain('The second version.');
+
+    // `?` lists the shortcuts; Ctrl+Shift+O starts a new chat; Ctrl+K searches the project's chats.
+    await bob.page.locator('body').click({ position: { x: 5, y: 300 } });
+    await bob.page.keyboard.press('?');
+    const help = bob.page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.getByText('Stop the answer being written').waitFor();
+    await bob.page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    await bob.page.keyboard.press('Control+Shift+O');
+    await bob.page.waitForURL((url) => /\/chats\/\d+$/.test(url.pathname) && url.pathname !== `/chats/${chatId}`);
+    await bob.page.getByText('Ask your first question').waitFor();
+    await bob.page.keyboard.press('Control+K');
+    await bob.page.waitForURL(/\/projects\/\d+$/);
+    await bob.page.waitForFunction(() => document.activeElement?.id.startsWith('chat-search-'));
   });
 });
