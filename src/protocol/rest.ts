@@ -99,12 +99,20 @@ export const ChatCreateBody = z.strictObject({
 });
 export type ChatCreateBody = z.infer<typeof ChatCreateBody>;
 
-export const ChatUpdateBody = z.strictObject({ title: ChatTitle });
+export const ChatUpdateBody = z
+  .strictObject({
+    title: ChatTitle.optional(),
+    /** **ext** The chat model for this chat; null goes back to the project's default. */
+    model: z.string().trim().min(1, 'model must not be empty').max(200).nullable().optional(),
+  })
+  .refine((body) => body.title !== undefined || body.model !== undefined, { message: 'title or model is required' });
 
 export const ChatResponse = z.object({
   id: z.number().int(),
   project_id: z.number().int(),
   title: z.string(),
+  /** **ext** The chat model chosen for this chat; null when the project's default answers. */
+  model: z.string().nullable(),
   message_count: z.number().int(),
   created_at: Timestamp,
   updated_at: Timestamp,
@@ -123,6 +131,10 @@ export const MessageResponse = z.object({
   /** `streaming` while an answer is being generated; `complete`, `stopped`, `interrupted` or `failed` after. */
   status: MessageStatus,
   error: z.string().nullable(),
+  /** **ext** An answer's question (answers since versions exist); null on questions and older answers. */
+  parent_id: z.number().int().nullable(),
+  /** **ext** False for an answer version that is not the one shown (regenerated); those are not sent as history. */
+  active: z.boolean(),
   created_at: Timestamp,
   updated_at: Timestamp,
 });

@@ -37,6 +37,17 @@ export const SendMessagePayload = z.strictObject({
 });
 export type SendMessagePayload = z.infer<typeof SendMessagePayload>;
 
+/**
+ * **ext** Answers a question again: `message_id` is the answer to replace (or its question). The new
+ * answer is another version of that turn; the events are `send_message`'s.
+ */
+export const RegenerateMessagePayload = z.strictObject({
+  chat_id: Id,
+  message_id: Id,
+  ...GenerationOptions,
+});
+export type RegenerateMessagePayload = z.infer<typeof RegenerateMessagePayload>;
+
 export const StopGenerationPayload = z.strictObject({ chat_id: Id });
 export type StopGenerationPayload = z.infer<typeof StopGenerationPayload>;
 
@@ -55,6 +66,7 @@ export const clientEventSchemas = {
   join_project: JoinProjectPayload,
   leave_project: LeaveProjectPayload,
   send_message: SendMessagePayload,
+  regenerate_message: RegenerateMessagePayload,
   stop_generation: StopGenerationPayload,
   resume_message: ResumeMessagePayload,
   ping: PingPayload,
@@ -120,6 +132,8 @@ export interface ErrorEvent {
   chat_id?: number;
   /** Machine-readable reason: validation, not_found, busy, llm_unavailable, llm_error, internal … */
   code?: string;
+  /** **ext** The saved (failed) answer, when the failure came after it was created. */
+  message_id?: number;
 }
 
 export interface PongEvent {
@@ -194,6 +208,7 @@ export interface ClientToServerEvents {
   join_project: (data: z.input<typeof JoinProjectPayload>) => void;
   leave_project: (data: z.input<typeof LeaveProjectPayload>) => void;
   send_message: (data: z.input<typeof SendMessagePayload>) => void;
+  regenerate_message: (data: z.input<typeof RegenerateMessagePayload>) => void;
   stop_generation: (data: z.input<typeof StopGenerationPayload>) => void;
   resume_message: (data: z.input<typeof ResumeMessagePayload>) => void;
   ping: (data?: unknown) => void;

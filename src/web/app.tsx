@@ -34,6 +34,8 @@ export function createQueryClient(): QueryClient {
 function Pages() {
   const route = useRoute();
   useEffect(() => {
+    // The chat page names the tab after the chat itself.
+    if (route.name === 'chat') return;
     const titles: Record<string, string> = { projects: 'Projects', settings: 'Settings', project: 'Project', analytics: 'Analytics', chat: 'Chat' };
     document.title = `${titles[route.name] ?? 'Not found'} · DAA Chatbot`;
   }, [route.name]);

@@ -60,6 +60,8 @@ describe('visibleMessages', () => {
     model_name: null,
     status,
     error: null,
+    parent_id: null,
+    active: true,
     created_at: '2026-11-26T10:00:00.000Z',
     updated_at: '2026-11-26T10:00:00.000Z',
   });
@@ -152,5 +154,58 @@ describe('routes and formats', () => {
     expect(formatRelativeTime('2026-11-26T11:59:50.000Z', now)).toBe('just now');
     expect(formatRelativeTime('2026-11-26T11:30:00.000Z', now)).toBe('30 min ago');
     expect(formatRelativeTime('2026-11-26T09:00:00', now)).toBe('3 h ago');
+  });
+});
+
+describe('answer versions in the shown chat', () => {
+  const row = (id: number, role: 'user' | 'assistant', content: string, parent: number | null, active = true): MessageResponse => ({
+    id, chat_id: 1, role, content, sources: [], model_name: null, status: 'complete', error: null, parent_id: parent, active,
+    created_at: '2026-11-26T10:00:00.000Z', updated_at: '2026-11-26T10:00:00.000Z',
+  });
+
+  it('shows each question with its active version, in turn order, with "n / m"', () => {
+    // Q1, A1 (v1, older row without parent), Q2, A2, then A1 regenerated (id 5): shown in turn 1.
+    const history = [row(1, 'user', 'Q1', null), row(2, 'assistant', 'A1', 1, false), row(3, 'user', 'Q2', null), row(4, 'assistant', 'A2', 3), row(5, 'assistant', 'A1 again', 1)];
+    const shown = visibleMessages(history, null);
+    expect(shown.map((message) => message.content)).toEqual(['Q1', 'A1 again', 'Q2', 'A2']);
+    expect(shown[1]!.versions).toEqual({ ids: [2, 5], index: 1 });
+    expect(shown[1]!.questionId).toBe(1);
+    expect(shown[3]!.versions).toBeUndefined();
+  });
+
+  it('puts a regenerated answer being written in its turn, as the last version', () => {
+    const history = [row(1, 'user', 'Q1', null), row(2, 'assistant', 'A1', 1), row(3, 'user', 'Q2', null), row(4, 'assistant', 'A2', 3)];
+    const live: LiveAnswer = {
+      chatId: 1, question: null, userMessageId: 1, messageId: 9, content: 'new', sources: [], phase: 'streaming',
+      finish: null, model: null, error: null, undelivered: false, regenerating: true,
+    };
+    const shown = visibleMessages(history, live);
+    expect(shown.map((message) => message.content)).toEqual(['Q1', 'new', 'Q2', 'A2']);
+    expect(shown[1]!.versions).toEqual({ ids: [2, 9], index: 1 });
+    expect(shown[1]!.status).toBe('streaming');
+  });
+});
+
+describe('a failed or interrupted answer as the user saw it', () => {
+  const row = (id: number, role: 'user' | 'assistant', content: string, status: MessageResponse['status']): MessageResponse => ({
+    id, chat_id: 1, role, content, sources: [], model_name: null, status, error: status === 'failed' ? 'model crashed' : null, parent_id: role === 'assistant' ? 1 : null, active: true,
+    created_at: '2026-11-26T10:00:00.000Z', updated_at: '2026-11-26T10:00:00.000Z',
+  });
+  const settled = (change: Partial<LiveAnswer>): LiveAnswer => ({
+    chatId: 1, question: 'Q', userMessageId: 1, messageId: null, content: '', sources: [], phase: 'failed',
+    finish: 'failed', model: null, error: 'model crashed', undelivered: false, ...change,
+  });
+
+  it('shows a failed answer once when the error names its saved row', () => {
+    const history = [row(1, 'user', 'Q', 'complete'), row(2, 'assistant', '', 'failed')];
+    const shown = visibleMessages(history, settled({ messageId: 2 }));
+    expect(shown.filter((message) => message.role === 'assistant')).toHaveLength(1);
+  });
+
+  it('keeps the tokens already on screen when the saved checkpoint is older', () => {
+    const history = [row(1, 'user', 'Q', 'complete'), row(2, 'assistant', 'one two', 'interrupted')];
+    const shown = visibleMessages(history, settled({ messageId: 2, content: 'one two three four', phase: 'finished', finish: 'interrupted', error: null }));
+    expect(shown[1]!.content).toBe('one two three four');
+    expect(shown[1]!.status).toBe('interrupted');
   });
 });

@@ -1,7 +1,7 @@
 import type { AbuseLimits } from '../access/abuse-limits.ts';
 import type { AccessPolicy } from '../access/access-policy.ts';
 import type { Actor } from '../access/actor.ts';
-import { AppError, InternalError, NotFoundError } from '../errors.ts';
+import { AppError, BusyError, InternalError, NotFoundError } from '../errors.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { ChatModelResolver } from '../llm/chat-model-resolver.ts';
 import type { Logger } from '../logger.ts';
@@ -14,6 +14,7 @@ import { coalesceTextDeltas } from './coalesce-text-deltas.ts';
 import type { Generation } from './generation.ts';
 import type { RunningAnswers } from './running-answers.ts';
 import { type GenerationRequest, resolveGenerationSettings } from './generation-settings.ts';
+import { questionOf, turnsBefore } from './answer-versions.ts';
 import { selectHistory } from './history.ts';
 import { buildPromptMessages } from './prompt.ts';
 
@@ -81,6 +82,19 @@ export class ChatService {
     return chat;
   }
 
+  /** Renames a chat and/or sets the chat model it answers with (null: back to the default). */
+  async updateChat(actor: Actor, chatId: number, patch: { title?: string; model?: string | null }): Promise<ChatRecord> {
+    if (patch.title !== undefined && patch.model === undefined) return this.renameChat(actor, chatId, patch.title);
+    await this.deps.access.requireChat(actor, chatId, 'write');
+    const chat = await this.deps.store.chats.update(chatId, {
+      ...(patch.title !== undefined ? { title: patch.title, titleIsCustom: true } : {}),
+      model: patch.model ?? null,
+    });
+    if (!chat) throw new NotFoundError(`Chat ${chatId} not found`);
+    this.deps.events.publish({ type: 'chatUpdated', projectId: chat.projectId, chatId: chat.id, title: chat.title });
+    return chat;
+  }
+
   async deleteChat(actor: Actor, chatId: number): Promise<void> {
     const chat = await this.deps.access.requireChat(actor, chatId, 'write');
     (await this.deps.generations.find(chatId))?.stop('interrupted');
@@ -120,6 +134,51 @@ export class ChatService {
     }
   }
 
+  /**
+   * Answers a question again (also after Stop, Failed or Interrupted): the new answer is another
+   * version of the same turn and becomes the active one. `messageId` is the answer to replace or its
+   * question. The events are those of `sendMessage`, with `received` naming the existing question.
+   */
+  async regenerateAnswer(actor: Actor, input: { chatId: number; messageId: number } & GenerationRequest): Promise<Generation> {
+    const { store, access, generations } = this.deps;
+    const chat = await access.requireChat(actor, input.chatId, 'write');
+    const messages = await store.messages.listByChat(chat.id);
+    const question = questionOf(messages, input.messageId);
+    if (!question) throw new NotFoundError(`Message ${input.messageId} not found in chat ${chat.id}`);
+    await this.deps.limits?.consumeMessage(actor);
+    const generation = await generations.start(chat.id, chat.projectId);
+    try {
+      // Older answers have no parent yet: give them one, so they become versions of this turn.
+      for (const message of messages) {
+        if (message.role === 'assistant' && message.parentId === null && questionOf(messages, message.id)?.id === question.id) {
+          await store.messages.update(message.id, { parentId: question.id });
+        }
+      }
+      generation.publish({ type: 'received', chatId: chat.id, userMessageId: question.id });
+      void this.run(generation, chat, question.id, { ...input, message: question.content });
+      return generation;
+    } catch (error) {
+      generation.publish({ type: 'error', chatId: chat.id, error: toAppError(error) });
+      throw error;
+    }
+  }
+
+  /** Shows another version of a turn's answer; it is also the one sent as history from now on. */
+  async selectAnswerVersion(actor: Actor, input: { chatId: number; messageId: number }): Promise<void> {
+    const { store, access, events } = this.deps;
+    const chat = await access.requireChat(actor, input.chatId, 'write');
+    const message = await store.messages.findById(input.messageId);
+    if (!message || message.chatId !== chat.id || message.role !== 'assistant') {
+      throw new NotFoundError(`Answer ${input.messageId} not found in chat ${chat.id}`);
+    }
+    if ((await this.deps.generations.find(chat.id))?.finished === false) {
+      throw new BusyError('An answer is being written in this chat; wait for it or stop it first');
+    }
+    await store.messages.activateVersion(message.id);
+    // Other tabs reload the chat on any update of it.
+    events.publish({ type: 'chatUpdated', projectId: chat.projectId, chatId: chat.id, title: chat.title });
+  }
+
   private async run(
     generation: Generation,
     chat: ChatRecord,
@@ -133,7 +192,8 @@ export class ChatService {
     try {
       const settings = resolveGenerationSettings({
         effective: await settingsService.effective({ projectId: chat.projectId }),
-        request: input,
+        // The chat's own model answers unless this message asks for another.
+        request: { ...input, model: input.model ?? chat.model ?? undefined },
       });
 
       const sources = await retriever.retrieve({
@@ -146,15 +206,9 @@ export class ChatService {
       generation.publish({ type: 'sources', chatId: chat.id, sources });
 
       const model = await models.resolve({ requestedModel: settings.model });
+      // The turns as shown: a regenerated answer is sent in its turn's place, other versions not at all.
       const history = settings.includeHistory
-        ? selectHistory(
-            await store.messages.listRecent({
-              chatId: chat.id,
-              beforeId: userMessageId,
-              limit: settings.historyLength * 2 + 10,
-            }),
-            settings.historyLength,
-          )
+        ? selectHistory(turnsBefore(await store.messages.listByChat(chat.id), userMessageId), settings.historyLength)
         : [];
       const assistant = await store.messages.create({
         chatId: chat.id,
@@ -163,8 +217,11 @@ export class ChatService {
         status: 'streaming',
         sources,
         modelName: model.modelId,
+        parentId: userMessageId,
       });
       assistantId = assistant.id;
+      // A new version of a turn is the one shown from now on.
+      await store.messages.activateVersion(assistant.id);
 
       // The server's own caps: tokens (estimated) and wall-clock time. Either aborts the upstream
       // request through `limit`, and the answer is saved as it stands, marked truncated.

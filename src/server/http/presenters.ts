@@ -22,6 +22,7 @@ export function presentChat(chat: ChatRecord): ChatResponse {
     id: chat.id,
     project_id: chat.projectId,
     title: chat.title,
+    model: chat.model,
     message_count: chat.messageCount,
     created_at: chat.createdAt,
     updated_at: chat.updatedAt,
@@ -38,6 +39,8 @@ export function presentMessage(message: MessageRecord): MessageResponse {
     model_name: message.modelName,
     status: message.status,
     error: message.error,
+    parent_id: message.parentId,
+    active: message.active,
     created_at: message.createdAt,
     updated_at: message.updatedAt,
   };

@@ -21,7 +21,7 @@ import { type ClientLimits, createClientLimits } from '../limits/client-limits.t
 import { type ClientEventHandler, registerClientEvents } from './client-events.ts';
 import { ConnectionRegistry } from './connection-registry.ts';
 import type { AppSocket, HandlerContext } from './handler-context.ts';
-import { resumeMessage, sendMessage, stopGeneration } from './handlers/chat-stream.ts';
+import { regenerateMessage, resumeMessage, sendMessage, stopGeneration } from './handlers/chat-stream.ts';
 import { ping } from './handlers/ping.ts';
 import { joinProject, leaveProject } from './handlers/project-room.ts';
 import { refuseLegacyClients } from './legacy-client-refusal.ts';
@@ -139,6 +139,7 @@ export function createRealtimeGateway(options: {
     join_project: joinProject,
     leave_project: leaveProject,
     send_message: sendMessage,
+    regenerate_message: regenerateMessage,
     stop_generation: stopGeneration,
     resume_message: resumeMessage,
     ping,

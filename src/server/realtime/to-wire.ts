@@ -41,6 +41,7 @@ export function generationEventToWire(event: GenerationEvent): WireEvent | undef
           message: event.error.expose ? event.error.message : 'The answer failed because of an internal error',
           chat_id: event.chatId,
           code: event.error.code,
+          ...(event.messageId !== undefined ? { message_id: event.messageId } : {}),
         },
       ];
     default:

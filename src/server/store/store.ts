@@ -90,6 +90,8 @@ export interface ChatRecord {
   titleIsCustom: boolean;
   /** The user who made it (chats are private to them); null without accounts. */
   createdBy: number | null;
+  /** The chat model chosen for this chat; null: the project's (or global) default answers. */
+  model: string | null;
   messageCount: number;
   createdAt: string;
   updatedAt: string;
@@ -104,7 +106,7 @@ export interface ChatRepository {
   listByProject(options: { projectId: number; skip: number; limit: number; createdBy?: number | null }): Promise<ChatRecord[]>;
   /** Case-insensitive match on the title or on any message's content. */
   search(options: { projectId: number; query: string; limit: number; createdBy?: number | null }): Promise<ChatRecord[]>;
-  update(id: number, patch: { title?: string; titleIsCustom?: boolean }): Promise<ChatRecord | undefined>;
+  update(id: number, patch: { title?: string; titleIsCustom?: boolean; model?: string | null }): Promise<ChatRecord | undefined>;
   softDelete(id: number): Promise<boolean>;
 }
 
@@ -119,6 +121,10 @@ export interface MessageRecord {
   modelName: string | null;
   status: MessageStatus;
   error: string | null;
+  /** An answer's question (set on answers since versions exist; null on older rows and on questions). */
+  parentId: number | null;
+  /** The version of its turn that is shown and sent as history. */
+  active: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -132,6 +138,7 @@ export interface MessageRepository {
     status: MessageStatus;
     sources?: Source[] | null;
     modelName?: string | null;
+    parentId?: number | null;
   }): Promise<MessageRecord>;
   update(
     id: number,
@@ -141,8 +148,11 @@ export interface MessageRepository {
       error?: string | null;
       sources?: Source[] | null;
       modelName?: string | null;
+      parentId?: number | null;
     },
   ): Promise<void>;
+  /** Makes one answer the active version of its turn (its siblings under the same question become inactive). */
+  activateVersion(id: number): Promise<void>;
   findById(id: number): Promise<MessageRecord | undefined>;
   listByChat(chatId: number): Promise<MessageRecord[]>;
   /** The latest `limit` messages of a chat with an id below `beforeId`, oldest first. */

@@ -9,5 +9,9 @@ export const queryKeys = {
   settings: ['settings'] as const,
   installedModels: ['settings', 'installed-models'] as const,
   health: ['health'] as const,
+  llmStatus: ['llm-status'] as const,
+  popularModels: ['settings', 'popular-models'] as const,
+  modelSearch: (query: string) => ['settings', 'model-search', query] as const,
+  modelPulls: ['model-pulls'] as const,
   session: ['session'] as const,
 };

@@ -1,16 +1,24 @@
 import type { ReactNode } from 'react';
+import { useModelPullEvents } from '../hooks/use-model-pulls.ts';
+import { useModelServerWatch } from '../hooks/use-model-server-watch.ts';
+import { useShortcuts } from '../hooks/use-shortcuts.ts';
 import { useProjectsChanged } from '../hooks/use-projects-changed.ts';
 import { Link, paths, useRoute } from '../lib/router.tsx';
 import { useTheme } from '../lib/theme.ts';
 import { ConnectionIndicator } from './connection-indicator.tsx';
+import { DownloadsTray } from './downloads-tray.tsx';
 import { MoonIcon, SunIcon } from './icons.tsx';
 import { OfflineBanner } from './offline-banner.tsx';
+import { ShortcutsDialog } from './shortcuts-dialog.tsx';
 
 /** Header (brand, navigation, connection pill, theme toggle), the offline banner, then the page. */
 export function AppShell({ children }: { children: ReactNode }) {
   const route = useRoute();
   const { resolved, toggle } = useTheme();
   useProjectsChanged();
+  useModelPullEvents();
+  useModelServerWatch();
+  const shortcuts = useShortcuts();
   const section = route.name === 'settings' ? 'settings' : 'projects';
   return (
     <div className="app">
@@ -47,9 +55,11 @@ export function AppShell({ children }: { children: ReactNode }) {
         </div>
       </header>
       <OfflineBanner />
+      <DownloadsTray />
       <main id="main" className="app-main" tabIndex={-1}>
         {children}
       </main>
+      {shortcuts.helpOpen ? <ShortcutsDialog onClose={shortcuts.closeHelp} /> : null}
     </div>
   );
 }

@@ -5,13 +5,14 @@ import { errorMessage } from '../lib/api.ts';
 import { formatRelativeTime, plural } from '../lib/format.ts';
 import { Link, navigate, paths } from '../lib/router.tsx';
 import type { NewChatState } from '../pages/chat-page.tsx';
+import { AnsweringModelNote } from './answering-model-note.tsx';
 import { EmptyState, ErrorNotice, Loading } from './feedback.tsx';
 import { DownloadIcon, PencilIcon, PlusIcon, SearchIcon, TrashIcon } from './icons.tsx';
 import { ConfirmDialog, Modal } from './modal.tsx';
 import { useToast } from './toasts.tsx';
 
 /** Start a chat with a question, find old ones (titles and message text), rename, export, delete. */
-export function ChatsPanel({ projectId }: { projectId: number }) {
+export function ChatsPanel({ projectId, projectModel }: { projectId: number; projectModel?: string | null }) {
   const [query, setQuery] = useState('');
   const debounced = useDebounced(query, 250);
   const chats = useChats(projectId);
@@ -23,7 +24,7 @@ export function ChatsPanel({ projectId }: { projectId: number }) {
 
   return (
     <div className="chats-panel">
-      <NewChatForm projectId={projectId} />
+      <NewChatForm projectId={projectId} projectModel={projectModel} />
       <div className="search-field">
         <SearchIcon />
         <label htmlFor={`chat-search-${projectId}`} className="visually-hidden">
@@ -83,7 +84,7 @@ export function ChatsPanel({ projectId }: { projectId: number }) {
   );
 }
 
-function NewChatForm({ projectId }: { projectId: number }) {
+function NewChatForm({ projectId, projectModel }: { projectId: number; projectModel?: string | null }) {
   const [question, setQuestion] = useState('');
   const create = useCreateChat();
   const submit = (event: FormEvent) => {
@@ -119,6 +120,7 @@ function NewChatForm({ projectId }: { projectId: number }) {
           {errorMessage(create.error)}
         </p>
       ) : null}
+      <AnsweringModelNote projectModel={projectModel} />
     </form>
   );
 }

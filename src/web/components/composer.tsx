@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { MAX_MESSAGE_CHARS } from '../../protocol/limits.ts';
 import { SendIcon, StopIcon } from './icons.tsx';
 
@@ -13,6 +13,7 @@ export function Composer({
   onSend,
   onStop,
   autoFocus = false,
+  note,
 }: {
   canSend: boolean;
   offline: boolean;
@@ -20,6 +21,8 @@ export function Composer({
   onSend: (text: string) => boolean;
   onStop: () => void;
   autoFocus?: boolean;
+  /** Under the box: what will answer. */
+  note?: ReactNode;
 }) {
   const [text, setText] = useState('');
   const area = useRef<HTMLTextAreaElement>(null);
@@ -86,6 +89,7 @@ export function Composer({
       <p id={hintId} className={`composer-hint${offline || tooLong ? ' warn' : ''}`}>
         {hint}
       </p>
+      {note}
     </form>
   );
 }

@@ -2,7 +2,8 @@ import { memo, useCallback } from 'react';
 import type { DisplayMessage } from '../lib/visible-messages.ts';
 import { formatRelativeTime } from '../lib/format.ts';
 import { AnswerMarkdown } from './answer-markdown.tsx';
-import { CopyIcon } from './icons.tsx';
+import { CopyIcon, RetryIcon } from './icons.tsx';
+import { ModelHintText } from './model-hint-text.tsx';
 import { useToast } from './toasts.tsx';
 
 const STATUS_NOTES: Partial<Record<DisplayMessage['status'], string>> = {
@@ -17,11 +18,17 @@ export const MessageView = memo(function MessageView({
   selected,
   onSelect,
   onCite,
+  onRegenerate,
+  onShowVersion,
 }: {
   message: DisplayMessage;
   selected: boolean;
   onSelect: (key: string) => void;
   onCite: (key: string, sourceNumber: number) => void;
+  /** Set when this answer may be generated again now (no answer is running in the chat). */
+  onRegenerate?: (message: DisplayMessage) => void;
+  /** Shows another version of this answer's turn. */
+  onShowVersion?: (messageId: number) => void;
 }) {
   const toast = useToast();
   const cite = useCallback((number: number) => onCite(message.key, number), [onCite, message.key]);
@@ -74,11 +81,12 @@ export const MessageView = memo(function MessageView({
         )}
         {message.error ? (
           <p className="message-error" role="alert">
-            {message.error}
+            <ModelHintText text={message.error} />
           </p>
         ) : null}
       </div>
       <div className="message-footer">
+        {message.versions ? <VersionNav versions={message.versions} onShow={busy ? undefined : onShowVersion} /> : null}
         {note ? <span className={`badge badge-${message.status}`}>{note}</span> : null}
         {message.status === 'streaming' ? <span className="badge badge-live">Writing…</span> : null}
         {message.sources.length > 0 ? (
@@ -91,9 +99,52 @@ export const MessageView = memo(function MessageView({
             <CopyIcon />
           </button>
         ) : null}
+        {onRegenerate && !busy && message.id !== null ? (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => onRegenerate(message)}
+            aria-label={message.status === 'failed' ? 'Retry: answer again' : 'Regenerate: answer again'}
+            title="Answer again (the current answer stays as a version)"
+          >
+            <RetryIcon /> {message.status === 'failed' ? 'Retry' : 'Regenerate'}
+          </button>
+        ) : null}
         {message.model ? <span className="muted small">{message.model}</span> : null}
         {message.createdAt ? <span className="muted small">{formatRelativeTime(message.createdAt)}</span> : null}
       </div>
     </article>
   );
 });
+
+/** "‹ 2 / 3 ›": which version of the turn's answer is shown, and the way to the others. */
+function VersionNav({ versions, onShow }: { versions: { ids: number[]; index: number }; onShow?: (messageId: number) => void }) {
+  const { ids, index } = versions;
+  const previous = ids[index - 1];
+  const next = ids[index + 1];
+  return (
+    <span className="version-nav" role="group" aria-label="Answer versions">
+      <button
+        type="button"
+        className="icon-button small"
+        disabled={!onShow || previous === undefined || previous < 0}
+        onClick={() => previous !== undefined && onShow?.(previous)}
+        aria-label="Previous version"
+      >
+        ‹
+      </button>
+      <span className="small" aria-live="polite">
+        {index + 1} / {ids.length}
+      </span>
+      <button
+        type="button"
+        className="icon-button small"
+        disabled={!onShow || next === undefined || next < 0}
+        onClick={() => next !== undefined && onShow?.(next)}
+        aria-label="Next version"
+      >
+        ›
+      </button>
+    </span>
+  );
+}

@@ -1,5 +1,6 @@
 import type { InstalledModel } from '../api/settings.ts';
 import { formatBytes } from '../lib/format.ts';
+import { Link, paths } from '../lib/router.tsx';
 
 /**
  * A model picker over the installed models (`GET /api/settings/models/installed`); a free-text field
@@ -13,6 +14,7 @@ export function ModelField({
   models,
   loading,
   defaultLabel,
+  unreachable,
   onChange,
 }: {
   id: string;
@@ -22,6 +24,8 @@ export function ModelField({
   models: InstalledModel[] | undefined;
   loading: boolean;
   defaultLabel: string;
+  /** Set when the model server cannot be reached: said instead of "none installed". */
+  unreachable?: string;
   onChange: (value: string) => void;
 }) {
   const listed = models ?? [];
@@ -54,7 +58,8 @@ export function ModelField({
       </select>
       <p id={`${id}-help`} className="field-help">
         {help}
-        {models && listed.length === 0 ? ' No model of this kind is installed in Ollama.' : ''}
+        {unreachable ? ` ${unreachable}.` : models && listed.length === 0 ? ' No model of this kind is installed in Ollama.' : ''}{' '}
+        {unreachable || (models && listed.length === 0) ? <Link to={paths.models()}>Models</Link> : null}
       </p>
     </div>
   );

@@ -24,6 +24,8 @@ export interface LiveAnswer {
   error: string | null;
   /** The connection dropped before the server confirmed the question: the history tells whether it arrived. */
   undelivered: boolean;
+  /** A new version of an existing turn's answer (shown in that turn, not at the end). */
+  regenerating?: boolean;
 }
 
 export type SendOptions = Omit<SendMessagePayload, 'chat_id' | 'message'>;
@@ -34,6 +36,8 @@ export interface ChatStream {
   isBusy: boolean;
   /** Sends a question; false when offline (nothing sent) or an answer is already running. */
   send(message: string, options?: SendOptions): boolean;
+  /** Answers a question again: `messageId` is the answer to replace (or its question). */
+  regenerate(messageId: number, questionId: number | null): boolean;
   stop(): void;
   /** Follows an answer that is already being generated (after a reload): replayed from the start. */
   follow(messageId: number): void;
@@ -131,6 +135,8 @@ export function useChatStream(
             phase: 'failed',
             finish: 'failed',
             error: event.type === 'error' ? event.message : null,
+            // The failed answer's saved row, so it is shown once (merged with it), not twice.
+            ...(event.type === 'error' && event.messageId !== undefined ? { messageId: event.messageId } : {}),
           }));
           if (next) callbackRef.current.onSettled?.(next);
           return;
@@ -150,6 +156,16 @@ export function useChatStream(
       if (!chatId || manager.isStreaming(chatId)) return false;
       const sent = manager.sendMessage({ ...options, chat_id: chatId, message });
       if (sent) setAnswer({ ...emptyAnswer(chatId, 'sending'), question: message });
+      return sent;
+    },
+    [manager, chatId, setAnswer],
+  );
+
+  const regenerate = useCallback(
+    (messageId: number, questionId: number | null) => {
+      if (!chatId || manager.isStreaming(chatId)) return false;
+      const sent = manager.regenerate({ chat_id: chatId, message_id: messageId });
+      if (sent) setAnswer({ ...emptyAnswer(chatId, 'sending'), userMessageId: questionId, regenerating: true });
       return sent;
     },
     [manager, chatId, setAnswer],
@@ -177,6 +193,7 @@ export function useChatStream(
     answer,
     isBusy: answer !== null && !isSettled(answer),
     send,
+    regenerate,
     stop,
     follow,
     clear,
@@ -200,6 +217,7 @@ function emptyAnswer(chatId: number, phase: LiveAnswer['phase'] = 'waiting'): Li
     model: null,
     error: null,
     undelivered: false,
+    regenerating: false,
   };
 }
 

@@ -28,6 +28,8 @@ export const paths = {
   analytics: (projectId: number) => `/projects/${projectId}/analytics`,
   chat: (chatId: number) => `/chats/${chatId}`,
   settings: () => '/settings',
+  /** The Models section of Settings: where "download it first" leads. */
+  models: () => '/settings#models',
 };
 
 interface Location {

@@ -3,6 +3,7 @@ import type {
   ClientToServerEvents,
   ErrorEvent,
   MessageCompleteEvent,
+  RegenerateMessagePayload,
   SendMessagePayload,
   ServerToClientEvents,
 } from '../../protocol/socket-events.ts';
@@ -23,7 +24,7 @@ export type ChatStreamEvent =
   | { type: 'sources'; sources: Source[] }
   | { type: 'token'; token: string; seq: number; messageId: number }
   | { type: 'complete'; complete: MessageCompleteEvent }
-  | { type: 'error'; message: string; code?: string }
+  | { type: 'error'; message: string; code?: string; messageId?: number }
   /** A `resume_message` found nothing to resume (the answer ended too long ago): reload the history. */
   | { type: 'resume-failed'; message: string }
   /**
@@ -194,6 +195,16 @@ export class ConnectionManager {
     return true;
   }
 
+  /** Answers a question again (a new version of its turn); false while offline, like `sendMessage`. */
+  regenerate(payload: RegenerateMessagePayload): boolean {
+    if (!this.socket.connected) return false;
+    const chatId = Number(payload.chat_id);
+    this.streams.set(chatId, { lastSeq: 0, resuming: false, confirmed: false });
+    this.stopRequested.delete(chatId);
+    this.socket.emit('regenerate_message', payload);
+    return true;
+  }
+
   /** Asks the server to stop the answer streaming in a chat; it is saved as stopped. */
   stopGeneration(chatId: number): boolean {
     if (!this.socket.connected) return false;
@@ -346,7 +357,7 @@ export class ConnectionManager {
         return;
       }
       this.streams.delete(chatId);
-      this.dispatch(chatId, { type: 'error', message: event.message, code: event.code });
+      this.dispatch(chatId, { type: 'error', message: event.message, code: event.code, messageId: event.message_id });
     });
   }
 

@@ -3,6 +3,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { chatExportUrl, useChat } from '../api/chats.ts';
 import { useProject } from '../api/projects.ts';
 import { queryKeys } from '../api/query-keys.ts';
+import { AnsweringModelNote } from '../components/answering-model-note.tsx';
+import { ChatModelPicker } from '../components/chat-model-picker.tsx';
 import { Composer } from '../components/composer.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../components/feedback.tsx';
 import { ArrowLeftIcon } from '../components/icons.tsx';
@@ -12,9 +14,11 @@ import { useChatStream } from '../hooks/use-chat-stream.ts';
 import { useConnection } from '../hooks/use-connection.ts';
 import { useProjectRoom } from '../hooks/use-project-room.ts';
 import { useProjectUpdates } from '../hooks/use-project-updates.ts';
-import { ApiError } from '../lib/api.ts';
+import { ApiError, apiRequest, errorMessage } from '../lib/api.ts';
+import { useToast } from '../components/toasts.tsx';
+import { projectOverrides } from '../lib/project-overrides.ts';
 import { Link, navigate, paths, useLocation } from '../lib/router.tsx';
-import { visibleMessages } from '../lib/visible-messages.ts';
+import { keepsSeenText, visibleMessages, type DisplayMessage } from '../lib/visible-messages.ts';
 
 /** Navigation state of a new chat: its first question, sent once the chat is open and connected. */
 export interface NewChatState {
@@ -28,6 +32,7 @@ export function ChatPage({ chatId }: { chatId: number }) {
   const project = useProject(projectId);
   const { isConnected } = useConnection();
   const [deletedElsewhere, setDeletedElsewhere] = useState(false);
+  const toast = useToast();
 
   const reloadChat = useCallback(() => client.invalidateQueries({ queryKey: queryKeys.chat(chatId) }), [client, chatId]);
   const stream = useChatStream(chatId, {
@@ -52,13 +57,36 @@ export function ChatPage({ chatId }: { chatId: number }) {
   const history = chat.data?.messages;
   const { answer, clear, follow } = stream;
 
-  // The history now holds the final answer: drop the live copy.
+  // The history now holds the final answer: drop the live copy, keeping any text the user saw that
+  // the server's last checkpoint does not have (a crash in the middle of an answer).
+  const seenText = useRef(new Map<number, string>());
   useEffect(() => {
     if (!answer || !history) return;
     if (answer.phase !== 'finished' && answer.phase !== 'failed') return;
     const saved = history.find((message) => message.id === answer.messageId);
-    if (saved && saved.status !== 'streaming') clear();
+    if (saved && saved.status !== 'streaming') {
+      if (keepsSeenText(saved.content, answer.content)) seenText.current.set(saved.id, answer.content);
+      clear();
+    }
   }, [answer, history, clear]);
+
+  // The tab is named after the chat.
+  const title = chat.data?.title;
+  useEffect(() => {
+    document.title = `${title ?? 'Chat'} · DAA Chatbot`;
+  }, [title]);
+
+  // Esc stops a running answer (unless a dialog is open: Esc closes that first).
+  const { isBusy, stop } = stream;
+  useEffect(() => {
+    if (!isBusy) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || document.querySelector('dialog[open], [role="dialog"]')) return;
+      stop();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [isBusy, stop]);
 
   // An answer still being written (a reload mid-answer, or another tab's question): follow it live.
   const followed = useRef(new Set<number>());
@@ -81,7 +109,14 @@ export function ChatPage({ chatId }: { chatId: number }) {
     if (stream.send(initial)) navigate(paths.chat(chatId), { replace: true, state: null });
   }, [location.state, isConnected, chat.data, stream, chatId]);
 
-  const messages = useMemo(() => visibleMessages(history ?? [], answer), [history, answer]);
+  const messages = useMemo(
+    () =>
+      visibleMessages(history ?? [], answer).map((message) => {
+        const seen = message.id === null ? undefined : seenText.current.get(message.id);
+        return seen !== undefined && keepsSeenText(message.content, seen) ? { ...message, content: seen } : message;
+      }),
+    [history, answer],
+  );
 
   // Which answer's sources the side panel shows: the one picked, else the latest with sources.
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
@@ -92,6 +127,23 @@ export function ChatPage({ chatId }: { chatId: number }) {
   const [openSource, setOpenSource] = useState<{ key: string; index: number } | null>(null);
   const openMessage = openSource ? messages.find((message) => message.key === openSource.key) : undefined;
   const openSourceValue = openMessage?.sources[openSource?.index ?? -1];
+
+  const showVersion = useCallback(
+    (messageId: number) => {
+      void apiRequest<void>('PUT', `/api/chats/${chatId}/messages/${messageId}/active`).then(
+        () => reloadChat(),
+        (error: unknown) => toast.show(errorMessage(error), 'error'),
+      );
+    },
+    [chatId, reloadChat, toast],
+  );
+  const regenerate = useCallback(
+    (message: DisplayMessage) => {
+      if (message.id === null) return;
+      if (!stream.regenerate(message.id, message.questionId ?? null)) toast.show('Offline: the answer can be generated again once the connection is back', 'error');
+    },
+    [stream, toast],
+  );
 
   const onCite = useCallback((key: string, number: number) => {
     setSelectedKey(key);
@@ -121,6 +173,7 @@ export function ChatPage({ chatId }: { chatId: number }) {
   }
 
   const data = chat.data;
+  const projectModel = project.data ? ((projectOverrides(project.data).llm_model as string | undefined) ?? null) : null;
   return (
     <div className="chat-layout">
       <section className="chat-main" aria-label="Conversation">
@@ -132,6 +185,7 @@ export function ChatPage({ chatId }: { chatId: number }) {
             {data.title}
           </h1>
           <div className="chat-actions">
+            <ChatModelPicker chatId={chatId} projectId={data.project_id} model={data.model ?? null} defaultModel={projectModel} />
             <a className="button small" href={chatExportUrl(chatId, 'markdown')} download>
               Export .md
             </a>
@@ -167,6 +221,8 @@ export function ChatPage({ chatId }: { chatId: number }) {
                 selected={selected?.key === message.key}
                 onSelect={setSelectedKey}
                 onCite={onCite}
+                onRegenerate={stream.isBusy || deletedElsewhere ? undefined : regenerate}
+                onShowVersion={showVersion}
               />
             ))
           )}
@@ -178,6 +234,7 @@ export function ChatPage({ chatId }: { chatId: number }) {
           onSend={(text) => stream.send(text)}
           onStop={stream.stop}
           autoFocus
+          note={<AnsweringModelNote chatModel={data.model ?? null} projectModel={projectModel} />}
         />
       </section>
       <aside className="sources-panel" aria-label="Sources">

@@ -111,7 +111,7 @@ export function ProjectPage({ projectId }: { projectId: number }) {
         </section>
         <section className="card panel" aria-labelledby="chats-heading">
           <h2 id="chats-heading">Chats</h2>
-          <ChatsPanel projectId={projectId} />
+          <ChatsPanel projectId={projectId} projectModel={(projectOverrides(data).llm_model as string | undefined) ?? null} />
         </section>
       </div>
 

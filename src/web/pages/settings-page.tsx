@@ -4,6 +4,8 @@ import { ErrorNotice, Loading } from '../components/feedback.tsx';
 import { ModelField } from '../components/model-field.tsx';
 import { useAuthMode } from '../api/accounts.ts';
 import { AccountCard } from '../components/account-card.tsx';
+import { ModelsSection, ollamaUnreachableText } from '../components/models-section.tsx';
+import { useLlmStatus } from '../api/models.ts';
 import { SessionCard } from '../components/session-card.tsx';
 import { useToast } from '../components/toasts.tsx';
 import { ApiError, errorMessage } from '../lib/api.ts';
@@ -49,6 +51,7 @@ function validate(draft: Draft): Partial<Record<keyof Draft, string>> {
 export function SettingsPage() {
   const settings = useSettings();
   const models = useInstalledModels();
+  const llmStatus = useLlmStatus();
   const save = useSaveSettings();
   const toast = useToast();
   const [draft, setDraft] = useState<Draft | null>(null);
@@ -105,6 +108,7 @@ export function SettingsPage() {
   };
 
   const modelsUnavailable = models.isError;
+  const unreachable = models.data?.ollama_reachable === false ? ollamaUnreachableText(llmStatus.data?.host) : undefined;
   return (
     <div className="page narrow">
       <h1>Settings</h1>
@@ -113,7 +117,7 @@ export function SettingsPage() {
       </p>
       <form className="form settings-form" onSubmit={submit} noValidate>
         <fieldset className="card">
-          <legend>Models</legend>
+          <legend>Default models</legend>
           {modelsUnavailable ? (
             <p className="form-error" role="alert">
               The installed models could not be listed: {errorMessage(models.error)}. You can still type a model name.
@@ -127,6 +131,7 @@ export function SettingsPage() {
             models={models.data?.llm_models}
             loading={models.isPending}
             defaultLabel="Server default"
+            unreachable={unreachable}
             onChange={(value) => set('default_llm_model', value)}
           />
           <ModelField
@@ -137,6 +142,7 @@ export function SettingsPage() {
             models={models.data?.embedding_models}
             loading={models.isPending}
             defaultLabel="Server default"
+            unreachable={unreachable}
             onChange={(value) => set('default_embedding_model', value)}
           />
         </fieldset>
@@ -177,6 +183,7 @@ export function SettingsPage() {
           </button>
         </div>
       </form>
+      <ModelsSection />
       <SessionCard />
       <AccountCardWhenSignedIn />
     </div>

@@ -32,7 +32,7 @@ describe('extractive answers', () => {
 describe('history', () => {
   let id = 0;
   const message = (role: MessageRecord['role'], content: string, status: MessageRecord['status'] = 'complete'): MessageRecord => ({
-    id: ++id, chatId: 1, role, content, status, sources: null, modelName: null, error: null, createdAt: '', updatedAt: '',
+    id: ++id, chatId: 1, role, content, status, sources: null, modelName: null, error: null, parentId: null, active: true, createdAt: '', updatedAt: '',
   });
 
   it('keeps the last N complete question/answer pairs and skips failed turns', () => {

@@ -35,6 +35,7 @@ export interface ChatRoutesOptions {
 
 const ChatParams = z.object({ chat_id: IdParam });
 const ProjectParams = z.object({ project_id: IdParam });
+const MessageParams = z.object({ chat_id: IdParam, message_id: IdParam });
 const tags = ['chats'];
 
 export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, { store, access, chats, limits }) => {
@@ -57,7 +58,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
 
   app.put('/api/chats/:chat_id', {
     schema: { tags, params: ChatParams, body: ChatUpdateBody, response: { 200: ChatResponse, 404: ErrorResponse } },
-    handler: async (request) => presentChat(await chats.renameChat(requestActor(request), request.params.chat_id, request.body.title)),
+    handler: async (request) => presentChat(await chats.updateChat(requestActor(request), request.params.chat_id, request.body)),
   });
 
   app.delete('/api/chats/:chat_id', {
@@ -89,6 +90,20 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
     handler: async (request) => {
       const chat = await access.requireChat(requestActor(request), request.params.chat_id, 'read');
       return (await store.messages.listByChat(chat.id)).map(presentMessage);
+    },
+  });
+
+  app.put('/api/chats/:chat_id/messages/:message_id/active', {
+    schema: {
+      tags,
+      description:
+        '**ext** Shows another version of an answer (after `regenerate_message`): it becomes `active`, its siblings under the same question not, and it is the one sent as history from now on.',
+      params: MessageParams,
+      response: { 204: z.null(), 404: ErrorResponse, 409: ErrorResponse },
+    },
+    handler: async (request, reply) => {
+      await chats.selectAnswerVersion(requestActor(request), { chatId: request.params.chat_id, messageId: request.params.message_id });
+      return reply.code(204).send(null);
     },
   });
 

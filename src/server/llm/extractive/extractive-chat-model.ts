@@ -29,6 +29,17 @@ function sentences(text: string): string[] {
 }
 
 /**
+ * A passage quoted as text: a Markdown block marker at its start (`# Parking`, `> note`, `1.`, `-`,
+ * a table pipe) is escaped, so a heading of the document does not become a giant heading in a bullet.
+ */
+export function quoteAsText(text: string): string {
+  // An ordered-list marker is escaped at its punctuation (a backslash before a digit is shown as is).
+  const ordered = /^(\s*\d{1,9})([.)])(?=\s)/.exec(text);
+  if (ordered) return `${ordered[1]}\\${ordered[2]}${text.slice(ordered[0].length)}`;
+  return text.replace(/^(\s*)(#{1,6}(?=\s|$)|>|[-*+](?=\s)|\||={3,}|-{3,}|`{3,}|~{3,})/, (_match, space: string, marker: string) => `${space}\\${marker}`);
+}
+
+/**
  * Builds a grounded answer from the retrieved passages alone: the sentences that share the most terms
  * with the question, in source order, each cited as [n]. Used when no model server is reachable, so
  * the app still answers from the user's documents, and says plainly that it did so.
@@ -54,12 +65,12 @@ export function composeExtractiveAnswer(question: string, sources: Source[]): st
     .sort((left, right) => left.source - right.source || left.order - right.order);
   if (chosen.length === 0) {
     const first = sources[0]?.content.trim().slice(0, MAX_SENTENCE_CHARS) ?? '';
-    return `From the documents (no language model is available, so this is a quote): ${first} [1]`;
+    return `From the documents (no language model is available, so this is a quote): ${quoteAsText(first)} [1]`;
   }
   const lines = chosen.map((candidate) => {
     const text =
       candidate.text.length > MAX_SENTENCE_CHARS ? `${candidate.text.slice(0, MAX_SENTENCE_CHARS)}…` : candidate.text;
-    return `- ${text} [${candidate.source + 1}]`;
+    return `- ${quoteAsText(text)} [${candidate.source + 1}]`;
   });
   return `From the documents (no language model is available, so these are the most relevant passages, quoted):\n\n${lines.join('\n')}`;
 }

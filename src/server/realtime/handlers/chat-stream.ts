@@ -1,4 +1,5 @@
 import {
+  RegenerateMessagePayload,
   ResumeMessagePayload,
   SendMessagePayload,
   StopGenerationPayload,
@@ -75,6 +76,24 @@ export async function sendMessage(context: HandlerContext, raw: unknown): Promis
   void generation.whenFinished().then(release);
   if (!context.socket.connected) return;
   // Everything published so far (at least `received`) is replayed, then the rest follows live.
+  listen(context, generation, { afterSeq: 0, includeReceived: true });
+}
+
+/** **ext** `regenerate_message`: a new version of an answer, streamed like `send_message`'s. */
+export async function regenerateMessage(context: HandlerContext, raw: unknown): Promise<void> {
+  const input = parsePayload('regenerate_message', RegenerateMessagePayload, raw);
+  context.connection.metadata.chat_id = input.chat_id;
+  context.socket.data.chat_id = input.chat_id;
+  const release = context.limits.reserveAnswer(context.socket.id, context.connection.address);
+  let generation: RunningAnswer;
+  try {
+    generation = await context.chats.regenerateAnswer(context.actor, { ...input, chatId: input.chat_id, messageId: input.message_id });
+  } catch (error) {
+    release();
+    throw error;
+  }
+  void generation.whenFinished().then(release);
+  if (!context.socket.connected) return;
   listen(context, generation, { afterSeq: 0, includeReceived: true });
 }
 

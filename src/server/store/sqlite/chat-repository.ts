@@ -7,6 +7,7 @@ interface ChatRow {
   title: string;
   title_is_custom: number;
   created_by: number | null;
+  model: string | null;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
@@ -25,6 +26,7 @@ export function toRecord(row: ChatRow): ChatRecord {
     title: row.title,
     titleIsCustom: row.title_is_custom === 1,
     createdBy: row.created_by ?? null,
+    model: row.model ?? null,
     messageCount: row.message_count,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -50,7 +52,7 @@ export function createSqliteChatRepository(db: SqliteDatabase): ChatRepository {
        ORDER BY c.updated_at DESC, c.id DESC LIMIT ?`,
     ),
     update: db.prepare(
-      'UPDATE chats SET title = ?, title_is_custom = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
+      'UPDATE chats SET title = ?, title_is_custom = ?, model = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
     ),
     softDelete: db.prepare('UPDATE chats SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL'),
   };
@@ -88,6 +90,7 @@ export function createSqliteChatRepository(db: SqliteDatabase): ChatRepository {
       statements.update.run(
         patch.title ?? current.title,
         (patch.titleIsCustom ?? current.title_is_custom === 1) ? 1 : 0,
+        patch.model === undefined ? current.model : patch.model,
         now(),
         id,
       );

@@ -11,6 +11,8 @@ interface MessageRow {
   model_name: string | null;
   status: MessageRecord['status'];
   error: string | null;
+  parent_id: number | null;
+  is_active: number;
   created_at: string;
   updated_at: string;
 }
@@ -25,6 +27,8 @@ export function toRecord(row: MessageRow): MessageRecord {
     modelName: row.model_name,
     status: row.status,
     error: row.error,
+    parentId: row.parent_id ?? null,
+    active: row.is_active !== 0,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -33,8 +37,8 @@ export function toRecord(row: MessageRow): MessageRecord {
 export function createSqliteMessageRepository(db: SqliteDatabase): MessageRepository {
   const statements = {
     insert: db.prepare(
-      `INSERT INTO messages (chat_id, role, content, sources, model_name, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (chat_id, role, content, sources, model_name, status, parent_id, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     touchChat: db.prepare('UPDATE chats SET updated_at = ? WHERE id = ?'),
     touchProject: db.prepare(
@@ -45,6 +49,8 @@ export function createSqliteMessageRepository(db: SqliteDatabase): MessageReposi
     recent: db.prepare<[number, number, number], MessageRow>(
       'SELECT * FROM (SELECT * FROM messages WHERE chat_id = ? AND id < ? ORDER BY id DESC LIMIT ?) ORDER BY id',
     ),
+    deactivateSiblings: db.prepare('UPDATE messages SET is_active = 0 WHERE chat_id = ? AND parent_id = ? AND id <> ?'),
+    activate: db.prepare('UPDATE messages SET is_active = 1 WHERE id = ?'),
     interrupt: db.prepare(
       "UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'",
     ),
@@ -62,6 +68,7 @@ export function createSqliteMessageRepository(db: SqliteDatabase): MessageReposi
         input.sources ? JSON.stringify(input.sources) : null,
         input.modelName ?? null,
         input.status,
+        input.parentId ?? null,
         timestamp,
         timestamp,
       );
@@ -70,6 +77,13 @@ export function createSqliteMessageRepository(db: SqliteDatabase): MessageReposi
       return Number(result.lastInsertRowid);
     },
   );
+
+  const activate = db.transaction((id: number) => {
+    const row = statements.byId.get(id);
+    if (!row || row.parent_id === null) return;
+    statements.deactivateSiblings.run(row.chat_id, row.parent_id, id);
+    statements.activate.run(id);
+  });
 
   return {
     async create(input) {
@@ -95,6 +109,10 @@ export function createSqliteMessageRepository(db: SqliteDatabase): MessageReposi
         columns.push('sources = ?');
         values.push(patch.sources ? JSON.stringify(patch.sources) : null);
       }
+      if (patch.parentId !== undefined) {
+        columns.push('parent_id = ?');
+        values.push(patch.parentId);
+      }
       if (patch.modelName !== undefined) {
         columns.push('model_name = ?');
         values.push(patch.modelName);
@@ -102,6 +120,10 @@ export function createSqliteMessageRepository(db: SqliteDatabase): MessageReposi
       columns.push('updated_at = ?');
       values.push(now());
       db.prepare(`UPDATE messages SET ${columns.join(', ')} WHERE id = ?`).run(...values, id);
+    },
+
+    async activateVersion(id) {
+      activate(id);
     },
 
     async findById(id) {

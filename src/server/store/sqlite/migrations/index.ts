@@ -3,6 +3,8 @@ import { sql as documents } from './002-documents.ts';
 import { sql as vectorBacklog } from './003-vector-backlog.ts';
 import { sql as projectImporting } from './004-project-importing.ts';
 import { sql as accounts } from './005-accounts.ts';
+import { sql as chatModel } from './006-chat-model.ts';
+import { sql as answerVersions } from './007-answer-versions.ts';
 
 /** Ordered schema migrations; `PRAGMA user_version` records how many have run. Never edit a shipped one. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -11,4 +13,6 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 3, name: 'vector-backlog', sql: vectorBacklog },
   { version: 4, name: 'project-importing', sql: projectImporting },
   { version: 5, name: 'accounts', sql: accounts },
+  { version: 6, name: 'chat-model', sql: chatModel },
+  { version: 7, name: 'answer-versions', sql: answerVersions },
 ];
