@@ -149,7 +149,7 @@ export class FakeOllama {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
-    let body: any = undefined;
+    let body: any ;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {

@@ -52,7 +52,7 @@ export async function rewriteEntry(bytes: Buffer, name: string, change: (data: B
  * placeholder of the same length, then the name bytes are replaced in the local and central headers.
  */
 export async function withHostileEntry(bytes: Buffer, hostileName: string): Promise<Buffer> {
-  const placeholder = 'q'.repeat(hostileName.length - 2) + '.q';
+  const placeholder = `${'q'.repeat(hostileName.length - 2)}.q`;
   const entries = await readZip(bytes);
   const zip = await writeZip([{ name: placeholder, data: Buffer.from('planted') }, ...entries]);
   const from = Buffer.from(placeholder);

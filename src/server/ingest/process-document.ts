@@ -27,7 +27,7 @@ export type ProcessOutcome = { kind: 'completed'; embedded: boolean; buildingInd
 export async function processDocument(context: IngestContext, job: JobRecord, signal: AbortSignal): Promise<ProcessOutcome> {
   const { store, files, parserPool, embedders, progress, logger } = context;
   const document = job.documentId ? await store.documents.findById(job.documentId) : undefined;
-  if (!document || !document.storedName) return { kind: 'gone' };
+  if (!document?.storedName) return { kind: 'gone' };
   const project = await store.projects.findById(document.projectId);
   if (!project) return { kind: 'gone' };
   const effective = await context.settings.effective({ projectId: project.id });

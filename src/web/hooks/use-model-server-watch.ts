@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { invalidateModelLists, useLlmStatus } from '../api/models.ts';
+import { useLlmStatus } from '../api/models.ts';
 
 /**
  * Refreshes every model list when Ollama comes up or goes away (seen by the polled status), so the

@@ -149,7 +149,7 @@ describe('fuzzing every client event while a bystander streams', () => {
     attacker.on('error', (error) => errors.push(error));
     // Raw Socket.IO frames, as an attacker writes them: no client-side encoding in the way.
     const writeFrame = (frame: string) => (attacker.io.engine as unknown as { write(data: string): void }).write(frame);
-    const deepJson = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    const deepJson = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
     const deep = (depth: number) => JSON.parse(deepJson(depth));
     const events = [...Object.keys(clientEventSchemas), 'unknown_event'];
     // Untyped, so that any event name and payload can be sent with an ack.

@@ -5,7 +5,7 @@ import type { MessageRole, MessageStatus } from '../../../src/protocol/messages.
 import type { InstalledModelsResponse } from '../../../src/protocol/models.ts';
 import type { SettingsResponse } from '../../../src/protocol/settings.ts';
 import type { DocumentStatusEvent } from '../../../src/protocol/socket-events.ts';
-import { type AppErrorCode, BusyError, DatabaseBusyError, LlmError, NotFoundError } from '../../../src/server/errors.ts';
+import { type AppErrorCode, BusyError, DatabaseBusyError, LlmError, type NotFoundError } from '../../../src/server/errors.ts';
 import { statusForAppError } from '../../../src/server/http/error-handler.ts';
 import type { DocumentParseError } from '../../../src/server/ingest/parsed-document.ts';
 import type { ChatModel, ChatMessage } from '../../../src/server/llm/chat-model.ts';

@@ -172,7 +172,7 @@ class SegmentWalker {
   private endTable(): void {
     const table = this.tables.pop();
     if (!table) return;
-    if (table.row && table.row.some((cell) => cell !== '')) table.rows.push(table.row);
+    if (table.row?.some((cell) => cell !== '')) table.rows.push(table.row);
     if (table.rows.length === 0) return;
     this.endSection();
     const lines = table.rows.map((row) => {

@@ -23,7 +23,7 @@ function terms(text: string): string[] {
 function sentences(text: string): string[] {
   return text
     .replace(/\s+/g, ' ')
-    .split(/(?<=[.!?])\s+(?=[\p{Lu}\p{N}"'(\[])/u)
+    .split(/(?<=[.!?])\s+(?=[\p{Lu}\p{N}"'([])/u)
     .map((sentence) => sentence.trim())
     .filter((sentence) => sentence.length >= 20);
 }

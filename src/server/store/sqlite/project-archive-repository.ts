@@ -161,7 +161,7 @@ export function createSqliteProjectArchiveRepository(
     let chunks = 0;
     await writeInBatches(input.chunks, (chunk) => {
       const document = documents.get(chunk.documentRef);
-      if (!document || document.status !== 'completed') throw new Error(`chunk of an unknown or unfinished document ${chunk.documentRef}`);
+      if (document?.status !== 'completed') throw new Error(`chunk of an unknown or unfinished document ${chunk.documentRef}`);
       statements.insertChunk.run(
         document.id,
         projectId,
