@@ -47,7 +47,7 @@ describe('--workers 2 on one port (SQLite)', () => {
   async function open(transports: Array<'websocket' | 'polling'> = ['websocket']) {
     const socket = await Promise.race([
       connect(server.url, { transports }),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no connection within 15 s:\n${server.output().slice(-2000)}`)), 15_000)),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no connection within 30 s:\n${server.output().slice(-2000)}`)), 30_000)),
     ]);
     sockets.push(socket);
     return socket;
