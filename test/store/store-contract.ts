@@ -312,6 +312,102 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.projects.list({ skip: 0, limit: 10_000, includeDeleted: true })).length).toBe(before);
     });
 
+    test('accounts: users (email unique whatever the case), credentials by hash with expiry, memberships and member-only project lists', async () => {
+      const email = `U-${randomUUID()}@example.test`;
+      const user = await store.users.create({ email, name: 'U', role: 'user', passwordHash: 'scrypt$x' });
+      expect(user).toMatchObject({ email, name: 'U', role: 'user', disabled: false });
+      await expect(store.users.create({ email: email.toLowerCase(), name: null, role: 'user', passwordHash: 'h' })).rejects.toBeInstanceOf(ConflictError);
+      expect((await store.users.findByEmailWithSecret(email.toUpperCase()))?.passwordHash).toBe('scrypt$x');
+      expect(await store.users.update(user.id, { disabled: true, name: null })).toMatchObject({ disabled: true, name: null, role: 'user' });
+      expect((await store.users.findByIdWithSecret(user.id))?.passwordHash).toBe('scrypt$x');
+      const admins = await store.users.countActiveAdmins();
+      const admin = await store.users.create({ email: `a-${randomUUID()}@example.test`, name: null, role: 'admin', passwordHash: 'h' });
+      expect(await store.users.countActiveAdmins()).toBe(admins + 1);
+      expect((await store.users.list()).map((u) => u.id)).toEqual(expect.arrayContaining([user.id, admin.id]));
+
+      const past = new Date(Date.now() - 1000).toISOString();
+      const session = await store.credentials.create({ userId: user.id, kind: 'session', name: null, tokenHash: `s-${randomUUID()}`, expiresAt: later() });
+      const hash = `k-${randomUUID()}`;
+      const key = await store.credentials.create({ userId: user.id, kind: 'api_key', name: 'k', tokenHash: hash, expiresAt: null });
+      const expiredHash = `e-${randomUUID()}`;
+      await store.credentials.create({ userId: user.id, kind: 'session', name: null, tokenHash: expiredHash, expiresAt: past });
+      expect((await store.credentials.findLiveByHash(hash, new Date().toISOString()))?.id).toBe(key.id);
+      expect(await store.credentials.findLiveByHash(expiredHash, new Date().toISOString())).toBeUndefined();
+      expect(await store.credentials.delete(admin.id, key.id)).toBe(false);
+      await store.credentials.touch(key.id, past);
+      expect((await store.credentials.listByUser(user.id, 'api_key')).map((c) => [c.id, c.lastUsedAt])).toEqual([[key.id, past]]);
+      const removed = await store.credentials.deleteByUser(user.id, 'session', session.id);
+      expect(removed).toHaveLength(1);
+      expect((await store.credentials.listByUser(user.id, 'session')).map((c) => c.id)).toEqual([session.id]);
+
+      const project = await newProject();
+      await newProject();
+      await store.members.set(project.id, user.id, 'viewer');
+      await store.members.set(project.id, user.id, 'owner');
+      expect(await store.members.roleOf(project.id, user.id)).toBe('owner');
+      expect(await store.members.countOwners(project.id)).toBe(1);
+      expect(await store.members.list(project.id)).toEqual([{ projectId: project.id, userId: user.id, role: 'owner', email, name: null }]);
+      expect(await store.members.userIds(project.id)).toEqual([user.id]);
+      expect((await store.projects.list({ skip: 0, limit: 1000, includeDeleted: false, memberUserId: user.id })).map((p) => p.id)).toEqual([project.id]);
+      expect(await store.members.remove(project.id, user.id)).toBe(true);
+      expect(await store.projects.list({ skip: 0, limit: 1000, includeDeleted: true, memberUserId: user.id })).toEqual([]);
+      expect(await store.users.delete(user.id)).toBe(true);
+      expect(await store.credentials.findLiveByHash(hash, new Date().toISOString())).toBeUndefined();
+    });
+
+    test('chats and messages: creator filter, per-chat model, answer versions, streaming recovery one by one', async () => {
+      const project = await newProject();
+      const user = await store.users.create({ email: `c-${randomUUID()}@example.test`, name: null, role: 'user', passwordHash: 'h' });
+      const mine = await store.chats.create({ projectId: project.id, title: 'mine', titleIsCustom: false, createdBy: user.id });
+      const shared = await store.chats.create({ projectId: project.id, title: 'shared', titleIsCustom: false });
+      expect(mine).toMatchObject({ createdBy: user.id, model: null });
+      const ids = async (createdBy?: number | null) =>
+        (await store.chats.listByProject({ projectId: project.id, skip: 0, limit: 10, createdBy })).map((c) => c.id).sort();
+      expect(await ids(user.id)).toEqual([mine.id]);
+      expect(await ids(null)).toEqual([shared.id]);
+      expect(await ids()).toEqual([mine.id, shared.id].sort());
+      expect((await store.chats.search({ projectId: project.id, query: 'ine', limit: 10, createdBy: null })).map((c) => c.id)).toEqual([]);
+      expect((await store.chats.update(mine.id, { model: 'llama3' }))?.model).toBe('llama3');
+      expect((await store.chats.update(mine.id, { title: 'renamed' }))).toMatchObject({ title: 'renamed', model: 'llama3' });
+      expect((await store.chats.update(mine.id, { model: null }))?.model).toBeNull();
+
+      const question = await store.messages.create({ chatId: mine.id, role: 'user', content: 'q', status: 'complete' });
+      const first = await store.messages.create({ chatId: mine.id, role: 'assistant', content: 'a1', status: 'complete', parentId: question.id });
+      expect(first).toMatchObject({ parentId: question.id, active: true });
+      const second = await store.messages.create({ chatId: mine.id, role: 'assistant', content: 'a2', status: 'streaming', parentId: question.id });
+      await store.messages.activateVersion(second.id);
+      const active = async () => (await store.messages.listByChat(mine.id)).filter((m) => m.active).map((m) => m.id);
+      expect(await active()).toEqual([question.id, second.id]);
+      await store.messages.activateVersion(first.id);
+      expect(await active()).toEqual([question.id, first.id]);
+
+      expect((await store.messages.listStreaming()).filter((m) => m.chatId === mine.id)).toEqual([{ id: second.id, chatId: mine.id }]);
+      expect(await store.messages.interruptIfStreaming(second.id)).toBe(true);
+      expect(await store.messages.interruptIfStreaming(second.id)).toBe(false);
+      expect((await store.messages.findById(second.id))?.status).toBe('interrupted');
+      expect(await store.archive.unfinishedImports()).toEqual([]);
+    });
+
+    test('analytics: paged chunks of completed documents, chunk table search with total, vectors by chunk', async () => {
+      const project = await newProject();
+      const { document, ids } = await indexed(project.id, ['Alpha 100%', 'beta', 'gamma']);
+      const other = await indexed(project.id, ['delta']);
+      await addDocument(project.id);
+      const page = await store.analytics.pageChunks({ projectId: project.id, afterId: ids[0]!, limit: 10 });
+      expect(page.map((c) => c.id)).toEqual([ids[1], ids[2], other.ids[0]]);
+      expect((await store.analytics.pageChunks({ projectId: project.id, documentIds: [other.document.id], afterId: 0, limit: 10 })).map((c) => c.id)).toEqual(other.ids);
+      expect(await store.analytics.pageChunks({ projectId: project.id, documentIds: [], afterId: 0, limit: 10 })).toEqual([]);
+      const found = await store.analytics.searchChunks({ projectId: project.id, text: 'a 100%', skip: 0, limit: 10 });
+      expect({ ids: found.chunks.map((c) => c.id), total: found.total }).toEqual({ ids: [ids[0]], total: 1 });
+      const ofDocument = await store.analytics.searchChunks({ projectId: project.id, documentId: document.id, skip: 1, limit: 1 });
+      expect({ ids: ofDocument.chunks.map((c) => c.id), total: ofDocument.total }).toEqual({ ids: [ids[1]], total: 3 });
+      const index = await store.vectors.createIndex({ projectId: project.id, provider: 'p', model: `m-${randomUUID()}`, dimensions: 2, status: 'active' });
+      await store.vectors.insert({ indexId: index.id, items: [{ chunkId: ids[0]!, embedding: [0.5, 0.25] }] });
+      const vectors = await store.analytics.findVectors({ indexId: index.id, chunkIds: [ids[0]!, ids[1]!] });
+      expect([...vectors.keys()]).toEqual([ids[0]]);
+      expect(Array.from(vectors.get(ids[0]!)!)).toEqual([0.5, 0.25]);
+    });
+
     test('health: ping, integrity and a description of the engine', async () => {
       await store.ping();
       expect(await store.checkIntegrity()).toEqual([]);

@@ -53,7 +53,7 @@ export async function importProject(
       return await store.archive.importProject(input);
     } catch (error) {
       // The store took the rows back out; a vec0 table it made goes with the orphans.
-      await store.vectors.dropOrphanTables();
+      await store.vectors.dropOrphanStorage();
       throw error;
     }
   };

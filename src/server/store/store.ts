@@ -493,7 +493,7 @@ export interface ProjectArchiveRepository {
   /**
    * Writes a whole project (chunks reach the full-text index by trigger) into a project no listing
    * or lookup sees until the end; on failure its rows are removed again (its vec0 table is left to
-   * `vectors.dropOrphanTables`). A crash mid-way leaves it hidden: see `unfinishedImports`.
+   * `vectors.dropOrphanStorage`). A crash mid-way leaves it hidden: see `unfinishedImports`.
    */
   importProject(input: ProjectImportInput): Promise<ProjectImportResult>;
   /** Projects an import began and never finished (a crash): start-up recovery removes them. */

@@ -12,6 +12,8 @@ export interface MessageRow {
   model_name: string | null;
   status: MessageRecord['status'];
   error: string | null;
+  parent_id: number | null;
+  is_active: number;
   created_at: string;
   updated_at: string;
 }
@@ -26,6 +28,8 @@ export function toMessageRecord(row: MessageRow): MessageRecord {
     modelName: row.model_name,
     status: row.status,
     error: row.error,
+    parentId: row.parent_id ?? null,
+    active: row.is_active !== 0,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -37,9 +41,18 @@ export function createPostgresMessageRepository(pool: pg.Pool): MessageRepositor
       return transaction(pool, async (client) => {
         const timestamp = now();
         const { rows } = await client.query<MessageRow>(
-          `INSERT INTO messages (chat_id, role, content, sources, model_name, status, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING *`,
-          [input.chatId, input.role, input.content, input.sources ? JSON.stringify(input.sources) : null, input.modelName ?? null, input.status, timestamp],
+          `INSERT INTO messages (chat_id, role, content, sources, model_name, status, parent_id, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING *`,
+          [
+            input.chatId,
+            input.role,
+            input.content,
+            input.sources ? JSON.stringify(input.sources) : null,
+            input.modelName ?? null,
+            input.status,
+            input.parentId ?? null,
+            timestamp,
+          ],
         );
         await client.query('UPDATE chats SET updated_at = $1 WHERE id = $2', [timestamp, input.chatId]);
         await client.query('UPDATE projects SET updated_at = $1 WHERE id = (SELECT project_id FROM chats WHERE id = $2)', [timestamp, input.chatId]);
@@ -58,10 +71,21 @@ export function createPostgresMessageRepository(pool: pg.Pool): MessageRepositor
       if (patch.status !== undefined) set('status', patch.status);
       if (patch.error !== undefined) set('error', patch.error);
       if (patch.sources !== undefined) set('sources', patch.sources ? JSON.stringify(patch.sources) : null);
+      if (patch.parentId !== undefined) set('parent_id', patch.parentId);
       if (patch.modelName !== undefined) set('model_name', patch.modelName);
       set('updated_at', now());
       values.push(id);
       await pool.query(`UPDATE messages SET ${columns.join(', ')} WHERE id = $${values.length}`, values);
+    },
+
+    async activateVersion(id) {
+      await transaction(pool, async (client) => {
+        // The row lock orders concurrent activations of versions of one question.
+        const row = (await client.query<MessageRow>('SELECT * FROM messages WHERE id = $1 FOR UPDATE', [id])).rows[0];
+        if (!row || row.parent_id === null) return;
+        await client.query('UPDATE messages SET is_active = 0 WHERE chat_id = $1 AND parent_id = $2 AND id <> $3', [row.chat_id, row.parent_id, id]);
+        await client.query('UPDATE messages SET is_active = 1 WHERE id = $1', [id]);
+      });
     },
 
     async findById(id) {
@@ -84,6 +108,18 @@ export function createPostgresMessageRepository(pool: pg.Pool): MessageRepositor
     async interruptStreaming() {
       const result = await pool.query("UPDATE messages SET status = 'interrupted', updated_at = $1 WHERE status = 'streaming'", [now()]);
       return result.rowCount ?? 0;
+    },
+
+    async listStreaming() {
+      const { rows } = await pool.query<{ id: number; chatId: number }>(
+        `SELECT id, chat_id AS "chatId" FROM messages WHERE status = 'streaming' ORDER BY id`,
+      );
+      return rows;
+    },
+
+    async interruptIfStreaming(id) {
+      const result = await pool.query("UPDATE messages SET status = 'interrupted', updated_at = $1 WHERE id = $2 AND status = 'streaming'", [now(), id]);
+      return (result.rowCount ?? 0) > 0;
     },
   };
 }

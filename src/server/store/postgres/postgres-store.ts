@@ -1,15 +1,19 @@
 import pg from 'pg';
 import type { Store } from '../store.ts';
+import { createPostgresAnalyticsRepository } from './analytics-repository.ts';
 import { createPostgresChatRepository } from './chat-repository.ts';
 import { createPostgresChunkRepository } from './chunk-repository.ts';
+import { createPostgresCredentialRepository } from './credential-repository.ts';
 import { createPostgresDocumentRepository } from './document-repository.ts';
 import { createPostgresJobRepository } from './job-repository.ts';
 import { createPostgresMessageRepository } from './message-repository.ts';
 import { migrate, PGVECTOR_SQL } from './migrations.ts';
 import { withBusyRetry } from './postgres-database.ts';
 import { createPostgresProjectArchiveRepository } from './project-archive-repository.ts';
+import { createPostgresProjectMemberRepository } from './project-member-repository.ts';
 import { createPostgresProjectRepository } from './project-repository.ts';
 import { createPostgresSettingsRepository } from './settings-repository.ts';
+import { createPostgresUserRepository } from './user-repository.ts';
 import { exactLayout, pgvectorLayout, type VectorLayout } from './vector-layout.ts';
 import { createPostgresVectorRepository } from './vector-repository.ts';
 
@@ -73,6 +77,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     jobs: withBusyRetry(createPostgresJobRepository(pool), retryMs),
     vectors: withBusyRetry(createPostgresVectorRepository(pool, layout), retryMs),
     archive: withBusyRetry(createPostgresProjectArchiveRepository(pool, layout), retryMs),
+    analytics: withBusyRetry(createPostgresAnalyticsRepository(pool, layout), retryMs),
+    users: withBusyRetry(createPostgresUserRepository(pool), retryMs),
+    credentials: withBusyRetry(createPostgresCredentialRepository(pool), retryMs),
+    members: withBusyRetry(createPostgresProjectMemberRepository(pool), retryMs),
     describe: () => ({ engine: 'postgres', vectorSearch: layout.kind === 'pgvector' ? 'pgvector' : 'exact' }),
     async ping() {
       await pool.query('SELECT 1');

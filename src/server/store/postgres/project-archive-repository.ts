@@ -58,6 +58,11 @@ export function createPostgresProjectArchiveRepository(pool: pg.Pool, layout: Ve
       return rows.map(toMessageRecord);
     },
 
+    async unfinishedImports() {
+      // Imports here are one transaction, so none is left half-written by a crash; the flag is read for parity with SQLite.
+      return (await pool.query<{ id: number }>('SELECT id FROM projects WHERE importing = 1')).rows.map((row) => row.id);
+    },
+
     async importProject(input) {
       return transaction(pool, async (client): Promise<ProjectImportResult> => {
         // Serialises imports that pick a free name.

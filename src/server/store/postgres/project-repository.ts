@@ -43,7 +43,7 @@ const PAGE = 5_000;
 export function createPostgresProjectRepository(pool: pg.Pool): ProjectRepository {
   async function byId(id: number, includeDeleted = false, client: pg.Pool | pg.PoolClient = pool) {
     const { rows } = await client.query<ProjectRow>(
-      `${SELECT_PROJECT} WHERE p.id = $1 ${includeDeleted ? '' : 'AND p.deleted_at IS NULL'}`,
+      `${SELECT_PROJECT} WHERE p.id = $1 ${includeDeleted ? 'AND p.importing = 0' : 'AND p.deleted_at IS NULL'}`,
       [id],
     );
     return rows[0];
@@ -69,10 +69,13 @@ export function createPostgresProjectRepository(pool: pg.Pool): ProjectRepositor
       return row ? toRecord(row) : undefined;
     },
 
-    async list({ skip, limit, includeDeleted }) {
+    async list({ skip, limit, includeDeleted, memberUserId }) {
+      // $3 NULL: every project; else only those the user is a member of.
       const { rows } = await pool.query<ProjectRow>(
-        `${SELECT_PROJECT} ${includeDeleted ? '' : 'WHERE p.deleted_at IS NULL'} ORDER BY p.updated_at DESC, p.id DESC LIMIT $1 OFFSET $2`,
-        [limit, skip],
+        `${SELECT_PROJECT} WHERE ${includeDeleted ? 'p.importing = 0' : 'p.deleted_at IS NULL'}
+           AND ($3::int IS NULL OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = $3::int))
+         ORDER BY p.updated_at DESC, p.id DESC LIMIT $1 OFFSET $2`,
+        [limit, skip, memberUserId ?? null],
       );
       return rows.map(toRecord);
     },
