@@ -137,6 +137,16 @@ export const ConfigSchema = z.object({
   DATABASE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(1_000).default(20),
   /** How long a busy database is retried (with backoff, off the event loop) before the call fails with 503. */
   DATABASE_BUSY_RETRY_SECONDS: z.coerce.number().min(0).max(600).default(5),
+  /**
+   * `postgres://…`: the store is PostgreSQL (shared by several processes or machines) instead of the
+   * SQLite file under DATA_DIR, which is then not created. Uploaded files stay under DATA_DIR.
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** Connections each process keeps to PostgreSQL at most. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Bytes (MB) a PDF's compressed streams may decode to in total, images excluded (decompression bombs). */
   PARSE_MAX_DECODED_MB: z.coerce.number().int().min(1).max(65_536).default(512),
   /**

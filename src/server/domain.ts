@@ -39,7 +39,7 @@ import { ProjectService } from './projects/project-service.ts';
 import { HybridRetriever } from './search/hybrid-retriever.ts';
 import type { Retriever } from './search/retriever.ts';
 import { SettingsService } from './settings/settings-service.ts';
-import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
+import { openStore } from './store/open-store.ts';
 
 export interface DomainOptions {
   logger: Logger;
@@ -76,11 +76,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
   const cleanLeftovers = ownsDataDir && (options.cleanLeftovers ?? true);
   const transport = options.transport === undefined ? createClusterTransport(config, logger) : (options.transport ?? undefined);
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
-  const store = createSqliteStore({
-    filePath: config.databasePath,
-    busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
-    busyRetryMs: config.DATABASE_BUSY_RETRY_SECONDS * 1000,
-  });
+  const store = await openStore(config);
   // Several processes: only answers whose owner is gone are orphans (swept below, start and later).
   if (ownsDataDir && !transport) {
     const interrupted = await store.messages.interruptStreaming();

@@ -77,7 +77,8 @@ describe('logs', () => {
     await server.api('POST', '/api/auth/login', { email: 'canary@example.test', password: 'CANARYWRONG-1' });
     const socket = await connect(server.url, { auth: { token: key.body.key } });
     socket.disconnect();
-    const hash = server.store.db.prepare('SELECT password_hash FROM users WHERE email = ?').get('canary@example.test') as { password_hash: string } | undefined;
+    // Through the Store contract, not SQL: the same check holds on either engine.
+    const stored = await server.store.users.findByEmailWithSecret('canary@example.test');
     await server.close();
 
     const all = lines.join('');
@@ -86,7 +87,8 @@ describe('logs', () => {
       expect(all).not.toContain(secret);
       for (const body of bodies) expect(body).not.toContain(secret);
     }
-    if (hash) expect(all).not.toContain(hash.password_hash.split('$').at(-1));
+    expect(stored?.passwordHash).toMatch(/^scrypt\$/);
+    expect(all).not.toContain(stored!.passwordHash.split('$').at(-1));
     for (const body of bodies) expect(body).not.toMatch(/scrypt\$/);
   });
 });

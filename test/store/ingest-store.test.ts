@@ -27,8 +27,10 @@ describe('sqlite store: ingestion queue, chunks and vector indexes', () => {
     // A reprocess queues a second job; it waits while the first one runs.
     expect(await store.jobs.enqueue({ kind: 'parse', projectId, documentId: document.id })).toBe(true);
     expect(await store.jobs.claim({ workerId: 'w2', now })).toBeUndefined();
-    expect(await store.jobs.requeueAbandoned({ isHolderAlive: () => true })).toBe(0);
-    expect(await store.jobs.requeueAbandoned({ isHolderAlive: (holder) => holder !== 'w1' })).toBe(1);
+    const longAgo = new Date(0).toISOString();
+    expect(await store.jobs.runningHolders()).toEqual(['w1']);
+    expect(await store.jobs.requeueAbandoned({ lockedBefore: longAgo, deadHolders: [] })).toBe(0);
+    expect(await store.jobs.requeueAbandoned({ lockedBefore: longAgo, deadHolders: ['w1'] })).toBe(1);
     // Requeued and the twin collapse into one queued job.
     const again = await store.jobs.claim({ workerId: 'w2', now: new Date().toISOString() });
     expect(again?.documentId).toBe(document.id);
@@ -57,12 +59,12 @@ describe('sqlite store: ingestion queue, chunks and vector indexes', () => {
     expect(await store.vectors.insert({ indexId: index.id, items: [...first, ...second].map((chunkId) => ({ chunkId, embedding: [1, 1] })) })).toBe(1);
     expect(await store.chunks.countByProject(projectId)).toBe(1);
     expect(await store.vectors.countVectors(index.id)).toBe(1);
-    expect(await store.chunks.searchFullText({ projectId, expression: '"apples"', limit: 5 })).toEqual([]);
-    expect(await store.chunks.searchFullText({ projectId, expression: '"banana"', limit: 5 })).toHaveLength(1);
+    expect(await store.chunks.searchFullText({ projectId, query: 'apples', limit: 5 })).toEqual([]);
+    expect(await store.chunks.searchFullText({ projectId, query: 'banana', limit: 5 })).toHaveLength(1);
     expect(await store.documents.findById(document.id)).toMatchObject({ stage: 'indexing', chunkCount: 1, embeddingModel: 'm' });
     await store.documents.delete(document.id);
     expect(await store.vectors.countVectors(index.id)).toBe(0);
-    expect(await store.chunks.searchFullText({ projectId, expression: '"banana"', limit: 5 })).toEqual([]);
+    expect(await store.chunks.searchFullText({ projectId, query: 'banana', limit: 5 })).toEqual([]);
     expect(await store.chunks.indexDocument({ documentId: document.id, chunks: [chunk(0, 'x')], pageCount: null, wordCount: 1, parsedMetadata: {} })).toBeUndefined();
   });
 
@@ -75,6 +77,6 @@ describe('sqlite store: ingestion queue, chunks and vector indexes', () => {
     expect((await store.vectors.listIndexes(projectId)).map((index) => index.status)).toEqual(['retired', 'active']);
     expect(store.db.prepare(`SELECT name FROM sqlite_master WHERE name = 'vec_index_${first.id}'`).get()).toBeUndefined();
     await store.projects.hardDelete(projectId);
-    expect(await store.vectors.dropOrphanTables()).toBe(1);
+    expect(await store.vectors.dropOrphanStorage()).toBe(1);
   });
 });

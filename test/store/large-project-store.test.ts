@@ -87,10 +87,10 @@ describe('sqlite store at scale: the vector backlog and paged purges', () => {
     const count = (sql: string) => (store.db.prepare(sql).get() as { count: number }).count;
     expect(count('SELECT COUNT(*) AS count FROM chunks')).toBe(0);
     expect(count('SELECT COUNT(*) AS count FROM messages')).toBe(0);
-    expect(await store.chunks.searchFullText({ projectId, expression: '"orchards"', limit: 5 })).toEqual([]);
+    expect(await store.chunks.searchFullText({ projectId, query: 'orchards', limit: 5 })).toEqual([]);
     expect(backlogRows()).toBe(0);
     // The vec0 tables are dropped on the background connection.
-    expect(await store.vectors.dropOrphanTables()).toBe(2);
+    expect(await store.vectors.dropOrphanStorage()).toBe(2);
     expect(count(`SELECT COUNT(*) AS count FROM sqlite_master WHERE name GLOB 'vec_index_*'`)).toBe(0);
   });
 

@@ -6,6 +6,7 @@ import { startServer, type RunningServer } from '../../src/server/app-server.ts'
 import { loadConfig } from '../../src/server/config.ts';
 import type { Retriever } from '../../src/server/search/retriever.ts';
 import { FakeOllama } from './fake-ollama.ts';
+import { createTestDatabase } from './postgres-database.ts';
 
 export interface TestServer extends RunningServer {
   ollama: FakeOllama;
@@ -17,7 +18,8 @@ export interface TestServer extends RunningServer {
 
 /**
  * A real server on an ephemeral port with a fresh data dir and its own fake Ollama. `close()` stops
- * both and removes the data dir.
+ * both and removes the data dir. With TEST_STORE=postgres the server runs on a throw-away PostgreSQL
+ * database (DATABASE_URL), dropped by `close()`.
  */
 export async function startTestServer(
   overrides: Record<string, string | number> = {},
@@ -25,13 +27,15 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const ollama = options.ollama ?? (await new FakeOllama().start());
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'daa-test-'));
+  const database = process.env.TEST_STORE === 'postgres' && overrides.DATABASE_URL === undefined ? await createTestDatabase() : undefined;
+  if (database) overrides = { ...overrides, DATABASE_URL: database.url };
   const config = loadConfig(
     {},
     {
       HOST: '127.0.0.1',
       PORT: 0,
       DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       OLLAMA_HOST: ollama.url,
       LLM_PROVIDER: 'ollama',
       SERVE_WEB: 'false',
@@ -62,6 +66,7 @@ export async function startTestServer(
       await closeServer();
       if (!options.ollama) await ollama.stop();
       if (!options.keepDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
   });
 }

@@ -7,7 +7,7 @@ import { LOCAL_ACTOR } from '../../server/access/actor.ts';
 import { AccountService } from '../../server/accounts/account-service.ts';
 import { loadConfig } from '../../server/config.ts';
 import { DomainEvents } from '../../server/events/domain-events.ts';
-import { createSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { openStore } from '../../server/store/open-store.ts';
 import { CliError } from '../cli-error.ts';
 import { parseOptions } from '../command-options.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -22,7 +22,7 @@ const Password = z.string().min(8, 'the password must be at least 8 characters')
 
 /**
  * `daa users add <email> [--admin] [--name N] [--password-stdin]`: a user in this data dir's
- * database (a running server sees it at once: SQLite). The password is asked twice on a terminal,
+ * database, or in PostgreSQL when DATABASE_URL is set (a running server sees it at once). The password is asked twice on a terminal,
  * without echo; scripts pipe it with --password-stdin. It is never printed or logged.
  */
 export async function usersAddCommand(email: string, raw: Record<string, unknown>): Promise<ExitCode> {
@@ -30,7 +30,7 @@ export async function usersAddCommand(email: string, raw: Record<string, unknown
   const password = parseOptions(z.object({ password: Password }), { password: await readPassword(options.passwordStdin) }).password;
   const config = loadConfig();
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
-  const store = createSqliteStore({ filePath: config.databasePath });
+  const store = await openStore(config);
   try {
     const accounts = new AccountService({ store, access: new AccessPolicy({ store }), events: new DomainEvents(), sessionTtlMs: 0 });
     // The command line runs as the machine's own user, who may manage accounts.

@@ -13,6 +13,8 @@ export interface HealthCheck {
   /** `LLM_PROVIDER` as configured (`auto` falls back to extractive answers when Ollama is down). */
   configuredProvider: Config['LLM_PROVIDER'];
   activeGenerations: number;
+  /** Which database engine and vector search answer. */
+  database: { engine: 'sqlite' | 'postgres'; vectorSearch: 'sqlite-vec' | 'pgvector' | 'exact' };
 }
 
 export class HealthService {
@@ -43,6 +45,7 @@ export class HealthService {
       servers,
       configuredProvider: config.LLM_PROVIDER,
       activeGenerations: generations.active().length,
+      database: store.describe(),
     };
   }
 }

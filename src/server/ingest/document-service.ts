@@ -94,12 +94,15 @@ export class DocumentService {
     const { store, access, runner, progress, events } = this.deps;
     const document = await access.requireDocument(actor, id, 'write');
     runner.cancelDocument(id, 'reprocess');
-    await store.jobs.enqueue({ kind: 'parse', projectId: document.projectId, documentId: id });
+    // Pending before the job exists, and read back before the runner is woken: a runner (of any
+    // process sharing the store) that claims the job at once must not be overwritten or reported.
     progress.forget(id);
     await progress.report(document, { status: 'pending', stage: 'queued', progress: 0, error: null });
+    await store.jobs.enqueue({ kind: 'parse', projectId: document.projectId, documentId: id });
+    const queued = await access.requireDocument(actor, id, 'read');
     events.publish({ type: 'documentUpdated', projectId: document.projectId, documentId: id, status: 'pending' });
     runner.wake();
-    return access.requireDocument(actor, id, 'read');
+    return queued;
   }
 
   /** Nothing of the document is retrievable once this returns. */
@@ -119,6 +122,6 @@ export class DocumentService {
   async purgeProject(projectId: number): Promise<void> {
     this.deps.runner.cancelProject(projectId);
     await this.deps.files.removeProject(projectId);
-    await this.deps.store.vectors.dropOrphanTables();
+    await this.deps.store.vectors.dropOrphanStorage();
   }
 }

@@ -42,7 +42,7 @@ export class IngestJobRunner {
 
   async start(): Promise<void> {
     const { store, logger } = this.context;
-    const requeued = await store.jobs.requeueAbandoned({ isHolderAlive: (lockedBy, lockedAt) => this.isHolderAlive(lockedBy, lockedAt) });
+    const requeued = await this.requeueAbandoned();
     if (requeued > 0) logger.warn({ requeued }, 'ingestion jobs left running by a stopped process were queued again');
     // A document can be unfinished without a job if the process died between the two writes.
     for (const document of await store.documents.listUnfinished()) {
@@ -212,19 +212,23 @@ export class IngestJobRunner {
     try {
       await this.context.store.jobs.heartbeat({ workerId: this.workerId, now: new Date().toISOString() });
       // Peers sharing the database may have died: their jobs come back here.
-      const requeued = await this.context.store.jobs.requeueAbandoned({
-        isHolderAlive: (lockedBy, lockedAt) => this.isHolderAlive(lockedBy, lockedAt),
-      });
+      const requeued = await this.requeueAbandoned();
       if (requeued > 0) this.wake();
     } catch (error) {
       this.context.logger.warn({ err: error }, 'ingestion heartbeat failed');
     }
   }
 
-  /** Same host: the pid must still run; any host: the lock must have been refreshed recently. */
-  private isHolderAlive(lockedBy: string, lockedAt: string): boolean {
+  /** Leases expire in SQL; holders on this host whose process is gone are given up at once. */
+  private async requeueAbandoned(): Promise<number> {
+    const { store } = this.context;
+    const deadHolders = (await store.jobs.runningHolders()).filter((holder) => !this.isHolderAlive(holder));
+    return store.jobs.requeueAbandoned({ lockedBefore: new Date(Date.now() - LOCK_TIMEOUT_MS).toISOString(), deadHolders });
+  }
+
+  /** Same host: the pid must still run; other hosts: alive until their lease expires. */
+  private isHolderAlive(lockedBy: string): boolean {
     if (lockedBy === this.workerId) return true;
-    if (Date.now() - Date.parse(lockedAt) > LOCK_TIMEOUT_MS) return false;
     const [host, pid] = lockedBy.split(':');
     if (host !== os.hostname()) return true;
     if (Number(pid) === process.pid) return false; // an earlier life of this process id (restart)

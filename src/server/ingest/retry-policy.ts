@@ -1,4 +1,4 @@
-import { LlmError } from '../errors.ts';
+import { DatabaseBusyError, LlmError } from '../errors.ts';
 import { DocumentParseError } from './parsed-document.ts';
 
 /** Exponential backoff with ±20 % jitter, capped at 5 minutes. `attempt` counts from 1. */
@@ -15,6 +15,8 @@ export function retryDelayMs(attempt: number, baseSeconds: number): number {
 export function isTransient(error: unknown): boolean {
   if (error instanceof DocumentParseError) return false;
   if (error instanceof LlmError) return error.isRetryable;
+  // Each store turns its own lock errors into DatabaseBusyError.
+  if (error instanceof DatabaseBusyError) return true;
   const code = (error as { code?: string }).code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'EMFILE' || code === 'EAGAIN';
+  return code === 'EMFILE' || code === 'EAGAIN';
 }

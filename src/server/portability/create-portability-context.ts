@@ -62,6 +62,6 @@ async function removeUnfinishedImports(options: { store: Store; files: DocumentF
     await options.store.projects.hardDelete(projectId);
     await options.files.removeProject(projectId);
   }
-  await options.store.vectors.dropOrphanTables();
+  await options.store.vectors.dropOrphanStorage();
   options.logger.warn({ projects: unfinished.length }, 'imports cut short by the last shutdown were removed');
 }

@@ -53,7 +53,7 @@ export async function importProject(
       return await store.archive.importProject(input);
     } catch (error) {
       // The store took the rows back out; a vec0 table it made goes with the orphans.
-      await store.vectors.dropOrphanTables();
+      await store.vectors.dropOrphanStorage();
       throw error;
     }
   };
@@ -175,7 +175,7 @@ export async function importProject(
       // The rows are committed but a file could not be moved: take the whole project back out.
       await store.projects.hardDelete(projectId);
       await files.removeProject(projectId);
-      await store.vectors.dropOrphanTables();
+      await store.vectors.dropOrphanStorage();
       throw error;
     }
 

@@ -4,7 +4,6 @@ import { isAbortError } from '../errors.ts';
 import type { EmbedderResolver } from '../llm/embedder-resolver.ts';
 import type { Logger } from '../logger.ts';
 import type { ChunkRecord, Store } from '../store/store.ts';
-import { fullTextExpression } from './full-text-query.ts';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion.ts';
 import type { RetrieveOptions, Retriever } from './retriever.ts';
 
@@ -24,7 +23,7 @@ const CANDIDATE_FACTOR = 4;
 const MIN_CANDIDATES = 40;
 
 /**
- * Full-text (FTS5 BM25) always; vector KNN on the project's active index when it exists and the
+ * Full-text (the store's BM25) always; vector KNN on the project's active index when it exists and the
  * query can be embedded by that index's own model; reciprocal rank fusion when both answered.
  * Both searches are confined to the project before ranking.
  *
@@ -47,9 +46,8 @@ export class HybridRetriever implements Retriever {
   async search(options: RetrieveOptions): Promise<RetrievalResult> {
     const { store } = this.deps;
     const candidates = Math.max(MIN_CANDIDATES, options.limit * CANDIDATE_FACTOR);
-    const expression = fullTextExpression(options.query);
     const [lexical, vector] = await Promise.all([
-      expression ? store.chunks.searchFullText({ projectId: options.projectId, expression, limit: candidates }) : [],
+      store.chunks.searchFullText({ projectId: options.projectId, query: options.query, limit: candidates }),
       this.vectorSearch(options, candidates),
     ]);
 

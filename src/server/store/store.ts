@@ -25,6 +25,8 @@ export interface Store {
   users: UserRepository;
   credentials: CredentialRepository;
   members: ProjectMemberRepository;
+  /** Which engine and vector search answer (reported by health). */
+  describe(): StoreDescription;
   /** Checks the connection (used by health). */
   ping(): Promise<void>;
   /**
@@ -33,6 +35,12 @@ export interface Store {
    */
   checkIntegrity(): Promise<string[]>;
   close(): Promise<void>;
+}
+
+export interface StoreDescription {
+  engine: 'sqlite' | 'postgres';
+  /** sqlite-vec (exact, embedded), pgvector (HNSW) or exact search over real[] in PostgreSQL. */
+  vectorSearch: 'sqlite-vec' | 'pgvector' | 'exact';
 }
 
 export interface ProjectRecord {
@@ -75,8 +83,8 @@ export interface ProjectRepository {
   /**
    * Removes the project with its chats, messages, documents and chunks. The project disappears at
    * once (soft-deleted, its index versions retired); its rows then go in short pages, so a big
-   * project never holds the event loop or the write lock for long. Their vec0 tables are dropped by
-   * `vectors.dropOrphanTables()`.
+   * project never holds the event loop or the write lock for long. Their vector storage is freed by
+   * `vectors.dropOrphanStorage()`.
    */
   hardDelete(id: number): Promise<boolean>;
   statistics(id: number): Promise<ProjectStatistics>;
@@ -279,8 +287,12 @@ export interface ChunkRepository {
     wordCount: number;
     parsedMetadata: Record<string, string>;
   }): Promise<number[] | undefined>;
-  /** BM25 over the project's chunks only; `expression` is an FTS5 query. Higher score is better. */
-  searchFullText(options: { projectId: number; expression: string; limit: number }): Promise<Array<{ chunkId: number; score: number }>>;
+  /**
+   * BM25 over the project's chunks only, for a natural-language `query` (each store builds its own
+   * full-text query from it; user text is never read as query syntax). Higher score is better; empty
+   * when the query has no searchable word.
+   */
+  searchFullText(options: { projectId: number; query: string; limit: number }): Promise<Array<{ chunkId: number; score: number }>>;
   /** Chunks with their document's file name, in the order of `ids`; ids of other projects are skipped. */
   findByIds(projectId: number, ids: number[]): Promise<ChunkRecord[]>;
   countByProject(projectId: number): Promise<number>;
@@ -317,8 +329,13 @@ export interface JobRepository {
   /** A transient failure: back to the queue, due at `runAfter`. */
   retry(jobId: number, options: { runAfter: string; error: string }): Promise<void>;
   fail(jobId: number, error: string): Promise<void>;
-  /** Running jobs whose holder is gone go back to the queue. Returns how many. */
-  requeueAbandoned(options: { isHolderAlive: (lockedBy: string, lockedAt: string) => boolean }): Promise<number>;
+  /**
+   * Leases: running jobs whose lease expired (not renewed by `heartbeat` since `lockedBefore`) or
+   * whose holder is known dead (`deadHolders`) go back to the queue. Returns how many.
+   */
+  requeueAbandoned(options: { lockedBefore: string; deadHolders: string[] }): Promise<number>;
+  /** The distinct holders of running jobs (so the caller can tell which are dead processes). */
+  runningHolders(): Promise<string[]>;
   /** When the next queued job becomes due (ISO), if any. */
   nextDue(): Promise<string | undefined>;
   findRunning(documentId: number): Promise<JobRecord | undefined>;
@@ -343,7 +360,10 @@ export interface VectorRepository {
   /** The live (building or active) index of this embedder in the project. */
   findIndex(options: { projectId: number; provider: string; model: string }): Promise<EmbeddingIndexRecord | undefined>;
   listIndexes(projectId: number): Promise<EmbeddingIndexRecord[]>;
-  /** Creates the index row and its vec0 table. */
+  /**
+   * Creates the index row and its vector storage. A live version of the same embedder and dimension
+   * (created concurrently by another job or process) is returned instead of a second one.
+   */
   createIndex(input: { projectId: number; provider: string; model: string; dimensions: number; status: 'building' | 'active' }): Promise<EmbeddingIndexRecord>;
   /** Makes an index the project's active one; the previous active index is retired and its vectors dropped. */
   activate(indexId: number): Promise<void>;
@@ -353,8 +373,8 @@ export interface VectorRepository {
   /** Nearest chunks by cosine distance (0 = same direction, 2 = opposite). */
   search(options: { indexId: number; embedding: ArrayLike<number>; limit: number }): Promise<Array<{ chunkId: number; distance: number }>>;
   countVectors(indexId: number): Promise<number>;
-  /** Drops vec0 tables whose index row is gone or retired (after a project purge or a crash). */
-  dropOrphanTables(): Promise<number>;
+  /** Frees the vector storage of index versions that are gone or retired (after a project purge or a crash). Returns how many. */
+  dropOrphanStorage(): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -473,7 +493,7 @@ export interface ProjectArchiveRepository {
   /**
    * Writes a whole project (chunks reach the full-text index by trigger) into a project no listing
    * or lookup sees until the end; on failure its rows are removed again (its vec0 table is left to
-   * `vectors.dropOrphanTables`). A crash mid-way leaves it hidden: see `unfinishedImports`.
+   * `vectors.dropOrphanStorage`). A crash mid-way leaves it hidden: see `unfinishedImports`.
    */
   importProject(input: ProjectImportInput): Promise<ProjectImportResult>;
   /** Projects an import began and never finished (a crash): start-up recovery removes them. */

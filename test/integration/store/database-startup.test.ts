@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSqliteStore } from '../../../src/server/store/sqlite/sqlite-store.ts';
+import { createSqliteStore, type SqliteStore } from '../../../src/server/store/sqlite/sqlite-store.ts';
 import { holdDatabaseLock, type DatabaseLockHolder } from '../../support/database-lock-holder.ts';
 import { startServerProcess } from '../../support/server-process.ts';
 import { startTestServer, type TestServer } from '../../support/test-server.ts';
@@ -118,9 +118,9 @@ describe('start-up refuses a database it cannot trust, in one line naming the fi
 
   it('/api/health reports a database damaged while the server runs', async () => {
     server = await startTestServer();
-    await fillStore(server.store);
+    await fillStore(server.store as SqliteStore);
     // Everything into the main file, so that the damage below is what a reader sees.
-    server.store.db.pragma('wal_checkpoint(TRUNCATE)');
+    (server.store as SqliteStore).db.pragma('wal_checkpoint(TRUNCATE)');
     overwriteMiddle(path.join(server.dataDir, 'daa.sqlite'));
     const health = await server.api('GET', '/api/health');
     expect(health.status).toBe(200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LlmError } from '../../../src/server/errors.ts';
+import { DatabaseBusyError, LlmError } from '../../../src/server/errors.ts';
 import { displayFilename } from '../../../src/server/ingest/display-filename.ts';
 import { DocumentParseError } from '../../../src/server/ingest/parsed-document.ts';
 import { isTransient, retryDelayMs } from '../../../src/server/ingest/retry-policy.ts';
@@ -34,7 +34,8 @@ describe('retry policy', () => {
     expect(isTransient(new LlmError('llm_error', 'x', { statusCode: 500 }))).toBe(true);
     expect(isTransient(new LlmError('llm_timeout', 'x'))).toBe(true);
     expect(isTransient(new DocumentParseError('bad', 'corrupt'))).toBe(false);
-    expect(isTransient(Object.assign(new Error('busy'), { code: 'SQLITE_BUSY' }))).toBe(true);
+    expect(isTransient(new DatabaseBusyError())).toBe(true);
+    expect(isTransient(Object.assign(new Error('busy'), { code: 'SQLITE_BUSY' }))).toBe(false);
     expect(isTransient(new Error('bug'))).toBe(false);
     expect(isEmbedderUnavailable(new LlmError('llm_unavailable', 'refused'))).toBe(true);
     expect(isEmbedderUnavailable(new LlmError('model_not_found', 'pull it', { statusCode: 404 }))).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fullTextExpression } from '../../../src/server/search/full-text-query.ts';
+import { fullTextExpression } from '../../../src/server/store/full-text-terms.ts';
 import { RRF_K, reciprocalRankFusion } from '../../../src/server/search/reciprocal-rank-fusion.ts';
 
 describe('reciprocalRankFusion', () => {

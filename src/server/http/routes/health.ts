@@ -12,6 +12,10 @@ export interface HealthReport {
   version: string;
   database_status: 'connected' | 'error';
   database_error?: string;
+  /** sqlite or postgres. */
+  database_engine: 'sqlite' | 'postgres';
+  /** sqlite-vec, pgvector (HNSW) or exact (PostgreSQL without pgvector). */
+  vector_search: 'sqlite-vec' | 'pgvector' | 'exact';
   ollama_status: 'running' | 'not_running';
   ollama_models_count: number;
   ollama_warning?: string;
@@ -29,6 +33,8 @@ const HealthReportSchema = z.object({
   version: z.string(),
   database_status: z.enum(['connected', 'error']),
   database_error: z.string().optional(),
+  database_engine: z.enum(['sqlite', 'postgres']),
+  vector_search: z.enum(['sqlite-vec', 'pgvector', 'exact']),
   ollama_status: z.enum(['running', 'not_running']),
   ollama_models_count: z.number().int(),
   ollama_warning: z.string().optional(),
@@ -49,6 +55,8 @@ export function healthReport(check: HealthCheck, connections: number): HealthRep
     version: VERSION,
     database_status: databaseError ? 'error' : 'connected',
     ...(databaseError ? { database_error: databaseError } : {}),
+    database_engine: check.database.engine,
+    vector_search: check.database.vectorSearch,
     ollama_status: ollamaUp ? 'running' : 'not_running',
     ollama_models_count: servers.ollama.models.length,
     ...(!ollamaUp ? { ollama_warning: servers.llm.message } : {}),

@@ -1,4 +1,5 @@
 import type { ChunkRecord, ChunkRepository, NewChunk } from '../store.ts';
+import { fullTextExpression } from '../full-text-terms.ts';
 import { deleteDocumentVectors, purgeDocumentChunks } from './document-index-cleanup.ts';
 import { now, type SqliteDatabase } from './sqlite-database.ts';
 import { seedVectorBacklog } from './vector-backlog.ts';
@@ -104,7 +105,9 @@ export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository
       return index(input);
     },
 
-    async searchFullText({ projectId, expression, limit }) {
+    async searchFullText({ projectId, query, limit }) {
+      const expression = fullTextExpression(query);
+      if (!expression) return [];
       // bm25() is negative (more negative = better); the API speaks "higher is better".
       return statements.fullText.all(expression, projectId, limit).map((row) => ({ chunkId: row.id, score: -row.rank }));
     },

@@ -60,9 +60,8 @@ export function createSqliteJobRepository(db: SqliteDatabase): JobRepository {
     fail: db.prepare(
       `UPDATE ingest_jobs SET status = 'failed', last_error = ?, locked_by = NULL, locked_at = NULL, updated_at = ? WHERE id = ?`,
     ),
-    running: db.prepare<[], JobRow>(`SELECT * FROM ingest_jobs WHERE status = 'running'`),
-    requeue: db.prepare(
-      `UPDATE OR REPLACE ingest_jobs SET status = 'queued', locked_by = NULL, locked_at = NULL, run_after = ?, updated_at = ? WHERE id = ?`,
+    holders: db.prepare<[], { locked_by: string }>(
+      `SELECT DISTINCT locked_by FROM ingest_jobs WHERE status = 'running' AND locked_by IS NOT NULL`,
     ),
     nextDue: db.prepare<[], { run_after: string }>(
       `SELECT run_after FROM ingest_jobs WHERE status = 'queued' ORDER BY run_after LIMIT 1`,
@@ -99,17 +98,20 @@ export function createSqliteJobRepository(db: SqliteDatabase): JobRepository {
       statements.fail.run(error.slice(0, 2_000), now(), jobId);
     },
 
-    async requeueAbandoned({ isHolderAlive }) {
+    async requeueAbandoned({ lockedBefore, deadHolders }) {
       const timestamp = now();
-      let count = 0;
-      db.transaction(() => {
-        for (const row of statements.running.all()) {
-          if (row.locked_by && row.locked_at && isHolderAlive(row.locked_by, row.locked_at)) continue;
-          statements.requeue.run(timestamp, timestamp, row.id);
-          count += 1;
-        }
-      })();
-      return count;
+      // A lease is the holder's last heartbeat; an expired one, or a holder known dead, gives the job back.
+      return db
+        .prepare(
+          `UPDATE OR REPLACE ingest_jobs SET status = 'queued', locked_by = NULL, locked_at = NULL, run_after = ?, updated_at = ?
+           WHERE status = 'running' AND (locked_by IS NULL OR locked_at IS NULL OR locked_at < ?
+             OR locked_by IN (SELECT value FROM json_each(?)))`,
+        )
+        .run(timestamp, timestamp, lockedBefore, JSON.stringify(deadHolders)).changes;
+    },
+
+    async runningHolders() {
+      return statements.holders.all().map((row) => row.locked_by);
     },
 
     async nextDue() {

@@ -74,6 +74,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     users: withBusyRetry(createSqliteUserRepository(db), policy),
     credentials: withBusyRetry(createSqliteCredentialRepository(db), policy),
     members: withBusyRetry(createSqliteProjectMemberRepository(db), policy),
+    describe: () => ({ engine: 'sqlite', vectorSearch: 'sqlite-vec' }),
     async ping() {
       db.prepare('SELECT 1').get();
     },

@@ -82,6 +82,8 @@ export function createSqliteVectorRepository(
 
     async createIndex({ projectId, provider, model, dimensions, status }) {
       if (!Number.isInteger(dimensions) || dimensions <= 0 || dimensions > 16_384) throw new Error(`bad dimensions ${dimensions}`);
+      const existing = statements.find.get(projectId, provider, model);
+      if (existing && existing.dimensions === dimensions) return toRecord(existing);
       const id = db.transaction(() => {
         const timestamp = now();
         if (status === 'active') statements.retireActive.run(timestamp, projectId);
@@ -139,15 +141,21 @@ export function createSqliteVectorRepository(
     },
 
     async search(options) {
+      // A retired version has no table any more: nothing to find.
+      const index = statements.byId.get(options.indexId);
+      if (!index || index.status === 'retired') return [];
       return heavy.search(options);
     },
 
     async countVectors(indexId) {
+      // A retired version's table is gone: it holds no vectors.
+      const table = vectorTableName(indexId);
+      if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table)) return 0;
       const row = db.prepare<[], { count: number }>(`SELECT COUNT(*) AS count FROM ${vectorTableName(indexId)}`).get();
       return row?.count ?? 0;
     },
 
-    async dropOrphanTables() {
+    async dropOrphanStorage() {
       return dropRetiredTables();
     },
   };

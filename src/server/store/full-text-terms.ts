@@ -10,20 +10,25 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
-/** The words of a query as the FTS5 unicode61 tokenizer sees them (letters and digits). */
+/** The words of a text as both stores tokenize it (FTS5 unicode61 and the PostgreSQL side): letters and digits, lower case. */
 export function queryTerms(query: string): string[] {
   return (query.toLowerCase().normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 256);
 }
 
 /**
- * An FTS5 expression for a natural-language question: each distinct term quoted (so no user text is
- * read as FTS5 syntax) and OR-ed, so a passage needs only some of the words; BM25 ranks those with
- * more and rarer ones first. Undefined when the query has no searchable word.
+ * The distinct terms a natural-language question is searched by, OR-ed by each store in its own
+ * syntax so a passage needs only some of the words; BM25 ranks those with more and rarer ones first.
+ * Empty when the query has no searchable word.
  */
-export function fullTextExpression(query: string): string | undefined {
+export function searchTerms(query: string): string[] {
   const terms = [...new Set(queryTerms(query))];
   const meaningful = terms.filter((term) => !STOPWORDS.has(term));
-  const chosen = (meaningful.length > 0 ? meaningful : terms).slice(0, 64);
+  return (meaningful.length > 0 ? meaningful : terms).slice(0, 64);
+}
+
+/** The FTS5 expression for a question: each term quoted (so no user text is read as FTS5 syntax) and OR-ed. */
+export function fullTextExpression(query: string): string | undefined {
+  const chosen = searchTerms(query);
   if (chosen.length === 0) return undefined;
   return chosen.map((term) => `"${term}"`).join(' OR ');
 }

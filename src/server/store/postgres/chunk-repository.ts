@@ -1,0 +1,141 @@
+import type pg from 'pg';
+import { searchTerms } from '../full-text-terms.ts';
+import type { ChunkRecord, ChunkRepository, NewChunk } from '../store.ts';
+import { now, transaction } from './postgres-database.ts';
+import type { VectorLayout } from './vector-layout.ts';
+
+export interface ChunkRow {
+  id: number;
+  document_id: number;
+  project_id: number;
+  filename: string;
+  chunk_index: number;
+  content: string;
+  start_char: number;
+  end_char: number;
+  page: number | null;
+  heading: string | null;
+  sheet: string | null;
+  rows: string | null;
+}
+
+export function toChunkRecord(row: ChunkRow): ChunkRecord {
+  return {
+    id: row.id,
+    documentId: row.document_id,
+    projectId: row.project_id,
+    filename: row.filename,
+    chunkIndex: row.chunk_index,
+    content: row.content,
+    startChar: row.start_char,
+    endChar: row.end_char,
+    page: row.page,
+    heading: row.heading,
+    sheet: row.sheet,
+    rows: row.rows,
+  };
+}
+
+/** FTS5's BM25 constants. */
+const K1 = 1.2;
+const B = 0.75;
+
+/**
+ * Okapi BM25 over the postings of the project's chunks (filtered before ranking). The query is run
+ * through the same text search configuration as the chunks, so stemming matches on both sides; IDF
+ * is FTS5's, ln(1 + (N − n + 0.5) / (n + 0.5)).
+ */
+const BM25_SQL = /* sql */ `
+WITH q AS (SELECT DISTINCT lexeme AS term FROM unnest(to_tsvector('daa_english', $2))),
+stats AS (SELECT COUNT(*)::float8 AS n, COALESCE(AVG(doc_len), 1)::float8 AS avgdl FROM chunks WHERE project_id = $1),
+df AS (
+  SELECT p.term, COUNT(*)::float8 AS df FROM chunk_postings p JOIN q ON q.term = p.term
+  WHERE p.project_id = $1 GROUP BY p.term
+)
+SELECT p.chunk_id AS id,
+  SUM(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
+      * (p.tf * (${K1} + 1)) / (p.tf + ${K1} * (1 - ${B} + ${B} * c.doc_len / GREATEST(s.avgdl, 1)))) AS score
+FROM chunk_postings p
+JOIN df ON df.term = p.term
+JOIN chunks c ON c.id = p.chunk_id
+CROSS JOIN stats s
+WHERE p.project_id = $1
+GROUP BY p.chunk_id
+ORDER BY score DESC, p.chunk_id
+LIMIT $3`;
+
+export function createPostgresChunkRepository(pool: pg.Pool, vectors: VectorLayout): ChunkRepository {
+  async function insertChunks(client: pg.PoolClient, projectId: number, documentId: number, chunks: NewChunk[]): Promise<number[]> {
+    if (chunks.length === 0) return [];
+    const { rows } = await client.query<{ id: number; chunk_index: number }>(
+      `INSERT INTO chunks (document_id, project_id, chunk_index, content, start_char, end_char, page, heading, sheet, rows)
+       SELECT $1, $2, * FROM unnest($3::int[], $4::text[], $5::int[], $6::int[], $7::int[], $8::text[], $9::text[], $10::text[])
+       RETURNING id, chunk_index`,
+      [
+        documentId,
+        projectId,
+        chunks.map((chunk) => chunk.chunkIndex),
+        chunks.map((chunk) => chunk.content),
+        chunks.map((chunk) => chunk.startChar),
+        chunks.map((chunk) => chunk.endChar),
+        chunks.map((chunk) => chunk.page ?? null),
+        chunks.map((chunk) => chunk.heading ?? null),
+        chunks.map((chunk) => chunk.sheet ?? null),
+        chunks.map((chunk) => chunk.rows ?? null),
+      ],
+    );
+    const byIndex = new Map(rows.map((row) => [row.chunk_index, row.id]));
+    return chunks.map((chunk) => byIndex.get(chunk.chunkIndex)!);
+  }
+
+  return {
+    async indexDocument(input) {
+      return transaction(pool, async (client) => {
+        const document = (await client.query<{ project_id: number }>('SELECT project_id FROM documents WHERE id = $1 FOR UPDATE', [input.documentId])).rows[0];
+        if (!document) return undefined;
+        // Old vectors and postings go with the old chunks (cascade).
+        await client.query('DELETE FROM chunks WHERE document_id = $1', [input.documentId]);
+        const ids = await insertChunks(client, document.project_id, input.documentId, input.chunks);
+        await client.query(
+          `UPDATE documents SET stage = 'indexing', chunk_count = $1, page_count = $2, word_count = $3, parsed_metadata = $4,
+             embedding_model = NULL, updated_at = $5 WHERE id = $6`,
+          [input.chunks.length, input.pageCount, input.wordCount, JSON.stringify(input.parsedMetadata), now(), input.documentId],
+        );
+        return ids;
+      });
+    },
+
+    async searchFullText({ projectId, query, limit }) {
+      const terms = searchTerms(query);
+      if (terms.length === 0) return [];
+      const { rows } = await pool.query<{ id: number; score: number }>(BM25_SQL, [projectId, terms.join(' '), limit]);
+      return rows.map((row) => ({ chunkId: row.id, score: Number(row.score) }));
+    },
+
+    async findByIds(projectId, ids) {
+      if (ids.length === 0) return [];
+      const { rows } = await pool.query<ChunkRow>(
+        `SELECT c.*, d.filename FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.project_id = $1 AND c.id = ANY($2::int[])`,
+        [projectId, ids],
+      );
+      const byId = new Map(rows.map((row) => [row.id, toChunkRecord(row)]));
+      return ids.flatMap((id) => byId.get(id) ?? []);
+    },
+
+    async countByProject(projectId) {
+      const { rows } = await pool.query<{ count: number }>('SELECT COALESCE(SUM(chunk_count), 0)::int AS count FROM documents WHERE project_id = $1', [projectId]);
+      return rows[0]?.count ?? 0;
+    },
+
+    async listMissingVectors({ projectId, indexId, limit }) {
+      const { rows } = await pool.query<{ id: number; document_id: number; content: string }>(
+        `SELECT c.id, c.document_id, c.content FROM chunks c JOIN documents d ON d.id = c.document_id
+         WHERE c.project_id = $1 AND d.status = 'completed'
+           AND NOT EXISTS (SELECT 1 FROM ${vectors.table} v WHERE v.index_id = $2 AND v.chunk_id = c.id)
+         ORDER BY c.id LIMIT $3`,
+        [projectId, indexId, limit],
+      );
+      return rows.map((row) => ({ id: row.id, documentId: row.document_id, content: row.content }));
+    },
+  };
+}
