@@ -26,7 +26,9 @@ for (const size of sizes) {
     await compute.run({ type: 'reduce', input: { kind: 'vectors', rows }, method, dimensions: 2, perplexity: 30, neighbors: 15 });
     const seconds = (performance.now() - started) / 1000;
     delay.disable();
-    console.log(`${String(size).padStart(6)}  ${method.padEnd(6)}  ${seconds.toFixed(2).padStart(7)}  ${(delay.percentile(99) / 1e6).toFixed(1)} / ${(delay.max / 1e6).toFixed(1)}`);
+    console.log(
+      `${String(size).padStart(6)}  ${method.padEnd(6)}  ${seconds.toFixed(2).padStart(7)}  ${(delay.percentile(99) / 1e6).toFixed(1)} / ${(delay.max / 1e6).toFixed(1)}`,
+    );
   }
 }
 await compute.close();

@@ -17,7 +17,8 @@ import { machine, publish } from '../lib/report.ts';
 const DOCUMENTS = 1_000;
 const CHATS = 20;
 const MESSAGES_PER_CHAT = 10;
-const WORDS = 'harvest orchard pollination weather tide lighthouse ledger quarterly revenue staffing outlook invoice river valley granite'.split(' ');
+const WORDS =
+  'harvest orchard pollination weather tide lighthouse ledger quarterly revenue staffing outlook invoice river valley granite'.split(' ');
 
 function documentText(index: number): string {
   const sentences: string[] = [];
@@ -40,7 +41,12 @@ async function measured<T>(run: () => Promise<T>): Promise<{ result: T; seconds:
   try {
     const result = await run();
     peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, seconds: (performance.now() - started) / 1000, peakRssMb: Math.round(peak / 2 ** 20), loopMaxMs: Math.round(loop.max / 1e6) };
+    return {
+      result,
+      seconds: (performance.now() - started) / 1000,
+      peakRssMb: Math.round(peak / 2 ** 20),
+      loopMaxMs: Math.round(loop.max / 1e6),
+    };
   } finally {
     clearInterval(sampler);
     loop.disable();
@@ -48,7 +54,9 @@ async function measured<T>(run: () => Promise<T>): Promise<{ result: T; seconds:
 }
 
 const ollamaProcess = fork(new URL('../ingest/fake-ollama-process.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
-const ollama = await new Promise<{ url: string }>((resolve) => ollamaProcess.once('message', (message) => resolve(message as { url: string })));
+const ollama = await new Promise<{ url: string }>((resolve) =>
+  ollamaProcess.once('message', (message) => resolve(message as { url: string })),
+);
 const overrides = { OLLAMA_HOST: ollama.url, LLM_PROVIDER: 'extractive', EMBED_BACKFILL_INTERVAL_SECONDS: '0' };
 const source = await startBenchServer('export-source', overrides);
 const target = await startBenchServer('export-target', { ...overrides, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' });
@@ -59,17 +67,24 @@ try {
   const ingestStarted = performance.now();
   for (let start = 0; start < DOCUMENTS; start += 100) {
     const form = new FormData();
-    for (let index = start; index < Math.min(DOCUMENTS, start + 100); index += 1) form.append('files', new Blob([documentText(index)]), `note-${index}.txt`);
+    for (let index = start; index < Math.min(DOCUMENTS, start + 100); index += 1)
+      form.append('files', new Blob([documentText(index)]), `note-${index}.txt`);
     const response = await fetch(`${source.url}/api/projects/${project.id}/documents/bulk`, { method: 'POST', body: form });
     const body = (await response.json()) as { successful: number; failed: unknown[] };
-    if (body.successful !== Math.min(100, DOCUMENTS - start)) throw new Error(`upload failed: ${JSON.stringify(body.failed).slice(0, 300)}`);
+    if (body.successful !== Math.min(100, DOCUMENTS - start))
+      throw new Error(`upload failed: ${JSON.stringify(body.failed).slice(0, 300)}`);
   }
   await source.ingestRunner.whenIdle();
   const ingestSeconds = (performance.now() - ingestStarted) / 1000;
   for (let chat = 0; chat < CHATS; chat += 1) {
     const record = await source.store.chats.create({ projectId: project.id, title: `Chat ${chat}`, titleIsCustom: true });
     for (let message = 0; message < MESSAGES_PER_CHAT; message += 1) {
-      await source.store.messages.create({ chatId: record.id, role: message % 2 ? 'assistant' : 'user', content: documentText(chat * 100 + message), status: 'complete' });
+      await source.store.messages.create({
+        chatId: record.id,
+        role: message % 2 ? 'assistant' : 'user',
+        content: documentText(chat * 100 + message),
+        status: 'complete',
+      });
     }
   }
   const statistics = await source.store.projects.statistics(project.id);
@@ -98,7 +113,12 @@ try {
   const copy = await target.store.projects.statistics(imported.result);
   const copyIndex = await target.store.vectors.activeIndex(imported.result);
   const copyVectors = copyIndex ? await target.store.vectors.countVectors(copyIndex.id) : 0;
-  if (copy.documentCount !== statistics.documentCount || copy.totalChunks !== statistics.totalChunks || copy.messageCount !== statistics.messageCount || copyVectors !== vectors) {
+  if (
+    copy.documentCount !== statistics.documentCount ||
+    copy.totalChunks !== statistics.totalChunks ||
+    copy.messageCount !== statistics.messageCount ||
+    copyVectors !== vectors
+  ) {
     throw new Error(`the import differs: ${JSON.stringify({ statistics, copy, vectors, copyVectors })}`);
   }
 

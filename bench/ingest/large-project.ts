@@ -1,6 +1,9 @@
 import type { Store } from '../../src/server/store/store.ts';
 
-const WORDS = 'harvest orchard pollination weather tide lighthouse ledger quarterly revenue staffing outlook invoice river valley granite meadow copper lantern'.split(' ');
+const WORDS =
+  'harvest orchard pollination weather tide lighthouse ledger quarterly revenue staffing outlook invoice river valley granite meadow copper lantern'.split(
+    ' ',
+  );
 
 function chunkText(document: number, chunk: number): string {
   const words: string[] = [];
@@ -30,7 +33,13 @@ export async function fillLargeProject(options: {
 }): Promise<{ projectId: number; indexId: number; chunks: number }> {
   const { store, documents, chunksPerDocument, dimensions } = options;
   const project = await store.projects.create({ name: options.name, description: null, settings: {} });
-  const index = await store.vectors.createIndex({ projectId: project.id, provider: 'ollama', model: 'nomic-embed-text', dimensions, status: 'active' });
+  const index = await store.vectors.createIndex({
+    projectId: project.id,
+    provider: 'ollama',
+    model: 'nomic-embed-text',
+    dimensions,
+    status: 'active',
+  });
   for (let number = 0; number < documents; number += 1) {
     const document = await store.documents.create({
       projectId: project.id,
@@ -45,9 +54,18 @@ export async function fillLargeProject(options: {
       const content = chunkText(number, chunkIndex);
       return { chunkIndex, content, startChar: 0, endChar: content.length };
     });
-    const ids = (await store.chunks.indexDocument({ documentId: document.id, chunks, pageCount: null, wordCount: chunksPerDocument * 90, parsedMetadata: {} }))!;
+    const ids = (await store.chunks.indexDocument({
+      documentId: document.id,
+      chunks,
+      pageCount: null,
+      wordCount: chunksPerDocument * 90,
+      parsedMetadata: {},
+    }))!;
     for (let start = 0; start < ids.length; start += 500) {
-      await store.vectors.insert({ indexId: index.id, items: ids.slice(start, start + 500).map((chunkId) => ({ chunkId, embedding: vector(chunkId, dimensions) })) });
+      await store.vectors.insert({
+        indexId: index.id,
+        items: ids.slice(start, start + 500).map((chunkId) => ({ chunkId, embedding: vector(chunkId, dimensions) })),
+      });
     }
     await store.documents.setProgress(document.id, { status: 'completed', stage: 'completed', progress: 100, errorMessage: null });
     options.onProgress?.(number + 1);

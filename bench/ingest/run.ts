@@ -24,13 +24,14 @@ interface BenchFile {
   kind: string;
 }
 
-const WORDS = 'harvest orchard pollination weather tide lighthouse ledger quarterly revenue staffing outlook invoice river valley granite'.split(' ');
+const WORDS =
+  'harvest orchard pollination weather tide lighthouse ledger quarterly revenue staffing outlook invoice river valley granite'.split(' ');
 
 function pageText(file: number, page: number): string {
   const sentences: string[] = [];
   for (let index = 0; index < 30; index += 1) {
     const words = Array.from({ length: 14 }, (_, word) => WORDS[(file * 7 + page * 13 + index * 3 + word) % WORDS.length]);
-    sentences.push(`File ${file} page ${page} line ${index}: ${words.join(" ")}.`);
+    sentences.push(`File ${file} page ${page} line ${index}: ${words.join(' ')}.`);
   }
   return sentences.join(' ');
 }
@@ -46,21 +47,36 @@ async function makeBatch(): Promise<BenchFile[]> {
     files.push({ filename: `report-${file}.pdf`, content: await makePdf(pages), pages: pages.length, kind: 'PDF (25 pages)' });
   }
   for (let file = 0; file < 8; file += 1) {
-    const sections = Array.from({ length: 10 }, (_, page) => ({ heading: `Section ${page + 1}`, paragraphs: [pageText(100 + file, page + 1)] }));
-    files.push({ filename: `handbook-${file}.docx`, content: await makeDocx(sections), pages: sections.length, kind: 'DOCX (10 sections)' });
+    const sections = Array.from({ length: 10 }, (_, page) => ({
+      heading: `Section ${page + 1}`,
+      paragraphs: [pageText(100 + file, page + 1)],
+    }));
+    files.push({
+      filename: `handbook-${file}.docx`,
+      content: await makeDocx(sections),
+      pages: sections.length,
+      kind: 'DOCX (10 sections)',
+    });
   }
   for (let file = 0; file < 8; file += 1) {
     const rows: (string | number)[][] = [
       ['id', 'region', 'product', 'amount'],
       ...Array.from({ length: 500 }, (_, row) => [row + 1, WORDS[row % WORDS.length]!, `item-${file}-${row}`, (row * 37) % 1000]),
     ];
-    files.push({ filename: `ledger-${file}.xlsx`, content: await makeXlsx([{ name: 'Ledger', rows }]), pages: 10, kind: 'XLSX (500 rows)' });
+    files.push({
+      filename: `ledger-${file}.xlsx`,
+      content: await makeXlsx([{ name: 'Ledger', rows }]),
+      pages: 10,
+      kind: 'XLSX (500 rows)',
+    });
   }
   return files;
 }
 
 const ollamaProcess = fork(new URL('./fake-ollama-process.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
-const ollama = await new Promise<{ url: string }>((resolve) => ollamaProcess.once('message', (message) => resolve(message as { url: string })));
+const ollama = await new Promise<{ url: string }>((resolve) =>
+  ollamaProcess.once('message', (message) => resolve(message as { url: string })),
+);
 const embedRequests = () =>
   new Promise<number>((resolve) => {
     ollamaProcess.once('message', (message) => resolve((message as { embedRequests: number }).embedRequests));

@@ -10,7 +10,14 @@ import { loadConfig } from '../../src/server/config.ts';
  */
 export async function startBenchServer(name: string, overrides: Record<string, string>) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `daa-bench-${name}-`));
-  const config = loadConfig({}, { HOST: '127.0.0.1', PORT: 0, DATA_DIR: dataDir, LOG_LEVEL: 'warn', SERVE_WEB: 'false', ...overrides } as never);
+  const config = loadConfig({}, {
+    HOST: '127.0.0.1',
+    PORT: 0,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    SERVE_WEB: 'false',
+    ...overrides,
+  } as never);
   const server = await startServer(config);
   const closeServer = server.close;
   return Object.assign(server, {

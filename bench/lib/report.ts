@@ -7,7 +7,12 @@ export const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const repositoryRoot = path.resolve(benchDir, '..');
 
 export function machine() {
-  return { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(os.totalmem() / 2 ** 30) };
+  return {
+    node: process.version,
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memory_gb: Math.round(os.totalmem() / 2 ** 30),
+  };
 }
 
 /** Renders rows as a markdown table, columns in the order of the first row's keys. */

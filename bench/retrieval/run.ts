@@ -36,7 +36,8 @@ const RUNS: Run[] = [
 ];
 
 function loadDataset() {
-  if (!fs.existsSync(datasetDir)) throw new Error(`SciFact not found at ${datasetDir} (expected ../shared/datasets/scifact beside the checkout)`);
+  if (!fs.existsSync(datasetDir))
+    throw new Error(`SciFact not found at ${datasetDir} (expected ../shared/datasets/scifact beside the checkout)`);
   const corpus = zlib
     .gunzipSync(fs.readFileSync(path.join(datasetDir, 'corpus.jsonl.gz')))
     .toString('utf8')
@@ -110,7 +111,8 @@ async function runOnce(run: Run, storeName: StoreName, dataset: ReturnType<typeo
     fs.rmSync(sourceDir, { recursive: true, force: true });
     const documents = await server.store.documents.list({ projectId: project.id, skip: 0, limit: 100_000 });
     const completed = documents.filter((document) => document.status === 'completed');
-    if (completed.length !== dataset.corpus.length) throw new Error(`${dataset.corpus.length - completed.length} documents did not complete`);
+    if (completed.length !== dataset.corpus.length)
+      throw new Error(`${dataset.corpus.length - completed.length} documents did not complete`);
     const chunks = completed.reduce((sum, document) => sum + document.chunkCount, 0);
 
     let ndcg = 0;
@@ -118,7 +120,12 @@ async function runOnce(run: Run, storeName: StoreName, dataset: ReturnType<typeo
     const latencies: number[] = [];
     for (const [queryId, relevant] of dataset.qrels) {
       const started = performance.now();
-      const sources = await server.retriever.retrieve({ projectId: project.id, query: dataset.queries.get(queryId)!, limit: 400, minScore: 0 });
+      const sources = await server.retriever.retrieve({
+        projectId: project.id,
+        query: dataset.queries.get(queryId)!,
+        limit: 400,
+        minScore: 0,
+      });
       latencies.push(performance.now() - started);
       const ranked: string[] = [];
       for (const source of sources) {

@@ -11,18 +11,29 @@ export const GlobalOptions = z.object({
 export type GlobalOptions = z.infer<typeof GlobalOptions>;
 
 const ProjectOption = z.string().trim().min(1, '--project needs a project name or id').max(255, '--project is at most 255 characters');
-const Port = z.string().regex(/^\d{1,5}$/, '--port must be a number from 0 to 65535').refine((value) => Number(value) <= 65_535, '--port must be a number from 0 to 65535');
+const Port = z
+  .string()
+  .regex(/^\d{1,5}$/, '--port must be a number from 0 to 65535')
+  .refine((value) => Number(value) <= 65_535, '--port must be a number from 0 to 65535');
 
 export const ServeOptions = z.object({
   host: z.string().min(1).optional(),
   port: Port.optional(),
-  workers: z.coerce.number({ message: '--workers must be a whole number of at least 1' }).int('--workers must be a whole number of at least 1').min(1, '--workers must be a whole number of at least 1').default(1),
+  workers: z.coerce
+    .number({ message: '--workers must be a whole number of at least 1' })
+    .int('--workers must be a whole number of at least 1')
+    .min(1, '--workers must be a whole number of at least 1')
+    .default(1),
 });
 
 export const IngestOptions = z.object({ project: ProjectOption });
 
 export const AskArguments = z.object({
-  question: z.string().trim().min(1, 'the question is empty').max(MAX_MESSAGE_CHARS, `the question is longer than ${MAX_MESSAGE_CHARS} characters`),
+  question: z
+    .string()
+    .trim()
+    .min(1, 'the question is empty')
+    .max(MAX_MESSAGE_CHARS, `the question is longer than ${MAX_MESSAGE_CHARS} characters`),
   project: ProjectOption,
   chat: z.string().regex(/^\d+$/, '--chat must be a chat id (a number)').transform(Number).optional(),
   json: z.boolean().default(false),

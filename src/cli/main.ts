@@ -39,7 +39,9 @@ function buildProgram(run: (action: () => Promise<ExitCode | void>) => Promise<v
     .description('run the server (the same as npm start): web app, REST API and Socket.IO on one port')
     .option('--host <host>', 'interface to listen on (overrides HOST)')
     .option('--port <port>', 'port to listen on, 0 for any free one (overrides PORT)')
-    .addOption(new Option('--workers <n>', 'server processes; only 1 is supported until scale-out lands (more exits with code 2)').default('1'))
+    .addOption(
+      new Option('--workers <n>', 'server processes; only 1 is supported until scale-out lands (more exits with code 2)').default('1'),
+    )
     .action((options) => run(() => import('./commands/serve-command.ts').then(({ serveCommand }) => serveCommand(options))));
 
   program
@@ -57,7 +59,7 @@ function buildProgram(run: (action: () => Promise<ExitCode | void>) => Promise<v
 
   program
     .command('ask')
-    .description('ask a question about a project\'s documents; the answer streams, then its numbered sources')
+    .description("ask a question about a project's documents; the answer streams, then its numbered sources")
     .argument('<question>', 'the question (quote it)')
     .requiredOption('--project <name|id>', 'the project')
     .option('--chat <id>', 'continue this chat (default: a new chat)')
@@ -80,7 +82,7 @@ function buildProgram(run: (action: () => Promise<ExitCode | void>) => Promise<v
     .command('import')
     .description('create a new project from an archive written by daa export')
     .argument('<file>', 'the archive')
-    .option('--name <name>', 'the new project\'s name (default: the exported name, changed when it clashes)')
+    .option('--name <name>', "the new project's name (default: the exported name, changed when it clashes)")
     .action((file: string, options, command: Command) =>
       run(() => import('./commands/import-command.ts').then(({ importCommand }) => importCommand(file, options, globals(command)))),
     );

@@ -53,7 +53,12 @@ export const UserUpdateBody = z.strictObject({
 });
 
 export const ApiKeyCreateBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
-export const ApiKeyResponse = z.object({ id: z.number().int(), name: z.string(), created_at: z.string(), last_used_at: z.string().nullable() });
+export const ApiKeyResponse = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+});
 export const ApiKeyCreatedResponse = z.object({ id: z.number().int(), name: z.string(), key: z.string() });
 
 export const MemberResponse = z.object({

@@ -15,7 +15,16 @@ export const DocumentFileType = z.enum(['pdf', 'docx', 'xlsx', 'csv', 'md', 'txt
 export type DocumentFileType = z.infer<typeof DocumentFileType>;
 
 /** Why a document could not be parsed; the message shown with it is a sentence for the user. */
-export const ParseFailureReason = z.enum(['unsupported', 'corrupt', 'empty', 'no_text_layer', 'too_large', 'timeout', 'memory', 'encrypted']);
+export const ParseFailureReason = z.enum([
+  'unsupported',
+  'corrupt',
+  'empty',
+  'no_text_layer',
+  'too_large',
+  'timeout',
+  'memory',
+  'encrypted',
+]);
 export type ParseFailureReason = z.infer<typeof ParseFailureReason>;
 
 /** The original's DocumentResponse plus `stage`, `progress`, `content_hash` and the embedder. */

@@ -16,11 +16,7 @@ const Timestamp = z.string().describe('UTC, YYYY-MM-DDTHH:MM:SS.mmmZ');
 // Projects
 // ---------------------------------------------------------------------------------------------
 
-const ProjectName = z
-  .string()
-  .trim()
-  .min(1, 'name must not be empty')
-  .max(255, 'name must be at most 255 characters');
+const ProjectName = z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters');
 
 /** Free-form per-project settings; a JSON object of bounded size. */
 const ProjectSettings = z

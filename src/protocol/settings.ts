@@ -20,7 +20,11 @@ export type Theme = z.infer<typeof Theme>;
 
 /** The range of each value; shared by global settings, project overrides and stored-value reading. */
 export const SettingValue = {
-  chunkSize: z.number().int('must be a whole number').min(100, 'must be at least 100 characters').max(20_000, 'must be at most 20000 characters'),
+  chunkSize: z
+    .number()
+    .int('must be a whole number')
+    .min(100, 'must be at least 100 characters')
+    .max(20_000, 'must be at most 20000 characters'),
   chunkOverlap: z.number().int('must be a whole number').min(0, 'must not be negative').max(10_000, 'must be at most 10000 characters'),
   retrievalK: z.number().int('must be a whole number').min(1, 'must be at least 1').max(50, 'must be at most 50'),
   temperature: z.number().min(0, 'must be between 0 and 2').max(2, 'must be between 0 and 2'),

@@ -78,12 +78,23 @@ export async function startServer(
   const logger = options.logger ?? createLogger(config);
   if (options.clusterRole) {
     const role = options.clusterRole;
-    return startOnLockedDataDir({ config, logger, retriever: options.retriever, webRoot: options.webRoot, lock: undefined, clusterRole: role });
+    return startOnLockedDataDir({
+      config,
+      logger,
+      retriever: options.retriever,
+      webRoot: options.webRoot,
+      lock: undefined,
+      clusterRole: role,
+    });
   }
   // Taken before the domain's owner side effects (marking answers interrupted, clearing temp uploads),
   // which would harm another live server on the same data dir. The URL follows once we listen.
   // With Redis, several servers may share one data dir (and one SQLite file) on one machine.
-  const lock = acquireDataDirLock({ dataDir: config.DATA_DIR, owner: 'server', sharedBy: config.REDIS_URL ? config.REDIS_PREFIX : undefined });
+  const lock = acquireDataDirLock({
+    dataDir: config.DATA_DIR,
+    owner: 'server',
+    sharedBy: config.REDIS_URL ? config.REDIS_PREFIX : undefined,
+  });
   try {
     return await startOnLockedDataDir({ config, logger, retriever: options.retriever, webRoot: options.webRoot, lock });
   } catch (error) {

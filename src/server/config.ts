@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { parseHostName } from './access/host-policy.ts';
 
 const Seconds = z.coerce.number().min(0).max(86_400);
-const Bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
-const UrlString = z.string().url().transform((value) => value.replace(/\/+$/, ''));
+const Bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => value === 'true' || value === '1' || value === 'yes');
+const UrlString = z
+  .string()
+  .url()
+  .transform((value) => value.replace(/\/+$/, ''));
 
 /**
  * Every setting, read from the environment in one place. Each entry names its env variable, its
@@ -30,7 +31,11 @@ export const ConfigSchema = z.object({
   /** Allow listening on a non-loopback address with no authentication at all (AUTH_MODE=none, no API_TOKEN). */
   ALLOW_UNAUTHENTICATED: Bool.default(false),
   /** How long a sign-in session lasts, in hours. */
-  SESSION_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 366).default(24 * 7),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 366)
+    .default(24 * 7),
   /** Messages one user may send per minute (accounts on: default 30; AUTH_MODE=none: off unless set). */
   RATE_LIMIT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).optional(),
   /** Upload requests one user may make per minute (accounts on: default 30; AUTH_MODE=none: off unless set). */
@@ -122,7 +127,12 @@ export const ConfigSchema = z.object({
   /** Apply the per-address caps to loopback clients too (off: local tools and benchmarks stay unlimited). */
   SOCKET_LIMIT_LOOPBACK: Bool.default(false),
   /** Largest handshake `auth` payload, in bytes of JSON (always applies). */
-  SOCKET_MAX_HANDSHAKE_BYTES: z.coerce.number().int().min(64).max(256 * 1024).default(4_096),
+  SOCKET_MAX_HANDSHAKE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64)
+    .max(256 * 1024)
+    .default(4_096),
   /** Packets a socket's send queue may hold; past it (or the size below) the socket is disconnected. */
   SOCKET_SEND_QUEUE_MAX_PACKETS: z.coerce.number().int().min(16).max(1_000_000).default(2_000),
   /** Size of a socket's send queue, in MB, past which it is disconnected (it can reconnect and resume). */

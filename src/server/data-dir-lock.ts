@@ -79,7 +79,9 @@ export function acquireDataDirLock(options: {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-        throw new Error(`The data dir ${options.dataDir} is read-only for this process (cannot create ${filePath}); make it writable`, { cause: error });
+        throw new Error(`The data dir ${options.dataDir} is read-only for this process (cannot create ${filePath}); make it writable`, {
+          cause: error,
+        });
       }
       if (code !== 'EEXIST' || attempt >= 3) throw error;
       const existing = readLockFile(filePath);

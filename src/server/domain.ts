@@ -163,7 +163,17 @@ export async function createDomain(config: Config, options: DomainOptions) {
   });
   const archives = new ProjectArchiveService({
     access,
-    context: await createPortabilityContext({ config, store, files, events, logger, settings, embedders, ingestRunner: jobSignals, ownsDataDir: cleanLeftovers }),
+    context: await createPortabilityContext({
+      config,
+      store,
+      files,
+      events,
+      logger,
+      settings,
+      embedders,
+      ingestRunner: jobSignals,
+      ownsDataDir: cleanLeftovers,
+    }),
   });
   const analyticsCompute = new AnalyticsCompute({
     concurrency: config.ANALYTICS_WORKERS,

@@ -126,12 +126,7 @@ export class UnsupportedMediaError extends AppError {
   readonly code = 'unsupported_media_type';
 }
 
-export type LlmErrorCode =
-  | 'llm_unavailable'
-  | 'model_not_found'
-  | 'llm_error'
-  | 'llm_timeout'
-  | 'llm_bad_response';
+export type LlmErrorCode = 'llm_unavailable' | 'model_not_found' | 'llm_error' | 'llm_timeout' | 'llm_bad_response';
 
 /** A failure of an upstream model server; `isRetryable` follows the AI SDK (408/409/429/5xx, network). */
 export class LlmError extends AppError {
@@ -139,11 +134,7 @@ export class LlmError extends AppError {
   readonly isRetryable: boolean;
   readonly statusCode?: number;
 
-  constructor(
-    code: LlmErrorCode,
-    message: string,
-    options: { cause?: unknown; statusCode?: number; isRetryable?: boolean } = {},
-  ) {
+  constructor(code: LlmErrorCode, message: string, options: { cause?: unknown; statusCode?: number; isRetryable?: boolean } = {}) {
     super(message, { cause: options.cause });
     this.code = code;
     this.statusCode = options.statusCode;
@@ -151,16 +142,12 @@ export class LlmError extends AppError {
       options.isRetryable ??
       (code === 'llm_unavailable' ||
         code === 'llm_timeout' ||
-        (options.statusCode !== undefined &&
-          [408, 409, 429].includes(options.statusCode)) ||
+        (options.statusCode !== undefined && [408, 409, 429].includes(options.statusCode)) ||
         (options.statusCode !== undefined && options.statusCode >= 500));
   }
 }
 
 /** True for the error an aborted fetch or stream throws. */
 export function isAbortError(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR')
-  );
+  return error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR');
 }

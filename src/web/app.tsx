@@ -36,7 +36,13 @@ function Pages() {
   useEffect(() => {
     // The chat page names the tab after the chat itself.
     if (route.name === 'chat') return;
-    const titles: Record<string, string> = { projects: 'Projects', settings: 'Settings', project: 'Project', analytics: 'Analytics', chat: 'Chat' };
+    const titles: Record<string, string> = {
+      projects: 'Projects',
+      settings: 'Settings',
+      project: 'Project',
+      analytics: 'Analytics',
+      chat: 'Chat',
+    };
     document.title = `${titles[route.name] ?? 'Not found'} · DAA Chatbot`;
   }, [route.name]);
   switch (route.name) {

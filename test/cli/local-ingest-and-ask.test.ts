@@ -44,9 +44,12 @@ describe('daa on a data dir without a server', () => {
     expect(ingest.stderr).toBe('');
     const lines = ingest.stdout.trim().split('\n');
     expect(lines[0]).toBe(`Ingesting 6 files into project 'Handbook' (id 1, new) in ${dataDir}`);
-    for (const file of handbook.completed) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^completed +${file} \\(\\d+ chunks?\\)$`)));
+    for (const file of handbook.completed)
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^completed +${file} \\(\\d+ chunks?\\)$`)));
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^failed +${handbook.failed}: This PDF has no text layer`)));
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^duplicate +${handbook.duplicate}: This content is already in the project as 'vacation.md'`)));
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^duplicate +${handbook.duplicate}: This content is already in the project as 'vacation.md'`)),
+    );
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^skipped +${handbook.skipped}: This file type is not supported`)));
     expect(lines.at(-1)).toBe('6 documents: 4 completed, 1 duplicate, 1 failed; 1 file skipped');
     expect(ingest.code).toBe(1);
@@ -73,8 +76,11 @@ describe('daa on a data dir without a server', () => {
     expect(messages[1]!.content).toBe(answer!.trim());
   });
 
-  it('ask --json prints one object with the answer, model, ids and each source\'s filename, page, sheet, rows, heading and score', async () => {
-    const result = await runDaa(['ask', 'Which vacation day is in the holidays sheet?', '--project', 'Handbook', '--json'], { env, cwd: root });
+  it("ask --json prints one object with the answer, model, ids and each source's filename, page, sheet, rows, heading and score", async () => {
+    const result = await runDaa(['ask', 'Which vacation day is in the holidays sheet?', '--project', 'Handbook', '--json'], {
+      env,
+      cwd: root,
+    });
     expect(result.code).toBe(0);
     const output = JSON.parse(result.stdout);
     expect(output).toMatchObject({ answer: FIXTURE_TOKENS.join(''), model: 'llama3.2', status: 'complete' });
@@ -84,7 +90,9 @@ describe('daa on a data dir without a server', () => {
       expect(source.score).toBeGreaterThanOrEqual(0);
       expect(source.score).toBeLessThanOrEqual(1);
     }
-    expect(output.sources).toContainEqual(expect.objectContaining({ filename: 'holidays.xlsx', sheet: 'Holidays', rows: expect.any(String), page: null }));
+    expect(output.sources).toContainEqual(
+      expect.objectContaining({ filename: 'holidays.xlsx', sheet: 'Holidays', rows: expect.any(String), page: null }),
+    );
     expect(output.sources).toContainEqual(expect.objectContaining({ filename: 'vacation.md', heading: 'Vacation', sheet: null }));
     expect(output.sources).toContainEqual(expect.objectContaining({ filename: 'guide.pdf', page: expect.any(Number) }));
     const messages = await messagesOf(output.chat_id);
@@ -121,7 +129,9 @@ describe('daa on a data dir without a server', () => {
       runDaa(['ingest', 'handbook/missing.pdf', '--project', 'Handbook'], { env, cwd: root }),
       runDaa(['--url', `http://127.0.0.1:${port}`, 'ask', 'Anything?', '--project', 'Handbook'], { env, cwd: root }),
     ]);
-    expect(unknownProject.stderr).toMatch(/^daa: There is no project 'No such project' \(in .+\); daa ingest --project 'No such project' creates it\.\n$/);
+    expect(unknownProject.stderr).toMatch(
+      /^daa: There is no project 'No such project' \(in .+\); daa ingest --project 'No such project' creates it\.\n$/,
+    );
     expect(unreadableFile.stderr).toBe("daa: Cannot read 'handbook/missing.pdf': no such file or folder.\n");
     expect(unreachable.stderr).toBe(`daa: Cannot reach the server at http://127.0.0.1:${port} (connection refused)\n`);
     for (const result of [unknownProject, unreadableFile, unreachable]) {

@@ -74,19 +74,31 @@ describe('daa with a server running on the data dir', () => {
     expect(result.code).toBe(1);
 
     const documents: Array<{ id: number; filename: string; status: string }> = await api(`/api/projects/${projectId}/documents`);
-    expect(documents.map((document) => document.filename).sort()).toEqual(['guide.pdf', 'holidays.xlsx', 'overview.md', 'scanned.pdf', 'vacation.md']);
+    expect(documents.map((document) => document.filename).sort()).toEqual([
+      'guide.pdf',
+      'holidays.xlsx',
+      'overview.md',
+      'scanned.pdf',
+      'vacation.md',
+    ]);
     const finalStatus = (documentId: number) =>
-      roomEvents.filter(([name, data]) => name === 'document_status' && data.document_id === documentId).map(([, data]) => data.status).at(-1);
+      roomEvents
+        .filter(([name, data]) => name === 'document_status' && data.document_id === documentId)
+        .map(([, data]) => data.status)
+        .at(-1);
     for (const document of documents) expect(finalStatus(document.id)).toBe(document.filename === 'scanned.pdf' ? 'failed' : 'completed');
   });
 
-  it('ask --json answers through the server (its model, not the CLI\'s extractive fallback); the room sees the new chat', async () => {
+  it("ask --json answers through the server (its model, not the CLI's extractive fallback); the room sees the new chat", async () => {
     const result = await runDaa(['ask', 'How many vacation days?', '--project', 'Shared', '--json'], { env: cliEnv, cwd: root });
     expect(result.code).toBe(0);
     const output = JSON.parse(result.stdout);
     expect(output).toMatchObject({ answer: FIXTURE_TOKENS.join(''), model: 'llama3.2', status: 'complete' });
     expect(output.sources).toContainEqual(expect.objectContaining({ filename: 'vacation.md', heading: 'Vacation' }));
-    expect(roomEvents).toContainEqual(['project_update', expect.objectContaining({ type: 'chat_created', data: expect.objectContaining({ chat_id: output.chat_id }) })]);
+    expect(roomEvents).toContainEqual([
+      'project_update',
+      expect.objectContaining({ type: 'chat_created', data: expect.objectContaining({ chat_id: output.chat_id }) }),
+    ]);
     const messages = await api(`/api/chats/${output.chat_id}/messages`);
     expect(messages.map((message: { role: string }) => message.role)).toEqual(['user', 'assistant']);
     expect(messages[1]).toMatchObject({ id: output.message_id, content: output.answer });
@@ -134,7 +146,9 @@ describe('daa with a server running on the data dir', () => {
     const copyId = Number(/\(id (\d+)\)/.exec(back.stdout)![1]);
     expect(back.stdout).toContain("as project 'Shared (2)'");
     const names = async (id: number) =>
-      ((await api(`/api/projects/${id}/documents`)) as Array<{ filename: string; status: string }>).map((d) => `${d.filename}:${d.status}`).sort();
+      ((await api(`/api/projects/${id}/documents`)) as Array<{ filename: string; status: string }>)
+        .map((d) => `${d.filename}:${d.status}`)
+        .sort();
     expect(await names(copyId)).toEqual(await names(projectId));
     const chatCount = async (id: number) => ((await api(`/api/projects/${id}/chats`)) as unknown[]).length;
     expect(await chatCount(copyId)).toBe(await chatCount(projectId));
@@ -144,5 +158,4 @@ describe('daa with a server running on the data dir', () => {
     expect(await server.kill('SIGTERM')).toBe(0);
     expect(fs.existsSync(path.join(dataDir, 'server.json'))).toBe(false);
   });
-
 });

@@ -26,7 +26,14 @@ describe('analytics in the browser', () => {
     await joinProject(socket, project.id);
     const files = TOPICS.map(([filename, topic]) => ({
       filename,
-      content: Array.from({ length: 12 }, (_, index) => `Note ${index}: ${topic.split(' ').slice(index % 5).join(' ')}.`).join('\n\n'),
+      content: Array.from(
+        { length: 12 },
+        (_, index) =>
+          `Note ${index}: ${topic
+            .split(' ')
+            .slice(index % 5)
+            .join(' ')}.`,
+      ).join('\n\n'),
     }));
     const upload = await uploadDocuments(server, project.id, files);
     await Promise.all(upload.body.uploaded.map((document: { id: number }) => log.until(document.id, undefined, 90_000)));

@@ -35,10 +35,16 @@ describe('the everyday chat experience', () => {
 
     // Visible from every page, and a reload in the middle finds it again.
     await alice.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects' }).click();
-    await alice.page.getByRole('region', { name: 'Model downloads' }).getByRole('progressbar', { name: /Downloading tinyllama:1b/ }).waitFor();
+    await alice.page
+      .getByRole('region', { name: 'Model downloads' })
+      .getByRole('progressbar', { name: /Downloading tinyllama:1b/ })
+      .waitFor();
     await screenshotThemes(alice.page, 'downloads-tray');
     await alice.page.reload();
-    await alice.page.getByRole('region', { name: 'Model downloads' }).getByRole('progressbar', { name: /Downloading tinyllama:1b/ }).waitFor();
+    await alice.page
+      .getByRole('region', { name: 'Model downloads' })
+      .getByRole('progressbar', { name: /Downloading tinyllama:1b/ })
+      .waitFor();
     await alice.page.getByRole('region', { name: 'Model downloads' }).getByRole('link', { name: 'Models in Settings' }).click();
     await alice.page.getByRole('progressbar', { name: /Downloading tinyllama:1b/ }).waitFor();
     await alice.page.getByText('Downloaded: it is now offered in the model pickers').waitFor({ timeout: 30_000 });

@@ -33,7 +33,10 @@ describe('chatting in the browser', () => {
     await dialog.getByRole('alert').filter({ hasText: 'Give the project a name.' }).waitFor();
     await dialog.getByLabel('Name').fill(taken);
     await dialog.getByRole('button', { name: 'Create project' }).click();
-    await dialog.getByRole('alert').filter({ hasText: `Project with name '${taken}' already exists` }).waitFor();
+    await dialog
+      .getByRole('alert')
+      .filter({ hasText: `Project with name '${taken}' already exists` })
+      .waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await screenshotThemes(alice.page, 'projects');
 

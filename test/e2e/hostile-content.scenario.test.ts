@@ -78,7 +78,8 @@ describe('hostile documents and answers in the browser', () => {
   });
 
   const bearer = { authorization: `Bearer ${TOKEN}` };
-  const readStorage = (page: Page) => page.evaluate(() => ({ local: JSON.stringify(localStorage), session: JSON.stringify(sessionStorage), cookie: document.cookie }));
+  const readStorage = (page: Page) =>
+    page.evaluate(() => ({ local: JSON.stringify(localStorage), session: JSON.stringify(sessionStorage), cookie: document.cookie }));
 
   it('signs in with the token, opens a planted HTML source without running its script, and asks before a foreign link', async () => {
     const { body: project } = await server.api('POST', '/api/projects', { name: uniqueName('Intranet') }, bearer);
@@ -104,7 +105,9 @@ describe('hostile documents and answers in the browser', () => {
     await mallory.project.waitForDocumentStatus('welcome.html', 'completed');
 
     // 3. An answer citing it, with a link the sources do not contain.
-    server.ollama.queue({ tokens: ['The office opens ', 'at nine [1]. ', 'Sign in at the [staff portal](https://evil.example/login?from=answer).'] });
+    server.ollama.queue({
+      tokens: ['The office opens ', 'at nine [1]. ', 'Sign in at the [staff portal](https://evil.example/login?from=answer).'],
+    });
     await mallory.project.startChat('When does the office open?');
     await mallory.chat.waitForAnswer('complete');
 

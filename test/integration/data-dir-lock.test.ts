@@ -32,7 +32,10 @@ describe('the data dir lock', () => {
   }
 
   const writeLock = (dataDir: string, pid: number) =>
-    fs.writeFileSync(path.join(dataDir, 'server.json'), JSON.stringify({ pid, url: 'http://127.0.0.1:9', started_at: new Date().toISOString() }));
+    fs.writeFileSync(
+      path.join(dataDir, 'server.json'),
+      JSON.stringify({ pid, url: 'http://127.0.0.1:9', started_at: new Date().toISOString() }),
+    );
 
   it('a server writes {pid, url, started_at} while it runs and removes it on close', async () => {
     const dataDir = tempDataDir();

@@ -73,7 +73,11 @@ describe('logs', () => {
     bodies.push(JSON.stringify((await server.api('GET', '/api/users', undefined, admin.headers)).body));
     bodies.push(JSON.stringify((await server.api('GET', '/api/auth/me', undefined, canary.headers)).body));
     bodies.push(JSON.stringify((await server.api('GET', '/api/auth/keys', undefined, canary.headers)).body));
-    bodies.push(JSON.stringify((await server.api('PATCH', '/api/auth/me', { password: 'CANARYNEWPASSWORD-1', current_password: password }, canary.headers)).body));
+    bodies.push(
+      JSON.stringify(
+        (await server.api('PATCH', '/api/auth/me', { password: 'CANARYNEWPASSWORD-1', current_password: password }, canary.headers)).body,
+      ),
+    );
     await server.api('POST', '/api/auth/login', { email: 'canary@example.test', password: 'CANARYWRONG-1' });
     const socket = await connect(server.url, { auth: { token: key.body.key } });
     socket.disconnect();

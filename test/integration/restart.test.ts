@@ -15,7 +15,10 @@ describe('restarts', () => {
   async function setup() {
     const ollama = await new FakeOllama().start();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daa-restart-'));
-    cleanups.push(() => ollama.stop(), () => fs.rmSync(dataDir, { recursive: true, force: true }));
+    cleanups.push(
+      () => ollama.stop(),
+      () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    );
     const env = { DATA_DIR: dataDir, OLLAMA_HOST: ollama.url, LLM_PROVIDER: 'ollama' };
     const start = async () => {
       const server = await startServerProcess(env);

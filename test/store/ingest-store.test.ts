@@ -6,7 +6,15 @@ describe('sqlite store: ingestion queue, chunks and vector indexes', () => {
   let projectId: number;
 
   async function addDocument(hash: string) {
-    return store.documents.create({ projectId, filename: `${hash}.txt`, fileType: 'txt', mimeType: 'text/plain', fileSize: 1, storedName: `${hash}.txt`, contentHash: hash });
+    return store.documents.create({
+      projectId,
+      filename: `${hash}.txt`,
+      fileType: 'txt',
+      mimeType: 'text/plain',
+      fileSize: 1,
+      storedName: `${hash}.txt`,
+      contentHash: hash,
+    });
   }
 
   beforeEach(async () => {
@@ -52,11 +60,27 @@ describe('sqlite store: ingestion queue, chunks and vector indexes', () => {
     const document = await addDocument('c');
     const index = await store.vectors.createIndex({ projectId, provider: 'ollama', model: 'm', dimensions: 2, status: 'active' });
     const chunk = (chunkIndex: number, content: string) => ({ chunkIndex, content, startChar: 0, endChar: content.length });
-    const first = (await store.chunks.indexDocument({ documentId: document.id, chunks: [chunk(0, 'red apples'), chunk(1, 'green pears')], pageCount: null, wordCount: 4, parsedMetadata: {} }))!;
-    expect(await store.vectors.insert({ indexId: index.id, items: first.map((chunkId, position) => ({ chunkId, embedding: [position, 1] })) })).toBe(2);
-    const second = (await store.chunks.indexDocument({ documentId: document.id, chunks: [chunk(0, 'yellow bananas')], pageCount: null, wordCount: 2, parsedMetadata: {} }))!;
+    const first = (await store.chunks.indexDocument({
+      documentId: document.id,
+      chunks: [chunk(0, 'red apples'), chunk(1, 'green pears')],
+      pageCount: null,
+      wordCount: 4,
+      parsedMetadata: {},
+    }))!;
+    expect(
+      await store.vectors.insert({ indexId: index.id, items: first.map((chunkId, position) => ({ chunkId, embedding: [position, 1] })) }),
+    ).toBe(2);
+    const second = (await store.chunks.indexDocument({
+      documentId: document.id,
+      chunks: [chunk(0, 'yellow bananas')],
+      pageCount: null,
+      wordCount: 2,
+      parsedMetadata: {},
+    }))!;
     expect(await store.vectors.countVectors(index.id)).toBe(0);
-    expect(await store.vectors.insert({ indexId: index.id, items: [...first, ...second].map((chunkId) => ({ chunkId, embedding: [1, 1] })) })).toBe(1);
+    expect(
+      await store.vectors.insert({ indexId: index.id, items: [...first, ...second].map((chunkId) => ({ chunkId, embedding: [1, 1] })) }),
+    ).toBe(1);
     expect(await store.chunks.countByProject(projectId)).toBe(1);
     expect(await store.vectors.countVectors(index.id)).toBe(1);
     expect(await store.chunks.searchFullText({ projectId, query: 'apples', limit: 5 })).toEqual([]);
@@ -65,7 +89,15 @@ describe('sqlite store: ingestion queue, chunks and vector indexes', () => {
     await store.documents.delete(document.id);
     expect(await store.vectors.countVectors(index.id)).toBe(0);
     expect(await store.chunks.searchFullText({ projectId, query: 'banana', limit: 5 })).toEqual([]);
-    expect(await store.chunks.indexDocument({ documentId: document.id, chunks: [chunk(0, 'x')], pageCount: null, wordCount: 1, parsedMetadata: {} })).toBeUndefined();
+    expect(
+      await store.chunks.indexDocument({
+        documentId: document.id,
+        chunks: [chunk(0, 'x')],
+        pageCount: null,
+        wordCount: 1,
+        parsedMetadata: {},
+      }),
+    ).toBeUndefined();
   });
 
   it('keeps one active index per project; activation retires the old version and drops its vectors', async () => {

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteStore, type SqliteStore } from '../../src/server/store/sqlite/sqlite-store.ts';
 
-const chunk = (chunkIndex: number, content = `chunk ${chunkIndex} of orchards and tides`) => ({ chunkIndex, content, startChar: 0, endChar: content.length });
+const chunk = (chunkIndex: number, content = `chunk ${chunkIndex} of orchards and tides`) => ({
+  chunkIndex,
+  content,
+  startChar: 0,
+  endChar: content.length,
+});
 
 /** Counts turns of the event loop while `work` runs: 0 means it held the loop from start to end. */
 async function loopTurnsDuring(work: () => Promise<unknown>): Promise<number> {
@@ -27,8 +32,22 @@ describe('sqlite store at scale: the vector backlog and paged purges', () => {
   let projectId: number;
 
   async function addDocument(name: string, chunkCount: number, status: 'completed' | 'processing' = 'completed') {
-    const document = await store.documents.create({ projectId, filename: name, fileType: 'txt', mimeType: 'text/plain', fileSize: 1, storedName: name, contentHash: name });
-    const ids = (await store.chunks.indexDocument({ documentId: document.id, chunks: Array.from({ length: chunkCount }, (_, index) => chunk(index)), pageCount: null, wordCount: 1, parsedMetadata: {} }))!;
+    const document = await store.documents.create({
+      projectId,
+      filename: name,
+      fileType: 'txt',
+      mimeType: 'text/plain',
+      fileSize: 1,
+      storedName: name,
+      contentHash: name,
+    });
+    const ids = (await store.chunks.indexDocument({
+      documentId: document.id,
+      chunks: Array.from({ length: chunkCount }, (_, index) => chunk(index)),
+      pageCount: null,
+      wordCount: 1,
+      parsedMetadata: {},
+    }))!;
     await store.documents.setProgress(document.id, { status, stage: status === 'completed' ? 'completed' : 'indexing', progress: 50 });
     return { document, ids };
   }
@@ -60,7 +79,9 @@ describe('sqlite store at scale: the vector backlog and paged purges', () => {
     // An index from before the backlog existed (migration 003 marks it unseeded) is seeded against its vectors.
     store.db.prepare('DELETE FROM vector_backlog WHERE index_id = ?').run(index.id);
     store.db.prepare('UPDATE embedding_indexes SET backlog_seeded_through = 0 WHERE id = ?').run(index.id);
-    expect((await store.chunks.listMissingVectors({ projectId, indexId: index.id, limit: 10 })).map((row) => row.id)).toEqual(done.ids.slice(4));
+    expect((await store.chunks.listMissingVectors({ projectId, indexId: index.id, limit: 10 })).map((row) => row.id)).toEqual(
+      done.ids.slice(4),
+    );
 
     await store.vectors.insert({ indexId: index.id, items: done.ids.slice(4).map((chunkId) => ({ chunkId, embedding: [0, 1] })) });
     expect(await store.chunks.listMissingVectors({ projectId, indexId: index.id, limit: 10 })).toEqual([]);
@@ -75,11 +96,14 @@ describe('sqlite store at scale: the vector backlog and paged purges', () => {
     const { ids } = await addDocument('big.txt', 3_000);
     await store.vectors.insert({ indexId: index.id, items: ids.map((chunkId) => ({ chunkId, embedding: [1, 1] })) });
     const chat = await store.chats.create({ projectId, title: 't', titleIsCustom: false });
-    for (let message = 0; message < 50; message += 1) await store.messages.create({ chatId: chat.id, role: 'user', content: `q${message}`, status: 'complete' });
+    for (let message = 0; message < 50; message += 1)
+      await store.messages.create({ chatId: chat.id, role: 'user', content: `q${message}`, status: 'complete' });
 
     const next = await store.vectors.createIndex({ projectId, provider: 'ollama', model: 'b', dimensions: 2, status: 'building' });
     let seeded: unknown[] = [];
-    expect(await loopTurnsDuring(async () => (seeded = await store.chunks.listMissingVectors({ projectId, indexId: next.id, limit: 5 })))).toBeGreaterThan(1);
+    expect(
+      await loopTurnsDuring(async () => (seeded = await store.chunks.listMissingVectors({ projectId, indexId: next.id, limit: 5 }))),
+    ).toBeGreaterThan(1);
     expect(seeded).toHaveLength(5);
 
     expect(await loopTurnsDuring(() => store.projects.hardDelete(projectId))).toBeGreaterThan(1);
@@ -100,7 +124,9 @@ describe('sqlite store at scale: the vector backlog and paged purges', () => {
     await store.vectors.insert({ indexId: index.id, items: ids.map((chunkId, position) => ({ chunkId, embedding: [1, position] })) });
     let matches: Array<{ chunkId: number; distance: number }> = [];
     // A synchronous search on the main thread would finish before the loop turned once.
-    expect(await loopTurnsDuring(async () => (matches = await store.vectors.search({ indexId: index.id, embedding: [1, 0], limit: 2 })))).toBeGreaterThan(0);
+    expect(
+      await loopTurnsDuring(async () => (matches = await store.vectors.search({ indexId: index.id, embedding: [1, 0], limit: 2 }))),
+    ).toBeGreaterThan(0);
     expect(matches.map((match) => match.chunkId)).toEqual(ids.slice(0, 2));
     expect(matches[0]!.distance).toBeCloseTo(0);
   });

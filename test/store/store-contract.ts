@@ -34,12 +34,26 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       return store.projects.create({ name: `p-${randomUUID()}`, description: null, settings: {} });
     }
     async function addDocument(projectId: number, hash: string = randomUUID()) {
-      return store.documents.create({ projectId, filename: `${hash}.txt`, fileType: 'txt', mimeType: 'text/plain', fileSize: 10, storedName: `${hash}.txt`, contentHash: hash });
+      return store.documents.create({
+        projectId,
+        filename: `${hash}.txt`,
+        fileType: 'txt',
+        mimeType: 'text/plain',
+        fileSize: 10,
+        storedName: `${hash}.txt`,
+        contentHash: hash,
+      });
     }
     const chunk = (chunkIndex: number, content: string) => ({ chunkIndex, content, startChar: 0, endChar: content.length });
     async function indexed(projectId: number, contents: string[]) {
       const document = await addDocument(projectId);
-      const ids = (await store.chunks.indexDocument({ documentId: document.id, chunks: contents.map((content, index) => chunk(index, content)), pageCount: null, wordCount: 1, parsedMetadata: {} }))!;
+      const ids = (await store.chunks.indexDocument({
+        documentId: document.id,
+        chunks: contents.map((content, index) => chunk(index, content)),
+        pageCount: null,
+        wordCount: 1,
+        parsedMetadata: {},
+      }))!;
       await store.documents.setProgress(document.id, { status: 'completed', stage: 'completed', progress: 100, errorMessage: null });
       return { document, ids };
     }
@@ -47,14 +61,29 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
     test('projects: create, unique names whatever the case, update, list, soft and hard delete, statistics', async () => {
       const project = await store.projects.create({ name: `Alpha ${randomUUID()}`, description: 'd', settings: { top_k: 3 } });
-      expect(project).toMatchObject({ description: 'd', settings: { top_k: 3 }, documentCount: 0, chatCount: 0, totalChunks: 0, deletedAt: null });
-      await expect(store.projects.create({ name: project.name.toUpperCase(), description: null, settings: {} })).rejects.toBeInstanceOf(ConflictError);
+      expect(project).toMatchObject({
+        description: 'd',
+        settings: { top_k: 3 },
+        documentCount: 0,
+        chatCount: 0,
+        totalChunks: 0,
+        deletedAt: null,
+      });
+      await expect(store.projects.create({ name: project.name.toUpperCase(), description: null, settings: {} })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
       const updated = await store.projects.update(project.id, { description: null, settings: { top_k: 5 } });
       expect(updated).toMatchObject({ name: project.name, description: null, settings: { top_k: 5 } });
       expect((await store.projects.list({ skip: 0, limit: 1000, includeDeleted: false })).map((p) => p.id)).toContain(project.id);
       await indexed(project.id, ['one', 'two']);
       await store.chats.create({ projectId: project.id, title: 't', titleIsCustom: false });
-      expect(await store.projects.statistics(project.id)).toEqual({ documentCount: 1, totalChunks: 2, totalSizeBytes: 10, chatCount: 1, messageCount: 0 });
+      expect(await store.projects.statistics(project.id)).toEqual({
+        documentCount: 1,
+        totalChunks: 2,
+        totalSizeBytes: 10,
+        chatCount: 1,
+        messageCount: 0,
+      });
       expect(await store.projects.softDelete(project.id)).toBe(true);
       expect(await store.projects.findById(project.id)).toBeUndefined();
       expect((await store.projects.findById(project.id, { includeDeleted: true }))?.deletedAt).not.toBeNull();
@@ -73,7 +102,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const first = await store.messages.create({ chatId: chat.id, role: 'user', content: 'Where are the Invoices?', status: 'complete' });
       const second = await store.messages.create({ chatId: chat.id, role: 'assistant', content: '', status: 'streaming', modelName: 'm' });
       await store.messages.update(second.id, { content: 'Here.', sources: [{ id: 's', content: 'c', metadata: {}, score: 1 } as never] });
-      expect(await store.messages.findById(second.id)).toMatchObject({ content: 'Here.', status: 'streaming', modelName: 'm', sources: [{ id: 's' }] });
+      expect(await store.messages.findById(second.id)).toMatchObject({
+        content: 'Here.',
+        status: 'streaming',
+        modelName: 'm',
+        sources: [{ id: 's' }],
+      });
       expect((await store.chats.findById(chat.id))?.messageCount).toBe(2);
       expect((await store.chats.search({ projectId: project.id, query: 'invoices', limit: 5 })).map((c) => c.id)).toEqual([chat.id]);
       expect((await store.chats.search({ projectId: project.id, query: '100%', limit: 5 })).map((c) => c.id)).toEqual([chat.id]);
@@ -82,7 +116,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.messages.listByChat(chat.id)).map((m) => m.role)).toEqual(['user', 'assistant']);
       expect(await store.messages.interruptStreaming()).toBeGreaterThanOrEqual(1);
       expect((await store.messages.findById(second.id))?.status).toBe('interrupted');
-      expect(await store.chats.update(chat.id, { title: 'Named', titleIsCustom: true })).toMatchObject({ title: 'Named', titleIsCustom: true });
+      expect(await store.chats.update(chat.id, { title: 'Named', titleIsCustom: true })).toMatchObject({
+        title: 'Named',
+        titleIsCustom: true,
+      });
       expect((await store.chats.listByProject({ projectId: project.id, skip: 0, limit: 10 })).map((c) => c.id)).toEqual([chat.id]);
       expect(await store.chats.softDelete(chat.id)).toBe(true);
       expect(await store.chats.findById(chat.id)).toBeUndefined();
@@ -106,7 +143,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await expect(addDocument(project.id, document.contentHash!)).rejects.toMatchObject({ existingId: document.id });
       await expect(addDocument(project.id, document.contentHash!)).rejects.toBeInstanceOf(DuplicateDocumentError);
       expect((await store.documents.findByHash(project.id, document.contentHash!))?.id).toBe(document.id);
-      expect(await store.documents.setProgress(document.id, { status: 'processing', stage: 'parsing', progress: 10.4, errorMessage: 'x' })).toBe(true);
+      expect(
+        await store.documents.setProgress(document.id, { status: 'processing', stage: 'parsing', progress: 10.4, errorMessage: 'x' }),
+      ).toBe(true);
       expect(await store.documents.findById(document.id)).toMatchObject({ progress: 10, errorMessage: 'x' });
       await store.documents.setProgress(document.id, { status: 'processing', stage: 'chunking', progress: 20 });
       expect((await store.documents.findById(document.id))?.errorMessage).toBe('x');
@@ -115,10 +154,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.documents.listUnfinished()).map((d) => d.id)).toContain(document.id);
       await store.documents.update(document.id, { filename: 'Report.txt', docMetadata: { owner: 'Finance' } });
       expect((await store.documents.search({ projectId: project.id, query: 'finance', limit: 5 })).map((d) => d.id)).toEqual([document.id]);
-      expect((await store.documents.list({ projectId: project.id, status: 'processing', skip: 0, limit: 5 })).map((d) => d.id)).toEqual([document.id]);
-      await store.chunks.indexDocument({ documentId: document.id, chunks: [chunk(0, 'quarterly revenue')], pageCount: 1, wordCount: 2, parsedMetadata: { title: 'Q' } });
+      expect((await store.documents.list({ projectId: project.id, status: 'processing', skip: 0, limit: 5 })).map((d) => d.id)).toEqual([
+        document.id,
+      ]);
+      await store.chunks.indexDocument({
+        documentId: document.id,
+        chunks: [chunk(0, 'quarterly revenue')],
+        pageCount: 1,
+        wordCount: 2,
+        parsedMetadata: { title: 'Q' },
+      });
       expect(await store.documents.markFailed(document.id, 'broken')).toBe(true);
-      expect(await store.documents.findById(document.id)).toMatchObject({ status: 'failed', stage: 'failed', errorMessage: 'broken', chunkCount: 0 });
+      expect(await store.documents.findById(document.id)).toMatchObject({
+        status: 'failed',
+        stage: 'failed',
+        errorMessage: 'broken',
+        chunkCount: 0,
+      });
       expect(await store.chunks.searchFullText({ projectId: project.id, query: 'revenue', limit: 5 })).toEqual([]);
       expect(await store.documents.listStoredNames(project.id)).toEqual([document.storedName]);
       expect((await store.documents.delete(document.id))?.id).toBe(document.id);
@@ -140,7 +192,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(hits.map((hit) => hit.chunkId)).toEqual([ids[1], ids[0]]);
       expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
       expect(hits[1]!.score).toBeGreaterThan(0);
-      expect((await store.chunks.searchFullText({ projectId: project.id, query: 'run', limit: 10 })).map((hit) => hit.chunkId)).toEqual([ids[3]]);
+      expect((await store.chunks.searchFullText({ projectId: project.id, query: 'run', limit: 10 })).map((hit) => hit.chunkId)).toEqual([
+        ids[3],
+      ]);
       // Query syntax in user text is just words.
       expect(await store.chunks.searchFullText({ projectId: project.id, query: 'NEAR(" OR * : & | !', limit: 10 })).toEqual([]);
       expect(await store.chunks.searchFullText({ projectId: project.id, query: '?!', limit: 10 })).toEqual([]);
@@ -150,10 +204,26 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         [ids[0], 0, document.filename],
       ]);
       expect(await store.chunks.countByProject(project.id)).toBe(4);
-      const again = (await store.chunks.indexDocument({ documentId: document.id, chunks: [chunk(0, 'bananas only')], pageCount: null, wordCount: 2, parsedMetadata: {} }))!;
+      const again = (await store.chunks.indexDocument({
+        documentId: document.id,
+        chunks: [chunk(0, 'bananas only')],
+        pageCount: null,
+        wordCount: 2,
+        parsedMetadata: {},
+      }))!;
       expect(await store.chunks.searchFullText({ projectId: project.id, query: 'apples', limit: 10 })).toEqual([]);
-      expect((await store.chunks.searchFullText({ projectId: project.id, query: 'banana', limit: 10 })).map((hit) => hit.chunkId)).toEqual(again);
-      expect(await store.chunks.indexDocument({ documentId: 999_999, chunks: [chunk(0, 'x')], pageCount: null, wordCount: 1, parsedMetadata: {} })).toBeUndefined();
+      expect((await store.chunks.searchFullText({ projectId: project.id, query: 'banana', limit: 10 })).map((hit) => hit.chunkId)).toEqual(
+        again,
+      );
+      expect(
+        await store.chunks.indexDocument({
+          documentId: 999_999,
+          chunks: [chunk(0, 'x')],
+          pageCount: null,
+          wordCount: 1,
+          parsedMetadata: {},
+        }),
+      ).toBeUndefined();
     });
 
     test('jobs: one claim per job, never two of one document at once, even when claimed concurrently', async () => {
@@ -172,7 +242,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       for (const document of documents) await store.jobs.enqueue({ kind: 'parse', projectId: project.id, documentId: document.id });
       const racing = await Promise.all(Array.from({ length: 8 }, (_, index) => store.jobs.claim({ workerId: `r${index}`, now: at })));
       expect(racing.filter((job) => job?.projectId === project.id)).toEqual([]);
-      expect((await store.jobs.findRunning(documents[0]!.id))?.lockedBy).toBe(claimed.find((job) => job.documentId === documents[0]!.id)!.lockedBy);
+      expect((await store.jobs.findRunning(documents[0]!.id))?.lockedBy).toBe(
+        claimed.find((job) => job.documentId === documents[0]!.id)!.lockedBy,
+      );
       expect(await store.jobs.hasPending({ kind: 'parse', projectId: project.id })).toBe(true);
       for (const job of claimed) await store.jobs.complete(job.id);
       const next = await Promise.all(Array.from({ length: 8 }, (_, index) => store.jobs.claim({ workerId: `n${index}`, now: at })));
@@ -194,7 +266,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.jobs.requeueAbandoned({ lockedBefore: new Date(Date.now() + 90_000).toISOString(), deadHolders: [] })).toBe(0);
       // Lease older than the cutoff: back in the queue, and a twin queued meanwhile collapses into it.
       await store.jobs.enqueue({ kind: 'parse', projectId: project.id, documentId: document.id });
-      expect(await store.jobs.requeueAbandoned({ lockedBefore: new Date(Date.now() + 180_000).toISOString(), deadHolders: [] })).toBeGreaterThanOrEqual(1);
+      expect(
+        await store.jobs.requeueAbandoned({ lockedBefore: new Date(Date.now() + 180_000).toISOString(), deadHolders: [] }),
+      ).toBeGreaterThanOrEqual(1);
       expect(await store.jobs.runningHolders()).not.toContain(holder);
       const taken = (await store.jobs.claim({ workerId: 'survivor', now: later() }))!;
       expect(taken).toMatchObject({ documentId: document.id, attempts: 2 });
@@ -218,16 +292,29 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     test('vectors: index versions, exact-enough cosine KNN per version, activation retires and frees, backlog', async () => {
       const project = await newProject();
       const { document, ids } = await indexed(project.id, ['north', 'east', 'south', 'north-east']);
-      const first = await store.vectors.createIndex({ projectId: project.id, provider: 'ollama', model: 'm1', dimensions: 3, status: 'active' });
+      const first = await store.vectors.createIndex({
+        projectId: project.id,
+        provider: 'ollama',
+        model: 'm1',
+        dimensions: 3,
+        status: 'active',
+      });
       expect((await store.vectors.activeIndex(project.id))?.id).toBe(first.id);
-      expect((await store.chunks.listMissingVectors({ projectId: project.id, indexId: first.id, limit: 10 })).map((c) => c.id)).toEqual(ids);
+      expect((await store.chunks.listMissingVectors({ projectId: project.id, indexId: first.id, limit: 10 })).map((c) => c.id)).toEqual(
+        ids,
+      );
       const embeddings = [
         [0, 1, 0],
         [1, 0, 0],
         [0, -1, 0],
         [1, 1, 0],
       ];
-      expect(await store.vectors.insert({ indexId: first.id, items: [...ids, 999_999].map((chunkId, i) => ({ chunkId, embedding: embeddings[i] ?? [1, 0, 0] })) })).toBe(4);
+      expect(
+        await store.vectors.insert({
+          indexId: first.id,
+          items: [...ids, 999_999].map((chunkId, i) => ({ chunkId, embedding: embeddings[i] ?? [1, 0, 0] })),
+        }),
+      ).toBe(4);
       expect(await store.vectors.countVectors(first.id)).toBe(4);
       expect(await store.chunks.listMissingVectors({ projectId: project.id, indexId: first.id, limit: 10 })).toEqual([]);
       expect((await store.documents.findById(document.id))?.embeddingModel).toBe('m1');
@@ -236,8 +323,17 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(hits[0]!.distance).toBeCloseTo(1 - 1 / Math.sqrt(1.01), 4);
       expect((await store.vectors.search({ indexId: first.id, embedding: [0, -1, 0], limit: 1 }))[0]).toMatchObject({ chunkId: ids[2] });
       expect((await store.vectors.search({ indexId: first.id, embedding: [0, -1, 0], limit: 4 }))[3]!.distance).toBeCloseTo(2, 4);
-      const second = await store.vectors.createIndex({ projectId: project.id, provider: 'ollama', model: 'm2', dimensions: 2, status: 'building' });
-      expect(await store.vectors.findIndex({ projectId: project.id, provider: 'ollama', model: 'm2' })).toMatchObject({ id: second.id, status: 'building' });
+      const second = await store.vectors.createIndex({
+        projectId: project.id,
+        provider: 'ollama',
+        model: 'm2',
+        dimensions: 2,
+        status: 'building',
+      });
+      expect(await store.vectors.findIndex({ projectId: project.id, provider: 'ollama', model: 'm2' })).toMatchObject({
+        id: second.id,
+        status: 'building',
+      });
       await store.vectors.insert({ indexId: second.id, items: [{ chunkId: ids[0]!, embedding: [1, 0] }] });
       await store.vectors.activate(second.id);
       expect((await store.vectors.listIndexes(project.id)).map((index) => [index.id, index.status])).toEqual([
@@ -247,7 +343,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.vectors.countVectors(first.id)).toBe(0);
       expect(await store.vectors.search({ indexId: first.id, embedding: [0, 1, 0], limit: 3 })).toEqual([]);
       // Reindexing a document drops its old chunks' vectors.
-      await store.chunks.indexDocument({ documentId: document.id, chunks: [chunk(0, 'again')], pageCount: null, wordCount: 1, parsedMetadata: {} });
+      await store.chunks.indexDocument({
+        documentId: document.id,
+        chunks: [chunk(0, 'again')],
+        pageCount: null,
+        wordCount: 1,
+        parsedMetadata: {},
+      });
       expect(await store.vectors.countVectors(second.id)).toBe(0);
       await store.projects.hardDelete(project.id);
       expect(await store.vectors.dropOrphanStorage()).toBe(1);
@@ -257,7 +359,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     test('vectors: two jobs creating the first index of one embedder at once get the same version', async () => {
       const project = await newProject();
       const created = await Promise.all(
-        Array.from({ length: 4 }, () => store.vectors.createIndex({ projectId: project.id, provider: 'ollama', model: 'same', dimensions: 4, status: 'active' })),
+        Array.from({ length: 4 }, () =>
+          store.vectors.createIndex({ projectId: project.id, provider: 'ollama', model: 'same', dimensions: 4, status: 'active' }),
+        ),
       );
       expect(new Set(created.map((index) => index.id)).size).toBe(1);
       expect((await store.vectors.listIndexes(project.id)).map((index) => index.status)).toEqual(['active']);
@@ -266,14 +370,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     test('archive: pages a project and imports it whole, in one transaction', async () => {
       const project = await newProject();
       const { document, ids } = await indexed(project.id, ['alpha text', 'beta text']);
-      const index = await store.vectors.createIndex({ projectId: project.id, provider: 'ollama', model: 'm', dimensions: 2, status: 'active' });
+      const index = await store.vectors.createIndex({
+        projectId: project.id,
+        provider: 'ollama',
+        model: 'm',
+        dimensions: 2,
+        status: 'active',
+      });
       await store.vectors.insert({ indexId: index.id, items: [{ chunkId: ids[1]!, embedding: [0.5, 0.25] }] });
       const chat = await store.chats.create({ projectId: project.id, title: 'c', titleIsCustom: true });
       await store.messages.create({ chatId: chat.id, role: 'user', content: 'hi', status: 'complete' });
       expect((await store.archive.pageDocuments({ projectId: project.id, afterId: 0, limit: 10 })).map((d) => d.id)).toEqual([document.id]);
       expect((await store.archive.pageChunks({ projectId: project.id, afterId: ids[0]!, limit: 10 })).map((c) => c.id)).toEqual([ids[1]]);
       const vectors = await store.archive.pageVectors({ indexId: index.id, afterChunkId: 0, limit: 10 });
-      expect(vectors.map((v) => [v.chunkId, v.documentId, v.chunkIndex, Array.from(v.embedding)])).toEqual([[ids[1], document.id, 1, [0.5, 0.25]]]);
+      expect(vectors.map((v) => [v.chunkId, v.documentId, v.chunkIndex, Array.from(v.embedding)])).toEqual([
+        [ids[1], document.id, 1, [0.5, 0.25]],
+      ]);
       expect((await store.archive.pageChats({ projectId: project.id, afterId: 0, limit: 10 })).map((c) => c.messageCount)).toEqual([1]);
       expect((await store.archive.pageMessages({ projectId: project.id, afterId: 0, limit: 10 })).map((m) => m.content)).toEqual(['hi']);
 
@@ -281,17 +393,64 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const input = {
         project: { name: project.name, description: 'imported', settings: { a: 1 }, onNameClash: 'suffix' as const },
         documents: [
-          { ref: 7, filename: 'x.txt', fileType: 'txt' as const, mimeType: 'text/plain', fileSize: 3, storedName: `${randomUUID()}.txt`, contentHash: 'h1', status: 'completed' as const, errorMessage: null, pageCount: null, wordCount: 2, docMetadata: null, parsedMetadata: null, createdAt: timestamp, updatedAt: timestamp },
-          { ref: 8, filename: 'y.txt', fileType: 'txt' as const, mimeType: 'text/plain', fileSize: 3, storedName: `${randomUUID()}.txt`, contentHash: 'h2', status: 'pending' as const, errorMessage: null, pageCount: null, wordCount: null, docMetadata: null, parsedMetadata: null, createdAt: timestamp, updatedAt: timestamp },
+          {
+            ref: 7,
+            filename: 'x.txt',
+            fileType: 'txt' as const,
+            mimeType: 'text/plain',
+            fileSize: 3,
+            storedName: `${randomUUID()}.txt`,
+            contentHash: 'h1',
+            status: 'completed' as const,
+            errorMessage: null,
+            pageCount: null,
+            wordCount: 2,
+            docMetadata: null,
+            parsedMetadata: null,
+            createdAt: timestamp,
+            updatedAt: timestamp,
+          },
+          {
+            ref: 8,
+            filename: 'y.txt',
+            fileType: 'txt' as const,
+            mimeType: 'text/plain',
+            fileSize: 3,
+            storedName: `${randomUUID()}.txt`,
+            contentHash: 'h2',
+            status: 'pending' as const,
+            errorMessage: null,
+            pageCount: null,
+            wordCount: null,
+            docMetadata: null,
+            parsedMetadata: null,
+            createdAt: timestamp,
+            updatedAt: timestamp,
+          },
         ],
         chunks: [
           { documentRef: 7, ...chunk(0, 'imported zebra words') },
           { documentRef: 7, ...chunk(1, 'more words') },
         ],
-        vectorIndex: { provider: 'ollama', model: 'm', dimensions: 2, vectors: [{ documentRef: 7, chunkIndex: 0, embedding: new Float32Array([1, 0]) }] },
+        vectorIndex: {
+          provider: 'ollama',
+          model: 'm',
+          dimensions: 2,
+          vectors: [{ documentRef: 7, chunkIndex: 0, embedding: new Float32Array([1, 0]) }],
+        },
         chats: [{ ref: 3, title: 'old chat', titleIsCustom: true, createdAt: timestamp, updatedAt: timestamp }],
         messages: (imported: { chunkId(documentRef: number, chunkIndex: number): number | undefined }) => [
-          { chatRef: 3, role: 'assistant' as const, content: `see ${imported.chunkId(7, 1)}`, sources: null, modelName: null, status: 'complete' as const, error: null, createdAt: timestamp, updatedAt: timestamp },
+          {
+            chatRef: 3,
+            role: 'assistant' as const,
+            content: `see ${imported.chunkId(7, 1)}`,
+            sources: null,
+            modelName: null,
+            status: 'complete' as const,
+            error: null,
+            createdAt: timestamp,
+            updatedAt: timestamp,
+          },
         ],
       };
       const result = await store.archive.importProject(input);
@@ -302,13 +461,17 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const hits = await store.chunks.searchFullText({ projectId: result.projectId, query: 'zebra', limit: 5 });
       expect(hits).toHaveLength(1);
       const active = (await store.vectors.activeIndex(result.projectId))!;
-      expect((await store.vectors.search({ indexId: active.id, embedding: [1, 0], limit: 1 })).map((hit) => hit.chunkId)).toEqual([hits[0]!.chunkId]);
+      expect((await store.vectors.search({ indexId: active.id, embedding: [1, 0], limit: 1 })).map((hit) => hit.chunkId)).toEqual([
+        hits[0]!.chunkId,
+      ]);
       const [message] = await store.archive.pageMessages({ projectId: result.projectId, afterId: 0, limit: 10 });
       const [, secondChunk] = await store.archive.pageChunks({ projectId: result.projectId, afterId: 0, limit: 10 });
       expect(message!.content).toBe(`see ${secondChunk!.id}`);
       // Refused on a clash: nothing of it is written.
       const before = (await store.projects.list({ skip: 0, limit: 10_000, includeDeleted: true })).length;
-      await expect(store.archive.importProject({ ...input, project: { ...input.project, onNameClash: 'refuse' } })).rejects.toBeInstanceOf(ConflictError);
+      await expect(store.archive.importProject({ ...input, project: { ...input.project, onNameClash: 'refuse' } })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
       expect((await store.projects.list({ skip: 0, limit: 10_000, includeDeleted: true })).length).toBe(before);
     });
 
@@ -316,7 +479,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const email = `U-${randomUUID()}@example.test`;
       const user = await store.users.create({ email, name: 'U', role: 'user', passwordHash: 'scrypt$x' });
       expect(user).toMatchObject({ email, name: 'U', role: 'user', disabled: false });
-      await expect(store.users.create({ email: email.toLowerCase(), name: null, role: 'user', passwordHash: 'h' })).rejects.toBeInstanceOf(ConflictError);
+      await expect(store.users.create({ email: email.toLowerCase(), name: null, role: 'user', passwordHash: 'h' })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
       expect((await store.users.findByEmailWithSecret(email.toUpperCase()))?.passwordHash).toBe('scrypt$x');
       expect(await store.users.update(user.id, { disabled: true, name: null })).toMatchObject({ disabled: true, name: null, role: 'user' });
       expect((await store.users.findByIdWithSecret(user.id))?.passwordHash).toBe('scrypt$x');
@@ -326,7 +491,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.users.list()).map((u) => u.id)).toEqual(expect.arrayContaining([user.id, admin.id]));
 
       const past = new Date(Date.now() - 1000).toISOString();
-      const session = await store.credentials.create({ userId: user.id, kind: 'session', name: null, tokenHash: `s-${randomUUID()}`, expiresAt: later() });
+      const session = await store.credentials.create({
+        userId: user.id,
+        kind: 'session',
+        name: null,
+        tokenHash: `s-${randomUUID()}`,
+        expiresAt: later(),
+      });
       const hash = `k-${randomUUID()}`;
       const key = await store.credentials.create({ userId: user.id, kind: 'api_key', name: 'k', tokenHash: hash, expiresAt: null });
       const expiredHash = `e-${randomUUID()}`;
@@ -348,7 +519,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.members.countOwners(project.id)).toBe(1);
       expect(await store.members.list(project.id)).toEqual([{ projectId: project.id, userId: user.id, role: 'owner', email, name: null }]);
       expect(await store.members.userIds(project.id)).toEqual([user.id]);
-      expect((await store.projects.list({ skip: 0, limit: 1000, includeDeleted: false, memberUserId: user.id })).map((p) => p.id)).toEqual([project.id]);
+      expect((await store.projects.list({ skip: 0, limit: 1000, includeDeleted: false, memberUserId: user.id })).map((p) => p.id)).toEqual([
+        project.id,
+      ]);
       expect(await store.members.remove(project.id, user.id)).toBe(true);
       expect(await store.projects.list({ skip: 0, limit: 1000, includeDeleted: true, memberUserId: user.id })).toEqual([]);
       expect(await store.users.delete(user.id)).toBe(true);
@@ -368,13 +541,25 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await ids()).toEqual([mine.id, shared.id].sort());
       expect((await store.chats.search({ projectId: project.id, query: 'ine', limit: 10, createdBy: null })).map((c) => c.id)).toEqual([]);
       expect((await store.chats.update(mine.id, { model: 'llama3' }))?.model).toBe('llama3');
-      expect((await store.chats.update(mine.id, { title: 'renamed' }))).toMatchObject({ title: 'renamed', model: 'llama3' });
+      expect(await store.chats.update(mine.id, { title: 'renamed' })).toMatchObject({ title: 'renamed', model: 'llama3' });
       expect((await store.chats.update(mine.id, { model: null }))?.model).toBeNull();
 
       const question = await store.messages.create({ chatId: mine.id, role: 'user', content: 'q', status: 'complete' });
-      const first = await store.messages.create({ chatId: mine.id, role: 'assistant', content: 'a1', status: 'complete', parentId: question.id });
+      const first = await store.messages.create({
+        chatId: mine.id,
+        role: 'assistant',
+        content: 'a1',
+        status: 'complete',
+        parentId: question.id,
+      });
       expect(first).toMatchObject({ parentId: question.id, active: true });
-      const second = await store.messages.create({ chatId: mine.id, role: 'assistant', content: 'a2', status: 'streaming', parentId: question.id });
+      const second = await store.messages.create({
+        chatId: mine.id,
+        role: 'assistant',
+        content: 'a2',
+        status: 'streaming',
+        parentId: question.id,
+      });
       await store.messages.activateVersion(second.id);
       const active = async () => (await store.messages.listByChat(mine.id)).filter((m) => m.active).map((m) => m.id);
       expect(await active()).toEqual([question.id, second.id]);
@@ -395,13 +580,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await addDocument(project.id);
       const page = await store.analytics.pageChunks({ projectId: project.id, afterId: ids[0]!, limit: 10 });
       expect(page.map((c) => c.id)).toEqual([ids[1], ids[2], other.ids[0]]);
-      expect((await store.analytics.pageChunks({ projectId: project.id, documentIds: [other.document.id], afterId: 0, limit: 10 })).map((c) => c.id)).toEqual(other.ids);
+      expect(
+        (await store.analytics.pageChunks({ projectId: project.id, documentIds: [other.document.id], afterId: 0, limit: 10 })).map(
+          (c) => c.id,
+        ),
+      ).toEqual(other.ids);
       expect(await store.analytics.pageChunks({ projectId: project.id, documentIds: [], afterId: 0, limit: 10 })).toEqual([]);
       const found = await store.analytics.searchChunks({ projectId: project.id, text: 'a 100%', skip: 0, limit: 10 });
       expect({ ids: found.chunks.map((c) => c.id), total: found.total }).toEqual({ ids: [ids[0]], total: 1 });
       const ofDocument = await store.analytics.searchChunks({ projectId: project.id, documentId: document.id, skip: 1, limit: 1 });
       expect({ ids: ofDocument.chunks.map((c) => c.id), total: ofDocument.total }).toEqual({ ids: [ids[1]], total: 3 });
-      const index = await store.vectors.createIndex({ projectId: project.id, provider: 'p', model: `m-${randomUUID()}`, dimensions: 2, status: 'active' });
+      const index = await store.vectors.createIndex({
+        projectId: project.id,
+        provider: 'p',
+        model: `m-${randomUUID()}`,
+        dimensions: 2,
+        status: 'active',
+      });
       await store.vectors.insert({ indexId: index.id, items: [{ chunkId: ids[0]!, embedding: [0.5, 0.25] }] });
       const vectors = await store.analytics.findVectors({ indexId: index.id, chunkIds: [ids[0]!, ids[1]!] });
       expect([...vectors.keys()]).toEqual([ids[0]]);

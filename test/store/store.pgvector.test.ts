@@ -87,7 +87,9 @@ describe('pgvector layout', () => {
     const other = await store.projects.create({ name: 'other', description: null, settings: {} });
     await store.vectors.createIndex({ projectId: other.id, provider: 'ollama', model: 'a', dimensions: 3, status: 'active' });
     await store.vectors.createIndex({ projectId: other.id, provider: 'ollama', model: 'b', dimensions: 5, status: 'building' });
-    const { rows } = await pglite.db.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE tablename = 'chunk_embeddings' AND indexdef LIKE '%hnsw%'`);
+    const { rows } = await pglite.db.query<{ indexdef: string }>(
+      `SELECT indexdef FROM pg_indexes WHERE tablename = 'chunk_embeddings' AND indexdef LIKE '%hnsw%'`,
+    );
     expect(rows).toHaveLength(2);
     expect(rows.every((row) => row.indexdef.includes('vector_cosine_ops'))).toBe(true);
   });

@@ -22,7 +22,9 @@ export interface DaaRun {
  */
 export function spawnDaa(args: string[], options: { env: Record<string, string>; cwd?: string }): DaaRun {
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !/^(DATA_DIR|DAA_URL|DAA_TOKEN|API_TOKEN|PORT|HOST|OLLAMA_|OPENAI_|LLM_|EMBEDDING_)/.test(key)),
+    Object.entries(process.env).filter(
+      ([key]) => !/^(DATA_DIR|DAA_URL|DAA_TOKEN|API_TOKEN|PORT|HOST|OLLAMA_|OPENAI_|LLM_|EMBEDDING_)/.test(key),
+    ),
   );
   const child = spawn(process.execPath, [DAA_BIN, ...args], {
     cwd: options.cwd ?? repositoryRoot,

@@ -186,9 +186,7 @@ function documentXml(blocks: DocxBlock[]): string {
     if (block.heading !== undefined) parts.push(paragraph(block.heading, 'Heading1'));
     for (const text of block.paragraphs ?? []) parts.push(paragraph(text));
     if (block.table) {
-      const rows = block.table
-        .map((row) => `<w:tr>${row.map((cell) => `<w:tc>${paragraph(cell)}</w:tc>`).join('')}</w:tr>`)
-        .join('');
+      const rows = block.table.map((row) => `<w:tr>${row.map((cell) => `<w:tc>${paragraph(cell)}</w:tc>`).join('')}</w:tr>`).join('');
       parts.push(`<w:tbl><w:tblPr/>${rows}</w:tbl>`);
     }
   }
@@ -231,17 +229,17 @@ export async function makeXlsx(sheets: Array<{ name: string; rows: XlsxCell[][] 
  * (200 MB by default, about 200 KB on disk). `lie: true` declares a tiny size for it, so only
  * counting the bytes while inflating can catch it.
  */
-export async function makeZipBomb(
-  kind: 'docx' | 'xlsx',
-  options: { size?: number; lie?: boolean } = {},
-): Promise<Buffer> {
+export async function makeZipBomb(kind: 'docx' | 'xlsx', options: { size?: number; lie?: boolean } = {}): Promise<Buffer> {
   const zeros = await deflatedZeros(options.size ?? 200 * 1024 * 1024);
   const bomb = options.lie ? { ...zeros, uncompressedSize: 1024 } : zeros;
   const entries: ZipEntry[] =
     kind === 'docx'
       ? [...docxEntries(documentXml([{ paragraphs: ['Looks harmless.'] }])), { name: 'word/media/image1.png', deflated: bomb }]
       : [
-          { name: '[Content_Types].xml', data: '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>' },
+          {
+            name: '[Content_Types].xml',
+            data: '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+          },
           { name: 'xl/workbook.xml', data: '<?xml version="1.0"?><workbook/>' },
           { name: 'xl/worksheets/sheet1.xml', deflated: bomb },
         ];
@@ -257,10 +255,7 @@ export function makeManyEntriesDocx(count = 5_000): Buffer {
 
 /** A real 1×1 PNG. */
 export function makePng(): Buffer {
-  return Buffer.from(
-    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-    'base64',
-  );
+  return Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 }
 
 /** The start of a legacy (OLE2 compound file) Word or Excel document. */

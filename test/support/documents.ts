@@ -11,7 +11,13 @@ export interface UploadFile {
 function formWith(field: string, files: UploadFile[]): FormData {
   const form = new FormData();
   for (const file of files) {
-    form.append(field, new Blob([new Uint8Array(typeof file.content === 'string' ? Buffer.from(file.content) : file.content)], { type: file.type ?? 'application/octet-stream' }), file.filename);
+    form.append(
+      field,
+      new Blob([new Uint8Array(typeof file.content === 'string' ? Buffer.from(file.content) : file.content)], {
+        type: file.type ?? 'application/octet-stream',
+      }),
+      file.filename,
+    );
   }
   return form;
 }
@@ -24,7 +30,10 @@ export async function uploadDocument(server: TestServer, projectId: number, file
 
 /** `POST /api/projects/{id}/documents/bulk` with repeated `files`. */
 export async function uploadDocuments(server: TestServer, projectId: number, files: UploadFile[]) {
-  const response = await fetch(`${server.url}/api/projects/${projectId}/documents/bulk`, { method: 'POST', body: formWith('files', files) });
+  const response = await fetch(`${server.url}/api/projects/${projectId}/documents/bulk`, {
+    method: 'POST',
+    body: formWith('files', files),
+  });
   return { status: response.status, body: (await response.json()) as any };
 }
 
@@ -71,7 +80,9 @@ export class DocumentStatusLog {
       if (found) return found;
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        throw new Error(`document ${documentId}: no matching document_status; got ${JSON.stringify(this.of(documentId).map((event) => [event.stage, event.progress]))}`);
+        throw new Error(
+          `document ${documentId}: no matching document_status; got ${JSON.stringify(this.of(documentId).map((event) => [event.stage, event.progress]))}`,
+        );
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, remaining);

@@ -61,13 +61,26 @@ const fixtureLines = fs
   .trim()
   .split('\n')
   .map((line) => JSON.parse(line));
-export const FIXTURE_TOKENS: string[] = fixtureLines
-  .filter((line) => !line.done)
-  .map((line) => line.message.content as string);
+export const FIXTURE_TOKENS: string[] = fixtureLines.filter((line) => !line.done).map((line) => line.message.content as string);
 
 export const DEFAULT_MODELS: FakeModel[] = [
-  { name: 'llama3.2:latest', capabilities: ['completion', 'tools'], family: 'llama', parameterSize: '3.2B', contextLength: 131072, size: 2019393189 },
-  { name: 'nomic-embed-text:latest', capabilities: ['embedding'], family: 'nomic-bert', parameterSize: '137M', contextLength: 2048, embeddingLength: 768, size: 274302450 },
+  {
+    name: 'llama3.2:latest',
+    capabilities: ['completion', 'tools'],
+    family: 'llama',
+    parameterSize: '3.2B',
+    contextLength: 131072,
+    size: 2019393189,
+  },
+  {
+    name: 'nomic-embed-text:latest',
+    capabilities: ['embedding'],
+    family: 'nomic-bert',
+    parameterSize: '137M',
+    contextLength: 2048,
+    embeddingLength: 768,
+    size: 274302450,
+  },
 ];
 
 /** A deterministic bag-of-words embedding: texts sharing words get similar vectors. */
@@ -149,7 +162,7 @@ export class FakeOllama {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
-    let body: any ;
+    let body: any;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {

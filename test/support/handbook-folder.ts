@@ -25,7 +25,19 @@ export async function writeHandbookFolder(root: string): Promise<{
   write('guide.pdf', await makePdf(['Parking is behind the building.', 'Vacation days are booked in the portal.']));
   write('overview.md', '# Overview\n\nThe handbook explains vacation days and office hours.\n');
   write('policies/vacation.md', VACATION);
-  write('policies/holidays.xlsx', await makeXlsx([{ name: 'Holidays', rows: [['Date', 'Holiday'], ['2026-12-25', 'Christmas vacation day'], ['2026-12-26', 'Boxing day']] }]));
+  write(
+    'policies/holidays.xlsx',
+    await makeXlsx([
+      {
+        name: 'Holidays',
+        rows: [
+          ['Date', 'Holiday'],
+          ['2026-12-25', 'Christmas vacation day'],
+          ['2026-12-26', 'Boxing day'],
+        ],
+      },
+    ]),
+  );
   write('scans/scanned.pdf', await makePdfWithoutText(1));
   write('scans/vacation-again.md', VACATION);
   write('scans/logo.png', makePng());

@@ -66,22 +66,35 @@ export async function withHostileEntry(bytes: Buffer, hostileName: string): Prom
  * Edits the tables of an archive and writes a manifest that matches the edit (sizes, checksums and
  * counts), as a careful editor would: what remains to refuse or accept is the content itself.
  */
-export async function editArchive(
-  bytes: Buffer,
-  edit: (tables: Record<string, any[]>, manifest: any) => void,
-): Promise<Buffer> {
+export async function editArchive(bytes: Buffer, edit: (tables: Record<string, any[]>, manifest: any) => void): Promise<Buffer> {
   const { createHash } = await import('node:crypto');
   const entries = await readZip(bytes);
   const manifest = JSON.parse(entries.find((entry) => entry.name === 'manifest.json')!.data.toString());
   const tables: Record<string, any[]> = {};
   for (const entry of entries) {
-    if (entry.name.endsWith('.ndjson')) tables[entry.name.replace('.ndjson', '')] = entry.data.toString().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    if (entry.name.endsWith('.ndjson'))
+      tables[entry.name.replace('.ndjson', '')] = entry.data
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
   }
   edit(tables, manifest);
   const rewritten = entries
     .filter((entry) => entry.name !== 'manifest.json')
-    .map((entry) => (entry.name.endsWith('.ndjson') ? { name: entry.name, data: Buffer.from(tables[entry.name.replace('.ndjson', '')]!.map((line) => `${JSON.stringify(line)}\n`).join('')) } : entry));
-  manifest.entries = rewritten.map((entry) => ({ path: entry.name, size: entry.data.length, sha256: createHash('sha256').update(entry.data).digest('hex') }));
+    .map((entry) =>
+      entry.name.endsWith('.ndjson')
+        ? {
+            name: entry.name,
+            data: Buffer.from(tables[entry.name.replace('.ndjson', '')]!.map((line) => `${JSON.stringify(line)}\n`).join('')),
+          }
+        : entry,
+    );
+  manifest.entries = rewritten.map((entry) => ({
+    path: entry.name,
+    size: entry.data.length,
+    sha256: createHash('sha256').update(entry.data).digest('hex'),
+  }));
   for (const name of ['documents', 'chunks', 'vectors', 'chats', 'messages']) manifest.counts[name] = tables[name]!.length;
   return writeZip([...rewritten, { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) }]);
 }

@@ -71,7 +71,10 @@ export async function ask(
       if (event === 'message_complete' || event === 'error') {
         clearTimeout(timer);
         socket.offAny(listener);
-        const text = events.filter(([name]) => name === 'message_token').map(([, data]) => data.token).join('');
+        const text = events
+          .filter(([name]) => name === 'message_token')
+          .map(([, data]) => data.token)
+          .join('');
         resolve({ events, text, complete: event === 'message_complete' ? data : undefined, error: event === 'error' ? data : undefined });
       }
     };

@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** A scratch folder for files a test writes; `remove()` in afterAll. */
-export function createTempDir(prefix = 'daa-test-'): { dir: string; write: (name: string, bytes: Buffer | string) => string; remove: () => void } {
+export function createTempDir(prefix = 'daa-test-'): {
+  dir: string;
+  write: (name: string, bytes: Buffer | string) => string;
+  remove: () => void;
+} {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   let counter = 0;
   return {

@@ -12,7 +12,12 @@ export interface TestServer extends RunningServer {
   ollama: FakeOllama;
   dataDir: string;
   /** fetch against the server, JSON in and out. */
-  api<T = any>(method: string, urlPath: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Headers }>;
+  api<T = any>(
+    method: string,
+    urlPath: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -29,19 +34,16 @@ export async function startTestServer(
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'daa-test-'));
   const database = process.env.TEST_STORE === 'postgres' && overrides.DATABASE_URL === undefined ? await createTestDatabase() : undefined;
   if (database) overrides = { ...overrides, DATABASE_URL: database.url };
-  const config = loadConfig(
-    {},
-    {
-      HOST: '127.0.0.1',
-      PORT: 0,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      OLLAMA_HOST: ollama.url,
-      LLM_PROVIDER: 'ollama',
-      SERVE_WEB: 'false',
-      ...Object.fromEntries(Object.entries(overrides).map(([key, value]) => [key, String(value)])),
-    } as never,
-  );
+  const config = loadConfig({}, {
+    HOST: '127.0.0.1',
+    PORT: 0,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    OLLAMA_HOST: ollama.url,
+    LLM_PROVIDER: 'ollama',
+    SERVE_WEB: 'false',
+    ...Object.fromEntries(Object.entries(overrides).map(([key, value]) => [key, String(value)])),
+  } as never);
   const server = await startServer(config, { retriever: options.retriever, logger: options.logger, webRoot: options.webRoot });
   const closeServer = server.close;
   return Object.assign(server, {

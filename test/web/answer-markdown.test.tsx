@@ -10,7 +10,12 @@ afterEach(() => {
 });
 
 function source(content: string, index = 0): Source {
-  return { id: `s${index}`, content, score: 0.9, metadata: { document_id: 1, filename: 'guide.md', chunk_index: index, start_char: 0, end_char: content.length } };
+  return {
+    id: `s${index}`,
+    content,
+    score: 0.9,
+    metadata: { document_id: 1, filename: 'guide.md', chunk_index: index, start_char: 0, end_char: content.length },
+  };
 }
 
 describe('AnswerMarkdown', () => {
@@ -52,7 +57,13 @@ describe('AnswerMarkdown', () => {
 
   it('turns [n] citations into buttons that open source n; unknown numbers stay text', () => {
     const onCite = vi.fn();
-    const { container } = render(<AnswerMarkdown text="The sky is blue [1] and grass green [2]; see also [7]." sources={[source('a', 0), source('b', 1)]} onCite={onCite} />);
+    const { container } = render(
+      <AnswerMarkdown
+        text="The sky is blue [1] and grass green [2]; see also [7]."
+        sources={[source('a', 0), source('b', 1)]}
+        onCite={onCite}
+      />,
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Open source 2' }));
     expect(onCite).toHaveBeenCalledWith(2);
     expect(screen.getAllByRole('button', { name: /Open source/ })).toHaveLength(2);
@@ -63,7 +74,9 @@ describe('AnswerMarkdown', () => {
     const open = vi.spyOn(window, 'open').mockImplementation(() => null);
     const { container } = render(
       <AnswerMarkdown
-        text={'See [the policy](https://intranet.example/policy) and [log in here](https://evil.example:8443/login?next=%2Fsecret) or https://аpple.com/.'}
+        text={
+          'See [the policy](https://intranet.example/policy) and [log in here](https://evil.example:8443/login?next=%2Fsecret) or https://аpple.com/.'
+        }
         sources={[source('Read https://intranet.example/policy before travelling.')]}
       />,
     );

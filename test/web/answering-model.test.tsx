@@ -14,7 +14,8 @@ describe('AnsweringModelNote', () => {
 
   beforeEach(async () => {
     server = await startTestServer({ LLM_PROVIDER: 'auto' });
-    globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => original(new URL(String(input), server.url), init)) as typeof fetch;
+    globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
+      original(new URL(String(input), server.url), init)) as typeof fetch;
   });
   afterEach(async () => {
     cleanup();

@@ -5,7 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatsPanel } from '../../src/web/components/chats-panel.tsx';
 import { ToastProvider } from '../../src/web/components/toasts.tsx';
 
-const CHAT = { id: 3, project_id: 7, title: 'Holidays', message_count: 2, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z' };
+const CHAT = {
+  id: 3,
+  project_id: 7,
+  title: 'Holidays',
+  message_count: 2,
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+};
 const requests: string[] = [];
 const original = globalThis.fetch;
 beforeEach(() => {

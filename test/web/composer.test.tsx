@@ -66,7 +66,17 @@ describe('Composer next to the conversation', () => {
     render(
       <ToastProvider>
         <MessageView
-          message={{ key: 'm1', id: 1, role: 'user', content: 'What is new?', sources: [], status: 'complete', error: null, model: null, createdAt: null }}
+          message={{
+            key: 'm1',
+            id: 1,
+            role: 'user',
+            content: 'What is new?',
+            sources: [],
+            status: 'complete',
+            error: null,
+            model: null,
+            createdAt: null,
+          }}
           selected={false}
           onSelect={() => {}}
           onCite={() => {}}

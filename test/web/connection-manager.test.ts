@@ -153,9 +153,12 @@ describe('ConnectionManager', () => {
     reader.resume(chatId, 0);
     const events = await followed.done;
     await asked.done;
-    expect(events.filter((event) => event.type === 'token').map((event) => event.token).join('')).toBe(
-      Array.from({ length: 30 }, (_, index) => `t${index + 1} `).join(''),
-    );
+    expect(
+      events
+        .filter((event) => event.type === 'token')
+        .map((event) => event.token)
+        .join(''),
+    ).toBe(Array.from({ length: 30 }, (_, index) => `t${index + 1} `).join(''));
     expect(events.at(-1)?.type).toBe('complete');
   });
 

@@ -58,7 +58,12 @@ describe('DocumentList', () => {
 
   it('shows a failed document’s reason as a sentence, then how to retry', () => {
     renderList([
-      document({ filename: 'scan.pdf', status: 'failed', stage: 'failed', error_message: 'This PDF has no text layer (scanned?); OCR is not supported yet' }),
+      document({
+        filename: 'scan.pdf',
+        status: 'failed',
+        stage: 'failed',
+        error_message: 'This PDF has no text layer (scanned?); OCR is not supported yet',
+      }),
     ]);
     const item = row('scan.pdf');
     expect(within(item).getByRole('alert').textContent).toBe(

@@ -54,9 +54,24 @@ function htmlSource(): Source {
 function pdfDocument(): DocumentResponse {
   const now = new Date().toISOString();
   return {
-    id: 9, project_id: 1, filename: 'handbook.pdf', file_type: 'pdf', file_size: 1000, mime_type: 'application/pdf', status: 'completed', stage: 'completed',
-    progress: 100, page_count: 2, word_count: null, chunk_count: 0, error_message: null, content_hash: null,
-    doc_metadata: null, embedding_model: null, created_at: now, updated_at: now,
+    id: 9,
+    project_id: 1,
+    filename: 'handbook.pdf',
+    file_type: 'pdf',
+    file_size: 1000,
+    mime_type: 'application/pdf',
+    status: 'completed',
+    stage: 'completed',
+    progress: 100,
+    page_count: 2,
+    word_count: null,
+    chunk_count: 0,
+    error_message: null,
+    content_hash: null,
+    doc_metadata: null,
+    embedding_model: null,
+    created_at: now,
+    updated_at: now,
   };
 }
 

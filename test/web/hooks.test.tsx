@@ -147,10 +147,16 @@ describe('realtime hooks', () => {
     expect(manager.socket.listeners('project_update').length).toBe(before + 1);
 
     // An update of another project, broadcast to this socket, is ignored.
-    server.gateway.broadcaster.notifyProjectUpdate(first.projectId, 'chat_updated', { project_id: second.projectId, chat_id: second.chatId });
+    server.gateway.broadcaster.notifyProjectUpdate(first.projectId, 'chat_updated', {
+      project_id: second.projectId,
+      chat_id: second.chatId,
+    });
     await server.api('PUT', `/api/chats/${first.chatId}`, { title: 'Renamed here' });
     await waitFor(() => expect(received).toHaveLength(1));
-    expect(received[0]).toMatchObject({ type: 'chat_updated', data: { project_id: first.projectId, chat_id: first.chatId, title: 'Renamed here' } });
+    expect(received[0]).toMatchObject({
+      type: 'chat_updated',
+      data: { project_id: first.projectId, chat_id: first.chatId, title: 'Renamed here' },
+    });
 
     unmount();
     expect(manager.socket.listeners('project_update').length).toBe(before);
@@ -168,7 +174,17 @@ describe('realtime hooks', () => {
     );
     await waitFor(() => expect(server.gateway.connections.snapshot()[0]?.project_id).toBe(projectId));
 
-    const status = { type: 'documentProgress' as const, documentId: 41, projectId, status: 'processing' as const, stage: 'parsing' as const, progress: 30, error: null, pagesDone: 3, pagesTotal: 10 };
+    const status = {
+      type: 'documentProgress' as const,
+      documentId: 41,
+      projectId,
+      status: 'processing' as const,
+      stage: 'parsing' as const,
+      progress: 30,
+      error: null,
+      pagesDone: 3,
+      pagesTotal: 10,
+    };
     server.events.publish(status);
     server.events.publish({ ...status, documentId: 42, progress: 5 });
     server.events.publish({ ...status, status: 'completed', stage: 'completed', progress: 100 });

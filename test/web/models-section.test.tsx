@@ -41,7 +41,8 @@ describe('Models section', () => {
     server = await startTestServer({ CORS_ORIGINS: window.location.origin });
     server.ollama.pullChunks = 4;
     server.ollama.pullDelayMs = 20;
-    globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => original(new URL(String(input), server.url), init)) as typeof fetch;
+    globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
+      original(new URL(String(input), server.url), init)) as typeof fetch;
     manager = new ConnectionManager({ url: server.url, socketOptions: { forceNew: true, transports: ['websocket'] } });
     await waitFor(() => expect(manager.status).toBe('connected'), { timeout: 10_000 });
   });
@@ -57,7 +58,11 @@ describe('Models section', () => {
     renderWithApp(<ModelsSection />);
     const chatTable = await screen.findByRole('table', { name: 'Chat models' }, { timeout: 10_000 });
     expect(within(chatTable).getAllByRole('row').length).toBeGreaterThan(1);
-    expect(within(chatTable).getByRole('button', { name: /Delete llama3\.2/ }).hasAttribute('disabled')).toBe(true); // the default
+    expect(
+      within(chatTable)
+        .getByRole('button', { name: /Delete llama3\.2/ })
+        .hasAttribute('disabled'),
+    ).toBe(true); // the default
     await screen.findByRole('table', { name: 'Embedding models' });
     expect(await screen.findAllByRole('button', { name: /^Download / })).not.toHaveLength(0);
   });

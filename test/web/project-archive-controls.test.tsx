@@ -64,7 +64,11 @@ describe('Import project', () => {
     const imported: unknown[] = [];
     renderImport((project) => imported.push(project));
     pick(new File([new Uint8Array(10)], 'broken.zip', { type: 'application/zip' }));
-    await act(async () => ScriptedXhr.last!.respond(422, { detail: "The project archive was altered or damaged: the checksum of 'chunks.ndjson' does not match" }));
+    await act(async () =>
+      ScriptedXhr.last!.respond(422, {
+        detail: "The project archive was altered or damaged: the checksum of 'chunks.ndjson' does not match",
+      }),
+    );
     expect(screen.getByRole('alert').textContent).toBe(
       "The project could not be imported: The project archive was altered or damaged: the checksum of 'chunks.ndjson' does not match",
     );

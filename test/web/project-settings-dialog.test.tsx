@@ -10,7 +10,10 @@ import { DEFAULT_SETTINGS } from './support/settings-fixtures.ts';
 const SETTINGS = DEFAULT_SETTINGS;
 
 const MODELS = {
-  llm_models: [{ name: 'llama3.2:latest', size: 2_019_393_189 }, { name: 'qwen2.5:7b', size: 4_000_000_000 }],
+  llm_models: [
+    { name: 'llama3.2:latest', size: 2_019_393_189 },
+    { name: 'qwen2.5:7b', size: 4_000_000_000 },
+  ],
   embedding_models: [{ name: 'nomic-embed-text:latest' }, { name: 'mxbai-embed-large:latest' }],
   current_llm: 'llama3.2',
   current_embedding: 'nomic-embed-text',
@@ -37,7 +40,8 @@ beforeEach(() => {
   putReply = { status: 200, body: PROJECT };
   globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input);
-    const reply = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    const reply = (status: number, body: unknown) =>
+      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
     if (init?.method === 'PUT') {
       puts.push({ url, body: JSON.parse(String(init.body)) });
       return reply(putReply.status, putReply.body);
@@ -61,7 +65,8 @@ function open(onClose: () => void = () => {}) {
 }
 
 const numberField = (label: string) => screen.getByLabelText(label, { selector: 'input[type=number]' }) as HTMLInputElement;
-const useDefault = (label: string) => screen.getByRole('checkbox', { name: new RegExp(`^${label.replace(/[()]/g, '\\$&')}: Use the global default`) }) as HTMLInputElement;
+const useDefault = (label: string) =>
+  screen.getByRole('checkbox', { name: new RegExp(`^${label.replace(/[()]/g, '\\$&')}: Use the global default`) }) as HTMLInputElement;
 
 describe('ProjectSettingsDialog', () => {
   it('shows each global default, and the project’s own overrides', async () => {
@@ -122,7 +127,9 @@ describe('ProjectSettingsDialog', () => {
     expect(screen.getByRole('status').textContent).toMatch(/re-embeds this project’s documents in the background/);
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toBe("The settings were not saved: settings.embedding_model: model 'mxbai-embed-large:latest' is not an embedding model");
+    expect(alert.textContent).toBe(
+      "The settings were not saved: settings.embedding_model: model 'mxbai-embed-large:latest' is not an embedding model",
+    );
     expect(puts.map((put) => put.body)).toEqual([{ settings: { embedding_model: 'mxbai-embed-large:latest' } }]);
   });
 });

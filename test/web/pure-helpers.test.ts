@@ -51,7 +51,12 @@ describe('remarkCitations', () => {
 });
 
 describe('visibleMessages', () => {
-  const saved = (id: number, role: 'user' | 'assistant', content: string, status: MessageResponse['status'] = 'complete'): MessageResponse => ({
+  const saved = (
+    id: number,
+    role: 'user' | 'assistant',
+    content: string,
+    status: MessageResponse['status'] = 'complete',
+  ): MessageResponse => ({
     id,
     chat_id: 1,
     role,
@@ -90,7 +95,10 @@ describe('visibleMessages', () => {
 
   it('shows each message once when the history already holds the question and the streaming row', () => {
     const history = [saved(10, 'user', 'Hi?'), saved(11, 'assistant', 'Hel', 'streaming')];
-    const messages = visibleMessages(history, live({ question: 'Hi?', userMessageId: 10, messageId: 11, content: 'Hello th', phase: 'streaming' }));
+    const messages = visibleMessages(
+      history,
+      live({ question: 'Hi?', userMessageId: 10, messageId: 11, content: 'Hello th', phase: 'streaming' }),
+    );
     expect(messages.map((message) => [message.id, message.content, message.status])).toEqual([
       [10, 'Hi?', 'complete'],
       [11, 'Hello th', 'streaming'],
@@ -99,7 +107,10 @@ describe('visibleMessages', () => {
 
   it('lets the saved final row win once the history has it', () => {
     const history = [saved(10, 'user', 'Hi?'), saved(11, 'assistant', 'Hello there', 'stopped')];
-    const messages = visibleMessages(history, live({ userMessageId: 10, messageId: 11, content: 'Hello there', phase: 'finished', finish: 'stopped' }));
+    const messages = visibleMessages(
+      history,
+      live({ userMessageId: 10, messageId: 11, content: 'Hello there', phase: 'finished', finish: 'stopped' }),
+    );
     expect(messages.map((message) => [message.id, message.status])).toEqual([
       [10, 'complete'],
       [11, 'stopped'],
@@ -116,7 +127,10 @@ describe('visibleMessages', () => {
   });
 
   it('keeps a failure visible under the question', () => {
-    const messages = visibleMessages([saved(10, 'user', 'Hi?')], live({ userMessageId: 10, phase: 'failed', error: 'Ollama is not running' }));
+    const messages = visibleMessages(
+      [saved(10, 'user', 'Hi?')],
+      live({ userMessageId: 10, phase: 'failed', error: 'Ollama is not running' }),
+    );
     expect(messages.at(-1)).toMatchObject({ role: 'assistant', status: 'failed', error: 'Ollama is not running' });
   });
 });
@@ -159,13 +173,29 @@ describe('routes and formats', () => {
 
 describe('answer versions in the shown chat', () => {
   const row = (id: number, role: 'user' | 'assistant', content: string, parent: number | null, active = true): MessageResponse => ({
-    id, chat_id: 1, role, content, sources: [], model_name: null, status: 'complete', error: null, parent_id: parent, active,
-    created_at: '2026-11-26T10:00:00.000Z', updated_at: '2026-11-26T10:00:00.000Z',
+    id,
+    chat_id: 1,
+    role,
+    content,
+    sources: [],
+    model_name: null,
+    status: 'complete',
+    error: null,
+    parent_id: parent,
+    active,
+    created_at: '2026-11-26T10:00:00.000Z',
+    updated_at: '2026-11-26T10:00:00.000Z',
   });
 
   it('shows each question with its active version, in turn order, with "n / m"', () => {
     // Q1, A1 (v1, older row without parent), Q2, A2, then A1 regenerated (id 5): shown in turn 1.
-    const history = [row(1, 'user', 'Q1', null), row(2, 'assistant', 'A1', 1, false), row(3, 'user', 'Q2', null), row(4, 'assistant', 'A2', 3), row(5, 'assistant', 'A1 again', 1)];
+    const history = [
+      row(1, 'user', 'Q1', null),
+      row(2, 'assistant', 'A1', 1, false),
+      row(3, 'user', 'Q2', null),
+      row(4, 'assistant', 'A2', 3),
+      row(5, 'assistant', 'A1 again', 1),
+    ];
     const shown = visibleMessages(history, null);
     expect(shown.map((message) => message.content)).toEqual(['Q1', 'A1 again', 'Q2', 'A2']);
     expect(shown[1]!.versions).toEqual({ ids: [2, 5], index: 1 });
@@ -176,8 +206,18 @@ describe('answer versions in the shown chat', () => {
   it('puts a regenerated answer being written in its turn, as the last version', () => {
     const history = [row(1, 'user', 'Q1', null), row(2, 'assistant', 'A1', 1), row(3, 'user', 'Q2', null), row(4, 'assistant', 'A2', 3)];
     const live: LiveAnswer = {
-      chatId: 1, question: null, userMessageId: 1, messageId: 9, content: 'new', sources: [], phase: 'streaming',
-      finish: null, model: null, error: null, undelivered: false, regenerating: true,
+      chatId: 1,
+      question: null,
+      userMessageId: 1,
+      messageId: 9,
+      content: 'new',
+      sources: [],
+      phase: 'streaming',
+      finish: null,
+      model: null,
+      error: null,
+      undelivered: false,
+      regenerating: true,
     };
     const shown = visibleMessages(history, live);
     expect(shown.map((message) => message.content)).toEqual(['Q1', 'new', 'Q2', 'A2']);
@@ -188,12 +228,32 @@ describe('answer versions in the shown chat', () => {
 
 describe('a failed or interrupted answer as the user saw it', () => {
   const row = (id: number, role: 'user' | 'assistant', content: string, status: MessageResponse['status']): MessageResponse => ({
-    id, chat_id: 1, role, content, sources: [], model_name: null, status, error: status === 'failed' ? 'model crashed' : null, parent_id: role === 'assistant' ? 1 : null, active: true,
-    created_at: '2026-11-26T10:00:00.000Z', updated_at: '2026-11-26T10:00:00.000Z',
+    id,
+    chat_id: 1,
+    role,
+    content,
+    sources: [],
+    model_name: null,
+    status,
+    error: status === 'failed' ? 'model crashed' : null,
+    parent_id: role === 'assistant' ? 1 : null,
+    active: true,
+    created_at: '2026-11-26T10:00:00.000Z',
+    updated_at: '2026-11-26T10:00:00.000Z',
   });
   const settled = (change: Partial<LiveAnswer>): LiveAnswer => ({
-    chatId: 1, question: 'Q', userMessageId: 1, messageId: null, content: '', sources: [], phase: 'failed',
-    finish: 'failed', model: null, error: 'model crashed', undelivered: false, ...change,
+    chatId: 1,
+    question: 'Q',
+    userMessageId: 1,
+    messageId: null,
+    content: '',
+    sources: [],
+    phase: 'failed',
+    finish: 'failed',
+    model: null,
+    error: 'model crashed',
+    undelivered: false,
+    ...change,
   });
 
   it('shows a failed answer once when the error names its saved row', () => {
@@ -204,7 +264,10 @@ describe('a failed or interrupted answer as the user saw it', () => {
 
   it('keeps the tokens already on screen when the saved checkpoint is older', () => {
     const history = [row(1, 'user', 'Q', 'complete'), row(2, 'assistant', 'one two', 'interrupted')];
-    const shown = visibleMessages(history, settled({ messageId: 2, content: 'one two three four', phase: 'finished', finish: 'interrupted', error: null }));
+    const shown = visibleMessages(
+      history,
+      settled({ messageId: 2, content: 'one two three four', phase: 'finished', finish: 'interrupted', error: null }),
+    );
     expect(shown[1]!.content).toBe('one two three four');
     expect(shown[1]!.status).toBe('interrupted');
   });

@@ -9,7 +9,10 @@ import { DEFAULT_SETTINGS } from './support/settings-fixtures.ts';
 const SETTINGS = DEFAULT_SETTINGS;
 
 const MODELS = {
-  llm_models: [{ name: 'llama3.2:latest', size: 2_019_393_189 }, { name: 'qwen2.5:7b', size: 4_000_000_000 }],
+  llm_models: [
+    { name: 'llama3.2:latest', size: 2_019_393_189 },
+    { name: 'qwen2.5:7b', size: 4_000_000_000 },
+  ],
   embedding_models: [{ name: 'nomic-embed-text:latest', size: 274_302_450 }],
   current_llm: 'llama3.2',
   current_embedding: 'nomic-embed-text',
@@ -20,7 +23,10 @@ beforeEach(() => {
   globalThis.fetch = (async (input: RequestInfo | URL) => {
     const url = String(input);
     const body = url.endsWith('/api/settings') ? SETTINGS : url.endsWith('/api/settings/models/installed') ? MODELS : undefined;
-    return new Response(JSON.stringify(body ?? { detail: 'not found' }), { status: body ? 200 : 404, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify(body ?? { detail: 'not found' }), {
+      status: body ? 200 : 404,
+      headers: { 'content-type': 'application/json' },
+    });
   }) as typeof fetch;
 });
 afterEach(() => {

@@ -82,9 +82,11 @@ export class RemoteBackend implements Backend {
   }
 
   async createProject(name: string): Promise<ProjectRef> {
-    return refOf(await this.rest.json(ProjectBody, 'POST', '/api/projects', { json: { name } }).catch((error: unknown) => {
-      throw this.mapped(error);
-    }));
+    return refOf(
+      await this.rest.json(ProjectBody, 'POST', '/api/projects', { json: { name } }).catch((error: unknown) => {
+        throw this.mapped(error);
+      }),
+    );
   }
 
   async ingest(input: { project: ProjectRef; files: IngestFile[]; listener: IngestListener; signal: AbortSignal }): Promise<void> {
@@ -140,7 +142,8 @@ export class RemoteBackend implements Backend {
     try {
       if (input.chatId !== undefined) {
         const chat = await this.rest.json(ChatBody, 'GET', `/api/chats/${input.chatId}`);
-        if (chat.project_id !== input.project.id) throw new CliError(`Chat ${input.chatId} is not a chat of project '${input.project.name}'`);
+        if (chat.project_id !== input.project.id)
+          throw new CliError(`Chat ${input.chatId} is not a chat of project '${input.project.name}'`);
         chatId = chat.id;
       } else {
         chatId = (await this.rest.json(ChatBody, 'POST', '/api/chats', { json: { project_id: input.project.id } })).id;
@@ -197,7 +200,9 @@ export class RemoteBackend implements Backend {
           settle(() => reject(new CliError(event.message)));
         });
         socket.on('disconnect', (reason) => {
-          settle(() => reject(new CliError(`The connection to the server at ${this.rest.baseUrl} was lost (${reason}); the answer goes on there`)));
+          settle(() =>
+            reject(new CliError(`The connection to the server at ${this.rest.baseUrl} was lost (${reason}); the answer goes on there`)),
+          );
         });
         socket.emit('send_message', { chat_id: chatId, message: input.question });
       });

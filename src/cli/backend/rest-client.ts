@@ -59,10 +59,16 @@ export class RestClient {
   }
 
   /** Sends the request and parses the JSON answer with `schema` (lenient: extra fields are fine). */
-  async json<Schema extends z.ZodType>(schema: Schema, method: string, path: string, init: { json?: unknown; body?: FormData } = {}): Promise<z.infer<Schema>> {
+  async json<Schema extends z.ZodType>(
+    schema: Schema,
+    method: string,
+    path: string,
+    init: { json?: unknown; body?: FormData } = {},
+  ): Promise<z.infer<Schema>> {
     const response = await this.send(method, path, init);
     const result = schema.safeParse(await response.json().catch(() => undefined));
-    if (!result.success) throw new CliError(`The server at ${this.baseUrl} sent an answer this daa does not understand (${method} ${path})`);
+    if (!result.success)
+      throw new CliError(`The server at ${this.baseUrl} sent an answer this daa does not understand (${method} ${path})`);
     return result.data;
   }
 }

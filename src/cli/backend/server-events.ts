@@ -11,7 +11,13 @@ export const ChatBody = z.object({ id: z.number().int(), project_id: z.number().
 export const UploadBody = z
   .object({
     document: z
-      .object({ id: z.number().int(), status: DocumentStatus, stage: DocumentStage, progress: z.number(), error_message: z.string().nullish() })
+      .object({
+        id: z.number().int(),
+        status: DocumentStatus,
+        stage: DocumentStage,
+        progress: z.number(),
+        error_message: z.string().nullish(),
+      })
       .passthrough(),
   })
   .passthrough();
@@ -36,10 +42,20 @@ export const MessageCompleteEvent = z
   .object({
     chat_id: z.number().int(),
     message_id: z.number().int(),
-    metadata: z.object({ model: z.string(), status: z.enum(['complete', 'stopped', 'interrupted']).optional(), stopped: z.boolean().optional() }).passthrough(),
+    metadata: z
+      .object({ model: z.string(), status: z.enum(['complete', 'stopped', 'interrupted']).optional(), stopped: z.boolean().optional() })
+      .passthrough(),
   })
   .passthrough();
-export const ErrorEvent = z.object({ message: z.string(), chat_id: z.number().int().optional(), code: z.string().optional() }).passthrough();
+export const ErrorEvent = z
+  .object({ message: z.string(), chat_id: z.number().int().optional(), code: z.string().optional() })
+  .passthrough();
 
 /** An import answers with the new project, bare or under `project`. */
-export const ImportBody = z.union([z.object({ project: ProjectBody }), ProjectBody]).transform((body) => ('project' in body && typeof body.project === 'object' ? (body.project as z.infer<typeof ProjectBody>) : (body as z.infer<typeof ProjectBody>)));
+export const ImportBody = z
+  .union([z.object({ project: ProjectBody }), ProjectBody])
+  .transform((body) =>
+    'project' in body && typeof body.project === 'object'
+      ? (body.project as z.infer<typeof ProjectBody>)
+      : (body as z.infer<typeof ProjectBody>),
+  );

@@ -10,7 +10,9 @@ export async function importCommand(file: string, raw: unknown, globals: GlobalO
   try {
     await (await fs.open(file, 'r')).close();
   } catch (error) {
-    throw new CliError(`Cannot read '${file}': ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new CliError(
+      `Cannot read '${file}': ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
   const backend = await openBackend({ url: globals.url, needsJobLoop: true, verbose: globals.verbose });
   try {

@@ -34,7 +34,12 @@ export async function usersAddCommand(email: string, raw: Record<string, unknown
   try {
     const accounts = new AccountService({ store, access: new AccessPolicy({ store }), events: new DomainEvents(), sessionTtlMs: 0 });
     // The command line runs as the machine's own user, who may manage accounts.
-    const user = await accounts.createUser(LOCAL_ACTOR, { email: options.email, password, name: options.name ?? null, role: options.admin ? 'admin' : 'user' });
+    const user = await accounts.createUser(LOCAL_ACTOR, {
+      email: options.email,
+      password,
+      name: options.name ?? null,
+      role: options.admin ? 'admin' : 'user',
+    });
     process.stdout.write(`Added ${user.role === 'admin' ? 'administrator' : 'user'} ${user.email} (id ${user.id})\n`);
     if (config.AUTH_MODE !== 'accounts') process.stdout.write('Accounts are off: start the server with AUTH_MODE=accounts to use them\n');
     return ExitCode.ok;
@@ -47,7 +52,9 @@ async function readPassword(fromStdin: boolean): Promise<string> {
   if (fromStdin) {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    return Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
   }
   if (!process.stdin.isTTY) throw new CliError('No terminal to ask for the password: pipe it with --password-stdin', ExitCode.usage);
   const first = await askHidden('Password: ');

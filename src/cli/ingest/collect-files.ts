@@ -15,7 +15,10 @@ export interface SkippedFile {
  * decides it, so unsupported files are skipped with the reason before anything is uploaded. A path
  * on the command line that cannot be read stops the command before it changes anything.
  */
-export async function collectFiles(inputs: string[], options: { cwd?: string } = {}): Promise<{ files: IngestFile[]; skipped: SkippedFile[] }> {
+export async function collectFiles(
+  inputs: string[],
+  options: { cwd?: string } = {},
+): Promise<{ files: IngestFile[]; skipped: SkippedFile[] }> {
   const cwd = options.cwd ?? process.cwd();
   const files: IngestFile[] = [];
   const skipped: SkippedFile[] = [];

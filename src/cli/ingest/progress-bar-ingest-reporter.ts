@@ -38,9 +38,14 @@ export class ProgressBarIngestReporter implements IngestReporter {
   start(input: { heading: string }): void {
     this.multibar.log(`${input.heading}\n`);
     for (const skipped of this.summary.skipped) this.multibar.log(`${skippedLine(skipped)}\n`);
-    this.overall = this.multibar.create(this.summary.total, 0, { stage: '', name: '' }, {
-      format: ' {bar} {value}/{total} documents',
-    });
+    this.overall = this.multibar.create(
+      this.summary.total,
+      0,
+      { stage: '', name: '' },
+      {
+        format: ' {bar} {value}/{total} documents',
+      },
+    );
   }
 
   progress(file: IngestFile, update: { stage: string; progress: number }): void {

@@ -47,7 +47,9 @@ export class RemoteProjectPortability implements ProjectPortability {
     if (!(error instanceof RestError)) return error;
     // The 404 of a route the server does not have: a server older than the portability routes.
     if (error.status === 404 && /^Not found: (GET|POST) /.test(error.detail)) {
-      return new CliError(`The server at ${this.rest.baseUrl} cannot ${what} projects (it has no ${what} route); update it`, undefined, { cause: error });
+      return new CliError(`The server at ${this.rest.baseUrl} cannot ${what} projects (it has no ${what} route); update it`, undefined, {
+        cause: error,
+      });
     }
     return new CliError(error.detail, undefined, { cause: error });
   }

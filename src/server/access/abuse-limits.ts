@@ -22,8 +22,12 @@ export class AbuseLimits {
   private readonly uploads: RateLimiterMemory | undefined;
 
   constructor(limits: { messagesPerMinute: number | undefined; uploadsPerMinute: number | undefined }) {
-    this.messages = limits.messagesPerMinute ? new RateLimiterMemory({ keyPrefix: 'msg', points: limits.messagesPerMinute, duration: 60 }) : undefined;
-    this.uploads = limits.uploadsPerMinute ? new RateLimiterMemory({ keyPrefix: 'upload', points: limits.uploadsPerMinute, duration: 60 }) : undefined;
+    this.messages = limits.messagesPerMinute
+      ? new RateLimiterMemory({ keyPrefix: 'msg', points: limits.messagesPerMinute, duration: 60 })
+      : undefined;
+    this.uploads = limits.uploadsPerMinute
+      ? new RateLimiterMemory({ keyPrefix: 'upload', points: limits.uploadsPerMinute, duration: 60 })
+      : undefined;
   }
 
   /** Per-user limits apply with accounts on (defaults 30 a minute); without accounts only when set. */

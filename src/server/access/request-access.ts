@@ -2,9 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { createHostPolicy } from './host-policy.ts';
 import { createOriginPolicy } from './origin-policy.ts';
 
-export type AccessDecision =
-  | { allowed: true }
-  | { allowed: false; reason: 'host' | 'origin'; detail: string };
+export type AccessDecision = { allowed: true } | { allowed: false; reason: 'host' | 'origin'; detail: string };
 
 export interface RequestAccessOptions {
   /** `HOST`: the address the server listens on. */

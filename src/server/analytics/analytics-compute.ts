@@ -26,7 +26,10 @@ export class AnalyticsCompute {
 
   constructor(private readonly options: AnalyticsComputeOptions) {}
 
-  async run<Task extends ComputeTask>(task: Task, options: { signal?: AbortSignal; onProgress?: (done: number) => void } = {}): Promise<ComputeResult<Task>> {
+  async run<Task extends ComputeTask>(
+    task: Task,
+    options: { signal?: AbortSignal; onProgress?: (done: number) => void } = {},
+  ): Promise<ComputeResult<Task>> {
     await this.turn(options.signal);
     try {
       return (await this.compute(task, options)) as ComputeResult<Task>;

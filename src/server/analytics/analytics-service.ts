@@ -67,15 +67,28 @@ export class AnalyticsService {
           chunk_index: chunk.chunkIndex,
           embedding: Array.from(vector),
           text: options.includeText ? chunk.content : null,
-          metadata: { page: chunk.page, heading: chunk.heading, sheet: chunk.sheet, rows: chunk.rows, start_char: chunk.startChar, end_char: chunk.endChar },
+          metadata: {
+            page: chunk.page,
+            heading: chunk.heading,
+            sheet: chunk.sheet,
+            rows: chunk.rows,
+            start_char: chunk.startChar,
+            end_char: chunk.endChar,
+          },
         });
-        if (embeddings.length === options.limit) return { embeddings, total: embeddings.length, limit: options.limit, embedding_model: index.model };
+        if (embeddings.length === options.limit)
+          return { embeddings, total: embeddings.length, limit: options.limit, embedding_model: index.model };
       }
     }
     return { embeddings, total: embeddings.length, limit: options.limit, embedding_model: index.model };
   }
 
-  async reduce(actor: Actor, projectId: number, body: DimensionalityReductionBody, options: ComputeOptions = {}): Promise<DimensionalityReductionResponse> {
+  async reduce(
+    actor: Actor,
+    projectId: number,
+    body: DimensionalityReductionBody,
+    options: ComputeOptions = {},
+  ): Promise<DimensionalityReductionResponse> {
     await this.deps.access.requireProject(actor, projectId, 'read');
     const index = await this.deps.store.vectors.activeIndex(projectId);
     const { chunks, input } = await this.sampleRows({ projectId, index, documentIds: body.document_ids, size: body.n_samples });
@@ -114,7 +127,12 @@ export class AnalyticsService {
     };
   }
 
-  async similarityMatrix(actor: Actor, projectId: number, body: SimilarityMatrixBody, options: ComputeOptions = {}): Promise<SimilarityMatrixResponse> {
+  async similarityMatrix(
+    actor: Actor,
+    projectId: number,
+    body: SimilarityMatrixBody,
+    options: ComputeOptions = {},
+  ): Promise<SimilarityMatrixResponse> {
     await this.deps.access.requireProject(actor, projectId, 'read');
     const index = await this.deps.store.vectors.activeIndex(projectId);
     const source = { vector_source: index ? ('embedding' as const) : ('tfidf' as const), embedding_model: index?.model ?? null };
@@ -132,10 +150,9 @@ export class AnalyticsService {
     const pooled = await this.poolDocuments({ projectId, index, documentIds: documents.map((document) => document.id) });
     const kept = documents.filter((document) => pooled.has(document.id));
     if (kept.length < 2) throw new BadRequestError('Not enough embeddings for similarity matrix (need at least 2)');
-    const input: ComputeInput =
-      index
-        ? { kind: 'vectors', rows: kept.map((document) => pooled.get(document.id) as Float32Array) }
-        : { kind: 'terms', bags: kept.map((document) => pooled.get(document.id) as Map<string, number>) };
+    const input: ComputeInput = index
+      ? { kind: 'vectors', rows: kept.map((document) => pooled.get(document.id) as Float32Array) }
+      : { kind: 'terms', bags: kept.map((document) => pooled.get(document.id) as Map<string, number>) };
     const { matrix } = await this.deps.compute.run({ type: 'similarity', input }, options);
     return { scope: 'document', items: kept.map((document) => ({ id: String(document.id), label: document.filename })), matrix, ...source };
   }
@@ -169,7 +186,8 @@ export class AnalyticsService {
     let averageSimilarity: number | null = null;
     if (totalChunks >= 2) {
       const { chunks, input } = await this.rowsOf({ index, chunkIds: evenSample(sampleIds, SIMILARITY_SAMPLE_SIZE), projectId });
-      if (chunks.length >= 2) averageSimilarity = (await this.deps.compute.run({ type: 'average-similarity', input }, options)).averageSimilarity;
+      if (chunks.length >= 2)
+        averageSimilarity = (await this.deps.compute.run({ type: 'average-similarity', input }, options)).averageSimilarity;
     }
     const overall = allNorms.length ? normStatistics(allNorms) : undefined;
     return {
@@ -200,11 +218,27 @@ export class AnalyticsService {
     };
   }
 
-  async chunkTable(actor: Actor, projectId: number, options: { documentId?: number; search?: string; skip: number; limit: number }): Promise<ChunkTableResponse> {
+  async chunkTable(
+    actor: Actor,
+    projectId: number,
+    options: { documentId?: number; search?: string; skip: number; limit: number },
+  ): Promise<ChunkTableResponse> {
     await this.deps.access.requireProject(actor, projectId, 'read');
     const index = await this.deps.store.vectors.activeIndex(projectId);
-    const { chunks, total } = await this.deps.store.analytics.searchChunks({ projectId, documentId: options.documentId, text: options.search || undefined, skip: options.skip, limit: options.limit });
-    return { chunks: await this.tableRows(index, chunks), total, skip: options.skip, limit: options.limit, embedding_model: index?.model ?? null };
+    const { chunks, total } = await this.deps.store.analytics.searchChunks({
+      projectId,
+      documentId: options.documentId,
+      text: options.search || undefined,
+      skip: options.skip,
+      limit: options.limit,
+    });
+    return {
+      chunks: await this.tableRows(index, chunks),
+      total,
+      skip: options.skip,
+      limit: options.limit,
+      embedding_model: index?.model ?? null,
+    };
   }
 
   /** The whole chunk table (matching the same filters) as CSV lines, read page by page. */
@@ -216,7 +250,13 @@ export class AnalyticsService {
     return (async function* lines() {
       yield csvLine(CHUNK_CSV_HEADER);
       for (let skip = 0; ; skip += 500) {
-        const { chunks } = await store.analytics.searchChunks({ projectId, documentId: options.documentId, text: options.search || undefined, skip, limit: 500 });
+        const { chunks } = await store.analytics.searchChunks({
+          projectId,
+          documentId: options.documentId,
+          text: options.search || undefined,
+          skip,
+          limit: 500,
+        });
         for (const row of await rowsOf(chunks)) yield chunkCsvLine(row);
         if (chunks.length < 500) return;
       }
@@ -224,7 +264,9 @@ export class AnalyticsService {
   }
 
   private async tableRows(index: EmbeddingIndexRecord | undefined, chunks: ChunkRecord[]): Promise<ChunkTableRow[]> {
-    const vectors = index ? await this.deps.store.analytics.findVectors({ indexId: index.id, chunkIds: chunks.map((chunk) => chunk.id) }) : new Map<number, Float32Array>();
+    const vectors = index
+      ? await this.deps.store.analytics.findVectors({ indexId: index.id, chunkIds: chunks.map((chunk) => chunk.id) })
+      : new Map<number, Float32Array>();
     return chunks.map((chunk) => {
       const vector = vectors.get(chunk.id);
       return {
@@ -254,7 +296,11 @@ export class AnalyticsService {
     return this.rowsOf({ projectId: options.projectId, index: options.index, chunkIds: evenSample(ids, options.size) });
   }
 
-  private async rowsOf(options: { projectId: number; index: EmbeddingIndexRecord | undefined; chunkIds: number[] }): Promise<{ chunks: ChunkRecord[]; input: ComputeInput }> {
+  private async rowsOf(options: {
+    projectId: number;
+    index: EmbeddingIndexRecord | undefined;
+    chunkIds: number[];
+  }): Promise<{ chunks: ChunkRecord[]; input: ComputeInput }> {
     const chunks = await this.deps.store.chunks.findByIds(options.projectId, options.chunkIds);
     if (!options.index) return { chunks, input: { kind: 'terms', bags: chunks.map((chunk) => termCounts(chunk.content)) } };
     const vectors = await this.deps.store.analytics.findVectors({ indexId: options.index.id, chunkIds: options.chunkIds });
@@ -263,7 +309,11 @@ export class AnalyticsService {
   }
 
   /** Each document's mean embedding over all of its chunks (or its summed term counts), read page by page. */
-  private async poolDocuments(options: { projectId: number; index: EmbeddingIndexRecord | undefined; documentIds: number[] }): Promise<Map<number, Float32Array | Map<string, number>>> {
+  private async poolDocuments(options: {
+    projectId: number;
+    index: EmbeddingIndexRecord | undefined;
+    documentIds: number[];
+  }): Promise<Map<number, Float32Array | Map<string, number>>> {
     const { store } = this.deps;
     const pooled = new Map<number, Float32Array | Map<string, number>>();
     if (options.documentIds.length === 0) return pooled;

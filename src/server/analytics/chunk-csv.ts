@@ -1,7 +1,16 @@
 import type { ChunkTableRow } from '../../protocol/analytics.ts';
 
 /** The original's CSV columns, plus the page. */
-export const CHUNK_CSV_HEADER = ['Chunk ID', 'Document', 'Chunk Index', 'Page', 'Text Preview', 'Characters', 'Embedding Dimension', 'Embedding Norm'];
+export const CHUNK_CSV_HEADER = [
+  'Chunk ID',
+  'Document',
+  'Chunk Index',
+  'Page',
+  'Text Preview',
+  'Characters',
+  'Embedding Dimension',
+  'Embedding Norm',
+];
 
 /**
  * One RFC 4180 field. A field a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a

@@ -33,7 +33,10 @@ export class ClusterGenerationRegistry implements RunningAnswers {
         const generation = this.local.get(chatId);
         if (watching && generation && !generation.finished && !this.watchers.has(watchId)) {
           // A no-op listener: the remote reader counts for the grace period like a local one.
-          this.watchers.set(watchId, generation.subscribe(() => {}));
+          this.watchers.set(
+            watchId,
+            generation.subscribe(() => {}),
+          );
           void generation.whenFinished().then(() => this.watchers.delete(watchId));
         } else if (!watching) {
           this.watchers.get(watchId)?.();

@@ -21,10 +21,7 @@ export interface GenerationRequest {
   include_history?: boolean;
 }
 
-export function resolveGenerationSettings(options: {
-  effective: EffectiveSettings;
-  request: GenerationRequest;
-}): GenerationSettings {
+export function resolveGenerationSettings(options: { effective: EffectiveSettings; request: GenerationRequest }): GenerationSettings {
   const { effective, request } = options;
   return {
     model: request.model ?? effective.llmModel,

@@ -59,10 +59,7 @@ export class Generation {
    * Listens from now on. With `afterSeq`, first replays what the listener missed: the sources, the
    * tokens with a greater `seq`, and the final event if the answer already ended.
    */
-  subscribe(
-    listener: GenerationListener,
-    options: { afterSeq?: number; includeReceived?: boolean } = {},
-  ): () => void {
+  subscribe(listener: GenerationListener, options: { afterSeq?: number; includeReceived?: boolean } = {}): () => void {
     if (options.afterSeq !== undefined) {
       for (const event of this.log) {
         if (event.type === 'received' && !options.includeReceived) continue;

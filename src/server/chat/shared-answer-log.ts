@@ -31,7 +31,10 @@ class RemoteAnswerError extends AppError {
 
 export function eventToLog(event: GenerationEvent): unknown {
   if (event.type !== 'error') return event;
-  return { ...event, error: { code: event.error.code, message: event.error.expose ? event.error.message : '', expose: event.error.expose } };
+  return {
+    ...event,
+    error: { code: event.error.code, message: event.error.expose ? event.error.message : '', expose: event.error.expose },
+  };
 }
 
 export function eventFromLog(entry: unknown): GenerationEvent {

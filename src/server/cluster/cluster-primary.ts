@@ -19,7 +19,11 @@ export const WORKER_READY = { daa: 1, op: 'ready' } as const;
  * SIGTERM / SIGINT drain every worker, then the primary exits.
  */
 export async function runClusterPrimary(config: Config, workers: number, logger: Logger): Promise<void> {
-  const lock = acquireDataDirLock({ dataDir: config.DATA_DIR, owner: 'server', sharedBy: config.REDIS_URL ? config.REDIS_PREFIX : undefined });
+  const lock = acquireDataDirLock({
+    dataDir: config.DATA_DIR,
+    owner: 'server',
+    sharedBy: config.REDIS_URL ? config.REDIS_PREFIX : undefined,
+  });
   const httpServer = http.createServer();
   setupMaster(httpServer, { loadBalancingMethod: 'round-robin' });
   if (!config.REDIS_URL) setupClusterAdapterPrimary();

@@ -29,9 +29,7 @@ export function chatToMarkdown(chat: ChatRecord, messages: MessageRecord[]): str
       lines.push('### 📚 Sources', '');
       message.sources.forEach((source, index) => {
         const where = source.metadata.page != null ? `, page ${source.metadata.page}` : '';
-        lines.push(
-          `${index + 1}. **${source.metadata.filename}**${where} (Relevance: ${(source.score * 100).toFixed(2)}%)`,
-        );
+        lines.push(`${index + 1}. **${source.metadata.filename}**${where} (Relevance: ${(source.score * 100).toFixed(2)}%)`);
       });
       lines.push('');
     }

@@ -6,12 +6,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { createAccountAuthenticator } from '../access/account-authentication.ts';
 import { LOCAL_ACTOR } from '../access/actor.ts';
@@ -97,7 +92,9 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       });
       if (authenticated) request.actor = authenticated.actor;
       else if (needsToken(routePath) && !PUBLIC_AUTH_ROUTES.has(routePath)) {
-        return reply.code(401).send({ detail: 'Sign in first, or send a session token or API key as a bearer token', code: 'unauthorized' });
+        return reply
+          .code(401)
+          .send({ detail: 'Sign in first, or send a session token or API key as a bearer token', code: 'unauthorized' });
       }
       return;
     }

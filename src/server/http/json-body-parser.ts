@@ -36,7 +36,10 @@ export function jsonNestingExceeds(text: string, limit: number): boolean {
  * nesting-depth check, so every JSON body of every route is bounded before any schema sees it.
  */
 export function registerJsonBodyParser(app: FastifyInstance, maxDepth = MAX_JSON_BODY_DEPTH): void {
-  const parse = app.getDefaultJsonParser(app.initialConfig.onProtoPoisoning ?? 'error', app.initialConfig.onConstructorPoisoning ?? 'error');
+  const parse = app.getDefaultJsonParser(
+    app.initialConfig.onProtoPoisoning ?? 'error',
+    app.initialConfig.onConstructorPoisoning ?? 'error',
+  );
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (jsonNestingExceeds(body as string, maxDepth)) {

@@ -10,9 +10,7 @@ export function presentPullStart(pull: ModelPull, joined: boolean) {
     ...pull.progress,
     success: true as const,
     joined,
-    message: joined
-      ? `'${pull.modelName}' is already downloading; following that download`
-      : `Downloading '${pull.modelName}'`,
+    message: joined ? `'${pull.modelName}' is already downloading; following that download` : `Downloading '${pull.modelName}'`,
     events_url: pullEventsUrl(pull.modelName),
   };
 }

@@ -127,12 +127,7 @@ function rowSpans(text: string, run: Run, budget: number): Span[] {
  * Paragraphs, then sentences, then lines, then words: the coarsest pieces that fit. Sentences come
  * before lines because a PDF breaks lines inside sentences; lines still split long lists and code.
  */
-const SEPARATORS: RegExp[] = [
-  /\n[^\S\n]*\n\s*/g,
-  /(?<=[.!?…]["'”’)\]]*)\s+|(?<=[。！？])/g,
-  /\n\s*/g,
-  /\s+/g,
-];
+const SEPARATORS: RegExp[] = [/\n[^\S\n]*\n\s*/g, /(?<=[.!?…]["'”’)\]]*)\s+|(?<=[。！？])/g, /\n\s*/g, /\s+/g];
 
 const WORD_LEVEL = SEPARATORS.length - 1;
 let unitCounter = 0;
@@ -203,11 +198,7 @@ function pack(
   let firstRow = spans[0]?.row;
   while (next < spans.length) {
     let last = next;
-    while (
-      last + 1 < spans.length &&
-      spans[last + 1]!.end - chunkStart <= budget &&
-      canShareChunk(spans[last]!, spans[last + 1]!)
-    ) {
+    while (last + 1 < spans.length && spans[last + 1]!.end - chunkStart <= budget && canShareChunk(spans[last]!, spans[last + 1]!)) {
       last += 1;
     }
     const end = spans[last]!.end;
@@ -231,12 +222,7 @@ function canShareChunk(previous: Span, next: Span): boolean {
 /** Where a sentence (or a paragraph) starts; a lone line break is not one (PDFs wrap mid-sentence). */
 const SENTENCE_START = /(?:[.!?…]["'”’)\]]*\s+|\n[^\S\n]*\n\s*|[。！？])(?=\S)/g;
 
-function findOverlapStart(
-  text: string,
-  spans: Span[],
-  last: number,
-  lowest: number,
-): { position: number; row?: number } | undefined {
+function findOverlapStart(text: string, spans: Span[], last: number, lowest: number): { position: number; row?: number } | undefined {
   const end = spans[last]!.end;
   if (lowest >= end) return undefined;
   // Table rows overlap by whole rows (spans are in order: the first one starting late enough).
@@ -260,7 +246,16 @@ function findOverlapStart(
 }
 
 function isSpace(code: number): boolean {
-  return code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d || code === 0x0c || code === 0xa0 || code === 0x3000 || (code >= 0x2000 && code <= 0x200a);
+  return (
+    code === 0x20 ||
+    code === 0x0a ||
+    code === 0x09 ||
+    code === 0x0d ||
+    code === 0x0c ||
+    code === 0xa0 ||
+    code === 0x3000 ||
+    (code >= 0x2000 && code <= 0x200a)
+  );
 }
 
 function isHighSurrogate(code: number): boolean {

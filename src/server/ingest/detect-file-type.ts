@@ -99,7 +99,9 @@ async function detectFromBytes(options: { filePath: string; filename: string }):
   const textType = TEXT_EXTENSIONS[extension];
   // Text named as a binary format: say what it is not (HTML named .pdf is the classic disguise).
   if (extension === '.pdf' || extension === '.docx' || extension === '.xlsx') {
-    return unsupported(`This file is named ${extension} but its contents are ${looksLikeHtml(decoded.text) ? 'HTML' : 'text'}, not ${DESCRIPTION_OF[extension.slice(1) as DocumentFileType]}`);
+    return unsupported(
+      `This file is named ${extension} but its contents are ${looksLikeHtml(decoded.text) ? 'HTML' : 'text'}, not ${DESCRIPTION_OF[extension.slice(1) as DocumentFileType]}`,
+    );
   }
   // The declared text type wins (HTML saved as .txt is indexed, and served, as plain text).
   if (textType) return detected(textType);
@@ -141,8 +143,7 @@ function legacyOffice(sample: Buffer, extension: string): DetectionResult {
   const isWorkbook =
     ['.xls', '.xlt', '.xla'].includes(extension) ||
     (!['.doc', '.dot'].includes(extension) && sample.includes(Buffer.from('Workbook', 'utf16le')));
-  const isDocument =
-    ['.doc', '.dot'].includes(extension) || sample.includes(Buffer.from('WordDocument', 'utf16le'));
+  const isDocument = ['.doc', '.dot'].includes(extension) || sample.includes(Buffer.from('WordDocument', 'utf16le'));
   if (isWorkbook) {
     return {
       ok: false,
@@ -193,7 +194,11 @@ async function listZipEntryNames(filePath: string, limit: number): Promise<Set<s
 }
 
 function looksLikeHtml(text: string): boolean {
-  const head = text.replace(/^\uFEFF/, '').trimStart().slice(0, 256).toLowerCase();
+  const head = text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .slice(0, 256)
+    .toLowerCase();
   return head.startsWith('<!doctype html') || head.startsWith('<html');
 }
 

@@ -25,9 +25,7 @@ export class DocumentProgress {
   /** Returns false when the document is gone. */
   async report(document: { id: number; projectId: number }, update: ProgressUpdate): Promise<boolean> {
     const final = update.stage === 'completed' || update.stage === 'failed';
-    const progress = final
-      ? update.progress
-      : Math.max(this.highest.get(document.id) ?? 0, Math.min(99, Math.round(update.progress)));
+    const progress = final ? update.progress : Math.max(this.highest.get(document.id) ?? 0, Math.min(99, Math.round(update.progress)));
     if (final) this.highest.delete(document.id);
     else this.highest.set(document.id, progress);
     const saved =

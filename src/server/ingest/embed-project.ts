@@ -40,7 +40,8 @@ export async function embedProject(context: IngestContext, job: JobRecord, signa
       });
       written += count;
       // Nothing could be written (the index went away meanwhile): stop rather than spin.
-      if (count === 0 && !(await store.vectors.findIndex({ projectId: project.id, provider: choice.provider, model: choice.model }))) return;
+      if (count === 0 && !(await store.vectors.findIndex({ projectId: project.id, provider: choice.provider, model: choice.model })))
+        return;
     }
   } catch (error) {
     if (!signal.aborted && isEmbedderUnavailable(error)) {

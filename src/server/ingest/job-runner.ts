@@ -153,7 +153,8 @@ export class IngestJobRunner {
           await store.jobs.enqueue({ kind: 'embed', projectId: job.projectId });
         }
         if (outcome.kind === 'completed') {
-          if (job.documentId !== null) events.publish({ type: 'documentUpdated', projectId: job.projectId, documentId: job.documentId, status: 'completed' });
+          if (job.documentId !== null)
+            events.publish({ type: 'documentUpdated', projectId: job.projectId, documentId: job.documentId, status: 'completed' });
         }
       } else {
         await embedProject(this.context, job, controller.signal);

@@ -7,7 +7,10 @@ import type { CancelReason, IngestJobRunner } from './job-runner.ts';
  */
 export type JobSignals = Pick<IngestJobRunner, 'wake' | 'cancelDocument' | 'cancelProject'>;
 
-type Signal = { kind: 'wake' } | { kind: 'cancelDocument'; documentId: number; reason: CancelReason } | { kind: 'cancelProject'; projectId: number };
+type Signal =
+  | { kind: 'wake' }
+  | { kind: 'cancelDocument'; documentId: number; reason: CancelReason }
+  | { kind: 'cancelProject'; projectId: number };
 
 const TOPIC = 'ingest-jobs';
 

@@ -95,10 +95,7 @@ async function scanEntry(zipFile: ZipFile, entry: Entry): Promise<void> {
       const text = carry + latin.toLowerCase();
       if (text.includes('<!doctype') || text.includes('<!entity')) {
         stream.destroy();
-        throw new DocumentParseError(
-          'This file declares XML entities, which Office never writes; it was rejected as unsafe',
-          'corrupt',
-        );
+        throw new DocumentParseError('This file declares XML entities, which Office never writes; it was rejected as unsafe', 'corrupt');
       }
       carry = text.slice(-CARRY_CHARS);
     }

@@ -9,10 +9,7 @@ export type { ParseProgress, ParseRequest, ParseResult } from './parse-request.t
 export interface ParserPool {
   /** Parses and chunks in a worker thread with a time and memory limit. Rejects with DocumentParseError
    *  (reason 'timeout' | 'memory' | 'corrupt' | 'no_text_layer' | 'empty' | 'unsupported' | 'too_large' | 'encrypted'). */
-  process(
-    request: ParseRequest,
-    options?: { signal?: AbortSignal; onProgress?: (progress: ParseProgress) => void },
-  ): Promise<ParseResult>;
+  process(request: ParseRequest, options?: { signal?: AbortSignal; onProgress?: (progress: ParseProgress) => void }): Promise<ParseResult>;
   close(): Promise<void>;
 }
 
@@ -156,7 +153,11 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
         finish(poolWorker, job, { result: message.result });
         return;
       case 'failed':
-        if (message.error.detail) options.logger?.warn({ reason: message.error.reason, fileType: job.request.fileType, detail: withoutQuotedText(message.error.detail) }, 'a parser failed on a document');
+        if (message.error.detail)
+          options.logger?.warn(
+            { reason: message.error.reason, fileType: job.request.fileType, detail: withoutQuotedText(message.error.detail) },
+            'a parser failed on a document',
+          );
         finish(poolWorker, job, {
           error: new DocumentParseError(message.error.message, message.error.reason),
         });
@@ -269,10 +270,7 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
       fail(
         poolWorker,
         job,
-        new DocumentParseError(
-          `Parsing took longer than ${Math.round(options.timeoutMs / 1000)} s and was stopped`,
-          'timeout',
-        ),
+        new DocumentParseError(`Parsing took longer than ${Math.round(options.timeoutMs / 1000)} s and was stopped`, 'timeout'),
       );
     }, options.timeoutMs);
     const request = { ...job.request, maxDecodedBytes: job.request.maxDecodedBytes ?? options.maxDecodedBytes };

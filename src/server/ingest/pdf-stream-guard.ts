@@ -158,7 +158,10 @@ function transformWhole(decode: (input: Buffer) => Buffer): Transform {
 }
 
 function decodeAsciiHex(input: Buffer): Buffer {
-  const digits = input.toString('latin1').split('>')[0]!.replace(/[^0-9A-Fa-f]/g, '');
+  const digits = input
+    .toString('latin1')
+    .split('>')[0]!
+    .replace(/[^0-9A-Fa-f]/g, '');
   return Buffer.from(digits.length % 2 ? `${digits}0` : digits, 'hex');
 }
 

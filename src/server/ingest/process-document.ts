@@ -64,20 +64,33 @@ export async function processDocument(context: IngestContext, job: JobRecord, si
   signal.throwIfAborted();
   if (chunks.length === 0) throw new DocumentParseError('No text could be extracted from the document', 'empty');
   const pagesTotal = parsed.pageCount;
-  await report({ status: 'processing', stage: 'chunking', progress: CHUNKING, pagesDone: pagesTotal, pagesTotal, chunksDone: 0, chunksTotal: chunks.length });
+  await report({
+    status: 'processing',
+    stage: 'chunking',
+    progress: CHUNKING,
+    pagesDone: pagesTotal,
+    pagesTotal,
+    chunksDone: 0,
+    chunksTotal: chunks.length,
+  });
 
   const choice = embedders.choose({ embeddingModel: effective.embeddingModel });
   let vectors: { indexId: number; embeddings: Embedding[] } | undefined;
   let buildingIndex = false;
   if (choice) {
-    const embeddings = await embedOrSkip(context, choice, chunks.map((chunk) => chunk.content), signal, (done, total) =>
-      report({
-        status: 'processing',
-        stage: 'embedding',
-        progress: EMBED_START + ((EMBED_END - EMBED_START) * done) / total,
-        chunksDone: done,
-        chunksTotal: total,
-      }),
+    const embeddings = await embedOrSkip(
+      context,
+      choice,
+      chunks.map((chunk) => chunk.content),
+      signal,
+      (done, total) =>
+        report({
+          status: 'processing',
+          stage: 'embedding',
+          progress: EMBED_START + ((EMBED_END - EMBED_START) * done) / total,
+          chunksDone: done,
+          chunksTotal: total,
+        }),
     );
     if (embeddings) {
       const ownChunks = document.status === 'completed' ? document.chunkCount : 0;
@@ -110,7 +123,9 @@ export async function processDocument(context: IngestContext, job: JobRecord, si
       signal.throwIfAborted();
       await store.vectors.insert({
         indexId: vectors.indexId,
-        items: chunkIds.slice(start, start + VECTOR_WRITE_BATCH).map((chunkId, offset) => ({ chunkId, embedding: vectors!.embeddings[start + offset]! })),
+        items: chunkIds
+          .slice(start, start + VECTOR_WRITE_BATCH)
+          .map((chunkId, offset) => ({ chunkId, embedding: vectors!.embeddings[start + offset]! })),
       });
       await yieldToEventLoop();
     }

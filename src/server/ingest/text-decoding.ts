@@ -21,17 +21,12 @@ export function bomEncoding(bytes: Uint8Array): { encoding: TextEncodingName; bo
  * Decodes `bytes`, or returns undefined when they are not text. `partial` is for a sample cut from a
  * longer file: a multi-byte character cut at the end is then not an error.
  */
-export function decodeText(
-  bytes: Uint8Array,
-  options: { allowLatin1: boolean; partial?: boolean },
-): DecodedText | undefined {
+export function decodeText(bytes: Uint8Array, options: { allowLatin1: boolean; partial?: boolean }): DecodedText | undefined {
   const bom = bomEncoding(bytes);
   const stream = options.partial === true;
   if (bom) {
     const text = tryDecode(bytes.subarray(bom.bomLength), bom.encoding, stream);
-    return text !== undefined && !text.includes('\u0000') && looksLikeText(text)
-      ? { text, encoding: bom.encoding }
-      : undefined;
+    return text !== undefined && !text.includes('\u0000') && looksLikeText(text) ? { text, encoding: bom.encoding } : undefined;
   }
   if (bytes.includes(0)) return undefined;
   const utf8 = tryDecode(bytes, 'utf-8', stream);

@@ -31,9 +31,7 @@ export class ClientLimits {
   /** Counts an open connection; returns its release, or throws BusyError past the cap. */
   openConnection(address: string): () => void {
     if (!this.canConnect(address)) {
-      throw new BusyError(
-        `Too many connections from this address (at most ${this.settings.maxConnectionsPerAddress}); close some first`,
-      );
+      throw new BusyError(`Too many connections from this address (at most ${this.settings.maxConnectionsPerAddress}); close some first`);
     }
     if (!this.appliesTo(address)) return () => {};
     increment(this.connectionsByAddress, address);

@@ -15,10 +15,7 @@ export interface ChatModelResolver {
  * Ollama when it answers, else the extractive fallback (labelled `extractive`), so the app keeps
  * answering from documents with no model server at all.
  */
-export function createChatModelResolver(options: {
-  config: Config;
-  ollamaStatus: OllamaStatusProbe;
-}): ChatModelResolver {
+export function createChatModelResolver(options: { config: Config; ollamaStatus: OllamaStatusProbe }): ChatModelResolver {
   const { config, ollamaStatus } = options;
   const timeouts = {
     firstTokenTimeoutMs: config.LLM_FIRST_TOKEN_TIMEOUT_SECONDS * 1000,

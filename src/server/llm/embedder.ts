@@ -64,7 +64,10 @@ export type Embedding = Float32Array;
  */
 export function toEmbeddings(vectors: unknown, expected: number, label: string): Embedding[] {
   if (!Array.isArray(vectors) || vectors.length !== expected) {
-    throw new LlmError('llm_bad_response', `${label} returned ${Array.isArray(vectors) ? vectors.length : 'no'} embeddings for ${expected} texts`);
+    throw new LlmError(
+      'llm_bad_response',
+      `${label} returned ${Array.isArray(vectors) ? vectors.length : 'no'} embeddings for ${expected} texts`,
+    );
   }
   const dimensions = Array.isArray(vectors[0]) ? vectors[0].length : 0;
   return vectors.map((vector: unknown) => {
@@ -74,7 +77,8 @@ export function toEmbeddings(vectors: unknown, expected: number, label: string):
     const embedding = new Float32Array(dimensions);
     for (let index = 0; index < dimensions; index += 1) {
       const value = vector[index];
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new LlmError('llm_bad_response', `${label} returned malformed embeddings`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw new LlmError('llm_bad_response', `${label} returned malformed embeddings`);
       embedding[index] = value;
     }
     return embedding;

@@ -102,11 +102,7 @@ export function popularModels(installed: readonly string[]) {
  * query is itself a valid model name that the catalog does not list, it is offered too (`custom`), so
  * any Ollama model can be installed by name.
  */
-export function searchModels(options: {
-  query: string;
-  modelType?: ModelKind;
-  installed: readonly string[];
-}): ModelSearchResult[] {
+export function searchModels(options: { query: string; modelType?: ModelKind; installed: readonly string[] }): ModelSearchResult[] {
   const { query, modelType, installed } = options;
   const needle = query.trim().toLowerCase();
   const matches = MODEL_CATALOG.filter(

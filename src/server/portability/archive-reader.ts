@@ -5,14 +5,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { ValidationError } from '../errors.ts';
-import {
-  ARCHIVE_FORMAT_VERSION,
-  ArchiveManifest,
-  FILE_ENTRY,
-  MANIFEST_ENTRY,
-  ManifestHeader,
-  TABLE_ENTRIES,
-} from './archive-manifest.ts';
+import { ARCHIVE_FORMAT_VERSION, ArchiveManifest, FILE_ENTRY, MANIFEST_ENTRY, ManifestHeader, TABLE_ENTRIES } from './archive-manifest.ts';
 
 /** The manifest is small (names and hashes); past this it is not one of ours. */
 const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
@@ -24,11 +17,20 @@ const TABLE_NAMES = new Set<string>(Object.values(TABLE_ENTRIES));
  * manifest lists is present with its size and sha256 (a truncated or altered file is refused).
  * Throws ValidationError with one sentence for the user; the caller removes `targetDir`.
  */
-export async function unpackArchive(options: { archivePath: string; targetDir: string; maxExtractedBytes: number }): Promise<ArchiveManifest> {
+export async function unpackArchive(options: {
+  archivePath: string;
+  targetDir: string;
+  maxExtractedBytes: number;
+}): Promise<ArchiveManifest> {
   let zipFile: ZipFile;
   try {
     // decodeStrings off: yauzl would refuse bad paths with its own words; we check them ourselves.
-    zipFile = await yauzl.openPromise(options.archivePath, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
+    zipFile = await yauzl.openPromise(options.archivePath, {
+      lazyEntries: true,
+      autoClose: false,
+      decodeStrings: false,
+      validateEntrySizes: true,
+    });
   } catch {
     throw new ValidationError('The file is not a complete project archive (it may be truncated or not a zip file)');
   }
@@ -47,7 +49,8 @@ export async function unpackArchive(options: { archivePath: string; targetDir: s
       if (extracted > options.maxExtractedBytes) {
         throw new ValidationError(`The archive unpacks to more than ${Math.round(options.maxExtractedBytes / 1024 / 1024)} MB`);
       }
-      if (name === MANIFEST_ENTRY && entry.uncompressedSize > MAX_MANIFEST_BYTES) throw new ValidationError('The archive manifest is too large');
+      if (name === MANIFEST_ENTRY && entry.uncompressedSize > MAX_MANIFEST_BYTES)
+        throw new ValidationError('The archive manifest is too large');
       const target = path.join(options.targetDir, name);
       if (!folders.has(path.dirname(target))) {
         await fs.promises.mkdir(path.dirname(target), { recursive: true });
@@ -74,7 +77,8 @@ export async function unpackArchive(options: { archivePath: string; targetDir: s
     }
   }
   for (const name of found.keys()) {
-    if (name !== MANIFEST_ENTRY && !listed.has(name)) throw new ValidationError(`The project archive holds '${name}', which its manifest does not list`);
+    if (name !== MANIFEST_ENTRY && !listed.has(name))
+      throw new ValidationError(`The project archive holds '${name}', which its manifest does not list`);
   }
   for (const table of TABLE_NAMES) {
     if (!listed.has(table)) throw new ValidationError(`The project archive is incomplete: '${table}' is missing`);

@@ -173,7 +173,13 @@ export async function exportProject(context: PortabilityContext, options: { proj
       for (const chat of page) {
         afterId = chat.id;
         counts.chats += 1;
-        yield { ref: chat.id, title: chat.title, title_is_custom: chat.titleIsCustom, created_at: chat.createdAt, updated_at: chat.updatedAt };
+        yield {
+          ref: chat.id,
+          title: chat.title,
+          title_is_custom: chat.titleIsCustom,
+          created_at: chat.createdAt,
+          updated_at: chat.updatedAt,
+        };
       }
     }
   }
@@ -218,7 +224,11 @@ export async function exportProject(context: PortabilityContext, options: { proj
           afterId = document.id;
           if (!document.storedName || !document.contentHash) continue;
           const filePath = files.pathOf(project.id, document.storedName);
-          addEntry(fileEntryName(document.id, document.fileType), () => fs.createReadStream(filePath), !STORED_TYPES.has(document.fileType));
+          addEntry(
+            fileEntryName(document.id, document.fileType),
+            () => fs.createReadStream(filePath),
+            !STORED_TYPES.has(document.fileType),
+          );
         }
       }
       // Called by yazl after every other entry has been written: the hashes and counts are final.
@@ -229,7 +239,9 @@ export async function exportProject(context: PortabilityContext, options: { proj
           created_at: new Date().toISOString(),
           app_version: context.appVersion,
           project: { name: project.name, description: project.description, settings: project.settings, created_at: project.createdAt },
-          vector_index: activeIndex ? { provider: activeIndex.provider, model: activeIndex.model, dimensions: activeIndex.dimensions } : null,
+          vector_index: activeIndex
+            ? { provider: activeIndex.provider, model: activeIndex.model, dimensions: activeIndex.dimensions }
+            : null,
           counts,
           entries,
         };

@@ -67,7 +67,11 @@ export async function importProject(
   };
   try {
     let since = started;
-    const manifest = await unpackArchive({ archivePath: options.archivePath, targetDir: workDir, maxExtractedBytes: context.maxExtractedBytes });
+    const manifest = await unpackArchive({
+      archivePath: options.archivePath,
+      targetDir: workDir,
+      maxExtractedBytes: context.maxExtractedBytes,
+    });
     since = phaseDone('unpack', since);
     const table = (name: keyof typeof TABLE_ENTRIES) => path.join(workDir, TABLE_ENTRIES[name]);
     const documents = await validateTables(manifest, table, (fileType) => files.newStoredName(fileType));
@@ -133,7 +137,11 @@ export async function importProject(
                 const dimensions = manifest.vector_index!.dimensions;
                 for (const line of readLinesSync(table('vectors'))) {
                   const vector = VectorLine.parse(JSON.parse(line));
-                  yield { documentRef: vector.document, chunkIndex: vector.chunk_index, embedding: decodeEmbedding(vector.embedding, dimensions)! };
+                  yield {
+                    documentRef: vector.document,
+                    chunkIndex: vector.chunk_index,
+                    embedding: decodeEmbedding(vector.embedding, dimensions)!,
+                  };
                 }
               })(),
             }
@@ -141,7 +149,13 @@ export async function importProject(
       chats: (function* () {
         for (const line of readLinesSync(table('chats'))) {
           const chat = ChatLine.parse(JSON.parse(line));
-          yield { ref: chat.ref, title: chat.title, titleIsCustom: chat.title_is_custom, createdAt: chat.created_at, updatedAt: chat.updated_at };
+          yield {
+            ref: chat.ref,
+            title: chat.title,
+            titleIsCustom: chat.title_is_custom,
+            createdAt: chat.created_at,
+            updatedAt: chat.updated_at,
+          };
         }
       })(),
       messages: (ids) =>
@@ -188,13 +202,28 @@ export async function importProject(
     const project = (await store.projects.findById(projectId))!;
     context.events.publish({ type: 'projectCreated', projectId });
     logger.info(
-      { projectId, documents: result.documents, chunks: result.chunks, vectors: result.vectors, chats: result.chats, messages: result.messages, reuse: vectors, phaseMs },
+      {
+        projectId,
+        documents: result.documents,
+        chunks: result.chunks,
+        vectors: result.vectors,
+        chats: result.chats,
+        messages: result.messages,
+        reuse: vectors,
+        phaseMs,
+      },
       'project imported',
     );
     return {
       project,
       vectors,
-      counts: { documents: result.documents, chunks: result.chunks, vectors: result.vectors, chats: result.chats, messages: result.messages },
+      counts: {
+        documents: result.documents,
+        chunks: result.chunks,
+        vectors: result.vectors,
+        chats: result.chats,
+        messages: result.messages,
+      },
     };
   } finally {
     await fs.promises.rm(workDir, { recursive: true, force: true });
@@ -217,7 +246,8 @@ async function validateTables(
   for await (const line of readLines(table('documents'))) {
     const document = parseLine(DocumentLine, line, { table: TABLE_ENTRIES.documents, lineNumber: (lineNumber += 1) });
     if (documents.has(document.ref)) throw new ValidationError(`The project archive lists document ${document.ref} twice`);
-    if (contentHashes.has(document.content_hash)) throw new ValidationError(`The project archive holds the same content twice ('${document.filename}')`);
+    if (contentHashes.has(document.content_hash))
+      throw new ValidationError(`The project archive holds the same content twice ('${document.filename}')`);
     if (!document.file.endsWith(`.${document.file_type}`) || !document.file.startsWith(`files/${document.ref}.`)) {
       throw new ValidationError(`The project archive names the wrong file for document ${document.ref}`);
     }
@@ -239,9 +269,12 @@ async function validateTables(
   lineNumber = 0;
   for await (const line of readLines(table('chunks'))) {
     const chunk = parseLine(ChunkLine, line, { table: TABLE_ENTRIES.chunks, lineNumber: (lineNumber += 1) });
-    if (!documents.get(chunk.document)?.completed) throw new ValidationError(`The project archive holds a chunk of an unknown or unfinished document (line ${lineNumber} of chunks)`);
-    if ((lastChunkIndex.get(chunk.document) ?? -1) >= chunk.chunk_index) throw new ValidationError(`The project archive's chunks are out of order (line ${lineNumber} of chunks)`);
-    if (chunk.end_char < chunk.start_char) throw new ValidationError(`The project archive holds a chunk with bad offsets (line ${lineNumber} of chunks)`);
+    if (!documents.get(chunk.document)?.completed)
+      throw new ValidationError(`The project archive holds a chunk of an unknown or unfinished document (line ${lineNumber} of chunks)`);
+    if ((lastChunkIndex.get(chunk.document) ?? -1) >= chunk.chunk_index)
+      throw new ValidationError(`The project archive's chunks are out of order (line ${lineNumber} of chunks)`);
+    if (chunk.end_char < chunk.start_char)
+      throw new ValidationError(`The project archive holds a chunk with bad offsets (line ${lineNumber} of chunks)`);
     lastChunkIndex.set(chunk.document, chunk.chunk_index);
     chunks += 1;
   }
@@ -252,9 +285,12 @@ async function validateTables(
     const vector = parseLine(VectorLine, line, { table: TABLE_ENTRIES.vectors, lineNumber: (lineNumber += 1) });
     if (!manifest.vector_index) throw new ValidationError('The project archive holds vectors but names no embedding model');
     const last = lastChunkIndex.get(vector.document);
-    if (last === undefined || vector.chunk_index > last) throw new ValidationError(`The project archive holds a vector of an unknown chunk (line ${lineNumber} of vectors)`);
+    if (last === undefined || vector.chunk_index > last)
+      throw new ValidationError(`The project archive holds a vector of an unknown chunk (line ${lineNumber} of vectors)`);
     if (!decodeEmbedding(vector.embedding, manifest.vector_index.dimensions)) {
-      throw new ValidationError(`The project archive holds a vector that is not ${manifest.vector_index.dimensions} numbers (line ${lineNumber} of vectors)`);
+      throw new ValidationError(
+        `The project archive holds a vector that is not ${manifest.vector_index.dimensions} numbers (line ${lineNumber} of vectors)`,
+      );
     }
     vectors += 1;
   }
@@ -270,14 +306,17 @@ async function validateTables(
   lineNumber = 0;
   for await (const line of readLines(table('messages'))) {
     const message = parseLine(MessageLine, line, { table: TABLE_ENTRIES.messages, lineNumber: (lineNumber += 1) });
-    if (!chats.has(message.chat)) throw new ValidationError(`The project archive holds a message of an unknown chat (line ${lineNumber} of messages)`);
+    if (!chats.has(message.chat))
+      throw new ValidationError(`The project archive holds a message of an unknown chat (line ${lineNumber} of messages)`);
     messages += 1;
   }
 
   const counted = { documents: documents.size, chunks, vectors, chats: chats.size, messages };
   for (const [key, count] of Object.entries(counted)) {
     if (manifest.counts[key as keyof typeof counted] !== count) {
-      throw new ValidationError(`The project archive is incomplete: its manifest counts ${manifest.counts[key as keyof typeof counted]} ${key}, it holds ${count}`);
+      throw new ValidationError(
+        `The project archive is incomplete: its manifest counts ${manifest.counts[key as keyof typeof counted]} ${key}, it holds ${count}`,
+      );
     }
   }
   return documents;

@@ -96,7 +96,10 @@ export function forwardDomainEvents(
 ): () => void {
   const { io, audience } = options;
   return events.subscribe((domainEvent) => {
-    for (const { projectId, event: [name, data] } of domainEventToWire(domainEvent)) {
+    for (const {
+      projectId,
+      event: [name, data],
+    } of domainEventToWire(domainEvent)) {
       if (projectId !== undefined) broadcaster.broadcastToProject(projectId, name, data as never);
       else if (!io || !audience) broadcaster.broadcastToEveryone(name, data as never);
       else if (name === 'projects_changed') {

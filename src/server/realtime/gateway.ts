@@ -171,7 +171,11 @@ export function createRealtimeGateway(options: {
     if (actor.kind === 'user') {
       connection.metadata.user_id = actor.userId;
       // Server-named rooms (never from client input): per-user broadcasts and revocation.
-      void socket.join([userRoom(actor.userId), ...(actor.credentialId !== undefined ? [credentialRoom(actor.credentialId)] : []), ...(actor.role === 'admin' ? [ADMINS_ROOM] : [])]);
+      void socket.join([
+        userRoom(actor.userId),
+        ...(actor.credentialId !== undefined ? [credentialRoom(actor.credentialId)] : []),
+        ...(actor.role === 'admin' ? [ADMINS_ROOM] : []),
+      ]);
     }
     const context: HandlerContext = { socket, connection, actor, access, store, chats, generations, limits, sendQueue, logger };
     registerClientEvents({ socket, context, handlers, logger });

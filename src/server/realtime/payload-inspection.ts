@@ -11,10 +11,7 @@ export type PayloadInspection = { ok: true; bytes: number } | { ok: false; probl
  * attachments, functions and anything that is not plain JSON, deeper than `maxDepth`, or larger
  * than `maxBytes`. The walk stops as soon as a limit is passed, so its cost is bounded too.
  */
-export function inspectPayload(
-  value: unknown,
-  limits: { maxDepth?: number; maxBytes?: number } = {},
-): PayloadInspection {
+export function inspectPayload(value: unknown, limits: { maxDepth?: number; maxBytes?: number } = {}): PayloadInspection {
   const maxDepth = limits.maxDepth ?? MAX_PAYLOAD_DEPTH;
   const maxBytes = limits.maxBytes ?? MAX_PAYLOAD_BYTES;
   const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];

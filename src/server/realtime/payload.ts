@@ -5,11 +5,7 @@ import { ValidationError } from '../errors.ts';
  * Parses a client payload with its schema, or throws a ValidationError whose message says what is
  * wrong in the seed's words (`chat_id is required`, `message is required`) or in plain terms.
  */
-export function parsePayload<Schema extends z.ZodType>(
-  event: string,
-  schema: Schema,
-  raw: unknown,
-): z.output<Schema> {
+export function parsePayload<Schema extends z.ZodType>(event: string, schema: Schema, raw: unknown): z.output<Schema> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ValidationError(`Invalid ${event} payload: expected an object`);
   }

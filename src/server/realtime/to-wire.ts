@@ -10,10 +10,7 @@ export type WireEvent = {
 export function generationEventToWire(event: GenerationEvent): WireEvent | undefined {
   switch (event.type) {
     case 'received':
-      return [
-        'message_received',
-        { chat_id: event.chatId, status: 'processing', user_message_id: event.userMessageId },
-      ];
+      return ['message_received', { chat_id: event.chatId, status: 'processing', user_message_id: event.userMessageId }];
     case 'sources':
       return ['message_sources', { chat_id: event.chatId, sources: event.sources }];
     case 'token':
@@ -88,13 +85,9 @@ export function domainEventToWire(event: DomainEvent): WireDelivery[] {
     case 'chatDeleted':
       return [projectUpdate(event.projectId, 'chat_deleted', { chat_id: event.chatId })];
     case 'messageAdded':
-      return [
-        projectUpdate(event.projectId, 'message_added', { chat_id: event.chatId, message_id: event.messageId, role: event.role }),
-      ];
+      return [projectUpdate(event.projectId, 'message_added', { chat_id: event.chatId, message_id: event.messageId, role: event.role })];
     case 'documentAdded':
-      return [
-        projectUpdate(event.projectId, 'document_added', { document_id: event.document.id, filename: event.document.filename }),
-      ];
+      return [projectUpdate(event.projectId, 'document_added', { document_id: event.document.id, filename: event.document.filename })];
     case 'documentUpdated':
       return [
         projectUpdate(event.projectId, 'document_updated', {

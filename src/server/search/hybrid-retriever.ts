@@ -95,9 +95,10 @@ export class HybridRetriever implements Retriever {
     if (!index || (index.provider !== 'ollama' && index.provider !== 'openai')) return undefined;
     try {
       // The query is embedded by the model that built the index, whatever the current setting says.
-      const [embedding] = await embedders
-        .embedder({ provider: index.provider, model: index.model })
-        .embed({ texts: [options.query], signal: options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(15_000)]) : AbortSignal.timeout(15_000) });
+      const [embedding] = await embedders.embedder({ provider: index.provider, model: index.model }).embed({
+        texts: [options.query],
+        signal: options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(15_000)]) : AbortSignal.timeout(15_000),
+      });
       if (!embedding || embedding.length !== index.dimensions) return undefined;
       return { model: index.model, hits: await store.vectors.search({ indexId: index.id, embedding, limit }) };
     } catch (error) {

@@ -46,9 +46,9 @@ export const EXTRACTIVE_MODEL = 'extractive';
 // Stored JSON may come from older versions or hand edits: each key is read on its own, and an invalid
 // value is ignored (the next level's value applies) rather than breaking every answer.
 const StoredGlobal = z.object(
-  Object.fromEntries(
-    Object.entries(SettingsUpdateBody.shape).map(([key, schema]) => [key, (schema as z.ZodType).catch(undefined)]),
-  ) as { [Key in keyof typeof SettingsUpdateBody.shape]: z.ZodCatch<(typeof SettingsUpdateBody.shape)[Key]> },
+  Object.fromEntries(Object.entries(SettingsUpdateBody.shape).map(([key, schema]) => [key, (schema as z.ZodType).catch(undefined)])) as {
+    [Key in keyof typeof SettingsUpdateBody.shape]: z.ZodCatch<(typeof SettingsUpdateBody.shape)[Key]>;
+  },
 );
 const StoredProject = z.object(
   Object.fromEntries(
@@ -150,9 +150,7 @@ export class SettingsService {
    * settings). Keys the settings do not know are left alone: project settings are free-form.
    */
   async validateProjectOverrides(settings: Record<string, unknown>, current: Record<string, unknown> = {}): Promise<void> {
-    const known = Object.fromEntries(
-      Object.entries(settings).filter(([key]) => key in ProjectSettingOverrides.shape),
-    );
+    const known = Object.fromEntries(Object.entries(settings).filter(([key]) => key in ProjectSettingOverrides.shape));
     const parsed = ProjectSettingOverrides.safeParse(known);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -178,9 +176,7 @@ export class SettingsService {
     const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<GlobalSettings>;
     const keys = Object.keys(changes) as GlobalSettingKey[];
     if (keys.length === 0) {
-      throw new BadRequestError(
-        `Provide at least one setting to change: ${Object.keys(SettingsUpdateBody.shape).join(', ')}`,
-      );
+      throw new BadRequestError(`Provide at least one setting to change: ${Object.keys(SettingsUpdateBody.shape).join(', ')}`);
     }
     const current = await this.getGlobal();
     const next = { ...current, ...changes };

@@ -49,7 +49,13 @@ export interface CredentialRecord {
 
 export interface CredentialRepository {
   /** `tokenHash` is the sha256 of the opaque token; the token itself is never stored. */
-  create(input: { userId: number; kind: CredentialKind; name: string | null; tokenHash: string; expiresAt: string | null }): Promise<CredentialRecord>;
+  create(input: {
+    userId: number;
+    kind: CredentialKind;
+    name: string | null;
+    tokenHash: string;
+    expiresAt: string | null;
+  }): Promise<CredentialRecord>;
   /** The credential with this hash, if it has not expired. */
   findLiveByHash(tokenHash: string, nowIso: string): Promise<CredentialRecord | undefined>;
   listByUser(userId: number, kind: CredentialKind): Promise<CredentialRecord[]>;

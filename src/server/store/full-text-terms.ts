@@ -12,7 +12,12 @@ const STOPWORDS = new Set(
 
 /** The words of a text as both stores tokenize it (FTS5 unicode61 and the PostgreSQL side): letters and digits, lower case. */
 export function queryTerms(query: string): string[] {
-  return (query.toLowerCase().normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 256);
+  return (
+    query
+      .toLowerCase()
+      .normalize('NFC')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).slice(0, 256);
 }
 
 /**

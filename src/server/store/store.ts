@@ -66,11 +66,7 @@ export interface ProjectStatistics {
 
 export interface ProjectRepository {
   /** Throws ConflictError when a live project already has this name (case-insensitive). */
-  create(input: {
-    name: string;
-    description: string | null;
-    settings: Record<string, unknown>;
-  }): Promise<ProjectRecord>;
+  create(input: { name: string; description: string | null; settings: Record<string, unknown> }): Promise<ProjectRecord>;
   findById(id: number, options?: { includeDeleted?: boolean }): Promise<ProjectRecord | undefined>;
   /** `memberUserId`: only the projects this user is a member of. */
   list(options: { skip: number; limit: number; includeDeleted: boolean; memberUserId?: number }): Promise<ProjectRecord[]>;
@@ -230,7 +226,10 @@ export interface DocumentRepository {
   search(options: { projectId: number; query: string; limit: number }): Promise<DocumentRecord[]>;
   update(id: number, patch: { filename?: string; docMetadata?: Record<string, unknown> | null }): Promise<DocumentRecord | undefined>;
   /** Records processing progress; returns false when the document is gone (deleted meanwhile). */
-  setProgress(id: number, state: { status: DocumentStatus; stage: DocumentStage; progress: number; errorMessage?: string | null }): Promise<boolean>;
+  setProgress(
+    id: number,
+    state: { status: DocumentStatus; stage: DocumentStage; progress: number; errorMessage?: string | null },
+  ): Promise<boolean>;
   /**
    * Marks a document failed and removes whatever it had indexed (chunks, full-text, vectors) in one
    * transaction: a failed document is never half searchable.
@@ -297,7 +296,11 @@ export interface ChunkRepository {
   findByIds(projectId: number, ids: number[]): Promise<ChunkRecord[]>;
   countByProject(projectId: number): Promise<number>;
   /** Chunks of completed documents that have no vector in `indexId` yet, oldest first. */
-  listMissingVectors(options: { projectId: number; indexId: number; limit: number }): Promise<Array<{ id: number; documentId: number; content: string }>>;
+  listMissingVectors(options: {
+    projectId: number;
+    indexId: number;
+    limit: number;
+  }): Promise<Array<{ id: number; documentId: number; content: string }>>;
 }
 
 export type JobKind = 'parse' | 'embed';
@@ -364,7 +367,13 @@ export interface VectorRepository {
    * Creates the index row and its vector storage. A live version of the same embedder and dimension
    * (created concurrently by another job or process) is returned instead of a second one.
    */
-  createIndex(input: { projectId: number; provider: string; model: string; dimensions: number; status: 'building' | 'active' }): Promise<EmbeddingIndexRecord>;
+  createIndex(input: {
+    projectId: number;
+    provider: string;
+    model: string;
+    dimensions: number;
+    status: 'building' | 'active';
+  }): Promise<EmbeddingIndexRecord>;
   /** Makes an index the project's active one; the previous active index is retired and its vectors dropped. */
   activate(indexId: number): Promise<void>;
   retire(indexId: number): Promise<void>;

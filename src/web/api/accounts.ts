@@ -54,7 +54,8 @@ export function useLogout() {
 export function useUpdateMe() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: { name?: string | null; password?: string; current_password?: string }) => apiRequest<CurrentUser>('PATCH', '/api/auth/me', body),
+    mutationFn: (body: { name?: string | null; password?: string; current_password?: string }) =>
+      apiRequest<CurrentUser>('PATCH', '/api/auth/me', body),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.me }),
   });
 }

@@ -65,6 +65,10 @@ export interface RetrievalResult {
 export function useRetrievalTest(projectId: number) {
   return useMutation({
     mutationFn: (input: { query: string; top_k: number }) =>
-      apiRequest<{ results: RetrievalResult[]; stats: { avg_score: number; max_score: number; mode: string } }>('POST', `${base(projectId)}/test-retrieval`, input),
+      apiRequest<{ results: RetrievalResult[]; stats: { avg_score: number; max_score: number; mode: string } }>(
+        'POST',
+        `${base(projectId)}/test-retrieval`,
+        input,
+      ),
   });
 }

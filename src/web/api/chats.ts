@@ -17,8 +17,7 @@ export function useChatSearch(projectId: number, query: string) {
   const trimmed = query.trim();
   return useQuery({
     queryKey: queryKeys.chatSearch(projectId, trimmed),
-    queryFn: () =>
-      apiRequest<ChatResponse[]>('GET', `/api/projects/${projectId}/chats/search?q=${encodeURIComponent(trimmed)}&limit=50`),
+    queryFn: () => apiRequest<ChatResponse[]>('GET', `/api/projects/${projectId}/chats/search?q=${encodeURIComponent(trimmed)}&limit=50`),
     enabled: trimmed.length > 0,
     placeholderData: keepPreviousData,
   });

@@ -115,6 +115,7 @@ export function trackPull(previous: TrackedPull | undefined, progress: ModelPull
     return { ...base, bytesPerSecond: null, sampleAt: at, sampleCompleted: completed };
   }
   const elapsed = at - previous.sampleAt;
-  if (elapsed < SPEED_WINDOW_MS) return { ...base, bytesPerSecond: previous.bytesPerSecond, sampleAt: previous.sampleAt, sampleCompleted: previous.sampleCompleted };
+  if (elapsed < SPEED_WINDOW_MS)
+    return { ...base, bytesPerSecond: previous.bytesPerSecond, sampleAt: previous.sampleAt, sampleCompleted: previous.sampleCompleted };
   return { ...base, bytesPerSecond: ((completed - previous.sampleCompleted) * 1000) / elapsed, sampleAt: at, sampleCompleted: completed };
 }

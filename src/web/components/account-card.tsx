@@ -22,7 +22,10 @@ export function AccountCard() {
   };
   const savePassword = (event: FormEvent) => {
     event.preventDefault();
-    update.mutate({ password: newPassword, current_password: currentPassword }, { onSuccess: () => (setNewPassword(''), setCurrentPassword('')) });
+    update.mutate(
+      { password: newPassword, current_password: currentPassword },
+      { onSuccess: () => (setNewPassword(''), setCurrentPassword('')) },
+    );
   };
   return (
     <section className="card" aria-labelledby="account-title">
@@ -37,20 +40,37 @@ export function AccountCard() {
           <input value={name ?? me.data.name ?? ''} onChange={(event) => setName(event.target.value)} />
         </label>
         <div className="form-actions">
-          <button type="submit" className="button">Save name</button>
+          <button type="submit" className="button">
+            Save name
+          </button>
         </div>
       </form>
       <form onSubmit={savePassword}>
         <label className="field">
           Current password
-          <input type="password" value={currentPassword} onChange={(event) => setCurrentPassword(event.target.value)} autoComplete="current-password" required />
+          <input
+            type="password"
+            value={currentPassword}
+            onChange={(event) => setCurrentPassword(event.target.value)}
+            autoComplete="current-password"
+            required
+          />
         </label>
         <label className="field">
           New password
-          <input type="password" value={newPassword} onChange={(event) => setNewPassword(event.target.value)} autoComplete="new-password" minLength={8} required />
+          <input
+            type="password"
+            value={newPassword}
+            onChange={(event) => setNewPassword(event.target.value)}
+            autoComplete="new-password"
+            minLength={8}
+            required
+          />
         </label>
         <div className="form-actions">
-          <button type="submit" className="button">Change password</button>
+          <button type="submit" className="button">
+            Change password
+          </button>
         </div>
       </form>
       {update.error ? (
@@ -85,7 +105,9 @@ export function AccountCard() {
           <input value={keyName} onChange={(event) => setKeyName(event.target.value)} />
         </label>
         <div className="form-actions">
-          <button type="submit" className="button">Create API key</button>
+          <button type="submit" className="button">
+            Create API key
+          </button>
         </div>
       </form>
       <div className="form-actions">

@@ -56,7 +56,13 @@ export const AnswerMarkdown = memo(function AnswerMarkdown({
         }
         const { host } = describeLinkTarget(href);
         return (
-          <button type="button" className="link-button answer-link" aria-haspopup="dialog" title={`Asks before opening ${href}`} onClick={() => setConfirming(href)}>
+          <button
+            type="button"
+            className="link-button answer-link"
+            aria-haspopup="dialog"
+            title={`Asks before opening ${href}`}
+            onClick={() => setConfirming(href)}
+          >
             {children}
             {host ? ' ' : null}
             {host ? <span className="link-host">({host})</span> : null}

@@ -6,7 +6,17 @@ import { useInstalledModels } from '../api/settings.ts';
 import { apiRequest, errorMessage } from '../lib/api.ts';
 
 /** The chat model of one chat, in the chat's header; saved with the chat (`PUT /api/chats/{id} {model}`). */
-export function ChatModelPicker({ chatId, projectId, model, defaultModel }: { chatId: number; projectId: number; model: string | null; defaultModel: string | null }) {
+export function ChatModelPicker({
+  chatId,
+  projectId,
+  model,
+  defaultModel,
+}: {
+  chatId: number;
+  projectId: number;
+  model: string | null;
+  defaultModel: string | null;
+}) {
   const client = useQueryClient();
   const installed = useInstalledModels();
   const status = useLlmStatus();

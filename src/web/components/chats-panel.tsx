@@ -59,18 +59,42 @@ export function ChatsPanel({ projectId, projectModel }: { projectId: number; pro
                 </span>
               </Link>
               <span className="chat-item-actions">
-                <button type="button" className="icon-button small" aria-label={`Rename ${chat.title}`} title="Rename" onClick={() => setRenaming(chat)}>
+                <button
+                  type="button"
+                  className="icon-button small"
+                  aria-label={`Rename ${chat.title}`}
+                  title="Rename"
+                  onClick={() => setRenaming(chat)}
+                >
                   <PencilIcon />
                 </button>
-                <a className="icon-button small" href={chatExportUrl(chat.id, 'markdown')} download aria-label={`Export ${chat.title} as Markdown`} title="Export as Markdown">
+                <a
+                  className="icon-button small"
+                  href={chatExportUrl(chat.id, 'markdown')}
+                  download
+                  aria-label={`Export ${chat.title} as Markdown`}
+                  title="Export as Markdown"
+                >
                   <DownloadIcon />
                   <span className="icon-caption">MD</span>
                 </a>
-                <a className="icon-button small" href={chatExportUrl(chat.id, 'json')} download aria-label={`Export ${chat.title} as JSON`} title="Export as JSON">
+                <a
+                  className="icon-button small"
+                  href={chatExportUrl(chat.id, 'json')}
+                  download
+                  aria-label={`Export ${chat.title} as JSON`}
+                  title="Export as JSON"
+                >
                   <DownloadIcon />
                   <span className="icon-caption">JSON</span>
                 </a>
-                <button type="button" className="icon-button small" aria-label={`Delete ${chat.title}`} title="Delete" onClick={() => setDeleting(chat)}>
+                <button
+                  type="button"
+                  className="icon-button small"
+                  aria-label={`Delete ${chat.title}`}
+                  title="Delete"
+                  onClick={() => setDeleting(chat)}
+                >
                   <TrashIcon />
                 </button>
               </span>

@@ -1,12 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { DocumentStatusEvent } from '../../protocol/socket-events.ts';
-import {
-  documentDownloadUrl,
-  previewKind,
-  useDeleteDocument,
-  useReprocessDocument,
-  type DocumentResponse,
-} from '../api/documents.ts';
+import { documentDownloadUrl, previewKind, useDeleteDocument, useReprocessDocument, type DocumentResponse } from '../api/documents.ts';
 import { errorMessage } from '../lib/api.ts';
 import { formatBytes, formatRelativeTime, plural } from '../lib/format.ts';
 import { EmptyState, Loading, ProgressBar } from './feedback.tsx';
@@ -126,11 +120,23 @@ export function DocumentList({
                 <span className={`badge badge-doc-${view.status}`}>{STATUS_LABEL[view.status] ?? view.status}</span>
                 <span className="document-actions">
                   {previewKind(document) && view.status === 'completed' ? (
-                    <button type="button" className="icon-button small" aria-label={`Preview ${document.filename}`} title="Preview" onClick={() => setPreviewing(document)}>
+                    <button
+                      type="button"
+                      className="icon-button small"
+                      aria-label={`Preview ${document.filename}`}
+                      title="Preview"
+                      onClick={() => setPreviewing(document)}
+                    >
                       <EyeIcon />
                     </button>
                   ) : null}
-                  <a className="icon-button small" href={documentDownloadUrl(document.id)} download={document.filename} aria-label={`Download ${document.filename}`} title="Download">
+                  <a
+                    className="icon-button small"
+                    href={documentDownloadUrl(document.id)}
+                    download={document.filename}
+                    aria-label={`Download ${document.filename}`}
+                    title="Download"
+                  >
                     <DownloadIcon />
                   </a>
                   {!working ? (
@@ -149,7 +155,13 @@ export function DocumentList({
                       <RetryIcon />
                     </button>
                   ) : null}
-                  <button type="button" className="icon-button small" aria-label={`Delete ${document.filename}`} title="Delete" onClick={() => setDeleting(document)}>
+                  <button
+                    type="button"
+                    className="icon-button small"
+                    aria-label={`Delete ${document.filename}`}
+                    title="Delete"
+                    onClick={() => setDeleting(document)}
+                  >
                     <TrashIcon />
                   </button>
                 </span>
@@ -213,7 +225,11 @@ export function DocumentPreview({ document, onClose, page }: { document: Documen
       .then(async (response) => {
         if (!response.ok) throw new Error(`The file could not be loaded (${response.status})`);
         const content = await response.text();
-        setText(content.length > PREVIEW_LIMIT ? `${content.slice(0, PREVIEW_LIMIT)}\n\n… (preview cut here; download the file for the rest)` : content);
+        setText(
+          content.length > PREVIEW_LIMIT
+            ? `${content.slice(0, PREVIEW_LIMIT)}\n\n… (preview cut here; download the file for the rest)`
+            : content,
+        );
       })
       .catch((reason: unknown) => {
         if (!controller.signal.aborted) setError(errorMessage(reason));

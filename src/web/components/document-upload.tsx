@@ -37,7 +37,14 @@ export function DocumentUpload({ projectId }: { projectId: number }) {
     const keys = files.map((file, index) => `${batchId}-${index}-${file.name}`);
     setItems((current) => [
       ...current,
-      ...files.map((file, index) => ({ key: keys[index]!, name: file.name, size: file.size, sent: 0, state: 'uploading' as const, error: null })),
+      ...files.map((file, index) => ({
+        key: keys[index]!,
+        name: file.name,
+        size: file.size,
+        sent: 0,
+        state: 'uploading' as const,
+        error: null,
+      })),
     ]);
     const sizes = files.map((file) => file.size);
     const update = (key: string, change: Partial<UploadItem>) =>
@@ -121,7 +128,9 @@ export function DocumentUpload({ projectId }: { projectId: number }) {
               <div className="upload-row">
                 <span className="upload-name">{item.name}</span>
                 <span className="muted small">
-                  {item.state === 'uploading' ? `${formatBytes(Math.round(item.sent * item.size))} of ${formatBytes(item.size)}` : 'Not uploaded'}
+                  {item.state === 'uploading'
+                    ? `${formatBytes(Math.round(item.sent * item.size))} of ${formatBytes(item.size)}`
+                    : 'Not uploaded'}
                 </span>
                 {item.state === 'failed' ? (
                   <button

@@ -35,7 +35,15 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
 }
 
 /** A labelled progress bar (0–100); indeterminate when `value` is null. */
-export function ProgressBar({ value, label, tone = 'accent' }: { value: number | null; label: string; tone?: 'accent' | 'success' | 'danger' }) {
+export function ProgressBar({
+  value,
+  label,
+  tone = 'accent',
+}: {
+  value: number | null;
+  label: string;
+  tone?: 'accent' | 'success' | 'danger';
+}) {
   const clamped = value === null ? null : Math.max(0, Math.min(100, Math.round(value)));
   return (
     <div

@@ -36,7 +36,13 @@ export function ModelField({
     return (
       <div className="field">
         <label htmlFor={id}>{label}</label>
-        <input id={id} value={value} placeholder={defaultLabel} onChange={(event) => onChange(event.target.value)} aria-describedby={`${id}-help`} />
+        <input
+          id={id}
+          value={value}
+          placeholder={defaultLabel}
+          onChange={(event) => onChange(event.target.value)}
+          aria-describedby={`${id}-help`}
+        />
         <p id={`${id}-help`} className="field-help">
           {help} Leave it empty to use the default.
         </p>
@@ -46,7 +52,13 @@ export function ModelField({
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} value={selectValue} onChange={(event) => onChange(event.target.value)} aria-describedby={`${id}-help`} disabled={loading}>
+      <select
+        id={id}
+        value={selectValue}
+        onChange={(event) => onChange(event.target.value)}
+        aria-describedby={`${id}-help`}
+        disabled={loading}
+      >
         <option value="">{defaultLabel}</option>
         {!installed && value ? <option value={value}>{value} (not installed)</option> : null}
         {listed.map((model) => (

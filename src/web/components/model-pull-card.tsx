@@ -26,7 +26,11 @@ export function ModelPullCard({ pull, compact = false }: { pull: TrackedPull; co
   const measured = pull.total > 0 || pull.done;
   const bytes = describePullBytes(pull);
   return (
-    <div className={`model-pull${compact ? ' compact' : ''}`} data-model={pull.model_name} data-status={pull.done ? pull.status : 'running'}>
+    <div
+      className={`model-pull${compact ? ' compact' : ''}`}
+      data-model={pull.model_name}
+      data-status={pull.done ? pull.status : 'running'}
+    >
       <div className="model-pull-head">
         <strong className="model-pull-name">{pull.model_name}</strong>
         <span className="model-pull-percent" aria-hidden="true">

@@ -1,11 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import {
-  useDeleteModel,
-  useLlmStatus,
-  useModelSearch,
-  usePopularModels,
-  useStartPull,
-} from '../api/models.ts';
+import { useDeleteModel, useLlmStatus, useModelSearch, usePopularModels, useStartPull } from '../api/models.ts';
 import { useInstalledModels, type InstalledModel } from '../api/settings.ts';
 import { useModelPulls } from '../hooks/use-model-pulls.ts';
 import { errorMessage } from '../lib/api.ts';
@@ -63,8 +57,8 @@ export function ModelsSection() {
       </h2>
       {unreachable ? (
         <p className="form-error" role="alert">
-          {ollamaUnreachableText(status.data?.host)}. Start it (<code>ollama serve</code>) to list, download and delete models;
-          until then answers quote your documents and search is full-text only.
+          {ollamaUnreachableText(status.data?.host)}. Start it (<code>ollama serve</code>) to list, download and delete models; until then
+          answers quote your documents and search is full-text only.
         </p>
       ) : null}
 
@@ -87,7 +81,11 @@ export function ModelsSection() {
       {installed.data && !unreachable ? (
         <>
           <InstalledTable title="Chat models" models={installed.data.llm_models} defaultName={installed.data.current_llm} />
-          <InstalledTable title="Embedding models" models={installed.data.embedding_models} defaultName={installed.data.current_embedding} />
+          <InstalledTable
+            title="Embedding models"
+            models={installed.data.embedding_models}
+            defaultName={installed.data.current_embedding}
+          />
         </>
       ) : null}
 
@@ -95,7 +93,13 @@ export function ModelsSection() {
       <form className="model-search" role="search" onSubmit={submitSearch}>
         <label htmlFor="model-search-query">Search the catalog</label>
         <div className="inline-form">
-          <input id="model-search-query" type="search" value={query} onChange={(event) => setQuery(event.target.value)} placeholder="e.g. qwen, embed, code" />
+          <input
+            id="model-search-query"
+            type="search"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+            placeholder="e.g. qwen, embed, code"
+          />
           <button type="submit" className="button">
             Search
           </button>
@@ -109,13 +113,31 @@ export function ModelsSection() {
             {errorMessage(search.error)}
           </p>
         ) : (
-          <CatalogList title={`Results for “${submittedQuery.trim()}”`} entries={search.data ?? []} running={running} onDownload={download} disabled={unreachable} />
+          <CatalogList
+            title={`Results for “${submittedQuery.trim()}”`}
+            entries={search.data ?? []}
+            running={running}
+            onDownload={download}
+            disabled={unreachable}
+          />
         )
       ) : null}
       {popular.data ? (
         <>
-          <CatalogList title="Popular chat models" entries={popular.data.llm_models} running={running} onDownload={download} disabled={unreachable} />
-          <CatalogList title="Popular embedding models" entries={popular.data.embedding_models} running={running} onDownload={download} disabled={unreachable} />
+          <CatalogList
+            title="Popular chat models"
+            entries={popular.data.llm_models}
+            running={running}
+            onDownload={download}
+            disabled={unreachable}
+          />
+          <CatalogList
+            title="Popular embedding models"
+            entries={popular.data.embedding_models}
+            running={running}
+            onDownload={download}
+            disabled={unreachable}
+          />
         </>
       ) : null}
       <form className="field" onSubmit={submitCustom}>
@@ -150,11 +172,7 @@ export function ModelsSection() {
 function InstalledTable({ title, models, defaultName }: { title: string; models: InstalledModel[]; defaultName: string }) {
   const remove = useDeleteModel();
   if (models.length === 0) {
-    return (
-      <p className="muted">
-        {title}: none installed. Download one below.
-      </p>
-    );
+    return <p className="muted">{title}: none installed. Download one below.</p>;
   }
   const isDefault = (name: string) => name === defaultName || name === `${defaultName}:latest`;
   return (
@@ -231,7 +249,9 @@ function CatalogList({
           <li key={entry.name} className="catalog-entry">
             <div>
               <strong>{entry.name}</strong> <span className="muted small">{entry.size}</span>
-              <p className="small muted">{entry.custom ? 'Not in the catalog: downloaded from Ollama by this exact name.' : entry.description}</p>
+              <p className="small muted">
+                {entry.custom ? 'Not in the catalog: downloaded from Ollama by this exact name.' : entry.description}
+              </p>
             </div>
             {entry.installed ? (
               <span className="badge badge-success">Installed</span>

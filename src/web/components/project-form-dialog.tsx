@@ -39,9 +39,7 @@ export function ProjectFormDialog({
     setClientError(null);
     try {
       const body = { name: name.trim(), description: description.trim() || null };
-      const saved = project
-        ? await update.mutateAsync({ projectId: project.id, body })
-        : await create.mutateAsync(body);
+      const saved = project ? await update.mutateAsync({ projectId: project.id, body }) : await create.mutateAsync(body);
       onSaved?.(saved);
       onClose();
     } catch {

@@ -8,7 +8,11 @@ import { ProgressBar } from './feedback.tsx';
 import { UploadIcon } from './icons.tsx';
 import { useToast } from './toasts.tsx';
 
-type ImportState = { phase: 'idle' } | { phase: 'uploading'; fraction: number; filename: string } | { phase: 'importing'; filename: string } | { phase: 'failed'; message: string };
+type ImportState =
+  | { phase: 'idle' }
+  | { phase: 'uploading'; fraction: number; filename: string }
+  | { phase: 'importing'; filename: string }
+  | { phase: 'failed'; message: string };
 
 /**
  * "Import project": picks a project archive and uploads it with real byte progress; once the bytes
@@ -31,7 +35,11 @@ export function ProjectImportButton({ onImported }: { onImported?: (project: Pro
       files: [file],
       field: 'file',
       onProgress: ({ loaded, total }) =>
-        setState(loaded >= total ? { phase: 'importing', filename: file.name } : { phase: 'uploading', fraction: total ? loaded / total : 0, filename: file.name }),
+        setState(
+          loaded >= total
+            ? { phase: 'importing', filename: file.name }
+            : { phase: 'uploading', fraction: total ? loaded / total : 0, filename: file.name },
+        ),
     }).then(
       (project) => {
         setState({ phase: 'idle' });
@@ -51,7 +59,9 @@ export function ProjectImportButton({ onImported }: { onImported?: (project: Pro
       <input ref={input} type="file" accept=".zip,application/zip" hidden aria-label="Project archive to import" onChange={start} />
       {state.phase === 'uploading' ? (
         <div className="project-import-status" role="status">
-          <span className="small">Uploading {state.filename}… {Math.round(state.fraction * 100)}%</span>
+          <span className="small">
+            Uploading {state.filename}… {Math.round(state.fraction * 100)}%
+          </span>
           <ProgressBar value={state.fraction * 100} label={`Uploading ${state.filename}`} />
         </div>
       ) : state.phase === 'importing' ? (

@@ -35,7 +35,15 @@ function formatScore(score: number): string {
 }
 
 /** The answer's sources, numbered as the model cites them. */
-export function SourceList({ sources, onOpen, activeIndex }: { sources: Source[]; onOpen: (index: number) => void; activeIndex?: number | null }) {
+export function SourceList({
+  sources,
+  onOpen,
+  activeIndex,
+}: {
+  sources: Source[];
+  onOpen: (index: number) => void;
+  activeIndex?: number | null;
+}) {
   if (sources.length === 0) {
     return <p className="muted small">No passages from the documents were used for this answer.</p>;
   }
@@ -45,7 +53,12 @@ export function SourceList({ sources, onOpen, activeIndex }: { sources: Source[]
         const location = sourceLocation(source);
         return (
           <li key={`${source.id}-${index}`} className={activeIndex === index ? 'active' : undefined}>
-            <button type="button" className="source-item" onClick={() => onOpen(index)} aria-label={`Source ${index + 1}: ${source.metadata.filename}${location ? `, ${location}` : ''}`}>
+            <button
+              type="button"
+              className="source-item"
+              onClick={() => onOpen(index)}
+              aria-label={`Source ${index + 1}: ${source.metadata.filename}${location ? `, ${location}` : ''}`}
+            >
               <span className="source-number">{index + 1}</span>
               <span className="source-text">
                 <span className="source-file">{source.metadata.filename}</span>

@@ -123,7 +123,12 @@ export function useChatStream(
         }
         case 'unconfirmed': {
           flushNow();
-          const next = setAnswer((current) => ({ ...(current ?? emptyAnswer(chatId)), phase: 'failed', finish: 'failed', undelivered: true }));
+          const next = setAnswer((current) => ({
+            ...(current ?? emptyAnswer(chatId)),
+            phase: 'failed',
+            finish: 'failed',
+            undelivered: true,
+          }));
           if (next) callbackRef.current.onSettled?.(next);
           return;
         }
@@ -184,10 +189,7 @@ export function useChatStream(
     [manager, chatId, setAnswer],
   );
 
-  const clear = useCallback(
-    () => setAnswer((current) => (current && isSettled(current) ? null : current)),
-    [setAnswer],
-  );
+  const clear = useCallback(() => setAnswer((current) => (current && isSettled(current) ? null : current)), [setAnswer]);
 
   return {
     answer,

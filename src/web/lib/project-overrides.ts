@@ -34,7 +34,10 @@ export function overridesSummary(overrides: ProjectOverrides): string {
  * The `settings` body for `PUT /api/projects/{id}`: only the keys that changed, `null` for an
  * override that was cleared (the server removes it).
  */
-export function overrideChanges(before: ProjectOverrides, after: ProjectOverrides): Partial<Record<ProjectOverrideKey, string | number | null>> {
+export function overrideChanges(
+  before: ProjectOverrides,
+  after: ProjectOverrides,
+): Partial<Record<ProjectOverrideKey, string | number | null>> {
   const changes: Partial<Record<ProjectOverrideKey, string | number | null>> = {};
   for (const spec of [...MODEL_SETTINGS, ...NUMBER_SETTINGS]) {
     const key = spec.override;

@@ -1,5 +1,12 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { chunkExportUrl, useChunkTable, useEmbeddingStats, useProjection, useRetrievalTest, useSimilarityMatrix } from '../api/analytics.ts';
+import {
+  chunkExportUrl,
+  useChunkTable,
+  useEmbeddingStats,
+  useProjection,
+  useRetrievalTest,
+  useSimilarityMatrix,
+} from '../api/analytics.ts';
 import { useDocuments } from '../api/documents.ts';
 import { useProject } from '../api/projects.ts';
 import { EmbeddingMap } from '../components/analytics/embedding-map.tsx';
@@ -10,8 +17,16 @@ import { Link, paths } from '../lib/router.tsx';
 
 type Method = 'pca' | 'tsne' | 'umap';
 const METHODS: Array<{ id: Method; label: string; about: string }> = [
-  { id: 'pca', label: 'PCA', about: 'Linear: the directions along which the passages differ most. Fast; distances along the axes are meaningful.' },
-  { id: 'tsne', label: 't-SNE', about: 'Keeps neighbours together: clusters of similar passages stand out; distances between clusters mean little.' },
+  {
+    id: 'pca',
+    label: 'PCA',
+    about: 'Linear: the directions along which the passages differ most. Fast; distances along the axes are meaningful.',
+  },
+  {
+    id: 'tsne',
+    label: 't-SNE',
+    about: 'Keeps neighbours together: clusters of similar passages stand out; distances between clusters mean little.',
+  },
   { id: 'umap', label: 'UMAP', about: 'Like t-SNE, neighbours stay together, and more of the global layout survives.' },
 ];
 
@@ -22,11 +37,19 @@ export default function AnalyticsPage({ projectId }: { projectId: number }) {
   const project = useProject(projectId);
   const documents = useDocuments(projectId);
   // Results are cached until a document changes.
-  const version = useMemo(() => (documents.data ?? []).map((document) => `${document.id}:${document.updated_at}`).join(','), [documents.data]);
+  const version = useMemo(
+    () => (documents.data ?? []).map((document) => `${document.id}:${document.updated_at}`).join(','),
+    [documents.data],
+  );
   const stats = useEmbeddingStats(projectId, version);
 
   if (project.isPending) return <Loading label="Loading the project…" />;
-  if (project.isError) return <div className="page"><ErrorNotice title="The project could not be loaded" error={project.error} /></div>;
+  if (project.isError)
+    return (
+      <div className="page">
+        <ErrorNotice title="The project could not be loaded" error={project.error} />
+      </div>
+    );
   const termVectors = stats.data?.vector_source === 'tfidf';
   return (
     <div className="page analytics-page">
@@ -41,19 +64,36 @@ export default function AnalyticsPage({ projectId }: { projectId: number }) {
       </div>
       {termVectors ? (
         <p className="notice" role="note" data-testid="no-model-notice">
-          No embedding model has embedded this project, so the map, heatmap and average similarity use <strong>TF-IDF term vectors</strong> of the passages
-          (latent semantic analysis): passages are close when they share words, not meaning. Norms and the embeddings download need an embedding model.
+          No embedding model has embedded this project, so the map, heatmap and average similarity use <strong>TF-IDF term vectors</strong>{' '}
+          of the passages (latent semantic analysis): passages are close when they share words, not meaning. Norms and the embeddings
+          download need an embedding model.
         </p>
       ) : null}
 
       <section aria-labelledby="overview-heading">
-        <h2 id="overview-heading" className="visually-hidden">Overview</h2>
-        {stats.isError ? <ErrorNotice title="Statistics could not be loaded" error={stats.error} onRetry={() => void stats.refetch()} /> : null}
+        <h2 id="overview-heading" className="visually-hidden">
+          Overview
+        </h2>
+        {stats.isError ? (
+          <ErrorNotice title="Statistics could not be loaded" error={stats.error} onRetry={() => void stats.refetch()} />
+        ) : null}
         <div className="stat-cards">
-          <StatCard label="Passages" value={stats.data?.total_chunks.toLocaleString() ?? '…'} detail={stats.data && !termVectors ? `${stats.data.embedded_chunks.toLocaleString()} embedded` : 'indexed for search'} />
+          <StatCard
+            label="Passages"
+            value={stats.data?.total_chunks.toLocaleString() ?? '…'}
+            detail={stats.data && !termVectors ? `${stats.data.embedded_chunks.toLocaleString()} embedded` : 'indexed for search'}
+          />
           <StatCard label="Documents" value={stats.data?.total_documents.toLocaleString() ?? '…'} detail="completed" />
-          <StatCard label="Embedding dimension" value={stats.data ? (stats.data.embedding_dimension || '—').toString() : '…'} detail={stats.data?.embedding_model ?? 'no embedding model'} />
-          <StatCard label="Average similarity" value={stats.data ? percent(stats.data.stats.avg_similarity) : '…'} detail={`${termVectors ? 'term vectors' : 'cosine'}, ${Math.min(100, stats.data?.total_chunks ?? 0)} passages`} />
+          <StatCard
+            label="Embedding dimension"
+            value={stats.data ? (stats.data.embedding_dimension || '—').toString() : '…'}
+            detail={stats.data?.embedding_model ?? 'no embedding model'}
+          />
+          <StatCard
+            label="Average similarity"
+            value={stats.data ? percent(stats.data.stats.avg_similarity) : '…'}
+            detail={`${termVectors ? 'term vectors' : 'cosine'}, ${Math.min(100, stats.data?.total_chunks ?? 0)} passages`}
+          />
         </div>
       </section>
 
@@ -75,11 +115,28 @@ function StatCard({ label, value, detail }: { label: string; value: string; deta
   );
 }
 
-function Segmented<Value extends string | number>({ label, options, value, onChange }: { label: string; options: Array<{ id: Value; label: string }>; value: Value; onChange: (value: Value) => void }) {
+function Segmented<Value extends string | number>({
+  label,
+  options,
+  value,
+  onChange,
+}: {
+  label: string;
+  options: Array<{ id: Value; label: string }>;
+  value: Value;
+  onChange: (value: Value) => void;
+}) {
   return (
     <div className="segmented" role="radiogroup" aria-label={label}>
       {options.map((option) => (
-        <button key={option.id} type="button" role="radio" aria-checked={value === option.id} className={value === option.id ? 'active' : ''} onClick={() => onChange(option.id)}>
+        <button
+          key={option.id}
+          type="button"
+          role="radio"
+          aria-checked={value === option.id}
+          className={value === option.id ? 'active' : ''}
+          onClick={() => onChange(option.id)}
+        >
           {option.label}
         </button>
       ))}
@@ -102,29 +159,52 @@ function MapSection({ projectId, version }: { projectId: number; version: string
       <h2 id="map-heading">Embedding map</h2>
       <div className="analytics-controls">
         <Segmented label="Method" options={METHODS} value={method} onChange={setMethod} />
-        <Segmented label="Dimensions" options={[{ id: 2 as const, label: '2D' }, { id: 3 as const, label: '3D' }]} value={dimensions} onChange={setDimensions} />
+        <Segmented
+          label="Dimensions"
+          options={[
+            { id: 2 as const, label: '2D' },
+            { id: 3 as const, label: '3D' },
+          ]}
+          value={dimensions}
+          onChange={setDimensions}
+        />
         <label className="inline-field">
           Passages
           <select value={samples} onChange={(event) => setSamples(Number(event.target.value))}>
-            {[100, 500, 1000, 2000].map((count) => <option key={count} value={count}>{count}</option>)}
+            {[100, 500, 1000, 2000].map((count) => (
+              <option key={count} value={count}>
+                {count}
+              </option>
+            ))}
           </select>
         </label>
         {method === 'tsne' ? (
           <label className="inline-field">
-            Perplexity <input type="number" min={5} max={50} value={perplexity} onChange={(event) => setPerplexity(Number(event.target.value))} />
+            Perplexity{' '}
+            <input type="number" min={5} max={50} value={perplexity} onChange={(event) => setPerplexity(Number(event.target.value))} />
           </label>
         ) : null}
         {method === 'umap' ? (
           <label className="inline-field">
-            Neighbours <input type="number" min={2} max={50} value={neighbors} onChange={(event) => setNeighbors(Number(event.target.value))} />
+            Neighbours{' '}
+            <input type="number" min={2} max={50} value={neighbors} onChange={(event) => setNeighbors(Number(event.target.value))} />
           </label>
         ) : null}
-        <button type="button" className="button primary" onClick={() => setRequest({ method, dimensions, n_samples: samples, perplexity, n_neighbors: neighbors })}>
+        <button
+          type="button"
+          className="button primary"
+          onClick={() => setRequest({ method, dimensions, n_samples: samples, perplexity, n_neighbors: neighbors })}
+        >
           Visualize
         </button>
       </div>
       <p className="muted small">{about}</p>
-      {projection.isFetching ? <p role="status" className="computing">Computing the {request?.method === 'pca' ? 'PCA' : request?.method === 'tsne' ? 't-SNE' : 'UMAP'} map… (t-SNE and UMAP of many passages take a while)</p> : null}
+      {projection.isFetching ? (
+        <p role="status" className="computing">
+          Computing the {request?.method === 'pca' ? 'PCA' : request?.method === 'tsne' ? 't-SNE' : 'UMAP'} map… (t-SNE and UMAP of many
+          passages take a while)
+        </p>
+      ) : null}
       {projection.isError ? <ErrorNotice title="The map could not be computed" error={projection.error} /> : null}
       {projection.data && !projection.isFetching ? (
         <>
@@ -132,7 +212,9 @@ function MapSection({ projectId, version }: { projectId: number; version: string
           <p className="muted small">
             {projection.data.total_points} passages · {projection.data.method.toUpperCase()} {projection.data.dimensions}D ·{' '}
             {projection.data.vector_source === 'tfidf' ? 'TF-IDF term vectors' : projection.data.embedding_model}
-            {projection.data.explained_variance ? ` · variance explained: ${projection.data.explained_variance.map((ratio) => percent(ratio)).join(' + ')}` : ''}
+            {projection.data.explained_variance
+              ? ` · variance explained: ${projection.data.explained_variance.map((ratio) => percent(ratio)).join(' + ')}`
+              : ''}
           </p>
         </>
       ) : null}
@@ -140,7 +222,9 @@ function MapSection({ projectId, version }: { projectId: number; version: string
         <div className="passage-card" role="region" aria-label="Selected passage">
           <strong>{opened.document_name}</strong> <span className="muted small">chunk {opened.chunk_index}</span>
           <p>{opened.text_preview}</p>
-          <button type="button" className="button small" onClick={() => setOpened(null)}>Close</button>
+          <button type="button" className="button small" onClick={() => setOpened(null)}>
+            Close
+          </button>
         </div>
       ) : null}
     </section>
@@ -157,23 +241,43 @@ function HeatmapSection({ projectId, version }: { projectId: number; version: st
     <section className="card panel" aria-labelledby="heatmap-heading">
       <h2 id="heatmap-heading">Similarity heatmap</h2>
       <div className="analytics-controls">
-        <Segmented label="Scope" options={[{ id: 'document' as const, label: 'Documents' }, { id: 'chunk' as const, label: 'Passages' }]} value={scope} onChange={setScope} />
+        <Segmented
+          label="Scope"
+          options={[
+            { id: 'document' as const, label: 'Documents' },
+            { id: 'chunk' as const, label: 'Passages' },
+          ]}
+          value={scope}
+          onChange={setScope}
+        />
         <label className="inline-field">
           Max items
           <select value={maxItems} onChange={(event) => setMaxItems(Number(event.target.value))}>
-            {[10, 20, 30, 50, 100].map((count) => <option key={count} value={count}>{count}</option>)}
+            {[10, 20, 30, 50, 100].map((count) => (
+              <option key={count} value={count}>
+                {count}
+              </option>
+            ))}
           </select>
         </label>
         <button type="button" className="button primary" onClick={() => setRequest({ scope, max_items: maxItems })}>
           Generate heatmap
         </button>
       </div>
-      {matrix.isFetching ? <p role="status" className="computing">Computing similarities…</p> : null}
+      {matrix.isFetching ? (
+        <p role="status" className="computing">
+          Computing similarities…
+        </p>
+      ) : null}
       {matrix.isError ? <ErrorNotice title="The heatmap could not be computed" error={matrix.error} /> : null}
       {matrix.data && !matrix.isFetching ? (
         <SimilarityHeatmap
           result={matrix.data}
-          onSelect={(row, column) => setPair(`${matrix.data.items[row]!.label} and ${matrix.data.items[column]!.label}: cosine ${matrix.data.matrix[row]![column]!.toFixed(3)}`)}
+          onSelect={(row, column) =>
+            setPair(
+              `${matrix.data.items[row]!.label} and ${matrix.data.items[column]!.label}: cosine ${matrix.data.matrix[row]![column]!.toFixed(3)}`,
+            )
+          }
         />
       ) : null}
       {pair ? <p className="passage-card">{pair}</p> : null}
@@ -193,7 +297,15 @@ function ChunkTableSection({ projectId, version }: { projectId: number; version:
       <div className="analytics-controls">
         <label className="inline-field grow">
           Search
-          <input type="search" value={search} placeholder="Text or document name" onChange={(event) => { setSearch(event.target.value); setPage(0); }} />
+          <input
+            type="search"
+            value={search}
+            placeholder="Text or document name"
+            onChange={(event) => {
+              setSearch(event.target.value);
+              setPage(0);
+            }}
+          />
         </label>
         <a className="button" href={chunkExportUrl(projectId, search)} download>
           Export CSV
@@ -203,13 +315,22 @@ function ChunkTableSection({ projectId, version }: { projectId: number; version:
       <div className="table-scroll">
         <table className="chunk-table">
           <thead>
-            <tr><th scope="col">Document</th><th scope="col">Chunk</th><th scope="col">Text</th><th scope="col">Dim</th><th scope="col">Norm</th></tr>
+            <tr>
+              <th scope="col">Document</th>
+              <th scope="col">Chunk</th>
+              <th scope="col">Text</th>
+              <th scope="col">Dim</th>
+              <th scope="col">Norm</th>
+            </tr>
           </thead>
           <tbody>
             {(table.data?.chunks ?? []).map((chunk) => (
               <tr key={chunk.chunk_id}>
                 <td>{chunk.document_name}</td>
-                <td>{chunk.chunk_index}{chunk.page ? <span className="muted small"> · p. {chunk.page}</span> : null}</td>
+                <td>
+                  {chunk.chunk_index}
+                  {chunk.page ? <span className="muted small"> · p. {chunk.page}</span> : null}
+                </td>
                 <td className="chunk-text">{chunk.text_preview}</td>
                 <td>{chunk.embedding_dimension ?? '—'}</td>
                 <td>{chunk.embedding_norm === null ? '—' : chunk.embedding_norm.toFixed(3)}</td>
@@ -219,9 +340,15 @@ function ChunkTableSection({ projectId, version }: { projectId: number; version:
         </table>
       </div>
       <div className="pager">
-        <button type="button" className="button small" disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>
-        <span className="muted small">Page {page + 1} of {pages} · {table.data?.total ?? 0} passages</span>
-        <button type="button" className="button small" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>Next</button>
+        <button type="button" className="button small" disabled={page === 0} onClick={() => setPage(page - 1)}>
+          Previous
+        </button>
+        <span className="muted small">
+          Page {page + 1} of {pages} · {table.data?.total ?? 0} passages
+        </span>
+        <button type="button" className="button small" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>
+          Next
+        </button>
       </div>
     </section>
   );
@@ -247,26 +374,40 @@ function RetrievalTesterSection({ projectId }: { projectId: number }) {
         <label className="inline-field">
           Top K
           <select value={topK} onChange={(event) => setTopK(Number(event.target.value))}>
-            {[5, 10, 15, 20].map((count) => <option key={count} value={count}>{count}</option>)}
+            {[5, 10, 15, 20].map((count) => (
+              <option key={count} value={count}>
+                {count}
+              </option>
+            ))}
           </select>
         </label>
-        <button type="submit" className="button primary" disabled={test.isPending}>Search</button>
+        <button type="submit" className="button primary" disabled={test.isPending}>
+          Search
+        </button>
       </form>
       {test.isError ? <ErrorNotice title="The search failed" error={test.error} /> : null}
       {test.data ? (
         <>
           <p className="muted small">
-            {results.length} results · average {percent(test.data.stats.avg_score)} · best {percent(test.data.stats.max_score)} · {test.data.stats.mode}
+            {results.length} results · average {percent(test.data.stats.avg_score)} · best {percent(test.data.stats.max_score)} ·{' '}
+            {test.data.stats.mode}
           </p>
           <div className="score-bars" aria-label="Score distribution">
             {results.map((result, index) => (
-              <span key={result.chunk_id} style={{ height: `${Math.max(4, result.score * 100)}%` }} title={`#${index + 1}: ${result.score.toFixed(4)}`} />
+              <span
+                key={result.chunk_id}
+                style={{ height: `${Math.max(4, result.score * 100)}%` }}
+                title={`#${index + 1}: ${result.score.toFixed(4)}`}
+              />
             ))}
           </div>
           <ol className="retrieval-results">
             {results.map((result) => (
               <li key={result.chunk_id} className="passage-card">
-                <div><strong>{result.document_name}</strong> <span className="muted small">chunk {result.chunk_index}</span> <span className={result.score > 0.7 ? 'score high' : 'score'}>{percent(result.score)}</span></div>
+                <div>
+                  <strong>{result.document_name}</strong> <span className="muted small">chunk {result.chunk_index}</span>{' '}
+                  <span className={result.score > 0.7 ? 'score high' : 'score'}>{percent(result.score)}</span>
+                </div>
                 <p className="chunk-text">{result.text}</p>
               </li>
             ))}

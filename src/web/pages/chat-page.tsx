@@ -140,7 +140,8 @@ export function ChatPage({ chatId }: { chatId: number }) {
   const regenerate = useCallback(
     (message: DisplayMessage) => {
       if (message.id === null) return;
-      if (!stream.regenerate(message.id, message.questionId ?? null)) toast.show('Offline: the answer can be generated again once the connection is back', 'error');
+      if (!stream.regenerate(message.id, message.questionId ?? null))
+        toast.show('Offline: the answer can be generated again once the connection is back', 'error');
     },
     [stream, toast],
   );
@@ -164,7 +165,11 @@ export function ChatPage({ chatId }: { chatId: number }) {
     const missing = chat.error instanceof ApiError && chat.error.isNotFound;
     return (
       <div className="page">
-        <ErrorNotice title={missing ? 'This chat does not exist (any more)' : 'The chat could not be loaded'} error={chat.error} onRetry={missing ? undefined : () => void chat.refetch()} />
+        <ErrorNotice
+          title={missing ? 'This chat does not exist (any more)' : 'The chat could not be loaded'}
+          error={chat.error}
+          onRetry={missing ? undefined : () => void chat.refetch()}
+        />
         <p>
           <Link to={paths.projects()}>Back to projects</Link>
         </p>
@@ -210,8 +215,8 @@ export function ChatPage({ chatId }: { chatId: number }) {
         >
           {messages.length === 0 ? (
             <EmptyState title="Ask your first question">
-              Answers come from this project’s documents, with numbered citations you can open. Try “Summarise the
-              main points” or “What does the contract say about termination?”
+              Answers come from this project’s documents, with numbered citations you can open. Try “Summarise the main points” or “What
+              does the contract say about termination?”
             </EmptyState>
           ) : (
             messages.map((message) => (

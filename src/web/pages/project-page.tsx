@@ -57,7 +57,11 @@ export function ProjectPage({ projectId }: { projectId: number }) {
     const missing = project.error instanceof ApiError && project.error.isNotFound;
     return (
       <div className="page">
-        <ErrorNotice title={missing ? 'This project does not exist (any more)' : 'The project could not be loaded'} error={project.error} onRetry={missing ? undefined : () => void project.refetch()} />
+        <ErrorNotice
+          title={missing ? 'This project does not exist (any more)' : 'The project could not be loaded'}
+          error={project.error}
+          onRetry={missing ? undefined : () => void project.refetch()}
+        />
         <p>
           <Link to={paths.projects()}>Back to projects</Link>
         </p>
@@ -117,7 +121,9 @@ export function ProjectPage({ projectId }: { projectId: number }) {
 
       {editing ? <ProjectFormDialog project={data} onClose={() => setEditing(false)} /> : null}
       {configuring ? <ProjectSettingsDialog project={data} onClose={() => setConfiguring(false)} /> : null}
-      {deleting ? <DeleteProjectDialog project={data} onClose={() => setDeleting(false)} onDeleted={() => navigate(paths.projects())} /> : null}
+      {deleting ? (
+        <DeleteProjectDialog project={data} onClose={() => setDeleting(false)} onDeleted={() => navigate(paths.projects())} />
+      ) : null}
     </div>
   );
 }

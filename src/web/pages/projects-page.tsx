@@ -45,8 +45,8 @@ export function ProjectsPage() {
             </button>
           }
         >
-          Create a project, drop in PDFs, Word files, spreadsheets or notes, and ask questions about them. Answers cite
-          the exact page or rows they come from.
+          Create a project, drop in PDFs, Word files, spreadsheets or notes, and ask questions about them. Answers cite the exact page or
+          rows they come from.
         </EmptyState>
       ) : (
         <ul className="project-grid" aria-label="Projects">
@@ -67,10 +67,20 @@ export function ProjectsPage() {
               <div className="card-footer">
                 <span className="muted small">Updated {formatRelativeTime(project.updated_at)}</span>
                 <span className="card-actions">
-                  <button type="button" className="icon-button small" aria-label={`Edit ${project.name}`} onClick={() => setEditing(project)}>
+                  <button
+                    type="button"
+                    className="icon-button small"
+                    aria-label={`Edit ${project.name}`}
+                    onClick={() => setEditing(project)}
+                  >
                     <PencilIcon />
                   </button>
-                  <button type="button" className="icon-button small" aria-label={`Delete ${project.name}`} onClick={() => setDeleting(project)}>
+                  <button
+                    type="button"
+                    className="icon-button small"
+                    aria-label={`Delete ${project.name}`}
+                    onClick={() => setDeleting(project)}
+                  >
                     <TrashIcon />
                   </button>
                 </span>
@@ -80,14 +90,24 @@ export function ProjectsPage() {
         </ul>
       )}
 
-      {creating ? <ProjectFormDialog onClose={() => setCreating(false)} onSaved={(project) => navigate(paths.project(project.id))} /> : null}
+      {creating ? (
+        <ProjectFormDialog onClose={() => setCreating(false)} onSaved={(project) => navigate(paths.project(project.id))} />
+      ) : null}
       {editing ? <ProjectFormDialog project={editing} onClose={() => setEditing(null)} /> : null}
       {deleting ? <DeleteProjectDialog project={deleting} onClose={() => setDeleting(null)} /> : null}
     </div>
   );
 }
 
-export function DeleteProjectDialog({ project, onClose, onDeleted }: { project: ProjectResponse; onClose: () => void; onDeleted?: () => void }) {
+export function DeleteProjectDialog({
+  project,
+  onClose,
+  onDeleted,
+}: {
+  project: ProjectResponse;
+  onClose: () => void;
+  onDeleted?: () => void;
+}) {
   const remove = useDeleteProject();
   const toast = useToast();
   return (

@@ -42,7 +42,11 @@ function validate(draft: Draft): Partial<Record<keyof Draft, string>> {
     const error = numberError(spec, draft[spec.global]);
     if (error) errors[spec.global] = error;
   }
-  if (!errors.default_chunk_overlap && !errors.default_chunk_size && Number(draft.default_chunk_overlap) >= Number(draft.default_chunk_size)) {
+  if (
+    !errors.default_chunk_overlap &&
+    !errors.default_chunk_size &&
+    Number(draft.default_chunk_overlap) >= Number(draft.default_chunk_size)
+  ) {
     errors.default_chunk_overlap = OVERLAP_TOO_LARGE;
   }
   return errors;
@@ -71,8 +75,8 @@ export function SettingsPage() {
           <div className="error-notice" role="alert">
             <p>
               <strong>Settings are not available on this server yet.</strong> The server answered 404 for <code>/api/settings</code>: this
-              version was built without the settings API. Answers use the defaults from the server’s environment
-              (<code>OLLAMA_MODEL</code>, <code>DEFAULT_TOP_K</code>, …).
+              version was built without the settings API. Answers use the defaults from the server’s environment (<code>OLLAMA_MODEL</code>,{' '}
+              <code>DEFAULT_TOP_K</code>, …).
             </p>
           </div>
         ) : (
@@ -149,13 +153,25 @@ export function SettingsPage() {
         <fieldset className="card">
           <legend>Answers</legend>
           {ANSWER_SETTINGS.map((spec) => (
-            <NumberInput key={spec.global} spec={spec} value={draft[spec.global]} error={errors[spec.global]} onChange={(value) => set(spec.global, value)} />
+            <NumberInput
+              key={spec.global}
+              spec={spec}
+              value={draft[spec.global]}
+              error={errors[spec.global]}
+              onChange={(value) => set(spec.global, value)}
+            />
           ))}
         </fieldset>
         <fieldset className="card">
           <legend>Documents</legend>
           {DOCUMENT_SETTINGS.map((spec) => (
-            <NumberInput key={spec.global} spec={spec} value={draft[spec.global]} error={errors[spec.global]} onChange={(value) => set(spec.global, value)} />
+            <NumberInput
+              key={spec.global}
+              spec={spec}
+              value={draft[spec.global]}
+              error={errors[spec.global]}
+              onChange={(value) => set(spec.global, value)}
+            />
           ))}
         </fieldset>
         {save.error ? (
@@ -190,7 +206,17 @@ export function SettingsPage() {
   );
 }
 
-function NumberInput({ spec, value, error, onChange }: { spec: NumberSetting; value: string; error?: string; onChange: (value: string) => void }) {
+function NumberInput({
+  spec,
+  value,
+  error,
+  onChange,
+}: {
+  spec: NumberSetting;
+  value: string;
+  error?: string;
+  onChange: (value: string) => void;
+}) {
   const id = `setting-${spec.global}`;
   return (
     <div className="field field-inline">

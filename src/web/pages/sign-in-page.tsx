@@ -19,9 +19,7 @@ export function SignInPage({ firstRun }: { firstRun: boolean }) {
     <div className="page">
       <section className="card" aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">{firstRun ? 'Create the administrator' : 'Sign in'}</h1>
-        {firstRun ? (
-          <p className="muted">No user exists yet. This works only from the machine the server runs on.</p>
-        ) : null}
+        {firstRun ? <p className="muted">No user exists yet. This works only from the machine the server runs on.</p> : null}
         <form onSubmit={submit}>
           {firstRun ? (
             <label className="field">

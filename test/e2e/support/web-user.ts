@@ -63,7 +63,10 @@ export class ProjectsScreen {
 
   /** Creates a project through the dialog and lands on its page. */
   async create(name: string, description?: string): Promise<void> {
-    await this.page.getByRole('button', { name: /new project|create your first project/i }).first().click();
+    await this.page
+      .getByRole('button', { name: /new project|create your first project/i })
+      .first()
+      .click();
     const dialog = this.page.getByRole('dialog', { name: 'New project' });
     await dialog.getByLabel('Name').fill(name);
     if (description) await dialog.getByLabel(/Description/).fill(description);
@@ -95,7 +98,9 @@ export class ProjectScreen {
   }
 
   async renameChat(title: string, newTitle: string): Promise<void> {
-    await this.chatItem(title).getByRole('button', { name: `Rename ${title}` }).click();
+    await this.chatItem(title)
+      .getByRole('button', { name: `Rename ${title}` })
+      .click();
     const dialog = this.page.getByRole('dialog', { name: 'Rename chat' });
     await dialog.getByLabel('Title').fill(newTitle);
     await dialog.getByRole('button', { name: 'Rename' }).click();
@@ -103,7 +108,9 @@ export class ProjectScreen {
   }
 
   async deleteChat(title: string): Promise<void> {
-    await this.chatItem(title).getByRole('button', { name: `Delete ${title}` }).click();
+    await this.chatItem(title)
+      .getByRole('button', { name: `Delete ${title}` })
+      .click();
     const dialog = this.page.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Delete chat' }).click();
     await dialog.waitFor({ state: 'detached' });

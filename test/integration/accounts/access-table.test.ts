@@ -137,8 +137,14 @@ describe('accounts: one table over every route and event', () => {
     const socket: ClientSocket = await connect(server.url, { auth: { token: bob.token } });
     try {
       for (const [event, payload] of SOCKET_EVENTS) {
-        const denied = (await (socket as any).emitWithAck(event, payload(ids))) as { ok: boolean; error?: { message: string; code: string } };
-        const missing = (await (socket as any).emitWithAck(event, payload({ project: 999_999, chat: 999_999, document: 0, alice: 0 }))) as typeof denied;
+        const denied = (await (socket as any).emitWithAck(event, payload(ids))) as {
+          ok: boolean;
+          error?: { message: string; code: string };
+        };
+        const missing = (await (socket as any).emitWithAck(
+          event,
+          payload({ project: 999_999, chat: 999_999, document: 0, alice: 0 }),
+        )) as typeof denied;
         expect(denied.ok, event).toBe(false);
         expect(denied.error?.code, event).toBe('not_found');
         expect(denied.error?.message.replace(/\d+/g, 'N'), event).toBe(missing.error?.message.replace(/\d+/g, 'N'));

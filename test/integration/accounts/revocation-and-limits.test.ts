@@ -34,7 +34,10 @@ describe('accounts: live revocation and limits', () => {
     await pong;
     expect(events.filter(([name]) => name === 'project_update')).toEqual([]);
     // And joining again is refused like a missing project.
-    const again = (await (socket as any).emitWithAck('join_project', { project_id: project.body.id })) as { ok: boolean; error: { code: string } };
+    const again = (await (socket as any).emitWithAck('join_project', { project_id: project.body.id })) as {
+      ok: boolean;
+      error: { code: string };
+    };
     expect(again.error.code).toBe('not_found');
     socket.disconnect();
     aliceSocket.disconnect();
@@ -54,7 +57,9 @@ describe('accounts: live revocation and limits', () => {
     const again = await login(server, 'alice@example.test', 'alice@example.test-password');
     const key = await server.api('POST', '/api/auth/keys', { name: 'script' }, again.headers);
     expect(key.status).toBe(201);
-    expect((await server.api('GET', '/api/auth/me', undefined, { authorization: `Bearer ${key.body.key}` })).body.email).toBe('alice@example.test');
+    expect((await server.api('GET', '/api/auth/me', undefined, { authorization: `Bearer ${key.body.key}` })).body.email).toBe(
+      'alice@example.test',
+    );
     expect(JSON.stringify((await server.api('GET', '/api/auth/keys', undefined, again.headers)).body)).not.toContain(key.body.key);
     const keySocket = await connect(server.url, { auth: { token: key.body.key } });
     const keyGone = new Promise((resolve) => keySocket.once('disconnect', resolve));
@@ -67,7 +72,9 @@ describe('accounts: live revocation and limits', () => {
     expect((await server.api('PATCH', `/api/users/${again.id}`, { disabled: true }, admin.headers)).status).toBe(200);
     await userGone;
     expect((await server.api('GET', '/api/auth/me', undefined, again.headers)).status).toBe(401);
-    expect((await server.api('POST', '/api/auth/login', { email: 'alice@example.test', password: 'alice@example.test-password' })).status).toBe(401);
+    expect(
+      (await server.api('POST', '/api/auth/login', { email: 'alice@example.test', password: 'alice@example.test-password' })).status,
+    ).toBe(401);
   });
 
   it('answers a wrong email and a wrong password alike, and 429 with Retry-After after 10 failures', async () => {
@@ -97,7 +104,10 @@ describe('accounts: live revocation and limits', () => {
     const complete = waitFor(socket, 'message_complete');
     socket.emit('send_message', { chat_id: chat.body.id, message: 'first' });
     await complete;
-    const refused = (await (socket as any).emitWithAck('send_message', { chat_id: chat.body.id, message: 'second' })) as { ok: boolean; error: { code: string; message: string } };
+    const refused = (await (socket as any).emitWithAck('send_message', { chat_id: chat.body.id, message: 'second' })) as {
+      ok: boolean;
+      error: { code: string; message: string };
+    };
     expect(refused.error.code).toBe('rate_limited');
     expect(refused.error.message).toMatch(/try again in \d+ s/);
     socket.disconnect();
@@ -113,7 +123,9 @@ describe('accounts: who hears what', () => {
     const admin = await login(server, ADMIN.email, ADMIN.password);
     const alice = await addUser(server, admin, 'alice@example.test');
     const bob = await addUser(server, admin, 'bob@example.test');
-    const [adminSocket, aliceSocket, bobSocket] = await Promise.all([admin, alice, bob].map((user) => connect(server.url, { auth: { token: user.token } })));
+    const [adminSocket, aliceSocket, bobSocket] = await Promise.all(
+      [admin, alice, bob].map((user) => connect(server.url, { auth: { token: user.token } })),
+    );
     const bobEvents = recordEvents(bobSocket!);
     const heardByAdmin = waitFor(adminSocket!, 'projects_changed');
     const heardByAlice = waitFor(aliceSocket!, 'projects_changed');

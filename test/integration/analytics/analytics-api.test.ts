@@ -14,7 +14,10 @@ const TOPICS = {
 /** Many short paragraphs per topic, so each document has several chunks with varied words. */
 function documentText(topic: string): string {
   const words = topic.split(' ');
-  return Array.from({ length: 24 }, (_, index) => `Note ${index}: ${words.slice(index % 5).join(' ')} ${words.slice(0, index % 7).join(' ')}.`).join('\n\n');
+  return Array.from(
+    { length: 24 },
+    (_, index) => `Note ${index}: ${words.slice(index % 5).join(' ')} ${words.slice(0, index % 7).join(' ')}.`,
+  ).join('\n\n');
 }
 
 async function projectWithDocuments(server: TestServer, socket: ClientSocket, name: string) {
@@ -22,7 +25,11 @@ async function projectWithDocuments(server: TestServer, socket: ClientSocket, na
   const { projectId } = await createProjectAndChat(server, name);
   await joinProject(socket, projectId);
   await server.api('PUT', `/api/projects/${projectId}`, { settings: { chunk_size: 200, chunk_overlap: 0 } });
-  const upload = await uploadDocuments(server, projectId, Object.entries(TOPICS).map(([filename, topic]) => ({ filename, content: documentText(topic) })));
+  const upload = await uploadDocuments(
+    server,
+    projectId,
+    Object.entries(TOPICS).map(([filename, topic]) => ({ filename, content: documentText(topic) })),
+  );
   const finals = await Promise.all(upload.body.uploaded.map((document: { id: number }) => log.until(document.id)));
   expect(finals.map((event) => event.status)).toEqual(['completed', 'completed', 'completed']);
   return { projectId, documentIds: upload.body.uploaded.map((document: { id: number }) => document.id) as number[] };
@@ -77,15 +84,29 @@ describe('analytics API with an embedding model', () => {
     const response = await server.api('POST', `${base()}/dimensionality-reduction`, { method: 'pca', dimensions: 3, n_samples: 2000 });
     expect(response.status).toBe(200);
     const { points, explained_variance: ratios } = response.body;
-    expect(response.body).toMatchObject({ method: 'pca', dimensions: 3, total_points: embeddings.length, vector_source: 'embedding', embedding_model: 'nomic-embed-text' });
+    expect(response.body).toMatchObject({
+      method: 'pca',
+      dimensions: 3,
+      total_points: embeddings.length,
+      vector_source: 'embedding',
+      embedding_model: 'nomic-embed-text',
+    });
     // A direct computation on the returned vectors.
-    const reference = new PCA(embeddings.map((row) => unit(row.embedding)), { method: 'SVD', center: true, scale: false });
+    const reference = new PCA(
+      embeddings.map((row) => unit(row.embedding)),
+      { method: 'SVD', center: true, scale: false },
+    );
     const expectedRatios = reference.getExplainedVariance().slice(0, 3);
     ratios.forEach((ratio: number, index: number) => expect(ratio).toBeCloseTo(expectedRatios[index]!, 5));
     expect(ratios[0]).toBeGreaterThanOrEqual(ratios[1]);
     expect(ratios[1]).toBeGreaterThanOrEqual(ratios[2]);
     expect(ratios[0] + ratios[1] + ratios[2]).toBeLessThanOrEqual(1);
-    const projected = reference.predict(embeddings.map((row) => unit(row.embedding)), { nComponents: 3 }).to2DArray();
+    const projected = reference
+      .predict(
+        embeddings.map((row) => unit(row.embedding)),
+        { nComponents: 3 },
+      )
+      .to2DArray();
     const byChunk = new Map(points.map((point: any) => [point.chunk_id, point]));
     for (const axis of [0, 1, 2] as const) {
       const key = (['x', 'y', 'z'] as const)[axis];
@@ -118,7 +139,9 @@ describe('analytics API with an embedding model', () => {
     expect(chunks.body.items).toHaveLength(5);
     chunks.body.items.forEach((row: any, i: number) => {
       expect(chunks.body.matrix[i][i]).toBe(1);
-      chunks.body.items.forEach((column: any, j: number) => expect(chunks.body.matrix[i][j]).toBeCloseTo(cosine(byChunk.get(row.id)!, byChunk.get(column.id)!), 5));
+      chunks.body.items.forEach((column: any, j: number) =>
+        expect(chunks.body.matrix[i][j]).toBeCloseTo(cosine(byChunk.get(row.id)!, byChunk.get(column.id)!), 5),
+      );
     });
     const documents = await server.api('POST', `${base()}/similarity-matrix`, { scope: 'document' });
     expect(documents.body.items.map((item: any) => item.label)).toEqual(Object.keys(TOPICS));
@@ -139,7 +162,12 @@ describe('analytics API with an embedding model', () => {
   it('embedding-stats: counts, norms and a seeded average similarity', async () => {
     const first = await server.api('GET', `${base()}/embedding-stats`);
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ total_documents: 3, embedding_dimension: 768, embedding_model: 'nomic-embed-text', vector_source: 'embedding' });
+    expect(first.body).toMatchObject({
+      total_documents: 3,
+      embedding_dimension: 768,
+      embedding_model: 'nomic-embed-text',
+      vector_source: 'embedding',
+    });
     expect(first.body.embedded_chunks).toBe(first.body.total_chunks);
     expect(first.body.stats.min_norm).toBeLessThanOrEqual(first.body.stats.max_norm);
     expect(first.body.stats.avg_similarity).toBeGreaterThan(0);
@@ -211,7 +239,13 @@ describe('analytics API with no embedding model', () => {
     // The three topics share no words but "note": each document is closer to itself than to the others.
     expect(matrix.body.matrix[0][1]).toBeLessThan(0.5);
     const stats = await server.api('GET', `${base}/embedding-stats`);
-    expect(stats.body).toMatchObject({ total_documents: 3, embedding_dimension: 0, embedding_model: null, vector_source: 'tfidf', embedded_chunks: 0 });
+    expect(stats.body).toMatchObject({
+      total_documents: 3,
+      embedding_dimension: 0,
+      embedding_model: null,
+      vector_source: 'tfidf',
+      embedded_chunks: 0,
+    });
     expect(stats.body.total_chunks).toBeGreaterThan(6);
     expect(stats.body.stats.mean_norm).toBeNull();
     expect(stats.body.stats.avg_similarity).toBeGreaterThan(0);

@@ -13,7 +13,10 @@ function regenerate(socket: ClientSocket, payload: { chat_id: number; message_id
       if (event === 'message_complete' || event === 'error') {
         clearTimeout(timer);
         socket.offAny(listener);
-        const text = events.filter(([name]) => name === 'message_token').map(([, token]) => token.token).join('');
+        const text = events
+          .filter(([name]) => name === 'message_token')
+          .map(([, token]) => token.token)
+          .join('');
         resolve({ events, text, complete: event === 'message_complete' ? data : undefined, error: event === 'error' ? data : undefined });
       }
     };
@@ -54,7 +57,11 @@ describe('regenerate an answer: versions of one turn', () => {
     ]);
 
     await ask(socket, { chat_id: chatId, message: 'And then?' });
-    expect(historyOf(server).map((message) => message.content).slice(0, 2)).toEqual(['What is the policy?', 'second version']);
+    expect(
+      historyOf(server)
+        .map((message) => message.content)
+        .slice(0, 2),
+    ).toEqual(['What is the policy?', 'second version']);
 
     // Back to version 1: it is sent as history from now on.
     const select = await server.api('PUT', `/api/chats/${chatId}/messages/${first.complete.message_id}/active`);

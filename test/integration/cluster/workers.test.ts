@@ -40,14 +40,20 @@ describe('--workers 2 on one port (SQLite)', () => {
   });
 
   async function postJson(urlPath: string, body: unknown, method = 'POST') {
-    const response = await fetch(`${server.url}${urlPath}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${server.url}${urlPath}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return response.json() as Promise<any>;
   }
 
   async function open(transports: Array<'websocket' | 'polling'> = ['websocket']) {
     const socket = await Promise.race([
       connect(server.url, { transports }),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no connection within 30 s:\n${server.output().slice(-2000)}`)), 30_000)),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`no connection within 30 s:\n${server.output().slice(-2000)}`)), 30_000),
+      ),
     ]);
     sockets.push(socket);
     return socket;
@@ -145,14 +151,20 @@ describe('--workers 2 on one port (SQLite)', () => {
     const project = await postJson('/api/projects', { name: 'Crash' });
     const chats = [await postJson('/api/chats', { project_id: project.id }), await postJson('/api/chats', { project_id: project.id })];
     ollama.defaultScript = { tokenCount: 600, tokenDelayMs: 10 };
-    const readyPids = () => [...server.output().matchAll(/"slot":(\d),"pid":(\d+),"msg":"worker ready"/g)].map((match) => ({ slot: Number(match[1]), pid: Number(match[2]) }));
+    const readyPids = () =>
+      [...server.output().matchAll(/"slot":(\d),"pid":(\d+),"msg":"worker ready"/g)].map((match) => ({
+        slot: Number(match[1]),
+        pid: Number(match[2]),
+      }));
     const victim = readyPids().find((worker) => worker.slot === 2)!;
     const clients = [await open(), await open()];
     clients.forEach((socket, index) => socket.emit('send_message', { chat_id: chats[index].id, message: 'long' }));
     await Promise.all(clients.map((socket) => waitFor(socket, 'message_token', (token) => token.seq === 150, 20_000)));
 
     const gone = clients.map((socket) => new Promise<boolean>((resolve) => socket.once('disconnect', () => resolve(true))));
-    const survivorDone = clients.map((socket, index) => waitFor(socket, 'message_complete', (done) => done.chat_id === chats[index].id, 30_000).catch(() => undefined));
+    const survivorDone = clients.map((socket, index) =>
+      waitFor(socket, 'message_complete', (done) => done.chat_id === chats[index].id, 30_000).catch(() => undefined),
+    );
     process.kill(victim.pid, 'SIGKILL');
     const lost = await Promise.race(gone.map((promise, index) => promise.then(() => index)));
     const kept = 1 - lost;

@@ -30,7 +30,8 @@ describe('citations with positions, for every office format', () => {
       { heading: 'Parking', paragraphs: ['Bicycles must be parked in the courtyard behind the bakery.'] },
     ]);
     const rows: (string | number)[][] = [['island', 'ferry', 'minutes']];
-    for (let index = 1; index <= 80; index += 1) rows.push(index === 57 ? ['Zanzibarra', 'Nautilus Express', 95] : [`Island ${index}`, `Ferry ${index}`, index]);
+    for (let index = 1; index <= 80; index += 1)
+      rows.push(index === 57 ? ['Zanzibarra', 'Nautilus Express', 95] : [`Island ${index}`, `Ferry ${index}`, index]);
     const xlsx = await makeXlsx([
       { name: 'Summary', rows: [['note'], ['Crossing times are on the Timetable sheet']] },
       { name: 'Timetable', rows },

@@ -14,7 +14,10 @@ const FILES = Array.from({ length: 12 }, (_, index) => ({
   content:
     index % 3 === 0
       ? ['id,item,amount', ...Array.from({ length: 40 + index }, (_, row) => `${row},item ${index}-${row},${row * index}`)].join('\n')
-      : Array.from({ length: 20 + index }, (_, line) => `Section ${line} of report ${index}: quarterly figures, staffing and outlook.`).join(' '),
+      : Array.from(
+          { length: 20 + index },
+          (_, line) => `Section ${line} of report ${index}: quarterly figures, staffing and outlook.`,
+        ).join(' '),
 }));
 
 const SETTINGS = { INGEST_WORKERS: '2', EMBED_BATCH_SIZE: '2', LLM_PROVIDER: 'extractive', INGEST_RETRY_BASE_SECONDS: '0.1' };
@@ -58,7 +61,13 @@ describe('ingestion survives SIGKILL', () => {
     const env = { ...SETTINGS, DATA_DIR: dataDir, OLLAMA_HOST: ollama.url };
     const first = await startChildServer(env);
     cleanups.push(() => void first.child.kill('SIGKILL'));
-    const project = await (await fetch(`${first.url}/api/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'crash' }) })).json();
+    const project = await (
+      await fetch(`${first.url}/api/projects`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'crash' }),
+      })
+    ).json();
     const form = new FormData();
     for (const file of FILES) form.append('files', new Blob([file.content]), file.filename);
     const uploaded = await (await fetch(`${first.url}/api/projects/${project.id}/documents/bulk`, { method: 'POST', body: form })).json();

@@ -5,7 +5,8 @@ import { createProjectAndChat, startTestServer, type TestServer } from '../../su
 
 const ARTICLE = Array.from(
   { length: 40 },
-  (_, index) => `Note ${index}: honeybees pollinate orchards while ${['wind', 'rain', 'frost', 'sun'][index % 4]} shapes the harvest of apples.`,
+  (_, index) =>
+    `Note ${index}: honeybees pollinate orchards while ${['wind', 'rain', 'frost', 'sun'][index % 4]} shapes the harvest of apples.`,
 ).join(' ');
 
 describe('documents: embeddings, hybrid retrieval and index versions', () => {
@@ -63,15 +64,25 @@ describe('documents: embeddings, hybrid retrieval and index versions', () => {
     const document = (await uploadDocument(server, projectId, { filename: 'bees.txt', content: ARTICLE })).body.document;
     expect((await log.until(document.id)).status).toBe('completed');
     expect((await server.api('GET', `/api/documents/${document.id}`)).body.embedding_model).toBeNull();
-    expect((await testRetrieval(server, projectId, 'honeybees orchards')).stats).toMatchObject({ mode: 'full_text', embedding_model: null });
+    expect((await testRetrieval(server, projectId, 'honeybees orchards')).stats).toMatchObject({
+      mode: 'full_text',
+      embedding_model: null,
+    });
     const answer = await ask(socket, { chat_id: chatId, message: 'Tell me about honeybees' });
     expect(answer.events.find(([name]) => name === 'message_sources')![1].sources.length).toBeGreaterThan(0);
 
     server.ollama.models.push(embedModel);
-    const activated = waitFor(socket, 'project_update', (update) => update.type === 'project_updated' && 'embedding_index_id' in update.data);
+    const activated = waitFor(
+      socket,
+      'project_update',
+      (update) => update.type === 'project_updated' && 'embedding_index_id' in update.data,
+    );
     await server.embeddingBackfill.check();
     expect((await activated).data).toMatchObject({ embedding_model: 'nomic-embed-text' });
-    expect((await testRetrieval(server, projectId, 'honeybees orchards')).stats).toMatchObject({ mode: 'hybrid', embedding_model: 'nomic-embed-text' });
+    expect((await testRetrieval(server, projectId, 'honeybees orchards')).stats).toMatchObject({
+      mode: 'hybrid',
+      embedding_model: 'nomic-embed-text',
+    });
     expect((await server.api('GET', `/api/documents/${document.id}`)).body.embedding_model).toBe('nomic-embed-text');
   });
 
@@ -89,7 +100,11 @@ describe('documents: embeddings, hybrid retrieval and index versions', () => {
     expect(server.ollama.embedFailures).toBe(0);
     const progress = log.of(document.id).map((event) => event.progress);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
-    expect((await server.api('GET', `/api/documents/${document.id}`)).body).toMatchObject({ status: 'completed', embedding_model: 'nomic-embed-text', error_message: null });
+    expect((await server.api('GET', `/api/documents/${document.id}`)).body).toMatchObject({
+      status: 'completed',
+      embedding_model: 'nomic-embed-text',
+      error_message: null,
+    });
   });
 
   it('fails the document with the reason after the last attempt, never leaving it processing', async () => {
@@ -132,10 +147,13 @@ describe('documents: embeddings, hybrid retrieval and index versions', () => {
     await pending.settled;
     expect(pending.hungUp).toBe(true);
     server.ollama.embedDelayMs = 0;
-    const next = (await uploadDocument(server, projectId, { filename: 'next.txt', content: 'Another document about wasps.' })).body.document;
+    const next = (await uploadDocument(server, projectId, { filename: 'next.txt', content: 'Another document about wasps.' })).body
+      .document;
     expect((await log.until(next.id)).status).toBe('completed');
     expect(log.of(slow.id).some((event) => event.status === 'completed')).toBe(false);
-    expect((await testRetrieval(server, projectId, 'honeybees orchards apples')).results.every((result) => result.document_id === next.id)).toBe(true);
+    expect(
+      (await testRetrieval(server, projectId, 'honeybees orchards apples')).results.every((result) => result.document_id === next.id),
+    ).toBe(true);
   });
 
   it('a new embedding model builds a new index version while the old one keeps answering, then switches', async () => {
@@ -151,7 +169,12 @@ describe('documents: embeddings, hybrid retrieval and index versions', () => {
 
     // Each embedding call now takes 300 ms: the rebuild spans several seconds.
     server.ollama.embedDelayMs = 300;
-    const activated = waitFor(socket, 'project_update', (update) => update.type === 'project_updated' && 'embedding_index_id' in update.data, 30_000);
+    const activated = waitFor(
+      socket,
+      'project_update',
+      (update) => update.type === 'project_updated' && 'embedding_index_id' in update.data,
+      30_000,
+    );
     let switched = false;
     void activated.then(() => (switched = true));
     await server.api('PUT', `/api/projects/${projectId}`, { settings: { embedding_model: 'all-minilm' } });

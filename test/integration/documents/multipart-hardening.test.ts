@@ -96,7 +96,10 @@ describe('multipart uploads: malformed bodies and limits', () => {
       for (const testCase of cases) {
         const field = route === 'documents' ? 'file' : 'files';
         const payload = testCase.body.replace('name="file"', `name="${field}"`);
-        const response = await rawRequest(server, { head: head(projectId, testCase.contentType, Buffer.byteLength(payload), route), body: payload });
+        const response = await rawRequest(server, {
+          head: head(projectId, testCase.contentType, Buffer.byteLength(payload), route),
+          body: payload,
+        });
         expect(response.status, `${route}: ${testCase.name}`).toBe(400);
         expect(JSON.parse(response.body).detail, testCase.name).toMatch(/^The upload is not valid multipart\/form-data .*\)$/);
       }

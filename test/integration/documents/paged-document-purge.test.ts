@@ -45,7 +45,9 @@ describe('documents: a document with many chunks is removed in pages', () => {
     const log = new DocumentStatusLog(socket);
     const document = (await uploadDocument(server, projectId, { filename, content })).body.document;
     expect((await log.until(document.id, undefined, 30_000)).status).toBe('completed');
-    const chunks = (server.store as SqliteStore).db.prepare('SELECT id FROM chunks WHERE document_id = ?').all(document.id) as Array<{ id: number }>;
+    const chunks = (server.store as SqliteStore).db.prepare('SELECT id FROM chunks WHERE document_id = ?').all(document.id) as Array<{
+      id: number;
+    }>;
     expect(chunks.length).toBeGreaterThan(400);
     const index = (await server.store.vectors.activeIndex(projectId))!;
     return { id: document.id as number, chunkIds: chunks.map((chunk) => chunk.id), vectorTable: `vec_index_${index.id}` };
@@ -54,8 +56,7 @@ describe('documents: a document with many chunks is removed in pages', () => {
   /** What is left of the document's chunks in the chunk table, the full-text index and the vectors. */
   function leftOver(document: { id: number; chunkIds: number[]; vectorTable: string }) {
     const db = (server.store as SqliteStore).db;
-    const count = (sql: string) =>
-      document.chunkIds.reduce((total, id) => total + (db.prepare(sql).get(BigInt(id)) as { n: number }).n, 0);
+    const count = (sql: string) => document.chunkIds.reduce((total, id) => total + (db.prepare(sql).get(BigInt(id)) as { n: number }).n, 0);
     return {
       chunks: (db.prepare('SELECT COUNT(*) AS n FROM chunks WHERE document_id = ?').get(document.id) as { n: number }).n,
       fullText: count('SELECT COUNT(*) AS n FROM chunks_fts WHERE rowid = ?'),

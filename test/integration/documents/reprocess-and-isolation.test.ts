@@ -4,7 +4,10 @@ import { DocumentStatusLog, isFinal, joinProject, testRetrieval, uploadDocument 
 import { createProjectAndChat, startTestServer, type TestServer } from '../../support/test-server.ts';
 
 // One long paragraph: how many chunks it gives depends only on the chunk size.
-const LONG_TEXT = Array.from({ length: 40 }, (_, index) => `Sentence ${index}: the lighthouse keeper logs weather, tides and passing ships in detail.`).join(' ');
+const LONG_TEXT = Array.from(
+  { length: 40 },
+  (_, index) => `Sentence ${index}: the lighthouse keeper logs weather, tides and passing ships in detail.`,
+).join(' ');
 
 describe('documents: reprocessing and project isolation', () => {
   let server: TestServer;
@@ -52,7 +55,8 @@ describe('documents: reprocessing and project isolation', () => {
     const b = await createProjectAndChat(server, 'Project B');
     const secret = 'The vault code is ZEBRA-7731, hidden under the blue lantern in the cellar.';
     await joinProject(socket, a.projectId);
-    const own = (await uploadDocument(server, a.projectId, { filename: 'a.txt', content: 'Project A talks about gardening and roses.' })).body.document;
+    const own = (await uploadDocument(server, a.projectId, { filename: 'a.txt', content: 'Project A talks about gardening and roses.' }))
+      .body.document;
     await log.until(own.id);
     const other = await connect(server.url);
     const otherLog = new DocumentStatusLog(other);

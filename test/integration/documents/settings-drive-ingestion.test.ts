@@ -44,9 +44,17 @@ describe('global settings drive the next ingestion', () => {
     await joinProject(socket, project.id);
     const document = (await uploadDocument(server, project.id, { filename: 'c.txt', content: TEXT })).body.document;
     await log.until(document.id);
-    expect((await testRetrieval(server, project.id, 'comets')).stats).toMatchObject({ mode: 'hybrid', embedding_model: 'nomic-embed-text' });
+    expect((await testRetrieval(server, project.id, 'comets')).stats).toMatchObject({
+      mode: 'hybrid',
+      embedding_model: 'nomic-embed-text',
+    });
 
-    const switched = waitFor(socket, 'project_update', (update) => update.type === 'project_updated' && update.data.embedding_model === 'all-minilm', 20_000);
+    const switched = waitFor(
+      socket,
+      'project_update',
+      (update) => update.type === 'project_updated' && update.data.embedding_model === 'all-minilm',
+      20_000,
+    );
     expect((await server.api('PUT', '/api/settings', { default_embedding_model: 'all-minilm' })).status).toBe(200);
     await switched;
     expect((await testRetrieval(server, project.id, 'comets')).stats).toMatchObject({ mode: 'hybrid', embedding_model: 'all-minilm' });

@@ -50,7 +50,14 @@ describe('documents: upload → progress → cited answers → delete', () => {
     expect(upload.status).toBe(201);
     expect(upload.body.message).toMatch(/queued/);
     const document = upload.body.document;
-    expect(document).toMatchObject({ project_id: projectId, filename: 'greenhouse.md', file_type: 'md', status: 'pending', stage: 'queued', progress: 0 });
+    expect(document).toMatchObject({
+      project_id: projectId,
+      filename: 'greenhouse.md',
+      file_type: 'md',
+      status: 'pending',
+      stage: 'queued',
+      progress: 0,
+    });
     expect(document.content_hash).toMatch(/^[0-9a-f]{64}$/);
 
     const final = await log.until(document.id);
@@ -68,7 +75,13 @@ describe('documents: upload → progress → cited answers → delete', () => {
     expect(updates.some((update) => update.type === 'document_added' && update.data.document_id === document.id)).toBe(true);
 
     const stored = (await server.api('GET', `/api/documents/${document.id}`)).body;
-    expect(stored).toMatchObject({ status: 'completed', stage: 'completed', progress: 100, chunk_count: final.chunks_total, error_message: null });
+    expect(stored).toMatchObject({
+      status: 'completed',
+      stage: 'completed',
+      progress: 100,
+      chunk_count: final.chunks_total,
+      error_message: null,
+    });
     expect(stored.word_count).toBeGreaterThan(50);
 
     const answer = await ask(socket, { chat_id: chatId, message: 'How do I control whiteflies?' });
@@ -133,7 +146,9 @@ describe('documents: upload → progress → cited answers → delete', () => {
     expect((await server.api('GET', `/api/projects/${projectId}/documents?status_filter=COMPLETED`)).body).toHaveLength(2);
     expect((await server.api('GET', `/api/projects/${projectId}/documents?status_filter=failed`)).body).toHaveLength(0);
     expect((await server.api('GET', `/api/projects/${projectId}/documents?status_filter=bogus`)).status).toBe(422);
-    expect((await server.api('GET', `/api/projects/${projectId}/documents?limit=1&skip=1`)).body.map((d: any) => d.filename)).toEqual(['a.txt']);
+    expect((await server.api('GET', `/api/projects/${projectId}/documents?limit=1&skip=1`)).body.map((d: any) => d.filename)).toEqual([
+      'a.txt',
+    ]);
     const project = (await server.api('GET', `/api/projects/${projectId}`)).body;
     expect(project.document_count).toBe(2);
     expect(project.total_chunks).toBe(2);

@@ -6,10 +6,7 @@ import { DocumentStatusLog, joinProject, uploadDocument, uploadDocuments } from 
 import { createProjectAndChat, startTestServer, type TestServer } from '../../support/test-server.ts';
 
 /** The first bytes of a real PNG (signature + IHDR), plus padding. */
-const PNG = Buffer.concat([
-  Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex'),
-  Buffer.alloc(64, 0),
-]);
+const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex'), Buffer.alloc(64, 0)]);
 
 function storedFiles(server: TestServer, projectId: number): string[] {
   const directory = path.join(server.dataDir, 'documents', String(projectId));
@@ -59,10 +56,23 @@ describe('documents: upload validation and document management', () => {
     expect(legacy.body.detail).toMatch(/\.docx/);
     expect((await uploadDocument(server, projectId, { filename: 'empty.txt', content: '' })).status).toBe(415);
     // The declared type must match the bytes: HTML named .pdf (opened later as a "PDF") is refused.
-    const disguised = await uploadDocument(server, projectId, { filename: 'invoice.pdf', content: '<!DOCTYPE html><html><script>steal()</script></html>', type: 'application/pdf' });
-    expect(disguised).toMatchObject({ status: 415, body: { code: 'unsupported_media_type', detail: expect.stringMatching(/^This file is named \.pdf but its contents are HTML, not a PDF/) } });
+    const disguised = await uploadDocument(server, projectId, {
+      filename: 'invoice.pdf',
+      content: '<!DOCTYPE html><html><script>steal()</script></html>',
+      type: 'application/pdf',
+    });
+    expect(disguised).toMatchObject({
+      status: 415,
+      body: {
+        code: 'unsupported_media_type',
+        detail: expect.stringMatching(/^This file is named \.pdf but its contents are HTML, not a PDF/),
+      },
+    });
     const pdfAsText = await uploadDocument(server, projectId, { filename: 'notes.txt', content: Buffer.from('%PDF-1.7\n%%EOF\n') });
-    expect(pdfAsText).toMatchObject({ status: 415, body: { detail: 'This file is named .txt but its contents are a PDF: rename it to .pdf or upload the right file' } });
+    expect(pdfAsText).toMatchObject({
+      status: 415,
+      body: { detail: 'This file is named .txt but its contents are a PDF: rename it to .pdf or upload the right file' },
+    });
     expect(storedFiles(server, projectId)).toEqual([]);
     expect(tempFiles(server)).toEqual([]);
     expect((await server.api('GET', `/api/projects/${projectId}/documents`)).body).toEqual([]);
@@ -113,7 +123,16 @@ describe('documents: upload validation and document management', () => {
 
   it('stores hostile file names under server-generated names and serves them back safely', async () => {
     const { projectId } = await createProjectAndChat(server);
-    const hostile = ['../../etc/passwd.txt', '..\\..\\win.ini.txt', '/abs/path.md', 'a\u202Egnp.txt', 'CON.txt', '-rf.txt', `${'é'.repeat(300)}.txt`, 'quote"and;back.txt'];
+    const hostile = [
+      '../../etc/passwd.txt',
+      '..\\..\\win.ini.txt',
+      '/abs/path.md',
+      'a\u202Egnp.txt',
+      'CON.txt',
+      '-rf.txt',
+      `${'é'.repeat(300)}.txt`,
+      'quote"and;back.txt',
+    ];
     const ids: number[] = [];
     for (const [index, filename] of hostile.entries()) {
       const response = await uploadDocument(server, projectId, { filename, content: `hostile name number ${index}` });
@@ -129,7 +148,14 @@ describe('documents: upload validation and document management', () => {
     for (const name of stored) expect(name).toMatch(/^[0-9a-f-]{36}\.(txt|md)$/);
     // Nothing escaped the data dir.
     expect(fs.existsSync(path.join(server.dataDir, 'etc'))).toBe(false);
-    expect(fs.readdirSync(server.dataDir).sort()).toEqual(['daa.sqlite', 'daa.sqlite-shm', 'daa.sqlite-wal', 'documents', 'server.json', 'tmp']);
+    expect(fs.readdirSync(server.dataDir).sort()).toEqual([
+      'daa.sqlite',
+      'daa.sqlite-shm',
+      'daa.sqlite-wal',
+      'documents',
+      'server.json',
+      'tmp',
+    ]);
 
     const first = (await server.api('GET', `/api/documents/${ids[0]}`)).body;
     expect(first.filename).toBe('passwd.txt');
@@ -138,7 +164,9 @@ describe('documents: upload validation and document management', () => {
     expect(download.headers.get('content-type')).toMatch(/^text\/plain/);
     // The quoted fallback can hold no quote or backslash; filename* carries the exact stored name.
     const shownName = (await server.api('GET', `/api/documents/${ids[7]}`)).body.filename;
-    const disposition = /^inline; filename="([^"\\]*)"; filename\*=UTF-8''([^\s;"]+)$/.exec(download.headers.get('content-disposition') ?? '');
+    const disposition = /^inline; filename="([^"\\]*)"; filename\*=UTF-8''([^\s;"]+)$/.exec(
+      download.headers.get('content-disposition') ?? '',
+    );
     expect(disposition).not.toBeNull();
     expect(decodeURIComponent(disposition![2]!)).toBe(shownName);
     expect(download.headers.get('content-security-policy')).toContain('sandbox');
@@ -164,7 +192,13 @@ describe('documents: upload validation and document management', () => {
     expect((await server.api('GET', `/api/projects/${projectId}/documents/search?q=%25`)).body.total).toBe(0);
 
     const bulk = await server.api('POST', '/api/documents/bulk-delete', { document_ids: [a.id, 999_999] });
-    expect(bulk.body).toEqual({ deleted: [a.id], failed: [{ document_id: 999_999, error: 'Document not found' }], total: 2, successful: 1, failed_count: 1 });
+    expect(bulk.body).toEqual({
+      deleted: [a.id],
+      failed: [{ document_id: 999_999, error: 'Document not found' }],
+      total: 2,
+      successful: 1,
+      failed_count: 1,
+    });
     expect((await server.api('POST', '/api/documents/bulk-delete', { document_ids: [] })).status).toBe(422);
     expect((await server.api('GET', `/api/documents/${a.id}/download`)).status).toBe(404);
     expect((await server.api('GET', '/api/documents/999999')).status).toBe(404);

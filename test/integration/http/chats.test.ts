@@ -28,7 +28,10 @@ describe('REST: chats and messages', () => {
     expect((await server.api('PUT', `/api/chats/${created.body.id}`, { title: '' })).status).toBe(422);
     const list = await server.api('GET', `/api/projects/${project.id}/chats`);
     expect(list.body.map((chat: { id: number }) => chat.id)).toEqual([created.body.id]);
-    expect((await server.api('POST', '/api/chats', { project_id: 987654 })).body).toEqual({ detail: 'Project 987654 not found', code: 'not_found' });
+    expect((await server.api('POST', '/api/chats', { project_id: 987654 })).body).toEqual({
+      detail: 'Project 987654 not found',
+      code: 'not_found',
+    });
     expect((await server.api('GET', '/api/projects/987654/chats')).status).toBe(404);
 
     expect((await server.api('DELETE', `/api/chats/${created.body.id}`)).status).toBe(204);
@@ -62,12 +65,20 @@ describe('REST: chats and messages', () => {
     expect(frames.map((frame) => frame.type).join(',')).toMatch(/^received,sources,(token,)+done,complete$/);
     const seqs = frames.filter((frame) => frame.type === 'token').map((frame) => frame.seq);
     expect(seqs).toEqual(seqs.map((_: number, index: number) => index + 1));
-    expect(frames.filter((frame) => frame.type === 'token').map((frame) => frame.data).join('')).toBe(FIXTURE_TOKENS.join(''));
+    expect(
+      frames
+        .filter((frame) => frame.type === 'token')
+        .map((frame) => frame.data)
+        .join(''),
+    ).toBe(FIXTURE_TOKENS.join(''));
     expect(frames.at(-2).data).toMatchObject({ model: 'llama3.2', sources_count: 0, message_id: expect.any(Number) });
 
     const messages = (await server.api('GET', `/api/chats/${chatId}/messages`)).body;
     expect(messages.map((message: { role: string; status: string }) => `${message.role}:${message.status}`)).toEqual([
-      'user:complete', 'assistant:complete', 'user:complete', 'assistant:complete',
+      'user:complete',
+      'assistant:complete',
+      'user:complete',
+      'assistant:complete',
     ]);
     const chat = await server.api('GET', `/api/chats/${chatId}`);
     expect(chat.body).toMatchObject({ id: chatId, title: 'json please', message_count: 4 });
@@ -166,29 +177,35 @@ describe('REST: a client that hangs up on an answer', () => {
 
   // The POST body is read before the handler runs, so the request's own 'close' has already fired:
   // only the response notices the hang-up.
-  it.each([true, false])('stops listening, and the answer is interrupted after the grace period (stream: %s)', async (stream) => {
-    const { chatId } = await createProjectAndChat(server);
-    server.ollama.queue({ tokenCount: 400, tokenDelayMs: 25 });
-    const before = server.ollama.chatRequests().length;
-    const hangUp = new AbortController();
-    const request = fetch(`${server.url}/api/chats/${chatId}/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'long answer please', stream }),
-      signal: hangUp.signal,
-    }).then(async (response) => {
-      if (stream) await response.body!.getReader().read();
-    }).catch(() => undefined);
-    await until(() => (server.generations.get(chatId)?.listenerCount ?? 0) > 0 && server.ollama.chatRequests().length > before);
-    if (stream) await request;
-    const generation = server.generations.get(chatId)!;
-    hangUp.abort();
-    await generation.whenFinished();
-    expect(generation.stopReason).toBe('interrupted');
-    const messages = (await server.api('GET', `/api/chats/${chatId}/messages`)).body;
-    expect(messages.at(-1)).toMatchObject({ role: 'assistant', status: 'interrupted' });
-    expect(server.ollama.lastChat().tokensSent).toBeLessThan(400);
-  }, 20_000);
+  it.each([true, false])(
+    'stops listening, and the answer is interrupted after the grace period (stream: %s)',
+    async (stream) => {
+      const { chatId } = await createProjectAndChat(server);
+      server.ollama.queue({ tokenCount: 400, tokenDelayMs: 25 });
+      const before = server.ollama.chatRequests().length;
+      const hangUp = new AbortController();
+      const request = fetch(`${server.url}/api/chats/${chatId}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'long answer please', stream }),
+        signal: hangUp.signal,
+      })
+        .then(async (response) => {
+          if (stream) await response.body!.getReader().read();
+        })
+        .catch(() => undefined);
+      await until(() => (server.generations.get(chatId)?.listenerCount ?? 0) > 0 && server.ollama.chatRequests().length > before);
+      if (stream) await request;
+      const generation = server.generations.get(chatId)!;
+      hangUp.abort();
+      await generation.whenFinished();
+      expect(generation.stopReason).toBe('interrupted');
+      const messages = (await server.api('GET', `/api/chats/${chatId}/messages`)).body;
+      expect(messages.at(-1)).toMatchObject({ role: 'assistant', status: 'interrupted' });
+      expect(server.ollama.lastChat().tokensSent).toBeLessThan(400);
+    },
+    20_000,
+  );
 });
 
 describe('REST: a partial answer that cannot be saved', () => {

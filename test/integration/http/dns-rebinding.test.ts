@@ -9,7 +9,14 @@ import { createWebRootFixture } from '../../support/web-root-fixture.ts';
 function rawRequest(options: { port: number; method?: string; path: string; headers: Record<string, string>; body?: string }) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const request = http.request(
-      { host: '127.0.0.1', port: options.port, method: options.method ?? 'GET', path: options.path, headers: options.headers, agent: false },
+      {
+        host: '127.0.0.1',
+        port: options.port,
+        method: options.method ?? 'GET',
+        path: options.path,
+        headers: options.headers,
+        agent: false,
+      },
       (response) => {
         let body = '';
         response.setEncoding('utf8');
@@ -97,7 +104,13 @@ describe('DNS rebinding: a foreign Host is refused everywhere', () => {
     // 3. Polls and posts on an existing session: engine.io's allowRequest only runs at the handshake.
     const sid = await pollingSession(port);
     const sessionPath = `/socket.io/?EIO=4&transport=polling&sid=${sid}`;
-    const post = await rawRequest({ port, method: 'POST', path: sessionPath, headers: { host: foreign, 'content-type': 'text/plain;charset=UTF-8' }, body: '40' });
+    const post = await rawRequest({
+      port,
+      method: 'POST',
+      path: sessionPath,
+      headers: { host: foreign, 'content-type': 'text/plain;charset=UTF-8' },
+      body: '40',
+    });
     expect(post.status).toBe(403);
     const poll = await rawRequest({ port, path: sessionPath, headers: { host: foreign } });
     expect(poll.status).toBe(403);
@@ -111,7 +124,13 @@ describe('DNS rebinding: a foreign Host is refused everywhere', () => {
     });
     expect(foreignOrigin.status).toBe(403);
     // The session itself is untouched: its owner (right Host, no Origin) can still use it.
-    const own = await rawRequest({ port, method: 'POST', path: sessionPath, headers: { host: `127.0.0.1:${port}`, 'content-type': 'text/plain;charset=UTF-8' }, body: '40' });
+    const own = await rawRequest({
+      port,
+      method: 'POST',
+      path: sessionPath,
+      headers: { host: `127.0.0.1:${port}`, 'content-type': 'text/plain;charset=UTF-8' },
+      body: '40',
+    });
     expect(own).toEqual({ status: 200, body: 'ok' });
 
     // 4. WebSocket upgrades: a new session, and an upgrade of the polling session.
@@ -134,8 +153,23 @@ describe('DNS rebinding: a foreign Host is refused everywhere', () => {
     });
     expect(created.status).toBe(201);
     expect((await rawRequest({ port, path: '/api/projects', headers: { host: 'other.lan' } })).status).toBe(200);
-    expect((await rawRequest({ port, path: '/socket.io/?EIO=4&transport=polling', headers: { host: `chat.lan:${port}`, origin: `http://chat.lan:${port}` } })).status).toBe(200);
-    expect(await upgradeStatus({ port, path: '/socket.io/?EIO=4&transport=websocket', host: `chat.lan:${port}`, origin: `http://chat.lan:${port}` })).toBe(101);
+    expect(
+      (
+        await rawRequest({
+          port,
+          path: '/socket.io/?EIO=4&transport=polling',
+          headers: { host: `chat.lan:${port}`, origin: `http://chat.lan:${port}` },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      await upgradeStatus({
+        port,
+        path: '/socket.io/?EIO=4&transport=websocket',
+        host: `chat.lan:${port}`,
+        origin: `http://chat.lan:${port}`,
+      }),
+    ).toBe(101);
     expect((await rawRequest({ port, path: '/api/projects', headers: { host: `chat.lan.evil:${port}` } })).status).toBe(403);
   });
 });

@@ -13,7 +13,11 @@ describe('path ids: only canonical digits are ids', () => {
   beforeAll(async () => {
     server = await startTestServer();
     ({ projectId, chatId } = await createProjectAndChat(server, 'Target'));
-    const upload = await uploadDocument(server, projectId, { filename: 'notes.txt', content: 'Plain notes about nothing in particular.', type: 'text/plain' });
+    const upload = await uploadDocument(server, projectId, {
+      filename: 'notes.txt',
+      content: 'Plain notes about nothing in particular.',
+      type: 'text/plain',
+    });
     expect(upload.status).toBe(201);
     documentId = upload.body.document.id;
     expect([projectId, chatId, documentId]).toEqual([1, 1, 1]);
@@ -82,7 +86,11 @@ describe('deeply nested JSON bodies', () => {
   });
 
   it('counts only real nesting: brackets inside strings and ordinary depth are fine', async () => {
-    const created = await server.api('POST', '/api/projects', `{"name":"brackets ${'[{'.repeat(70)} \\" ${'['.repeat(70)}","settings":{"a":{"b":{"c":[1,[2,[3]]]}}}}`);
+    const created = await server.api(
+      'POST',
+      '/api/projects',
+      `{"name":"brackets ${'[{'.repeat(70)} \\" ${'['.repeat(70)}","settings":{"a":{"b":{"c":[1,[2,[3]]]}}}}`,
+    );
     expect(created.status).toBe(201);
     const sixtyFour = await server.api('PUT', `/api/projects/${created.body.id}`, `{"settings":{"x":${deep(62)}}}`);
     expect(sixtyFour.status).toBe(200);

@@ -47,7 +47,7 @@ describe('REST: projects', () => {
     const malformed = await server.api('POST', '/api/projects', '{"name": ', { 'content-type': 'application/json' });
     expect(malformed.status).toBe(400);
     expect(malformed.body).toEqual({ detail: 'The request body is not valid JSON', code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
-    const injection = await server.api('GET', "/api/projects/1%20OR%201=1");
+    const injection = await server.api('GET', '/api/projects/1%20OR%201=1');
     expect(injection.status).toBe(422);
     expect(JSON.stringify(injection.body)).not.toMatch(/SELECT|sqlite|at .*\.ts/);
   });
@@ -85,7 +85,13 @@ describe('REST: projects', () => {
     const chat = await server.api('POST', '/api/chats', { project_id: project.id });
     expect((await server.api('GET', `/api/projects/${project.id}`)).body.chat_count).toBe(1);
     const statistics = await server.api('GET', `/api/projects/${project.id}/statistics`);
-    expect(statistics.body).toMatchObject({ project_id: project.id, project_name: 'Mergeable', chat_count: 1, message_count: 0, document_count: 0 });
+    expect(statistics.body).toMatchObject({
+      project_id: project.id,
+      project_name: 'Mergeable',
+      chat_count: 1,
+      message_count: 0,
+      document_count: 0,
+    });
 
     expect((await server.api('DELETE', `/api/projects/${project.id}`)).status).toBe(204);
     expect((await server.api('GET', `/api/projects/${project.id}`)).status).toBe(404);
@@ -103,7 +109,11 @@ describe('REST: projects', () => {
   });
 
   it('serves health, OpenAPI and the docs UI', async () => {
-    expect((await server.api('GET', '/health')).body).toEqual({ status: 'healthy', message: 'DAA Chatbot API is running', version: '0.1.0' });
+    expect((await server.api('GET', '/health')).body).toEqual({
+      status: 'healthy',
+      message: 'DAA Chatbot API is running',
+      version: '0.1.0',
+    });
     const health = await server.api('GET', '/api/health');
     expect(health.body).toMatchObject({ status: 'ok', database_status: 'connected', ollama_status: 'running', ollama_models_count: 2 });
     const openapi = await server.api('GET', '/docs/json');

@@ -44,7 +44,11 @@ describe('session cookie in token mode', () => {
     // 4. Tampered values are refused.
     const [name, value] = cookie.split('=') as [string, string];
     const [expires, mac] = value.split('.') as [string, string];
-    const tampered = [`${name}=${Number(expires) + 1}.${mac}`, `${name}=${expires}.${mac.replace(/^./, mac[0] === 'A' ? 'B' : 'A')}`, `${name}=${TOKEN}`];
+    const tampered = [
+      `${name}=${Number(expires) + 1}.${mac}`,
+      `${name}=${expires}.${mac.replace(/^./, mac[0] === 'A' ? 'B' : 'A')}`,
+      `${name}=${TOKEN}`,
+    ];
     for (const bad of tampered) expect((await server.api('GET', '/api/projects', undefined, { cookie: bad })).status, bad).toBe(401);
 
     // 5. Sign-out clears it in the browser.
@@ -79,7 +83,9 @@ describe('session cookie in token mode', () => {
       const socket = await connect(server.url, { transports: [transport], extraHeaders: { cookie } });
       expect(socket.connected).toBe(true);
       socket.disconnect();
-      await expect(connect(server.url, { transports: [transport], extraHeaders: { cookie, 'sec-fetch-site': 'same-site' } })).rejects.toThrow('unauthorized');
+      await expect(
+        connect(server.url, { transports: [transport], extraHeaders: { cookie, 'sec-fetch-site': 'same-site' } }),
+      ).rejects.toThrow('unauthorized');
     }
 
     // engine.io still speaks JSONP (`?j=`), which a <script> on a sibling port could read.

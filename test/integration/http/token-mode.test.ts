@@ -20,7 +20,10 @@ describe('token mode: what is open and what is not', () => {
         callback();
       },
     });
-    server = await startTestServer({ API_TOKEN: token, SERVE_WEB: 'true' }, { webRoot: webRoot.root, logger: pino(loggerOptions('trace'), sink) });
+    server = await startTestServer(
+      { API_TOKEN: token, SERVE_WEB: 'true' },
+      { webRoot: webRoot.root, logger: pino(loggerOptions('trace'), sink) },
+    );
   });
   afterAll(async () => {
     await server?.close();
@@ -28,7 +31,15 @@ describe('token mode: what is open and what is not', () => {
   });
 
   it('puts the API docs and source maps behind the token; the app shell stays open', async () => {
-    for (const urlPath of ['/docs', '/docs/', '/docs/json', '/docs/yaml', '/docs/static/index.html', '/assets/app.js.map', '/%64ocs/json']) {
+    for (const urlPath of [
+      '/docs',
+      '/docs/',
+      '/docs/json',
+      '/docs/yaml',
+      '/docs/static/index.html',
+      '/assets/app.js.map',
+      '/%64ocs/json',
+    ]) {
       const response = await server.api('GET', urlPath);
       expect(response.status, urlPath).toBe(401);
       expect(JSON.stringify(response.body)).not.toContain('SOURCEMAPCANARY');
@@ -41,9 +52,14 @@ describe('token mode: what is open and what is not', () => {
   });
 
   it('tells an unauthenticated caller only the status of /api/health and /health', async () => {
-    expect(await server.api('GET', '/api/health')).toMatchObject({ status: 200, body: { status: expect.stringMatching(/^(ok|degraded)$/) } });
+    expect(await server.api('GET', '/api/health')).toMatchObject({
+      status: 200,
+      body: { status: expect.stringMatching(/^(ok|degraded)$/) },
+    });
     expect(Object.keys((await server.api('GET', '/api/health')).body)).toEqual(['status']);
-    expect((await server.api('GET', '/api/health', undefined, { authorization: 'Bearer wrong-token-wrong-token' })).body).not.toHaveProperty('version');
+    expect(
+      (await server.api('GET', '/api/health', undefined, { authorization: 'Bearer wrong-token-wrong-token' })).body,
+    ).not.toHaveProperty('version');
     expect((await server.api('GET', '/health')).body).toEqual({ status: 'healthy' });
 
     const details = await server.api('GET', '/api/health', undefined, auth);
@@ -52,7 +68,8 @@ describe('token mode: what is open and what is not', () => {
   });
 
   it('redacts tokens sent in a query string from the request log', async () => {
-    const query = '?token=QSCANARY1&access_token=QSCANARY2&api_key=QSCANARY3&apiKey=QSCANARY4&x-amz-signature=QSCANARY5&%74oken=QSCANARY6&skip=0';
+    const query =
+      '?token=QSCANARY1&access_token=QSCANARY2&api_key=QSCANARY3&apiKey=QSCANARY4&x-amz-signature=QSCANARY5&%74oken=QSCANARY6&skip=0';
     for (const withToken of [false, true]) {
       await server.api('GET', `/api/projects${query}`, undefined, withToken ? auth : {});
     }

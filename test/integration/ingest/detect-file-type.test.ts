@@ -59,9 +59,15 @@ describe('detectFileType', () => {
       });
     }
     for (const name of ['page.pdf', 'page.docx', 'page.xlsx']) {
-      expect(await detect(name, html), name).toMatchObject({ ok: false, message: expect.stringMatching(/^This file is named \.(pdf|docx|xlsx) but its contents are HTML, not /) });
+      expect(await detect(name, html), name).toMatchObject({
+        ok: false,
+        message: expect.stringMatching(/^This file is named \.(pdf|docx|xlsx) but its contents are HTML, not /),
+      });
     }
-    expect(await detect('notes.pdf', 'just words')).toMatchObject({ ok: false, message: expect.stringContaining('its contents are text, not a PDF') });
+    expect(await detect('notes.pdf', 'just words')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('its contents are text, not a PDF'),
+    });
   });
 
   it('refuses a PNG named .pdf, executables, other ZIPs and unknown text types', async () => {
@@ -80,8 +86,12 @@ describe('detectFileType', () => {
   });
 
   it('says when a name promises text or a PDF but the bytes are something else', async () => {
-    expect(await detect('scan.pdf', makePng())).toMatchObject({ message: expect.stringMatching(/^This file is named \.pdf but its contents are not a PDF:/) });
-    expect(await detect('notes.txt', makePng())).toMatchObject({ message: expect.stringMatching(/^This file is named \.txt but its contents are not text:/) });
+    expect(await detect('scan.pdf', makePng())).toMatchObject({
+      message: expect.stringMatching(/^This file is named \.pdf but its contents are not a PDF:/),
+    });
+    expect(await detect('notes.txt', makePng())).toMatchObject({
+      message: expect.stringMatching(/^This file is named \.txt but its contents are not text:/),
+    });
     expect(await detect('picture.png', makePng())).toMatchObject({ message: expect.stringMatching(/^This file type is not supported:/) });
   });
 
@@ -92,7 +102,10 @@ describe('detectFileType', () => {
       message: 'Legacy .doc files are not supported: save it as .docx and upload again',
     });
     expect(await detect('old.xls', makeOle2('xls'))).toMatchObject({ reason: 'legacy_office', message: expect.stringContaining('.xlsx') });
-    expect(await detect('renamed.bin', makeOle2('xls'))).toMatchObject({ reason: 'legacy_office', message: expect.stringContaining('.xls files') });
+    expect(await detect('renamed.bin', makeOle2('xls'))).toMatchObject({
+      reason: 'legacy_office',
+      message: expect.stringContaining('.xls files'),
+    });
     expect(await detect('locked.docx', makeEncryptedOfficeFile())).toMatchObject({
       ok: false,
       reason: 'unsupported',

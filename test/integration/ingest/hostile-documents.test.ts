@@ -30,9 +30,15 @@ function makeOddMainPartDocx(doctype: string, body: string): Buffer {
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/main.bin"/></Relationships>';
   const main = `<?xml version="1.0" encoding="UTF-8"?>\n${doctype}<w:document xmlns:w="${W_NS}"><w:body><w:p><w:r><w:t>${body}</w:t></w:r></w:p></w:body></w:document>`;
   return buildZip([
-    { name: '[Content_Types].xml', data: '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="bin" ContentType="application/xml"/></Types>' },
+    {
+      name: '[Content_Types].xml',
+      data: '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="bin" ContentType="application/xml"/></Types>',
+    },
     { name: '_rels/.rels', data: rels },
-    { name: 'word/document.xml', data: `<?xml version="1.0"?><w:document xmlns:w="${W_NS}"><w:body><w:p><w:r><w:t>Decoy</w:t></w:r></w:p></w:body></w:document>` },
+    {
+      name: 'word/document.xml',
+      data: `<?xml version="1.0"?><w:document xmlns:w="${W_NS}"><w:body><w:p><w:r><w:t>Decoy</w:t></w:r></w:p></w:body></w:document>`,
+    },
     // Leading white space, as XML allows, so a check of the first bytes only would miss it.
     { name: 'word/main.bin', data: `${' '.repeat(100)}${main}` },
   ]);
@@ -55,9 +61,10 @@ afterAll(async () => {
 
 async function failure(filename: string, fileType: DocumentFileType, bytes: Buffer): Promise<DocumentParseError> {
   const filePath = temp.write(filename, bytes);
-  const error = await pool
-    .process({ filePath, fileType, filename, chunkSize: 500, chunkOverlap: 50 })
-    .then(() => undefined, (reason: unknown) => reason);
+  const error = await pool.process({ filePath, fileType, filename, chunkSize: 500, chunkOverlap: 50 }).then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
   expect(error, `${filename} must fail`).toBeInstanceOf(DocumentParseError);
   return error as DocumentParseError;
 }
@@ -93,7 +100,11 @@ describe('hostile and broken documents', () => {
     for (let level = 1; level <= 9; level += 1) entities.push(`<!ENTITY lol${level} "${`&lol${level - 1};`.repeat(10)}">`);
     const bomb = await failure('odd-bomb.docx', 'docx', makeOddMainPartDocx(`<!DOCTYPE w:document [${entities.join('')}]>`, '&lol9;'));
     expect(bomb).toMatchObject({ reason: 'corrupt', message: expect.stringMatching(/XML entities/) });
-    const xxe = await failure('odd-xxe.docx', 'docx', makeOddMainPartDocx('<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', '&xxe;'));
+    const xxe = await failure(
+      'odd-xxe.docx',
+      'docx',
+      makeOddMainPartDocx('<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', '&xxe;'),
+    );
     expect(xxe).toMatchObject({ reason: 'corrupt', message: expect.stringMatching(/XML entities/) });
   });
 
@@ -123,8 +134,6 @@ describe('hostile and broken documents', () => {
   it('still parses a good document afterwards', async () => {
     const filePath = temp.write('fine.pdf', await makePdf(['Still working after all that.']));
     const result = await pool.process({ filePath, fileType: 'pdf', filename: 'fine.pdf', chunkSize: 500, chunkOverlap: 0 });
-    expect(result.chunks).toEqual([
-      { chunkIndex: 0, content: 'Still working after all that.', startChar: 0, endChar: 29, page: 1 },
-    ]);
+    expect(result.chunks).toEqual([{ chunkIndex: 0, content: 'Still working after all that.', startChar: 0, endChar: 29, page: 1 }]);
   });
 });

@@ -42,9 +42,7 @@ describe('PDF', () => {
     expect(parsed.pageCount).toBe(3);
     expect(parsed.metadata).toMatchObject({ title: 'Generated test document', author: 'DAA tests' });
     expect(parsed.segments.map((segment) => segment.page)).toEqual([1, 3]);
-    expect(parsed.segments[0]!.text).toBe(
-      'The first page is about apples. Apples grow on trees.\n\nA second paragraph on page one.',
-    );
+    expect(parsed.segments[0]!.text).toBe('The first page is about apples. Apples grow on trees.\n\nA second paragraph on page one.');
     expect(parsed.wordCount).toBe(23);
     expect(chunks.find((chunk) => chunk.content.includes('rivers'))?.page).toBe(3);
     expect(chunks.find((chunk) => chunk.content.includes('apples'))?.page).toBe(1);
@@ -113,7 +111,13 @@ describe('XLSX', () => {
           ['Cleo', new Date(Date.UTC(2024, 2, 9)), 55.5, { formula: 'C5*2', result: 111 }],
         ],
       },
-      { name: 'Notes', rows: [['Topic', 'Text'], ['Shipping', 'Ships within two days']] },
+      {
+        name: 'Notes',
+        rows: [
+          ['Topic', 'Text'],
+          ['Shipping', 'Ships within two days'],
+        ],
+      },
     ]);
     const { parsed, chunks } = await parse('sales.xlsx', 'xlsx', xlsx);
     expect(parsed.pageCount).toBe(2);
@@ -168,7 +172,14 @@ describe('CSV', () => {
     const csv = 'city,country,note\r\nParis,France,"Capital,\r\nlarge"\r\nLyon,France,\r\n\r\nRome,Italy,"Said ""ciao"""\r\n';
     const { parsed, chunks } = await parse('cities.csv', 'csv', csv);
     expect(parsed.segments).toEqual([
-      { text: 'Paris | France | Capital, large\nLyon | France', header: 'city | country | note', sheet: 'cities.csv', rowStart: 2, rowEnd: 3, kind: 'rows' },
+      {
+        text: 'Paris | France | Capital, large\nLyon | France',
+        header: 'city | country | note',
+        sheet: 'cities.csv',
+        rowStart: 2,
+        rowEnd: 3,
+        kind: 'rows',
+      },
       { text: 'Rome | Italy | Said "ciao"', header: 'city | country | note', sheet: 'cities.csv', rowStart: 5, rowEnd: 5, kind: 'rows' },
     ]);
     expect(chunks).toHaveLength(1);

@@ -49,7 +49,10 @@ describe('parse memory limits', () => {
     // Under the cap the same file is a (strange but) readable PDF.
     const small = await makePdfBomb({ streams: 2, decodedBytes: 1 * MB });
     const result = await parser.process(await request('small.pdf', small));
-    expect(result.chunks.map((chunk) => [chunk.page, chunk.content])).toEqual([[1, 'Bomb page'], [2, 'Bomb page']]);
+    expect(result.chunks.map((chunk) => [chunk.page, chunk.content])).toEqual([
+      [1, 'Bomb page'],
+      [2, 'Bomb page'],
+    ]);
   });
 
   it('stops a bomb that reaches pdf.js at the worker memory limit, outside the heap, and replaces the worker', async () => {

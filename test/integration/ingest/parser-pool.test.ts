@@ -68,9 +68,7 @@ describe('parser pool', () => {
   it('stops a parser that hangs at the time limit, then parses the next file', async () => {
     const parser = pool({ timeoutMs: 1_500, workerEntry: misbehavingWorker });
     let started = false;
-    const error = await rejection(
-      parser.process(await badRequest('hang'), { onProgress: () => (started = true) }),
-    );
+    const error = await rejection(parser.process(await badRequest('hang'), { onProgress: () => (started = true) }));
     expect(started).toBe(true);
     expect(error).toBeInstanceOf(DocumentParseError);
     expect(error).toMatchObject({ reason: 'timeout', message: 'Parsing took longer than 2 s and was stopped' });
@@ -154,8 +152,6 @@ describe('parser pool', () => {
       [path.join(root, 'test/support/parse-with-pool.ts'), pdf, 'pdf'],
       { cwd: root, timeout: 60_000 },
     );
-    expect(JSON.parse(stdout)).toEqual([
-      { chunkIndex: 0, content: 'Parsed from a tsx process.', startChar: 0, endChar: 26, page: 1 },
-    ]);
+    expect(JSON.parse(stdout)).toEqual([{ chunkIndex: 0, content: 'Parsed from a tsx process.', startChar: 0, endChar: 26, page: 1 }]);
   });
 });

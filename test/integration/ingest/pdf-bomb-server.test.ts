@@ -43,11 +43,13 @@ describe('PDF decompression bombs against a server process', () => {
       socket.disconnect();
     });
     const log = new DocumentStatusLog(socket);
-    const project = await (await fetch(`${server.url}/api/projects`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Bombs' }),
-    })).json() as { id: number };
+    const project = (await (
+      await fetch(`${server.url}/api/projects`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Bombs' }),
+      })
+    ).json()) as { id: number };
     await joinProject(socket, project.id);
     return { server, log, projectId: project.id };
   }
@@ -60,7 +62,9 @@ describe('PDF decompression bombs against a server process', () => {
     const sampler = setInterval(() => (peakMb = Math.max(peakMb, residentMb(server.child.pid!))), 25);
     cleanups.push(() => clearInterval(sampler));
     // Two different files (a trailing comment), so the second is not refused as a duplicate.
-    const uploads = await Promise.all([0, 1].map((index) => upload(server, projectId, `bomb-${index}.pdf`, Buffer.concat([bomb, Buffer.from(`%${index}\n`)]))));
+    const uploads = await Promise.all(
+      [0, 1].map((index) => upload(server, projectId, `bomb-${index}.pdf`, Buffer.concat([bomb, Buffer.from(`%${index}\n`)]))),
+    );
     expect(uploads.map((response) => response.status)).toEqual([201, 201]);
     const finals = await Promise.all(uploads.map((response) => log.until(response.body.document.id, undefined, 120_000)));
     clearInterval(sampler);
@@ -79,7 +83,9 @@ describe('PDF decompression bombs against a server process', () => {
   }, 180_000);
 
   it('with the decoded-size cap lifted, stops them at the worker memory limit and gives the memory back', async () => {
-    const { finals, peakMb, afterMb } = await uploadBombsAndGood(await start({ PARSE_MAX_MEMORY_MB: '128', PARSE_MAX_DECODED_MB: '65536' }));
+    const { finals, peakMb, afterMb } = await uploadBombsAndGood(
+      await start({ PARSE_MAX_MEMORY_MB: '128', PARSE_MAX_DECODED_MB: '65536' }),
+    );
     for (const final of finals) {
       expect(final).toMatchObject({ status: 'failed', error: 'The file needs more memory than a parse may use (128 MB) and was stopped' });
     }

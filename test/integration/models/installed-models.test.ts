@@ -7,8 +7,23 @@ describe('installed models, catalog and /api/llm', () => {
   beforeEach(async () => {
     server = await startTestServer();
     server.ollama.models.push(
-      { name: 'bge-m3:latest', capabilities: ['embedding'], family: 'bert', parameterSize: '567M', contextLength: 8192, embeddingLength: 1024, size: 1_200_000_000 },
-      { name: 'all-minilm:latest', capabilities: ['embedding'], family: 'bert', parameterSize: '23M', contextLength: 512, embeddingLength: 384 },
+      {
+        name: 'bge-m3:latest',
+        capabilities: ['embedding'],
+        family: 'bert',
+        parameterSize: '567M',
+        contextLength: 8192,
+        embeddingLength: 1024,
+        size: 1_200_000_000,
+      },
+      {
+        name: 'all-minilm:latest',
+        capabilities: ['embedding'],
+        family: 'bert',
+        parameterSize: '23M',
+        contextLength: 512,
+        embeddingLength: 384,
+      },
       // A chat model whose name says "embed": the name must not decide.
       { name: 'embedder-chat:7b', capabilities: ['completion'], family: 'qwen2', parameterSize: '7.6B', contextLength: 32768 },
       { name: 'llama3.2:1b', capabilities: ['completion', 'tools'], family: 'llama', parameterSize: '1.2B', contextLength: 131072 },
@@ -21,12 +36,16 @@ describe('installed models, catalog and /api/llm', () => {
   it('splits installed models by what Ollama says they can do, with full tags, sizes, families and context lengths', async () => {
     const { status, body } = await server.api('GET', '/api/settings/models/installed');
     expect(status).toBe(200);
-    expect(body.llm_models.map((model: { name: string }) => model.name).sort()).toEqual(
-      ['embedder-chat:7b', 'llama3.2:1b', 'llama3.2:latest'],
-    );
-    expect(body.embedding_models.map((model: { name: string }) => model.name).sort()).toEqual(
-      ['all-minilm:latest', 'bge-m3:latest', 'nomic-embed-text:latest'],
-    );
+    expect(body.llm_models.map((model: { name: string }) => model.name).sort()).toEqual([
+      'embedder-chat:7b',
+      'llama3.2:1b',
+      'llama3.2:latest',
+    ]);
+    expect(body.embedding_models.map((model: { name: string }) => model.name).sort()).toEqual([
+      'all-minilm:latest',
+      'bge-m3:latest',
+      'nomic-embed-text:latest',
+    ]);
     expect(body.embedding_models.find((model: { name: string }) => model.name === 'bge-m3:latest')).toEqual({
       name: 'bge-m3:latest',
       size: 1_200_000_000,
@@ -53,12 +72,19 @@ describe('installed models, catalog and /api/llm', () => {
 
   it('lists the featured catalog with installed flags matched by full tag', async () => {
     const { body } = await server.api('GET', '/api/settings/models/popular');
-    expect(body.llm_models.map((model: { name: string }) => model.name)).toEqual(
-      ['llama3.2', 'llama3.1', 'mistral', 'mixtral', 'qwen2.5', 'phi3'],
-    );
-    expect(body.embedding_models.map((model: { name: string }) => model.name)).toEqual(
-      ['nomic-embed-text', 'mxbai-embed-large', 'all-minilm'],
-    );
+    expect(body.llm_models.map((model: { name: string }) => model.name)).toEqual([
+      'llama3.2',
+      'llama3.1',
+      'mistral',
+      'mixtral',
+      'qwen2.5',
+      'phi3',
+    ]);
+    expect(body.embedding_models.map((model: { name: string }) => model.name)).toEqual([
+      'nomic-embed-text',
+      'mxbai-embed-large',
+      'all-minilm',
+    ]);
     const installed = (list: Array<{ name: string; installed: boolean }>, name: string) =>
       list.find((model) => model.name === name)?.installed;
     expect(installed(body.llm_models, 'llama3.2')).toBe(true);

@@ -155,7 +155,11 @@ describe('model downloads with live progress', () => {
     const done = finished(socket, 'fails-midway');
     await server.api('POST', '/api/settings/models/pull', { model_name: 'fails-midway' });
     const final = await done;
-    expect(final).toMatchObject({ status: 'error', done: true, error: "Downloading 'fails-midway' failed: max retries exceeded: unexpected EOF" });
+    expect(final).toMatchObject({
+      status: 'error',
+      done: true,
+      error: "Downloading 'fails-midway' failed: max retries exceeded: unexpected EOF",
+    });
     expect(final.percent).toBe(50);
     expect(events.filter((event) => event.done)).toHaveLength(1);
     expect(server.ollama.models.some((model) => model.name.startsWith('fails-midway'))).toBe(false);

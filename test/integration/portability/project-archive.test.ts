@@ -3,11 +3,23 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocumentStatusLog, joinProject, testRetrieval, uploadDocuments } from '../../support/documents.ts';
 import { FakeOllama } from '../../support/fake-ollama.ts';
-import { editArchive, exportArchive, importArchive, readZip, rewriteEntry, withHostileEntry, writeZip } from '../../support/project-archives.ts';
+import {
+  editArchive,
+  exportArchive,
+  importArchive,
+  readZip,
+  rewriteEntry,
+  withHostileEntry,
+  writeZip,
+} from '../../support/project-archives.ts';
 import { connect, type ClientSocket } from '../../support/socket-client.ts';
 import { createProjectAndChat, startTestServer, type TestServer } from '../../support/test-server.ts';
 
-const BEES = Array.from({ length: 30 }, (_, index) => `Note ${index}: honeybees pollinate orchards in spring while the ${['wind', 'rain', 'frost'][index % 3]} shapes the apple harvest.`).join(' ');
+const BEES = Array.from(
+  { length: 30 },
+  (_, index) =>
+    `Note ${index}: honeybees pollinate orchards in spring while the ${['wind', 'rain', 'frost'][index % 3]} shapes the apple harvest.`,
+).join(' ');
 const CHEESE = `# Cheese\n\nAlpine cheese ripens in caves for months.\n\n## Rind\n\nA washed rind keeps the wheel moist and ${'brings a strong aroma. '.repeat(20)}`;
 const TRAINS = `line,departure,platform\nexpress,08:15,3\nregional,09:40,1\n${Array.from({ length: 40 }, (_, index) => `freight ${index},1${index % 10}:00,${index % 4}`).join('\n')}\n`;
 const QUERIES = ['Which insects pollinate orchards?', 'How long does alpine cheese ripen?', 'Which platform does the express leave from?'];
@@ -21,7 +33,9 @@ async function snapshot(server: TestServer, projectId: number) {
     const response = await fetch(`${server.url}/api/documents/${document.id}/download`);
     files[document.filename] = Buffer.from(await response.arrayBuffer()).toString('base64');
   }
-  const chunks = (await server.store.archive.pageChunks({ projectId, afterId: 0, limit: 10_000 })).map(({ id, documentId, projectId: _, ...chunk }) => chunk);
+  const chunks = (await server.store.archive.pageChunks({ projectId, afterId: 0, limit: 10_000 })).map(
+    ({ id, documentId, projectId: _, ...chunk }) => chunk,
+  );
   const index = await server.store.vectors.activeIndex(projectId);
   const vectors = index
     ? (await server.store.archive.pageVectors({ indexId: index.id, afterChunkId: 0, limit: 10_000 })).map((vector) => ({
@@ -38,17 +52,34 @@ async function snapshot(server: TestServer, projectId: number) {
       messages: messages.map((message) => ({
         role: message.role,
         content: message.content,
-        sources: (message.sources ?? []).map((source: any) => ({ file: byId.get(source.metadata.document_id), chunk: source.metadata.chunk_index, content: source.content })),
+        sources: (message.sources ?? []).map((source: any) => ({
+          file: byId.get(source.metadata.document_id),
+          chunk: source.metadata.chunk_index,
+          content: source.content,
+        })),
       })),
     });
   }
   const retrieval = [];
   for (const query of QUERIES) {
     const result = await testRetrieval(server, projectId, query, 3);
-    retrieval.push({ mode: result.stats.mode, top: result.results.map((item) => [item.document_name, item.chunk_index, item.score.toFixed(6)]) });
+    retrieval.push({
+      mode: result.stats.mode,
+      top: result.results.map((item) => [item.document_name, item.chunk_index, item.score.toFixed(6)]),
+    });
   }
   return {
-    documents: documents.map(({ filename, file_size, status, error_message, chunk_count, page_count, word_count }) => ({ filename, file_size, status, error_message, chunk_count, page_count, word_count })).sort((a, b) => a.filename.localeCompare(b.filename)),
+    documents: documents
+      .map(({ filename, file_size, status, error_message, chunk_count, page_count, word_count }) => ({
+        filename,
+        file_size,
+        status,
+        error_message,
+        chunk_count,
+        page_count,
+        word_count,
+      }))
+      .sort((a, b) => a.filename.localeCompare(b.filename)),
     files,
     chunks,
     index: index && { provider: index.provider, model: index.model, dimensions: index.dimensions },
@@ -90,7 +121,10 @@ describe('project archive: export and import', () => {
     const created = await createProjectAndChat(source, 'Orchard notes');
     projectId = created.projectId;
     await joinProject(socket, projectId);
-    await source.api('PUT', `/api/projects/${projectId}`, { description: 'bees, cheese and trains', settings: { chunk_size: 300, chunk_overlap: 50, retrieval_k: 4 } });
+    await source.api('PUT', `/api/projects/${projectId}`, {
+      description: 'bees, cheese and trains',
+      settings: { chunk_size: 300, chunk_overlap: 50, retrieval_k: 4 },
+    });
     const upload = await uploadDocuments(source, projectId, [
       { filename: 'bees.txt', content: BEES },
       { filename: 'cheese.md', content: CHEESE },
@@ -128,14 +162,22 @@ describe('project archive: export and import', () => {
     const embedsBefore = target.ollama.requestsTo('/api/embed').length;
     const imported = await importArchive(target, archive);
     expect(imported.status).toBe(201);
-    expect(imported.body).toMatchObject({ name: 'Orchard notes', description: 'bees, cheese and trains', document_count: 4, chat_count: 1 });
+    expect(imported.body).toMatchObject({
+      name: 'Orchard notes',
+      description: 'bees, cheese and trains',
+      document_count: 4,
+      chat_count: 1,
+    });
     expect(JSON.parse(imported.body.settings)).toMatchObject({ chunk_size: 300, chunk_overlap: 50, retrieval_k: 4 });
 
     const copy = await snapshot(target, imported.body.id);
     expect(copy).toEqual(original);
     // Chunks were not parsed again and vectors were reused: the only texts embedded here are the
     // dimension probe and the retrieval queries, never a chunk.
-    const embedded = target.ollama.requestsTo('/api/embed').slice(embedsBefore).flatMap((request) => request.body.input as string[]);
+    const embedded = target.ollama
+      .requestsTo('/api/embed')
+      .slice(embedsBefore)
+      .flatMap((request) => request.body.input as string[]);
     expect(embedded.filter((text) => text !== 'dimension probe' && !QUERIES.includes(text))).toEqual([]);
     expect(copy.retrieval.every((result) => result.mode === 'hybrid')).toBe(true);
   });
@@ -233,17 +275,32 @@ describe('project archive: export and import', () => {
     const cases: Array<[string, () => Promise<Buffer>, RegExp]> = [
       [
         'a newer format version',
-        () => rewriteEntry(archive, 'manifest.json', (data) => Buffer.from(JSON.stringify({ ...JSON.parse(data.toString()), format_version: 2 }))),
+        () =>
+          rewriteEntry(archive, 'manifest.json', (data) =>
+            Buffer.from(JSON.stringify({ ...JSON.parse(data.toString()), format_version: 2 })),
+          ),
         /^This archive was made by a newer version of the application \(format 2\); this server reads format 1 and older$/,
       ],
-      ['a truncated file', async () => archive.subarray(0, Math.floor(archive.length * 0.6)), /^The file is not a complete project archive/],
+      [
+        'a truncated file',
+        async () => archive.subarray(0, Math.floor(archive.length * 0.6)),
+        /^The file is not a complete project archive/,
+      ],
       [
         'an entry changed after export (checksum)',
         () => rewriteEntry(archive, 'chunks.ndjson', (data) => Buffer.from(data.toString().replace('honeybees', 'wasps'))),
         /^The project archive was altered or damaged: the checksum of 'chunks.ndjson' does not match$/,
       ],
-      ['an entry missing', async () => writeZip((await readZip(archive)).filter((entry) => entry.name !== 'messages.ndjson')), /^The project archive is incomplete: 'messages.ndjson' is missing$/],
-      ['a path that climbs out of its folder', () => withHostileEntry(archive, '../x'), /^The archive holds a path that escapes its folder: '\.\.\/x'$/],
+      [
+        'an entry missing',
+        async () => writeZip((await readZip(archive)).filter((entry) => entry.name !== 'messages.ndjson')),
+        /^The project archive is incomplete: 'messages.ndjson' is missing$/,
+      ],
+      [
+        'a path that climbs out of its folder',
+        () => withHostileEntry(archive, '../x'),
+        /^The archive holds a path that escapes its folder: '\.\.\/x'$/,
+      ],
       ['an absolute path', () => withHostileEntry(archive, '/etc/x'), /^The archive holds a path that escapes its folder: '\/etc\/x'$/],
       ['a file that is no zip at all', async () => Buffer.from('just some text'), /^The file is not a complete project archive/],
     ];

@@ -8,7 +8,9 @@ import { exportArchive, importArchive } from '../../support/project-archives.ts'
 import { connect, type ClientSocket } from '../../support/socket-client.ts';
 import { createProjectAndChat, startTestServer, type TestServer } from '../../support/test-server.ts';
 
-const TEXT = Array.from({ length: 40 }, (_, index) => `Line ${index}: the lighthouse keeper logs the tide and the weather at dawn.`).join(' ');
+const TEXT = Array.from({ length: 40 }, (_, index) => `Line ${index}: the lighthouse keeper logs the tide and the weather at dawn.`).join(
+  ' ',
+);
 
 /** Every row an import could leave behind, counted on a connection of its own (committed rows only). */
 function rowCounts(file: string) {
@@ -75,14 +77,19 @@ describe('project import: written in batches into a hidden project', () => {
       committedAtFailure ??= rowCounts(databaseFile);
       return 1;
     });
-    db.exec(`CREATE TRIGGER planted_failure BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'planted failure') WHERE import_probe() = 1; END`);
+    db.exec(
+      `CREATE TRIGGER planted_failure BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'planted failure') WHERE import_probe() = 1; END`,
+    );
 
     // Listings polled while the import runs (the loop is free between batches) never show it.
     const seen = new Set<string>();
     let importing = true;
     const poller = (async () => {
       while (importing) {
-        const [live, all] = await Promise.all([target.api('GET', '/api/projects?limit=100'), target.api('GET', '/api/projects?limit=100&include_deleted=true')]);
+        const [live, all] = await Promise.all([
+          target.api('GET', '/api/projects?limit=100'),
+          target.api('GET', '/api/projects?limit=100&include_deleted=true'),
+        ]);
         for (const project of [...live.body, ...all.body] as Array<{ name: string }>) seen.add(project.name);
       }
     })();
@@ -111,11 +118,17 @@ describe('project import: written in batches into a hidden project', () => {
     const db = (target.store as SqliteStore).db;
     // What a crash mid-import leaves: a hidden project with some rows.
     const projectId = Number(
-      db.prepare(`INSERT INTO projects (name, settings, created_at, updated_at, deleted_at, importing) VALUES ('Cut short', '{}', 'now', 'now', 'now', 1)`).run().lastInsertRowid,
+      db
+        .prepare(
+          `INSERT INTO projects (name, settings, created_at, updated_at, deleted_at, importing) VALUES ('Cut short', '{}', 'now', 'now', 'now', 1)`,
+        )
+        .run().lastInsertRowid,
     );
     db.prepare(`INSERT INTO chats (project_id, title, created_at, updated_at) VALUES (?, 'half', 'now', 'now')`).run(projectId);
     expect((await target.api('GET', `/api/projects/${projectId}`)).status).toBe(404);
-    expect(((await target.api('GET', '/api/projects?include_deleted=true')).body as Array<{ id: number }>).map((project) => project.id)).not.toContain(projectId);
+    expect(
+      ((await target.api('GET', '/api/projects?include_deleted=true')).body as Array<{ id: number }>).map((project) => project.id),
+    ).not.toContain(projectId);
 
     const dataDir = target.dataDir;
     await target.close();

@@ -23,7 +23,11 @@ describe('server-side caps on an answer, whatever the model does', () => {
     await request.settled;
     expect(request.hungUp).toBe(true);
     expect(request.tokensSent).toBeLessThan(3_000);
-    const messages = (await server.api('GET', `/api/chats/${chatId}/messages`)).body as Array<{ status: string; content: string; error: string | null }>;
+    const messages = (await server.api('GET', `/api/chats/${chatId}/messages`)).body as Array<{
+      status: string;
+      content: string;
+      error: string | null;
+    }>;
     expect(messages[1]).toMatchObject({ status: 'complete', content: answer.text });
     expect(messages[1]!.error).toMatch(/cut at the server's limit of about 79 tokens \(max_tokens 10\)/);
     socket.disconnect();

@@ -42,7 +42,10 @@ describe('per-client limits', () => {
     socket.emit('send_message', { chat_id: second!, message: 'two' });
     const refused = waitFor(socket, 'error', (error) => error.chat_id === third);
     socket.emit('send_message', { chat_id: third!, message: 'three' });
-    expect(await refused).toMatchObject({ code: 'busy', message: expect.stringMatching(/Too many answers at once on this connection \(at most 2\)/) });
+    expect(await refused).toMatchObject({
+      code: 'busy',
+      message: expect.stringMatching(/Too many answers at once on this connection \(at most 2\)/),
+    });
     await firstDone;
     server.ollama.defaultScript = { tokenCount: 3 };
     const thirdDone = waitFor(socket, 'message_complete', (data) => data.chat_id === third, 20_000);
@@ -56,7 +59,9 @@ describe('per-client limits', () => {
     server.ollama.defaultScript = { tokenCount: 200, tokenDelayMs: 5 };
     const clients = await Promise.all(ids.map(() => connect(server.url)));
     sockets.push(...clients);
-    const started = Promise.all(clients.slice(0, 2).map((client, index) => waitFor(client, 'message_received', (data) => data.chat_id === ids[index])));
+    const started = Promise.all(
+      clients.slice(0, 2).map((client, index) => waitFor(client, 'message_received', (data) => data.chat_id === ids[index])),
+    );
     clients[0]!.emit('send_message', { chat_id: ids[0]!, message: 'one' });
     clients[1]!.emit('send_message', { chat_id: ids[1]!, message: 'two' });
     await started;
@@ -123,7 +128,9 @@ describe('per-client limits', () => {
 
   it('refuses a handshake whose auth payload is too large (9 KB)', async () => {
     server = await startTestServer();
-    expect((await attempt(server.url, { token: 'x'.repeat(9 * 1024) })).refused).toMatch(/^Handshake auth payload refused: larger than 4 KiB$/);
+    expect((await attempt(server.url, { token: 'x'.repeat(9 * 1024) })).refused).toMatch(
+      /^Handshake auth payload refused: larger than 4 KiB$/,
+    );
     const fine = await attempt(server.url, { token: 'x'.repeat(100) });
     expect(fine.socket).toBeDefined();
     sockets.push(fine.socket!);

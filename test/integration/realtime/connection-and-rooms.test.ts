@@ -144,7 +144,9 @@ describe('connection, metadata and project rooms', () => {
     const { projectId } = await createProjectAndChat(server);
     inRoom.emit('join_project', { project_id: projectId });
     await waitFor(inRoom, 'project_joined');
-    const created = Promise.all([inRoom, inNoRoom].map((socket) => waitFor(socket, 'projects_changed', (event) => event.type === 'project_created')));
+    const created = Promise.all(
+      [inRoom, inNoRoom].map((socket) => waitFor(socket, 'projects_changed', (event) => event.type === 'project_created')),
+    );
     const { body: project } = await server.api('POST', '/api/projects', { name: 'Announced' });
     for (const event of await created) expect(event).toEqual({ type: 'project_created', project_id: project.id });
     const deleted = waitFor(inNoRoom, 'projects_changed', (event) => event.type === 'project_deleted');

@@ -18,7 +18,11 @@ async function startFakeOpenAI() {
   const server = http.createServer(async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    requests.push({ url: request.url ?? '', authorization: request.headers.authorization, body: JSON.parse(Buffer.concat(chunks).toString()) });
+    requests.push({
+      url: request.url ?? '',
+      authorization: request.headers.authorization,
+      body: JSON.parse(Buffer.concat(chunks).toString()),
+    });
     response.writeHead(200, { 'content-type': 'text/event-stream' });
     for (const frame of fixture.split('\n\n')) {
       if (frame.trim()) response.write(`${frame}\n\n`);
@@ -27,7 +31,11 @@ async function startFakeOpenAI() {
     response.end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, requests, close: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    requests,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 describe('an OpenAI-compatible server', () => {

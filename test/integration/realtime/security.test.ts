@@ -106,13 +106,33 @@ describe('fuzzing every client event while a bystander streams', () => {
     bystander.emit('send_message', { chat_id: chatId, message: 'keep streaming' });
 
     const nasty: unknown[] = [
-      undefined, null, 0, -1, 1e308, Number.NaN, '', 'x'.repeat(100_000), [], [1, 2], {}, true,
-      { chat_id: target }, { project_id: projectId, extra: 1 }, { chat_id: { $gt: 0 } }, { chat_id: [1] },
-      { chat_id: target, message: { toString: 'x' } }, { chat_id: target, message: 'x', temperature: Infinity },
-      { chat_id: '1; DROP TABLE chats', message: 'x' }, { project_id: '../../etc/passwd' },
-      JSON.parse('{"__proto__": {"admin": true}, "chat_id": 1}'), JSON.parse('{"constructor": {"prototype": {"x": 1}}}'),
-      { chat_id: target, after_seq: -5 }, { chat_id: target, after_seq: 'a' }, { chat_id: 2 ** 60 },
-      Buffer.from('binary payload'), { deep: JSON.parse('['.repeat(500) + ']'.repeat(500)) },
+      undefined,
+      null,
+      0,
+      -1,
+      1e308,
+      Number.NaN,
+      '',
+      'x'.repeat(100_000),
+      [],
+      [1, 2],
+      {},
+      true,
+      { chat_id: target },
+      { project_id: projectId, extra: 1 },
+      { chat_id: { $gt: 0 } },
+      { chat_id: [1] },
+      { chat_id: target, message: { toString: 'x' } },
+      { chat_id: target, message: 'x', temperature: Infinity },
+      { chat_id: '1; DROP TABLE chats', message: 'x' },
+      { project_id: '../../etc/passwd' },
+      JSON.parse('{"__proto__": {"admin": true}, "chat_id": 1}'),
+      JSON.parse('{"constructor": {"prototype": {"x": 1}}}'),
+      { chat_id: target, after_seq: -5 },
+      { chat_id: target, after_seq: 'a' },
+      { chat_id: 2 ** 60 },
+      Buffer.from('binary payload'),
+      { deep: JSON.parse('['.repeat(500) + ']'.repeat(500)) },
     ];
     const events = [...Object.keys(clientEventSchemas).filter((name) => name !== 'ping'), 'unknown_event'];
     let errors = 0;
@@ -137,7 +157,10 @@ describe('fuzzing every client event while a bystander streams', () => {
     // Still healthy, and the attacker's garbage wrote nothing.
     expect((await server.api('GET', '/api/health')).status).toBe(200);
     const messages = (await server.api('GET', `/api/chats/${chatId}/messages`)).body as Array<{ content: string }>;
-    expect(messages.map((message) => message.content)).toEqual(['keep streaming', Array.from({ length: 300 }, (_, index) => `t${index + 1} `).join('')]);
+    expect(messages.map((message) => message.content)).toEqual([
+      'keep streaming',
+      Array.from({ length: 300 }, (_, index) => `t${index + 1} `).join(''),
+    ]);
   });
 
   it('answers acks, deep nesting and binary attachments on every event with an error, and keeps serving', async () => {
@@ -205,7 +228,9 @@ describe('fuzzing every client event while a bystander streams', () => {
 
     // 3. The server still serves this client and a new one.
     attacker.emit('ping', { marker: 'after' });
-    expect((await waitFor(attacker, 'pong', (pong) => (pong.echo as { marker?: string })?.marker === 'after')).timestamp).toBeGreaterThan(0);
+    expect((await waitFor(attacker, 'pong', (pong) => (pong.echo as { marker?: string })?.marker === 'after')).timestamp).toBeGreaterThan(
+      0,
+    );
     const fresh = await connect(server.url);
     sockets.push(fresh);
     const { chatId: freshChat } = await createProjectAndChat(server);

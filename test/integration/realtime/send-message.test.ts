@@ -60,7 +60,9 @@ describe('send_message: the seed flow end to end', () => {
   it('names the chat after the first question unless the user named it', async () => {
     const { projectId, chatId } = await createProjectAndChat(server);
     await ask(socket, { chat_id: chatId, message: 'A question that is definitely longer than fifty characters in total\nsecond line' });
-    expect((await server.api('GET', `/api/chats/${chatId}`)).body.title).toBe(`${'A question that is definitely longer than fifty characters'.slice(0, 47)}...`);
+    expect((await server.api('GET', `/api/chats/${chatId}`)).body.title).toBe(
+      `${'A question that is definitely longer than fifty characters'.slice(0, 47)}...`,
+    );
 
     const named = await server.api('POST', '/api/chats', { project_id: projectId, title: 'My own title' });
     await ask(socket, { chat_id: named.body.id, message: 'Hello' });

@@ -19,8 +19,7 @@ async function rawClient(url: string) {
     socket,
     frames,
     emit: (event: string, payload: unknown) => socket.send(`42${JSON.stringify([event, payload])}`),
-    events: (name: string) =>
-      frames.filter((frame) => frame.startsWith(`42["${name}"`)).map((frame) => JSON.parse(frame.slice(2))[1]),
+    events: (name: string) => frames.filter((frame) => frame.startsWith(`42["${name}"`)).map((frame) => JSON.parse(frame.slice(2))[1]),
   };
 }
 
@@ -34,7 +33,10 @@ function pause(client: RawClient): void {
 function serverQueue(server: TestServer, sid: string): { packets: number; bytes: number } {
   const socket = server.gateway.io.sockets.sockets.get(sid);
   const buffer = (socket?.conn as unknown as { writeBuffer?: Array<{ data?: unknown }> } | undefined)?.writeBuffer ?? [];
-  return { packets: buffer.length, bytes: buffer.reduce((sum, packet) => sum + (typeof packet.data === 'string' ? packet.data.length : 0), 0) };
+  return {
+    packets: buffer.length,
+    bytes: buffer.reduce((sum, packet) => sum + (typeof packet.data === 'string' ? packet.data.length : 0), 0),
+  };
 }
 
 describe('a client that stops reading', () => {

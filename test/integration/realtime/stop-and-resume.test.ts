@@ -36,7 +36,10 @@ describe('stop, resume and the grace period', () => {
     expect(upstream.hungUp).toBe(true);
     expect(upstream.tokensSent).toBeLessThan(500);
 
-    const received = events.filter(([name]) => name === 'message_token').map(([, data]) => data.token).join('');
+    const received = events
+      .filter(([name]) => name === 'message_token')
+      .map(([, data]) => data.token)
+      .join('');
     const saved = (await server.api('GET', `/api/chats/${chatId}/messages`)).body[1];
     expect(saved).toMatchObject({ id: done.message_id, status: 'stopped', content: received });
     expect(received.length).toBeGreaterThan(0);

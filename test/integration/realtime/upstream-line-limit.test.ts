@@ -52,7 +52,10 @@ describe('an upstream line without a newline', () => {
     // 2. Ask; the answer fails with an `error` event naming the limit.
     const error = waitFor(socket, 'error', (data) => data.chat_id === chatId);
     socket.emit('send_message', { chat_id: chatId, message: 'question' });
-    expect(await error).toMatchObject({ code: 'llm_bad_response', message: 'Ollama sent more than 1 MiB without a line break; the stream was stopped' });
+    expect(await error).toMatchObject({
+      code: 'llm_bad_response',
+      message: 'Ollama sent more than 1 MiB without a line break; the stream was stopped',
+    });
 
     // 3. The client hung up: what it took is the limit plus socket buffers, not the whole line.
     await upstream.state.closed;

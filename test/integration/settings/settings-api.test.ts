@@ -120,7 +120,9 @@ describe('/api/settings: stored, validated, with env defaults', () => {
     await server.ollama.stop();
     let response = await server.api('PUT', '/api/settings/models', { llm_model: 'mistral' });
     expect(response.status).toBe(503);
-    expect(response.body.detail).toMatch(/^Cannot check model 'mistral': Ollama is not reachable at http:\/\/127\.0\.0\.1:\d+\. Start Ollama/);
+    expect(response.body.detail).toMatch(
+      /^Cannot check model 'mistral': Ollama is not reachable at http:\/\/127\.0\.0\.1:\d+\. Start Ollama/,
+    );
     // The unchanged model (as a settings form sends it) is not re-checked, so the rest saves.
     response = await server.api('PUT', '/api/settings', { default_llm_model: 'llama3.2', default_temperature: 0.1 });
     expect(response.status).toBe(200);

@@ -19,7 +19,13 @@ async function writeDatabase(filePath: string): Promise<void> {
 async function fillStore(store: ReturnType<typeof createSqliteStore>): Promise<void> {
   const project = await store.projects.create({ name: 'integrity', description: null, settings: {} });
   const document = await store.documents.create({
-    projectId: project.id, filename: 'a.txt', fileType: 'txt', mimeType: 'text/plain', fileSize: 1, storedName: 'a.txt', contentHash: `h${Math.random()}`,
+    projectId: project.id,
+    filename: 'a.txt',
+    fileType: 'txt',
+    mimeType: 'text/plain',
+    fileSize: 1,
+    storedName: 'a.txt',
+    contentHash: `h${Math.random()}`,
   });
   const chunks = Array.from({ length: 2_000 }, (_, chunkIndex) => {
     const content = `Chunk ${chunkIndex} about orchards, tides and quarterly ledgers in the river valley. `.repeat(4);

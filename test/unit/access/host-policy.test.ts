@@ -30,7 +30,9 @@ describe('host policy', () => {
 
   it('allows the bound address, and the machine’s own addresses only when bound to a wildcard', () => {
     const machine = () => ['192.168.1.5', 'fe80::1'];
-    expect(createHostPolicy({ boundHost: '192.168.1.5', allowedHosts: [], listInterfaceAddresses: machine })('192.168.1.5:8000')).toBe(true);
+    expect(createHostPolicy({ boundHost: '192.168.1.5', allowedHosts: [], listInterfaceAddresses: machine })('192.168.1.5:8000')).toBe(
+      true,
+    );
     expect(createHostPolicy({ boundHost: '192.168.1.5', allowedHosts: [], listInterfaceAddresses: machine })('10.0.0.2')).toBe(false);
     expect(createHostPolicy({ boundHost: '127.0.0.1', allowedHosts: [], listInterfaceAddresses: machine })('192.168.1.5')).toBe(false);
     for (const wildcard of ['0.0.0.0', '::']) {

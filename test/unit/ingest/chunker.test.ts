@@ -45,7 +45,12 @@ describe('chunkDocument', () => {
   it('keeps every chunk equal to its slice of the full text, within the size, in order', () => {
     const parsed = document(pages);
     const fullText = documentText(parsed);
-    for (const [chunkSize, chunkOverlap] of [[1000, 200], [300, 60], [120, 0], [80, 30]] as const) {
+    for (const [chunkSize, chunkOverlap] of [
+      [1000, 200],
+      [300, 60],
+      [120, 0],
+      [80, 30],
+    ] as const) {
       const chunks = chunkDocument(parsed, { chunkSize, chunkOverlap });
       expect(chunks.length).toBeGreaterThan(1);
       chunks.forEach((chunk, index) => {
@@ -112,7 +117,9 @@ describe('chunkDocument', () => {
     const long = (index: number) =>
       `Sentence ${index} explains at some length how ${TOPICS[index % TOPICS.length]} behave in unusual weather across seasons and places.`;
     // Lines of about 40 characters, each sentence spread over three or four of them.
-    const wrapped = Array.from({ length: 30 }, (_, index) => long(index)).join(' ').replace(/(.{40}\S*) /g, '$1\n');
+    const wrapped = Array.from({ length: 30 }, (_, index) => long(index))
+      .join(' ')
+      .replace(/(.{40}\S*) /g, '$1\n');
     expect(wrapped.split('\n').length).toBeGreaterThan(60);
     const chunks = chunkDocument(document([{ text: wrapped, page: 1, kind: 'prose' }]), { chunkSize: 500, chunkOverlap: 160 });
     expect(chunks.length).toBeGreaterThan(5);

@@ -10,7 +10,11 @@ import { OpenAICompatibleChatModel } from '../../../src/server/llm/openai/openai
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 
 /** A fetch that replays a recorded body in small, unaligned pieces, as a network would. */
-function replayFetch(body: string, status = 200, pieceSize = 7): { fetch: typeof fetch; requests: Array<{ url: string; body: any; headers: any }> } {
+function replayFetch(
+  body: string,
+  status = 200,
+  pieceSize = 7,
+): { fetch: typeof fetch; requests: Array<{ url: string; body: any; headers: any }> } {
   const requests: Array<{ url: string; body: any; headers: any }> = [];
   const fakeFetch = (async (url: string, init: RequestInit) => {
     requests.push({ url, body: JSON.parse(String(init.body)), headers: init.headers });
@@ -45,7 +49,12 @@ describe('OllamaChatModel', () => {
     const { fetch, requests } = replayFetch(fs.readFileSync(path.join(fixtures, 'ollama/chat-basic.ndjson'), 'utf8'));
     const model = new OllamaChatModel('llama3.2', { baseURL: 'http://ollama.test', firstTokenTimeoutMs: 1000, idleTimeoutMs: 1000, fetch });
     const parts = await collect(model.stream(options()));
-    expect(parts.filter((part) => part.type === 'text-delta').map((part) => (part as { text: string }).text).join('')).toBe('The sky is blue [1].');
+    expect(
+      parts
+        .filter((part) => part.type === 'text-delta')
+        .map((part) => (part as { text: string }).text)
+        .join(''),
+    ).toBe('The sky is blue [1].');
     expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'stop', promptTokens: 26, completionTokens: 282 });
     expect(requests[0]).toMatchObject({
       url: 'http://ollama.test/api/chat',
@@ -58,7 +67,12 @@ describe('OllamaChatModel', () => {
     const model = new OllamaChatModel('m', { baseURL: 'http://x', firstTokenTimeoutMs: 1000, idleTimeoutMs: 1000, fetch: errorLine.fetch });
     await expect(collect(model.stream(options()))).rejects.toMatchObject({ code: 'llm_error', message: 'Ollama error: boom' });
     const missing = replayFetch('{"error":"model \\"m\\" not found, try pulling it first"}', 404);
-    const model404 = new OllamaChatModel('m', { baseURL: 'http://x', firstTokenTimeoutMs: 1000, idleTimeoutMs: 1000, fetch: missing.fetch });
+    const model404 = new OllamaChatModel('m', {
+      baseURL: 'http://x',
+      firstTokenTimeoutMs: 1000,
+      idleTimeoutMs: 1000,
+      fetch: missing.fetch,
+    });
     const error = await collect(model404.stream(options())).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(LlmError);
     expect(error).toMatchObject({ code: 'model_not_found', statusCode: 404, isRetryable: false });
@@ -67,8 +81,15 @@ describe('OllamaChatModel', () => {
   it('ends quietly when the caller aborts', async () => {
     const controller = new AbortController();
     const fetchThatWaits = ((_url: string, init: RequestInit) =>
-      new Promise((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))))) as unknown as typeof fetch;
-    const model = new OllamaChatModel('m', { baseURL: 'http://x', firstTokenTimeoutMs: 10_000, idleTimeoutMs: 10_000, fetch: fetchThatWaits });
+      new Promise((_resolve, reject) =>
+        init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+      )) as unknown as typeof fetch;
+    const model = new OllamaChatModel('m', {
+      baseURL: 'http://x',
+      firstTokenTimeoutMs: 10_000,
+      idleTimeoutMs: 10_000,
+      fetch: fetchThatWaits,
+    });
     const pending = collect(model.stream(options(controller.signal)));
     controller.abort();
     expect(await pending).toEqual([]);
@@ -86,7 +107,12 @@ describe('OpenAICompatibleChatModel', () => {
       fetch,
     });
     const parts = await collect(model.stream(options()));
-    expect(parts.filter((part) => part.type === 'text-delta').map((part) => (part as { text: string }).text).join('')).toBe('Hello world [1]');
+    expect(
+      parts
+        .filter((part) => part.type === 'text-delta')
+        .map((part) => (part as { text: string }).text)
+        .join(''),
+    ).toBe('Hello world [1]');
     expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
     expect(requests[0]!.url).toBe('http://openai.test/v1/chat/completions');
     expect(requests[0]!.body).toMatchObject({ model: 'gpt-4o-mini', stream: true, temperature: 0.3, max_tokens: 99 });

@@ -11,7 +11,9 @@ const source = (content: string): Source => ({
 
 describe('extractive answers quote passages as text', () => {
   it('escapes a Markdown heading at the start of a quoted passage', () => {
-    const answer = composeExtractiveAnswer('Where do employees park?', [source('# Parking Employees park in the north lot behind building B.')]);
+    const answer = composeExtractiveAnswer('Where do employees park?', [
+      source('# Parking Employees park in the north lot behind building B.'),
+    ]);
     expect(answer).toContain('- \\# Parking Employees park in the north lot');
     expect(answer).not.toMatch(/^- # /m);
   });

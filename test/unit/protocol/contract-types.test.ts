@@ -1,5 +1,11 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { DocumentFileType, DocumentResponse, DocumentStage, DocumentStatus, ParseFailureReason } from '../../../src/protocol/documents.ts';
+import type {
+  DocumentFileType,
+  DocumentResponse,
+  DocumentStage,
+  DocumentStatus,
+  ParseFailureReason,
+} from '../../../src/protocol/documents.ts';
 import type { ChatProvider, EmbeddingProvider } from '../../../src/protocol/llm.ts';
 import type { MessageRole, MessageStatus } from '../../../src/protocol/messages.ts';
 import type { InstalledModelsResponse } from '../../../src/protocol/models.ts';

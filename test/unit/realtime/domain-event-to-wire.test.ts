@@ -39,7 +39,16 @@ describe('domainEventToWire', () => {
         projectId: 1,
         event: [
           'document_status',
-          { document_id: 5, project_id: 1, status: 'processing', progress: 40, stage: 'parsing', error: null, pages_done: 2, pages_total: 5 },
+          {
+            document_id: 5,
+            project_id: 1,
+            status: 'processing',
+            progress: 40,
+            stage: 'parsing',
+            error: null,
+            pages_done: 2,
+            pages_total: 5,
+          },
         ],
       },
     ]);

@@ -17,9 +17,7 @@ export function termCounts(text: string, into: Map<string, number> = new Map()):
 export function termVectors(bags: ReadonlyArray<ReadonlyMap<string, number>>): Float64Array[] {
   const documentFrequency = new Map<string, number>();
   for (const bag of bags) for (const term of bag.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
-  const terms = [...documentFrequency]
-    .sort((left, right) => right[1] - left[1] || (left[0] < right[0] ? -1 : 1))
-    .slice(0, MAX_TERMS);
+  const terms = [...documentFrequency].sort((left, right) => right[1] - left[1] || (left[0] < right[0] ? -1 : 1)).slice(0, MAX_TERMS);
   const column = new Map(terms.map(([term], index) => [term, index]));
   const inverse = terms.map(([, frequency]) => Math.log((1 + bags.length) / (1 + frequency)) + 1);
   return bags.map((bag) => {

@@ -28,9 +28,15 @@ function run(): ComputeResults[keyof ComputeResults] {
           return { coordinates, explainedVariance: explainedVarianceRatio };
         }
         case 'tsne':
-          return { coordinates: tsneProjection({ rows, dimensions: task.dimensions, perplexity: task.perplexity, onProgress }), explainedVariance: null };
+          return {
+            coordinates: tsneProjection({ rows, dimensions: task.dimensions, perplexity: task.perplexity, onProgress }),
+            explainedVariance: null,
+          };
         case 'umap':
-          return { coordinates: umapProjection({ rows, dimensions: task.dimensions, neighbors: task.neighbors, onProgress }), explainedVariance: null };
+          return {
+            coordinates: umapProjection({ rows, dimensions: task.dimensions, neighbors: task.neighbors, onProgress }),
+            explainedVariance: null,
+          };
         default:
           throw new Error(`unknown method ${String((task as { method: unknown }).method)}`);
       }

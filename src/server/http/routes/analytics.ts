@@ -57,7 +57,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ analytics: AnalyticsServic
 
   app.get('/api/analytics/projects/:project_id/embedding-stats', {
     schema: { tags, params, response: { 200: EmbeddingStatsResponse, ...errors } },
-    handler: async (request, reply) => analytics.embeddingStats(requestActor(request), request.params.project_id, { signal: hangUpSignal(reply) }),
+    handler: async (request, reply) =>
+      analytics.embeddingStats(requestActor(request), request.params.project_id, { signal: hangUpSignal(reply) }),
   });
 
   app.get('/api/analytics/projects/:project_id/chunks', {

@@ -80,7 +80,11 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
       if (!part) throw new ValidationError("The multipart field 'file' is missing");
       if ('error' in part) throw part.error;
       try {
-        const document = await documents.addUpload(requestActor(request), { projectId: project.id, filename: part.filename, upload: part.upload });
+        const document = await documents.addUpload(requestActor(request), {
+          projectId: project.id,
+          filename: part.filename,
+          upload: part.upload,
+        });
         return reply.code(201).send({
           document: presentDocument(document),
           message: 'Document uploaded successfully and queued for processing',
@@ -112,7 +116,11 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
         const filename = part.filename || 'document';
         try {
           if ('error' in part) throw part.error;
-          uploaded.push(presentDocument(await documents.addUpload(requestActor(request), { projectId: project.id, filename: part.filename, upload: part.upload })));
+          uploaded.push(
+            presentDocument(
+              await documents.addUpload(requestActor(request), { projectId: project.id, filename: part.filename, upload: part.upload }),
+            ),
+          );
         } catch (error) {
           if (!(error instanceof AppError) || !error.expose) {
             await removeReceived(parts.slice(index + 1));
@@ -174,7 +182,12 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
   }
 
   app.get('/api/projects/:project_id/documents', {
-    schema: { tags, params: ProjectParams, querystring: DocumentListQuery, response: { 200: z.array(DocumentResponse), 404: ErrorResponse } },
+    schema: {
+      tags,
+      params: ProjectParams,
+      querystring: DocumentListQuery,
+      response: { 200: z.array(DocumentResponse), 404: ErrorResponse },
+    },
     handler: async (request) => {
       const project = await access.requireProject(requestActor(request), request.params.project_id, 'read');
       const { skip, limit, status_filter: status } = request.query;
@@ -183,7 +196,12 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
   });
 
   app.get('/api/projects/:project_id/documents/search', {
-    schema: { tags, params: ProjectParams, querystring: DocumentSearchQuery, response: { 200: DocumentSearchResponse, 404: ErrorResponse } },
+    schema: {
+      tags,
+      params: ProjectParams,
+      querystring: DocumentSearchQuery,
+      response: { 200: DocumentSearchResponse, 404: ErrorResponse },
+    },
     handler: async (request) => {
       const project = await access.requireProject(requestActor(request), request.params.project_id, 'read');
       const found = await store.documents.search({ projectId: project.id, query: request.query.q, limit: request.query.limit });
@@ -235,7 +253,8 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
 
   app.post('/api/documents/:document_id/reprocess', {
     schema: { tags, params: DocumentParams, response: { 202: DocumentResponse, 404: ErrorResponse } },
-    handler: async (request, reply) => reply.code(202).send(presentDocument(await documents.reprocess(requestActor(request), request.params.document_id))),
+    handler: async (request, reply) =>
+      reply.code(202).send(presentDocument(await documents.reprocess(requestActor(request), request.params.document_id))),
   });
 
   app.get('/api/documents/:document_id/download', {
@@ -264,7 +283,9 @@ function asUploadError(error: unknown, maxFiles: number): unknown {
   if (code === 'FST_FILES_LIMIT') return tooManyFiles(maxFiles);
   if (code && MULTIPART_LIMIT_CODES.has(code)) return new PayloadTooLargeError('The upload has too many form fields for one request');
   if (code === 'FST_PROTO_VIOLATION') return new BadRequestError('The upload has a form field with a forbidden name');
-  return new BadRequestError('The upload is not valid multipart/form-data (missing or wrong boundary, or the body was cut short)', { cause: error });
+  return new BadRequestError('The upload is not valid multipart/form-data (missing or wrong boundary, or the body was cut short)', {
+    cause: error,
+  });
 }
 
 function tooManyFiles(maxFiles: number): PayloadTooLargeError {

@@ -60,8 +60,7 @@ export function healthReport(check: HealthCheck, connections: number): HealthRep
     ollama_status: ollamaUp ? 'running' : 'not_running',
     ollama_models_count: servers.ollama.models.length,
     ...(!ollamaUp ? { ollama_warning: servers.llm.message } : {}),
-    llm_provider:
-      check.configuredProvider === 'auto' && servers.provider === 'ollama' && !ollamaUp ? 'extractive' : servers.provider,
+    llm_provider: check.configuredProvider === 'auto' && servers.provider === 'ollama' && !ollamaUp ? 'extractive' : servers.provider,
     llm_server: servers.llm,
     embedding_server: servers.embedding,
     models_in_use: servers.modelsInUse,

@@ -31,7 +31,10 @@ export interface RouteDependencies {
 }
 
 /** Every REST route plugin, registered in one place; each gets only the services it uses. */
-export async function registerRoutes(app: HttpApp, { domain, connections, limits, showHealthDetails, sessions }: RouteDependencies): Promise<void> {
+export async function registerRoutes(
+  app: HttpApp,
+  { domain, connections, limits, showHealthDetails, sessions }: RouteDependencies,
+): Promise<void> {
   const { config } = domain;
   await app.register(healthRoutes, { health: domain.health, connections, showDetails: showHealthDetails });
   await app.register(sessionRoutes, { apiToken: config.API_TOKEN, sessions });

@@ -29,7 +29,12 @@ export const memberRoutes: FastifyPluginAsyncZod<{ members: MembershipService }>
   });
 
   app.put('/api/projects/:project_id/members/:user_id', {
-    schema: { tags, params: MemberParams, body: MemberPutBody, response: { 200: MemberResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse } },
+    schema: {
+      tags,
+      params: MemberParams,
+      body: MemberPutBody,
+      response: { 200: MemberResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+    },
     handler: async (request) =>
       presentMember(await members.set(requestActor(request), request.params.project_id, { id: request.params.user_id }, request.body.role)),
   });

@@ -29,7 +29,7 @@ export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app
     schema: {
       tags,
       description:
-        "Installed models, split into chat and embedding models by what Ollama says they can do (`/api/show` capabilities), not by their names. When Ollama is down: empty lists, `ollama_reachable: false` and a `message`.",
+        'Installed models, split into chat and embedding models by what Ollama says they can do (`/api/show` capabilities), not by their names. When Ollama is down: empty lists, `ollama_reachable: false` and a `message`.',
       response: { 200: InstalledModelsResponse },
     },
     handler: async () => models.installed(),

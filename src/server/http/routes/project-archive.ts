@@ -63,7 +63,12 @@ export const projectArchiveRoutes: FastifyPluginAsyncZod<ProjectArchiveRoutesOpt
               part.file.resume();
               continue;
             }
-            upload = await receiveUpload({ stream: part.file, tempPath: files.newTempPath(), maxBytes: maxImportBytes, truncated: () => part.file.truncated });
+            upload = await receiveUpload({
+              stream: part.file,
+              tempPath: files.newTempPath(),
+              maxBytes: maxImportBytes,
+              truncated: () => part.file.truncated,
+            });
           } else if (part.fieldname === 'name') {
             const parsed = ImportName.safeParse(part.value);
             if (!parsed.success) throw new ValidationError(`name: ${parsed.error.issues[0]?.message}`);

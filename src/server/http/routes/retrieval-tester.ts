@@ -8,7 +8,10 @@ import type { HybridRetriever } from '../../search/hybrid-retriever.ts';
 import { requestActor } from '../request-actor.ts';
 
 /** The original's retrieval tester: the same search a chat runs, with scores and how it was done. */
-export const retrievalTesterRoutes: FastifyPluginAsyncZod<{ access: AccessPolicy; retriever: HybridRetriever }> = async (app, { access, retriever }) => {
+export const retrievalTesterRoutes: FastifyPluginAsyncZod<{ access: AccessPolicy; retriever: HybridRetriever }> = async (
+  app,
+  { access, retriever },
+) => {
   app.post('/api/analytics/projects/:project_id/test-retrieval', {
     schema: {
       tags: ['analytics'],

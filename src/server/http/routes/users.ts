@@ -18,7 +18,8 @@ function presentAdminUser(user: UserRecord): z.infer<typeof AdminUserResponse> {
 export const userRoutes: FastifyPluginAsyncZod<{ accounts: AccountService }> = async (app, { accounts }) => {
   app.post('/api/users', {
     schema: { tags, body: UserCreateBody, response: { 201: AdminUserResponse, 403: ErrorResponse, 409: ErrorResponse } },
-    handler: async (request, reply) => reply.code(201).send(presentAdminUser(await accounts.createUser(requestActor(request), request.body))),
+    handler: async (request, reply) =>
+      reply.code(201).send(presentAdminUser(await accounts.createUser(requestActor(request), request.body))),
   });
 
   app.get('/api/users', {

@@ -3,14 +3,51 @@ import type { TextSegment } from '../parsed-document.ts';
 
 /** Elements whose content is never shown to a reader. */
 const INVISIBLE = new Set([
-  'script', 'style', 'noscript', 'template', 'head', 'iframe', 'object', 'embed', 'canvas', 'svg', 'math',
-  'select', 'datalist', 'dialog',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'head',
+  'iframe',
+  'object',
+  'embed',
+  'canvas',
+  'svg',
+  'math',
+  'select',
+  'datalist',
+  'dialog',
 ]);
 /** Elements that end the paragraph before them and start a new one. */
 const BLOCK = new Set([
-  'p', 'div', 'section', 'article', 'main', 'header', 'footer', 'nav', 'aside', 'blockquote', 'pre', 'ul',
-  'ol', 'li', 'dl', 'dt', 'dd', 'figure', 'figcaption', 'address', 'hr', 'form', 'fieldset', 'details',
-  'summary', 'caption', 'body', 'html',
+  'p',
+  'div',
+  'section',
+  'article',
+  'main',
+  'header',
+  'footer',
+  'nav',
+  'aside',
+  'blockquote',
+  'pre',
+  'ul',
+  'ol',
+  'li',
+  'dl',
+  'dt',
+  'dd',
+  'figure',
+  'figcaption',
+  'address',
+  'hr',
+  'form',
+  'fieldset',
+  'details',
+  'summary',
+  'caption',
+  'body',
+  'html',
 ]);
 const HEADING = /^h[1-6]$/;
 
@@ -153,10 +190,11 @@ class SegmentWalker {
   }
 
   private endParagraph(preformatted = false): void {
-    const lines = preformatted
-      ? this.lines.map((line) => line.replace(/\s+$/, ''))
-      : this.lines.map(collapse);
-    const paragraph = lines.join('\n').replace(/^\n+|\n+$/g, '').replace(/\n{2,}/g, '\n');
+    const lines = preformatted ? this.lines.map((line) => line.replace(/\s+$/, '')) : this.lines.map(collapse);
+    const paragraph = lines
+      .join('\n')
+      .replace(/^\n+|\n+$/g, '')
+      .replace(/\n{2,}/g, '\n');
     if (paragraph.trim()) this.paragraphs.push(paragraph);
     this.lines = [''];
   }

@@ -26,10 +26,7 @@ export const parsePdf: DocumentParser = async ({ filePath, maxDecodedBytes, onPr
   try {
     const pagesTotal = pdf.numPages;
     if (pagesTotal > PARSE_LIMITS.maxPdfPages) {
-      throw new DocumentParseError(
-        `This PDF has ${pagesTotal} pages; at most ${PARSE_LIMITS.maxPdfPages} are supported`,
-        'too_large',
-      );
+      throw new DocumentParseError(`This PDF has ${pagesTotal} pages; at most ${PARSE_LIMITS.maxPdfPages} are supported`, 'too_large');
     }
     onProgress({ stage: 'parsing', pagesDone: 0, pagesTotal });
     const segments: TextSegment[] = [];
@@ -125,7 +122,11 @@ async function readMetadata(pdf: PdfDocument): Promise<Record<string, string>> {
   try {
     const info = (await pdf.getMetadata()).info as Record<string, unknown> | undefined;
     const metadata: Record<string, string> = {};
-    for (const [key, name] of [['Title', 'title'], ['Author', 'author'], ['Subject', 'subject']] as const) {
+    for (const [key, name] of [
+      ['Title', 'title'],
+      ['Author', 'author'],
+      ['Subject', 'subject'],
+    ] as const) {
       const value = info?.[key];
       if (typeof value === 'string' && value.trim()) metadata[name] = value.trim().slice(0, 500);
     }

@@ -2,9 +2,11 @@ import type { Source } from '../../../protocol/source.ts';
 import type { ChatModel, ChatPart, ChatStreamOptions } from '../chat-model.ts';
 
 const STOPWORDS = new Set(
-  ('a an and are as at be but by can do does for from has have how i if in into is it its of on or ' +
+  (
+    'a an and are as at be but by can do does for from has have how i if in into is it its of on or ' +
     'that the their there these this to was what when where which who why will with you your about ' +
-    'document documents tell me please explain describe').split(' '),
+    'document documents tell me please explain describe'
+  ).split(' '),
 );
 
 const MAX_SENTENCES = 4;
@@ -15,9 +17,7 @@ export const NO_SOURCES_ANSWER =
   'available to answer from general knowledge. Upload documents to this project or rephrase the question.';
 
 function terms(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter(
-    (term) => term.length > 2 && !STOPWORDS.has(term),
-  );
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((term) => term.length > 2 && !STOPWORDS.has(term));
 }
 
 function sentences(text: string): string[] {
@@ -36,7 +36,10 @@ export function quoteAsText(text: string): string {
   // An ordered-list marker is escaped at its punctuation (a backslash before a digit is shown as is).
   const ordered = /^(\s*\d{1,9})([.)])(?=\s)/.exec(text);
   if (ordered) return `${ordered[1]}\\${ordered[2]}${text.slice(ordered[0].length)}`;
-  return text.replace(/^(\s*)(#{1,6}(?=\s|$)|>|[-*+](?=\s)|\||={3,}|-{3,}|`{3,}|~{3,})/, (_match, space: string, marker: string) => `${space}\\${marker}`);
+  return text.replace(
+    /^(\s*)(#{1,6}(?=\s|$)|>|[-*+](?=\s)|\||={3,}|-{3,}|`{3,}|~{3,})/,
+    (_match, space: string, marker: string) => `${space}\\${marker}`,
+  );
 }
 
 /**
@@ -68,8 +71,7 @@ export function composeExtractiveAnswer(question: string, sources: Source[]): st
     return `From the documents (no language model is available, so this is a quote): ${quoteAsText(first)} [1]`;
   }
   const lines = chosen.map((candidate) => {
-    const text =
-      candidate.text.length > MAX_SENTENCE_CHARS ? `${candidate.text.slice(0, MAX_SENTENCE_CHARS)}…` : candidate.text;
+    const text = candidate.text.length > MAX_SENTENCE_CHARS ? `${candidate.text.slice(0, MAX_SENTENCE_CHARS)}…` : candidate.text;
     return `- ${quoteAsText(text)} [${candidate.source + 1}]`;
   });
   return `From the documents (no language model is available, so these are the most relevant passages, quoted):\n\n${lines.join('\n')}`;

@@ -16,10 +16,7 @@ const UpstreamErrorBody = z.object({
  * the upstream's own error text. A 404 is `model_not_found` when the call names a model (`notFound`).
  */
 export function createFailedResponseHandler(
-  options: {
-    notFound?: (detail: string) => string;
-    message?: (failure: { status: number; detail: string; label: string }) => string;
-  } = {},
+  options: { notFound?: (detail: string) => string; message?: (failure: { status: number; detail: string; label: string }) => string } = {},
 ): ResponseHandler<LlmError> {
   return async ({ response, call }) => {
     const detail = await readErrorDetail(response);

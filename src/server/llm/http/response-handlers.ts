@@ -30,7 +30,10 @@ export function createJsonStreamResponseHandler<T>(
   return async ({ response, call }) => {
     const splitter = new BoundedLineSplitter({ maxLineBytes: options.maxLineBytes ?? MAX_UPSTREAM_LINE_BYTES, label: call.label });
     const parse = (lines: string[]) =>
-      lines.map((line) => line.trim()).filter(Boolean).map((text) => safeParseJson({ text, schema }));
+      lines
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .map((text) => safeParseJson({ text, schema }));
     return readUpstream(response, call, async function* (chunks) {
       for await (const chunk of chunks) {
         const batch = parse(splitter.push(chunk));

@@ -12,7 +12,7 @@ export function networkError(error: unknown, label: string, host: string): LlmEr
         ? 'host not found'
         : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET'
           ? 'connection reset'
-          : code ?? (error instanceof Error ? error.message : 'network error');
+          : (code ?? (error instanceof Error ? error.message : 'network error'));
   return new LlmError('llm_unavailable', `Cannot reach ${label} at ${host}: ${reason}`, { cause: error });
 }
 

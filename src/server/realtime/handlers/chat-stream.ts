@@ -17,11 +17,7 @@ import { generationEventToWire } from '../to-wire.ts';
  * client, or the burst of a long resume) it waits for the queue to drain instead of piling events
  * into memory. The queue's hard bound then only trips on other traffic, and drops the socket.
  */
-function listen(
-  context: HandlerContext,
-  generation: RunningAnswer,
-  replay: { afterSeq: number; includeReceived?: boolean },
-): void {
+function listen(context: HandlerContext, generation: RunningAnswer, replay: { afterSeq: number; includeReceived?: boolean }): void {
   const { socket, connection, sendQueue } = context;
   connection.subscriptions.get(generation.chatId)?.();
   const wanted = (event: GenerationEvent) =>

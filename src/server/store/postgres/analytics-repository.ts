@@ -24,7 +24,8 @@ export function createPostgresAnalyticsRepository(pool: pg.Pool, layout: VectorL
       const where = `AND ($2::int IS NULL OR c.document_id = $2::int)
         AND ($3::text IS NULL OR strpos(lower(c.content), lower($3::text)) > 0 OR strpos(lower(d.filename), lower($3::text)) > 0)`;
       const values = [projectId, documentId ?? null, text ? text : null];
-      const total = (await pool.query<{ total: number }>(`SELECT COUNT(*)::int AS total ${CHUNKS_OF_PROJECT} ${where}`, values)).rows[0]!.total;
+      const total = (await pool.query<{ total: number }>(`SELECT COUNT(*)::int AS total ${CHUNKS_OF_PROJECT} ${where}`, values)).rows[0]!
+        .total;
       const { rows } = await pool.query<ChunkRow>(
         `SELECT c.*, d.filename ${CHUNKS_OF_PROJECT} ${where} ORDER BY d.filename, c.document_id, c.chunk_index LIMIT $4 OFFSET $5`,
         [...values, limit, skip],

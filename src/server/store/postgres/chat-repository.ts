@@ -83,19 +83,25 @@ export function createPostgresChatRepository(pool: pg.Pool): ChatRepository {
     async update(id, patch) {
       const current = await byId(id);
       if (!current) return undefined;
-      await pool.query('UPDATE chats SET title = $1, title_is_custom = $2, model = $3, updated_at = $4 WHERE id = $5 AND deleted_at IS NULL', [
-        patch.title ?? current.title,
-        (patch.titleIsCustom ?? current.title_is_custom === 1) ? 1 : 0,
-        patch.model === undefined ? current.model : patch.model,
-        now(),
-        id,
-      ]);
+      await pool.query(
+        'UPDATE chats SET title = $1, title_is_custom = $2, model = $3, updated_at = $4 WHERE id = $5 AND deleted_at IS NULL',
+        [
+          patch.title ?? current.title,
+          (patch.titleIsCustom ?? current.title_is_custom === 1) ? 1 : 0,
+          patch.model === undefined ? current.model : patch.model,
+          now(),
+          id,
+        ],
+      );
       return toChatRecord((await byId(id))!);
     },
 
     async softDelete(id) {
       const timestamp = now();
-      const result = await pool.query('UPDATE chats SET deleted_at = $1, updated_at = $1 WHERE id = $2 AND deleted_at IS NULL', [timestamp, id]);
+      const result = await pool.query('UPDATE chats SET deleted_at = $1, updated_at = $1 WHERE id = $2 AND deleted_at IS NULL', [
+        timestamp,
+        id,
+      ]);
       return (result.rowCount ?? 0) > 0;
     },
   };

@@ -91,7 +91,9 @@ export function createPostgresChunkRepository(pool: pg.Pool, vectors: VectorLayo
   return {
     async indexDocument(input) {
       return transaction(pool, async (client) => {
-        const document = (await client.query<{ project_id: number }>('SELECT project_id FROM documents WHERE id = $1 FOR UPDATE', [input.documentId])).rows[0];
+        const document = (
+          await client.query<{ project_id: number }>('SELECT project_id FROM documents WHERE id = $1 FOR UPDATE', [input.documentId])
+        ).rows[0];
         if (!document) return undefined;
         // Old vectors and postings go with the old chunks (cascade).
         await client.query('DELETE FROM chunks WHERE document_id = $1', [input.documentId]);
@@ -123,7 +125,10 @@ export function createPostgresChunkRepository(pool: pg.Pool, vectors: VectorLayo
     },
 
     async countByProject(projectId) {
-      const { rows } = await pool.query<{ count: number }>('SELECT COALESCE(SUM(chunk_count), 0)::int AS count FROM documents WHERE project_id = $1', [projectId]);
+      const { rows } = await pool.query<{ count: number }>(
+        'SELECT COALESCE(SUM(chunk_count), 0)::int AS count FROM documents WHERE project_id = $1',
+        [projectId],
+      );
       return rows[0]?.count ?? 0;
     },
 

@@ -54,11 +54,10 @@ export function createPostgresCredentialRepository(pool: pg.Pool): CredentialRep
       return ((await pool.query('DELETE FROM credentials WHERE user_id = $1 AND id = $2', [userId, id])).rowCount ?? 0) > 0;
     },
     async deleteByUser(userId, kind, exceptId) {
-      const { rows } = await pool.query<{ id: number }>('DELETE FROM credentials WHERE user_id = $1 AND kind = $2 AND id <> $3 RETURNING id', [
-        userId,
-        kind,
-        exceptId ?? -1,
-      ]);
+      const { rows } = await pool.query<{ id: number }>(
+        'DELETE FROM credentials WHERE user_id = $1 AND kind = $2 AND id <> $3 RETURNING id',
+        [userId, kind, exceptId ?? -1],
+      );
       return rows.map((row) => row.id);
     },
     async touch(id, nowIso) {

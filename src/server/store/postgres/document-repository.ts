@@ -58,7 +58,8 @@ export function createPostgresDocumentRepository(pool: pg.Pool): DocumentReposit
     return (await pool.query<DocumentRow>(`${SELECT_DOCUMENT} AND d.id = $1`, [id])).rows[0];
   }
   async function byHash(projectId: number, contentHash: string) {
-    return (await pool.query<DocumentRow>(`${SELECT_DOCUMENT} AND d.project_id = $1 AND d.content_hash = $2`, [projectId, contentHash])).rows[0];
+    return (await pool.query<DocumentRow>(`${SELECT_DOCUMENT} AND d.project_id = $1 AND d.content_hash = $2`, [projectId, contentHash]))
+      .rows[0];
   }
 
   return {
@@ -70,7 +71,16 @@ export function createPostgresDocumentRepository(pool: pg.Pool): DocumentReposit
             `INSERT INTO documents (project_id, filename, file_type, mime_type, file_size, stored_name, content_hash,
                status, stage, progress, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 'queued', 0, $8, $8) RETURNING *`,
-            [input.projectId, input.filename, input.fileType, input.mimeType, input.fileSize, input.storedName, input.contentHash, timestamp],
+            [
+              input.projectId,
+              input.filename,
+              input.fileType,
+              input.mimeType,
+              input.fileSize,
+              input.storedName,
+              input.contentHash,
+              timestamp,
+            ],
           );
           await client.query('UPDATE projects SET updated_at = $1 WHERE id = $2', [timestamp, input.projectId]);
           return toDocumentRecord(rows[0]!);
@@ -103,11 +113,10 @@ export function createPostgresDocumentRepository(pool: pg.Pool): DocumentReposit
             `${SELECT_DOCUMENT} AND d.project_id = $1 AND d.status = $2 ORDER BY d.created_at DESC, d.id DESC LIMIT $3 OFFSET $4`,
             [projectId, status, limit, skip],
           )
-        : await pool.query<DocumentRow>(`${SELECT_DOCUMENT} AND d.project_id = $1 ORDER BY d.created_at DESC, d.id DESC LIMIT $2 OFFSET $3`, [
-            projectId,
-            limit,
-            skip,
-          ]);
+        : await pool.query<DocumentRow>(
+            `${SELECT_DOCUMENT} AND d.project_id = $1 ORDER BY d.created_at DESC, d.id DESC LIMIT $2 OFFSET $3`,
+            [projectId, limit, skip],
+          );
       return rows.map(toDocumentRecord);
     },
 
@@ -173,7 +182,9 @@ export function createPostgresDocumentRepository(pool: pg.Pool): DocumentReposit
     },
 
     async listUnfinished() {
-      return (await pool.query<DocumentRow>(`${SELECT_DOCUMENT} AND d.status IN ('pending', 'processing') ORDER BY d.id`)).rows.map(toDocumentRecord);
+      return (await pool.query<DocumentRow>(`${SELECT_DOCUMENT} AND d.status IN ('pending', 'processing') ORDER BY d.id`)).rows.map(
+        toDocumentRecord,
+      );
     },
 
     async listStoredNames(projectId) {

@@ -101,11 +101,10 @@ export function createPostgresJobRepository(pool: pg.Pool): JobRepository {
     },
 
     async fail(jobId, error) {
-      await pool.query(`UPDATE ingest_jobs SET status = 'failed', last_error = $1, locked_by = NULL, locked_at = NULL, updated_at = $2 WHERE id = $3`, [
-        error.slice(0, 2_000),
-        now(),
-        jobId,
-      ]);
+      await pool.query(
+        `UPDATE ingest_jobs SET status = 'failed', last_error = $1, locked_by = NULL, locked_at = NULL, updated_at = $2 WHERE id = $3`,
+        [error.slice(0, 2_000), now(), jobId],
+      );
     },
 
     async requeueAbandoned({ lockedBefore, deadHolders }) {
@@ -119,10 +118,10 @@ export function createPostgresJobRepository(pool: pg.Pool): JobRepository {
         );
         for (const row of rows) {
           await client.query(DROP_QUEUED_TWIN, [row.id]);
-          await client.query(`UPDATE ingest_jobs SET status = 'queued', locked_by = NULL, locked_at = NULL, run_after = $1, updated_at = $1 WHERE id = $2`, [
-            timestamp,
-            row.id,
-          ]);
+          await client.query(
+            `UPDATE ingest_jobs SET status = 'queued', locked_by = NULL, locked_at = NULL, run_after = $1, updated_at = $1 WHERE id = $2`,
+            [timestamp, row.id],
+          );
         }
         return rows.length;
       });
@@ -136,11 +135,15 @@ export function createPostgresJobRepository(pool: pg.Pool): JobRepository {
     },
 
     async nextDue() {
-      return (await pool.query<{ run_after: string }>(`SELECT run_after FROM ingest_jobs WHERE status = 'queued' ORDER BY run_after LIMIT 1`)).rows[0]?.run_after;
+      return (
+        await pool.query<{ run_after: string }>(`SELECT run_after FROM ingest_jobs WHERE status = 'queued' ORDER BY run_after LIMIT 1`)
+      ).rows[0]?.run_after;
     },
 
     async findRunning(documentId) {
-      const row = (await pool.query<JobRow>(`SELECT * FROM ingest_jobs WHERE status = 'running' AND document_id = $1 LIMIT 1`, [documentId])).rows[0];
+      const row = (
+        await pool.query<JobRow>(`SELECT * FROM ingest_jobs WHERE status = 'running' AND document_id = $1 LIMIT 1`, [documentId])
+      ).rows[0];
       return row ? toRecord(row) : undefined;
     },
 

@@ -55,7 +55,10 @@ export function createPostgresMessageRepository(pool: pg.Pool): MessageRepositor
           ],
         );
         await client.query('UPDATE chats SET updated_at = $1 WHERE id = $2', [timestamp, input.chatId]);
-        await client.query('UPDATE projects SET updated_at = $1 WHERE id = (SELECT project_id FROM chats WHERE id = $2)', [timestamp, input.chatId]);
+        await client.query('UPDATE projects SET updated_at = $1 WHERE id = (SELECT project_id FROM chats WHERE id = $2)', [
+          timestamp,
+          input.chatId,
+        ]);
         return toMessageRecord(rows[0]!);
       });
     },
@@ -83,7 +86,11 @@ export function createPostgresMessageRepository(pool: pg.Pool): MessageRepositor
         // The row lock orders concurrent activations of versions of one question.
         const row = (await client.query<MessageRow>('SELECT * FROM messages WHERE id = $1 FOR UPDATE', [id])).rows[0];
         if (!row || row.parent_id === null) return;
-        await client.query('UPDATE messages SET is_active = 0 WHERE chat_id = $1 AND parent_id = $2 AND id <> $3', [row.chat_id, row.parent_id, id]);
+        await client.query('UPDATE messages SET is_active = 0 WHERE chat_id = $1 AND parent_id = $2 AND id <> $3', [
+          row.chat_id,
+          row.parent_id,
+          id,
+        ]);
         await client.query('UPDATE messages SET is_active = 1 WHERE id = $1', [id]);
       });
     },
@@ -118,7 +125,10 @@ export function createPostgresMessageRepository(pool: pg.Pool): MessageRepositor
     },
 
     async interruptIfStreaming(id) {
-      const result = await pool.query("UPDATE messages SET status = 'interrupted', updated_at = $1 WHERE id = $2 AND status = 'streaming'", [now(), id]);
+      const result = await pool.query(
+        "UPDATE messages SET status = 'interrupted', updated_at = $1 WHERE id = $2 AND status = 'streaming'",
+        [now(), id],
+      );
       return (result.rowCount ?? 0) > 0;
     },
   };

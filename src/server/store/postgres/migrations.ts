@@ -261,8 +261,12 @@ CREATE INDEX IF NOT EXISTS chunk_embeddings_chunk ON chunk_embeddings (chunk_id)
 export async function migrate(client: pg.PoolClient): Promise<void> {
   await client.query('SELECT pg_advisory_lock(hashtext($1))', ['daa:migrations']);
   try {
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)');
-    const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)',
+    );
+    const applied = new Set(
+      (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version),
+    );
     for (const migration of MIGRATIONS) {
       if (applied.has(migration.version)) continue;
       await client.query('BEGIN');

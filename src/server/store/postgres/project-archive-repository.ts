@@ -14,9 +14,13 @@ const MAX_NAME_SUFFIX = 10_000;
 export function createPostgresProjectArchiveRepository(pool: pg.Pool, layout: VectorLayout): ProjectArchiveRepository {
   return {
     async pageDocuments({ projectId, afterId, limit }) {
-      return (await pool.query<DocumentRow>('SELECT * FROM documents WHERE project_id = $1 AND id > $2 ORDER BY id LIMIT $3', [projectId, afterId, limit])).rows.map(
-        toDocumentRecord,
-      );
+      return (
+        await pool.query<DocumentRow>('SELECT * FROM documents WHERE project_id = $1 AND id > $2 ORDER BY id LIMIT $3', [
+          projectId,
+          afterId,
+          limit,
+        ])
+      ).rows.map(toDocumentRecord);
     },
 
     async pageChunks({ projectId, afterId, limit }) {
@@ -36,7 +40,12 @@ export function createPostgresProjectArchiveRepository(pool: pg.Pool, layout: Ve
         [indexId, afterChunkId, limit],
       );
       return rows.map(
-        (row): ArchiveVectorRecord => ({ chunkId: row.chunk_id, documentId: row.document_id, chunkIndex: row.chunk_index, embedding: layout.decode(row.embedding) }),
+        (row): ArchiveVectorRecord => ({
+          chunkId: row.chunk_id,
+          documentId: row.document_id,
+          chunkIndex: row.chunk_index,
+          embedding: layout.decode(row.embedding),
+        }),
       );
     },
 
@@ -75,7 +84,8 @@ export function createPostgresProjectArchiveRepository(pool: pg.Pool, layout: Ve
           let suffix = 2;
           while (await taken(`${input.project.name} (${suffix})`)) {
             suffix += 1;
-            if (suffix > MAX_NAME_SUFFIX) throw new ConflictError(`No free name was found for the imported project '${input.project.name}'`);
+            if (suffix > MAX_NAME_SUFFIX)
+              throw new ConflictError(`No free name was found for the imported project '${input.project.name}'`);
           }
           name = `${input.project.name} (${suffix})`;
         }
@@ -128,12 +138,24 @@ export function createPostgresProjectArchiveRepository(pool: pg.Pool, layout: Ve
         let chunks = 0;
         for (const chunk of input.chunks) {
           const document = documents.get(chunk.documentRef);
-          if (!document || document.status !== 'completed') throw new Error(`chunk of an unknown or unfinished document ${chunk.documentRef}`);
+          if (!document || document.status !== 'completed')
+            throw new Error(`chunk of an unknown or unfinished document ${chunk.documentRef}`);
           const id = (
             await client.query<{ id: number }>(
               `INSERT INTO chunks (document_id, project_id, chunk_index, content, start_char, end_char, page, heading, sheet, rows)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-              [document.id, projectId, chunk.chunkIndex, chunk.content, chunk.startChar, chunk.endChar, chunk.page ?? null, chunk.heading ?? null, chunk.sheet ?? null, chunk.rows ?? null],
+              [
+                document.id,
+                projectId,
+                chunk.chunkIndex,
+                chunk.content,
+                chunk.startChar,
+                chunk.endChar,
+                chunk.page ?? null,
+                chunk.heading ?? null,
+                chunk.sheet ?? null,
+                chunk.rows ?? null,
+              ],
             )
           ).rows[0]!.id;
           chunkIds.set(`${document.id}:${chunk.chunkIndex}`, id);
@@ -141,7 +163,8 @@ export function createPostgresProjectArchiveRepository(pool: pg.Pool, layout: Ve
           chunks += 1;
         }
         for (const document of documents.values()) {
-          if (document.chunks > 0) await client.query('UPDATE documents SET chunk_count = $1 WHERE id = $2', [document.chunks, document.id]);
+          if (document.chunks > 0)
+            await client.query('UPDATE documents SET chunk_count = $1 WHERE id = $2', [document.chunks, document.id]);
         }
 
         const ids: ImportedIds = {
@@ -171,7 +194,10 @@ export function createPostgresProjectArchiveRepository(pool: pg.Pool, layout: Ve
             await layout.upsert(client, index, chunkId, vector.embedding);
             vectors += 1;
           }
-          await client.query(`UPDATE documents SET embedding_model = $1 WHERE project_id = $2 AND status = 'completed'`, [model, projectId]);
+          await client.query(`UPDATE documents SET embedding_model = $1 WHERE project_id = $2 AND status = 'completed'`, [
+            model,
+            projectId,
+          ]);
         }
 
         const chats = new Map<number, number>();
@@ -191,7 +217,17 @@ export function createPostgresProjectArchiveRepository(pool: pg.Pool, layout: Ve
           await client.query(
             `INSERT INTO messages (chat_id, role, content, sources, model_name, status, error, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-            [chatId, message.role, message.content, message.sources ? JSON.stringify(message.sources) : null, message.modelName, message.status, message.error, message.createdAt, message.updatedAt],
+            [
+              chatId,
+              message.role,
+              message.content,
+              message.sources ? JSON.stringify(message.sources) : null,
+              message.modelName,
+              message.status,
+              message.error,
+              message.createdAt,
+              message.updatedAt,
+            ],
           );
           messages += 1;
         }

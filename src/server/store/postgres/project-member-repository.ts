@@ -25,13 +25,16 @@ export function createPostgresProjectMemberRepository(pool: pg.Pool): ProjectMem
          FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = $1 ORDER BY u.email`,
         [projectId],
       );
-      return rows.map((row) => ({
-        projectId: row.project_id,
-        userId: row.user_id,
-        role: row.role,
-        email: row.email,
-        name: row.name,
-      }) satisfies ProjectMemberRecord);
+      return rows.map(
+        (row) =>
+          ({
+            projectId: row.project_id,
+            userId: row.user_id,
+            role: row.role,
+            email: row.email,
+            name: row.name,
+          }) satisfies ProjectMemberRecord,
+      );
     },
     async userIds(projectId) {
       const { rows } = await pool.query<{ user_id: number }>('SELECT user_id FROM project_members WHERE project_id = $1', [projectId]);
@@ -45,12 +48,15 @@ export function createPostgresProjectMemberRepository(pool: pg.Pool): ProjectMem
       );
     },
     async remove(projectId, userId) {
-      return ((await pool.query('DELETE FROM project_members WHERE project_id = $1 AND user_id = $2', [projectId, userId])).rowCount ?? 0) > 0;
+      return (
+        ((await pool.query('DELETE FROM project_members WHERE project_id = $1 AND user_id = $2', [projectId, userId])).rowCount ?? 0) > 0
+      );
     },
     async countOwners(projectId) {
-      const { rows } = await pool.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM project_members WHERE project_id = $1 AND role = 'owner'", [
-        projectId,
-      ]);
+      const { rows } = await pool.query<{ n: number }>(
+        "SELECT COUNT(*)::int AS n FROM project_members WHERE project_id = $1 AND role = 'owner'",
+        [projectId],
+      );
       return rows[0]!.n;
     },
   };

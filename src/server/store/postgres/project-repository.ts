@@ -107,7 +107,10 @@ export function createPostgresProjectRepository(pool: pg.Pool): ProjectRepositor
 
     async softDelete(id) {
       const timestamp = now();
-      const result = await pool.query('UPDATE projects SET deleted_at = $1, updated_at = $1 WHERE id = $2 AND deleted_at IS NULL', [timestamp, id]);
+      const result = await pool.query('UPDATE projects SET deleted_at = $1, updated_at = $1 WHERE id = $2 AND deleted_at IS NULL', [
+        timestamp,
+        id,
+      ]);
       return (result.rowCount ?? 0) > 0;
     },
 
@@ -117,11 +120,17 @@ export function createPostgresProjectRepository(pool: pg.Pool): ProjectRepositor
       const timestamp = now();
       await transaction(pool, async (client) => {
         await client.query('UPDATE projects SET deleted_at = COALESCE(deleted_at, $1), updated_at = $1 WHERE id = $2', [timestamp, id]);
-        await client.query(`UPDATE embedding_indexes SET status = 'retired', updated_at = $1 WHERE project_id = $2 AND status <> 'retired'`, [timestamp, id]);
+        await client.query(
+          `UPDATE embedding_indexes SET status = 'retired', updated_at = $1 WHERE project_id = $2 AND status <> 'retired'`,
+          [timestamp, id],
+        );
       });
       // Short pages: each chunk also takes its postings and vectors (cascade).
       for (;;) {
-        const result = await pool.query('DELETE FROM chunks WHERE id IN (SELECT id FROM chunks WHERE project_id = $1 ORDER BY id LIMIT $2)', [id, PAGE]);
+        const result = await pool.query(
+          'DELETE FROM chunks WHERE id IN (SELECT id FROM chunks WHERE project_id = $1 ORDER BY id LIMIT $2)',
+          [id, PAGE],
+        );
         if ((result.rowCount ?? 0) < PAGE) break;
       }
       const result = await pool.query('DELETE FROM projects WHERE id = $1', [id]);

@@ -17,7 +17,12 @@ export interface VectorLayout {
   /** Prepares what a new index version needs (pgvector: the HNSW index of its model and dimension). */
   prepare(client: Queryable, index: IndexShape): Promise<void>;
   upsert(client: Queryable, index: IndexShape, chunkId: number, embedding: ArrayLike<number>): Promise<void>;
-  search(pool: pg.Pool, index: IndexShape, embedding: ArrayLike<number>, limit: number): Promise<Array<{ chunkId: number; distance: number }>>;
+  search(
+    pool: pg.Pool,
+    index: IndexShape,
+    embedding: ArrayLike<number>,
+    limit: number,
+  ): Promise<Array<{ chunkId: number; distance: number }>>;
   /** Reads stored vectors back as float32. */
   decode(stored: unknown): Float32Array;
 }
@@ -65,7 +70,8 @@ function hnswIndexName(index: IndexShape): string {
 }
 
 function dimensions(index: IndexShape): number {
-  if (!Number.isInteger(index.dimensions) || index.dimensions <= 0 || index.dimensions > 16_000) throw new Error(`bad dimensions ${index.dimensions}`);
+  if (!Number.isInteger(index.dimensions) || index.dimensions <= 0 || index.dimensions > 16_000)
+    throw new Error(`bad dimensions ${index.dimensions}`);
   return index.dimensions;
 }
 

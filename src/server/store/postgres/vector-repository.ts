@@ -45,23 +45,25 @@ export function createPostgresVectorRepository(pool: pg.Pool, layout: VectorLayo
 
   return {
     async activeIndex(projectId) {
-      const row = (await pool.query<IndexRow>(`SELECT * FROM embedding_indexes WHERE project_id = $1 AND status = 'active'`, [projectId])).rows[0];
+      const row = (await pool.query<IndexRow>(`SELECT * FROM embedding_indexes WHERE project_id = $1 AND status = 'active'`, [projectId]))
+        .rows[0];
       return row ? toRecord(row) : undefined;
     },
 
     async findIndex({ projectId, provider, model }) {
       const row = (
-        await pool.query<IndexRow>(`SELECT * FROM embedding_indexes WHERE project_id = $1 AND provider = $2 AND model = $3 AND status <> 'retired'`, [
-          projectId,
-          provider,
-          model,
-        ])
+        await pool.query<IndexRow>(
+          `SELECT * FROM embedding_indexes WHERE project_id = $1 AND provider = $2 AND model = $3 AND status <> 'retired'`,
+          [projectId, provider, model],
+        )
       ).rows[0];
       return row ? toRecord(row) : undefined;
     },
 
     async listIndexes(projectId) {
-      return (await pool.query<IndexRow>('SELECT * FROM embedding_indexes WHERE project_id = $1 ORDER BY id', [projectId])).rows.map(toRecord);
+      return (await pool.query<IndexRow>('SELECT * FROM embedding_indexes WHERE project_id = $1 ORDER BY id', [projectId])).rows.map(
+        toRecord,
+      );
     },
 
     async createIndex({ projectId, provider, model, dimensions, status }) {
@@ -79,7 +81,10 @@ export function createPostgresVectorRepository(pool: pg.Pool, layout: VectorLayo
         if (existing) return existing;
         const timestamp = now();
         if (status === 'active') {
-          await client.query(`UPDATE embedding_indexes SET status = 'retired', updated_at = $1 WHERE project_id = $2 AND status = 'active'`, [timestamp, projectId]);
+          await client.query(
+            `UPDATE embedding_indexes SET status = 'retired', updated_at = $1 WHERE project_id = $2 AND status = 'active'`,
+            [timestamp, projectId],
+          );
         }
         const inserted = (
           await client.query<IndexRow>(
@@ -101,9 +106,15 @@ export function createPostgresVectorRepository(pool: pg.Pool, layout: VectorLayo
         const row = (await client.query<IndexRow>('SELECT * FROM embedding_indexes WHERE id = $1 FOR UPDATE', [indexId])).rows[0];
         if (!row || row.status === 'retired') return;
         const timestamp = now();
-        await client.query(`UPDATE embedding_indexes SET status = 'retired', updated_at = $1 WHERE project_id = $2 AND status = 'active'`, [timestamp, row.project_id]);
+        await client.query(`UPDATE embedding_indexes SET status = 'retired', updated_at = $1 WHERE project_id = $2 AND status = 'active'`, [
+          timestamp,
+          row.project_id,
+        ]);
         await client.query(`UPDATE embedding_indexes SET status = 'active', updated_at = $1 WHERE id = $2`, [timestamp, indexId]);
-        await client.query(`UPDATE documents SET embedding_model = $1 WHERE project_id = $2 AND status = 'completed'`, [row.model, row.project_id]);
+        await client.query(`UPDATE documents SET embedding_model = $1 WHERE project_id = $2 AND status = 'completed'`, [
+          row.model,
+          row.project_id,
+        ]);
         await dropOrphanVectors(client, layout);
       });
     },
@@ -122,10 +133,10 @@ export function createPostgresVectorRepository(pool: pg.Pool, layout: VectorLayo
         const wanted = items.map((item) => item.chunkId);
         const present = new Map(
           (
-            await client.query<{ id: number; document_id: number }>('SELECT id, document_id FROM chunks WHERE project_id = $1 AND id = ANY($2::int[])', [
-              index.project_id,
-              wanted,
-            ])
+            await client.query<{ id: number; document_id: number }>(
+              'SELECT id, document_id FROM chunks WHERE project_id = $1 AND id = ANY($2::int[])',
+              [index.project_id, wanted],
+            )
           ).rows.map((row) => [row.id, row.document_id]),
         );
         let written = 0;
@@ -151,7 +162,9 @@ export function createPostgresVectorRepository(pool: pg.Pool, layout: VectorLayo
     },
 
     async countVectors(indexId) {
-      const { rows } = await pool.query<{ count: number }>(`SELECT COUNT(*)::int AS count FROM ${layout.table} WHERE index_id = $1`, [indexId]);
+      const { rows } = await pool.query<{ count: number }>(`SELECT COUNT(*)::int AS count FROM ${layout.table} WHERE index_id = $1`, [
+        indexId,
+      ]);
       return rows[0]?.count ?? 0;
     },
 

@@ -56,7 +56,9 @@ export function createSqliteAnalyticsRepository(db: SqliteDatabase): AnalyticsRe
 
     async findVectors({ indexId, chunkIds }) {
       const vectors = new Map<number, Float32Array>();
-      const exists = db.prepare<[string], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?`).get(vectorTableName(indexId));
+      const exists = db
+        .prepare<[string], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?`)
+        .get(vectorTableName(indexId));
       if (!exists) return vectors;
       // vec0 looks a row up by its key; an IN list over the key is not indexed, so one lookup each.
       const lookup = db.prepare<[bigint], { embedding: Buffer }>(`SELECT embedding FROM ${vectorTableName(indexId)} WHERE chunk_id = ?`);

@@ -42,9 +42,7 @@ export function withBusyRetry<T extends object>(repository: T, policy: BusyRetry
   const wrapped: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(repository)) {
     wrapped[name] =
-      typeof member === 'function'
-        ? (...args: unknown[]) => retryWhileBusy(async () => member.apply(repository, args), policy)
-        : member;
+      typeof member === 'function' ? (...args: unknown[]) => retryWhileBusy(async () => member.apply(repository, args), policy) : member;
   }
   return wrapped as T;
 }

@@ -51,9 +51,7 @@ export function createSqliteChatRepository(db: SqliteDatabase): ChatRepository {
               OR EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.content LIKE ? ESCAPE '\\'))
        ORDER BY c.updated_at DESC, c.id DESC LIMIT ?`,
     ),
-    update: db.prepare(
-      'UPDATE chats SET title = ?, title_is_custom = ?, model = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
-    ),
+    update: db.prepare('UPDATE chats SET title = ?, title_is_custom = ?, model = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL'),
     softDelete: db.prepare('UPDATE chats SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL'),
   };
 

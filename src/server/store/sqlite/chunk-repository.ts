@@ -69,18 +69,23 @@ export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository
     ),
   };
 
-  const index = db.transaction(
-    (input: Parameters<ChunkRepository['indexDocument']>[0]): number[] | undefined => {
-      const document = statements.document.get(input.documentId);
-      if (!document) return undefined;
-      deleteDocumentVectors(db, input.documentId);
-      statements.deleteChunks.run(input.documentId);
-      const ids: number[] = [];
-      for (const chunk of input.chunks) ids.push(insertChunk(document.project_id, input.documentId, chunk));
-      statements.counts.run(input.chunks.length, input.pageCount, input.wordCount, JSON.stringify(input.parsedMetadata), now(), input.documentId);
-      return ids;
-    },
-  );
+  const index = db.transaction((input: Parameters<ChunkRepository['indexDocument']>[0]): number[] | undefined => {
+    const document = statements.document.get(input.documentId);
+    if (!document) return undefined;
+    deleteDocumentVectors(db, input.documentId);
+    statements.deleteChunks.run(input.documentId);
+    const ids: number[] = [];
+    for (const chunk of input.chunks) ids.push(insertChunk(document.project_id, input.documentId, chunk));
+    statements.counts.run(
+      input.chunks.length,
+      input.pageCount,
+      input.wordCount,
+      JSON.stringify(input.parsedMetadata),
+      now(),
+      input.documentId,
+    );
+    return ids;
+  });
 
   function insertChunk(projectId: number, documentId: number, chunk: NewChunk): number {
     const result = statements.insertChunk.run(

@@ -27,9 +27,7 @@ function toRecord(row: CredentialRow): CredentialRecord {
 
 export function createSqliteCredentialRepository(db: SqliteDatabase): CredentialRepository {
   const statements = {
-    insert: db.prepare(
-      'INSERT INTO credentials (user_id, kind, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
+    insert: db.prepare('INSERT INTO credentials (user_id, kind, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)'),
     byId: db.prepare<[number], CredentialRow>(`SELECT ${COLUMNS} FROM credentials WHERE id = ?`),
     liveByHash: db.prepare<[string, string], CredentialRow>(
       `SELECT ${COLUMNS} FROM credentials WHERE token_hash = ? AND (expires_at IS NULL OR expires_at > ?)`,

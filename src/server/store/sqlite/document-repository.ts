@@ -153,9 +153,7 @@ export function createSqliteDocumentRepository(db: SqliteDatabase): DocumentRepo
     },
 
     async list({ projectId, status, skip, limit }) {
-      const rows = status
-        ? statements.listByStatus.all(projectId, status, limit, skip)
-        : statements.list.all(projectId, limit, skip);
+      const rows = status ? statements.listByStatus.all(projectId, status, limit, skip) : statements.list.all(projectId, limit, skip);
       return rows.map(toRecord);
     },
 

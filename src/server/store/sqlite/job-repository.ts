@@ -63,12 +63,8 @@ export function createSqliteJobRepository(db: SqliteDatabase): JobRepository {
     holders: db.prepare<[], { locked_by: string }>(
       `SELECT DISTINCT locked_by FROM ingest_jobs WHERE status = 'running' AND locked_by IS NOT NULL`,
     ),
-    nextDue: db.prepare<[], { run_after: string }>(
-      `SELECT run_after FROM ingest_jobs WHERE status = 'queued' ORDER BY run_after LIMIT 1`,
-    ),
-    runningForDocument: db.prepare<[number], JobRow>(
-      `SELECT * FROM ingest_jobs WHERE status = 'running' AND document_id = ? LIMIT 1`,
-    ),
+    nextDue: db.prepare<[], { run_after: string }>(`SELECT run_after FROM ingest_jobs WHERE status = 'queued' ORDER BY run_after LIMIT 1`),
+    runningForDocument: db.prepare<[number], JobRow>(`SELECT * FROM ingest_jobs WHERE status = 'running' AND document_id = ? LIMIT 1`),
   };
 
   return {

@@ -41,9 +41,7 @@ export function createSqliteMessageRepository(db: SqliteDatabase): MessageReposi
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     touchChat: db.prepare('UPDATE chats SET updated_at = ? WHERE id = ?'),
-    touchProject: db.prepare(
-      'UPDATE projects SET updated_at = ? WHERE id = (SELECT project_id FROM chats WHERE id = ?)',
-    ),
+    touchProject: db.prepare('UPDATE projects SET updated_at = ? WHERE id = (SELECT project_id FROM chats WHERE id = ?)'),
     byId: db.prepare<[number], MessageRow>('SELECT * FROM messages WHERE id = ?'),
     byChat: db.prepare<[number], MessageRow>('SELECT * FROM messages WHERE chat_id = ? ORDER BY id'),
     recent: db.prepare<[number, number, number], MessageRow>(
@@ -51,32 +49,28 @@ export function createSqliteMessageRepository(db: SqliteDatabase): MessageReposi
     ),
     deactivateSiblings: db.prepare('UPDATE messages SET is_active = 0 WHERE chat_id = ? AND parent_id = ? AND id <> ?'),
     activate: db.prepare('UPDATE messages SET is_active = 1 WHERE id = ?'),
-    interrupt: db.prepare(
-      "UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'",
-    ),
+    interrupt: db.prepare("UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'"),
     interruptOne: db.prepare("UPDATE messages SET status = 'interrupted', updated_at = ? WHERE id = ? AND status = 'streaming'"),
     streaming: db.prepare("SELECT id, chat_id AS chatId FROM messages WHERE status = 'streaming' ORDER BY id"),
   };
 
-  const create = db.transaction(
-    (input: Parameters<MessageRepository['create']>[0]): number => {
-      const timestamp = now();
-      const result = statements.insert.run(
-        input.chatId,
-        input.role,
-        input.content,
-        input.sources ? JSON.stringify(input.sources) : null,
-        input.modelName ?? null,
-        input.status,
-        input.parentId ?? null,
-        timestamp,
-        timestamp,
-      );
-      statements.touchChat.run(timestamp, input.chatId);
-      statements.touchProject.run(timestamp, input.chatId);
-      return Number(result.lastInsertRowid);
-    },
-  );
+  const create = db.transaction((input: Parameters<MessageRepository['create']>[0]): number => {
+    const timestamp = now();
+    const result = statements.insert.run(
+      input.chatId,
+      input.role,
+      input.content,
+      input.sources ? JSON.stringify(input.sources) : null,
+      input.modelName ?? null,
+      input.status,
+      input.parentId ?? null,
+      timestamp,
+      timestamp,
+    );
+    statements.touchChat.run(timestamp, input.chatId);
+    statements.touchProject.run(timestamp, input.chatId);
+    return Number(result.lastInsertRowid);
+  });
 
   const activate = db.transaction((id: number) => {
     const row = statements.byId.get(id);

@@ -30,7 +30,11 @@ export async function runInPages(step: (limit: number) => number, options: { fir
  * Feeds `items` to `write` in batches sized like `runInPages` pages: each batch (reading its items
  * and writing them) aims at TARGET_STEP_MS, and the event loop runs between batches.
  */
-export async function writeBatches<T>(items: Iterable<T>, write: (batch: T[]) => Promise<void>, options: { firstPage?: number } = {}): Promise<number> {
+export async function writeBatches<T>(
+  items: Iterable<T>,
+  write: (batch: T[]) => Promise<void>,
+  options: { firstPage?: number } = {},
+): Promise<number> {
   const iterator = items[Symbol.iterator]();
   let limit = options.firstPage ?? 50;
   let total = 0;

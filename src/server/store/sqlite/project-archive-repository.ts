@@ -11,7 +11,6 @@ import { retryWhileBusy } from './busy-retry.ts';
 import { writeBatches } from './paged-work.ts';
 import { now, type SqliteDatabase } from './sqlite-database.ts';
 
-
 type DocumentRow = Parameters<typeof toDocumentRecord>[0];
 type ChunkRow = Parameters<typeof toChunkRecord>[0];
 type ChatRow = Parameters<typeof toChatRecord>[0];
@@ -54,9 +53,7 @@ export function createSqliteProjectArchiveRepository(
     chunkPage: db.prepare<[number, number, number], { id: number; document_id: number; chunk_index: number }>(
       'SELECT id, document_id, chunk_index FROM chunks WHERE project_id = ? AND id > ? ORDER BY id LIMIT ?',
     ),
-    nameTaken: db.prepare<[string], { id: number }>(
-      'SELECT id FROM projects WHERE name = ? COLLATE NOCASE AND deleted_at IS NULL',
-    ),
+    nameTaken: db.prepare<[string], { id: number }>('SELECT id FROM projects WHERE name = ? COLLATE NOCASE AND deleted_at IS NULL'),
     // Hidden (soft-deleted and importing) until `reveal`: no listing, lookup or name check sees it.
     insertHidden: db.prepare(
       'INSERT INTO projects (name, description, settings, created_at, updated_at, deleted_at, importing) VALUES (?, ?, ?, ?, ?, ?, 1)',
@@ -116,9 +113,13 @@ export function createSqliteProjectArchiveRepository(
       vectorIndex = await retryWhileBusy(
         async () =>
           db.transaction(() => {
-            const indexId = Number(statements.insertIndex.run(projectId, provider, model, dimensions, timestamp, timestamp).lastInsertRowid);
+            const indexId = Number(
+              statements.insertIndex.run(projectId, provider, model, dimensions, timestamp, timestamp).lastInsertRowid,
+            );
             const table = vectorTableName(indexId);
-            db.exec(`CREATE VIRTUAL TABLE ${table} USING vec0(chunk_id integer primary key, embedding float[${dimensions}] distance_metric=cosine)`);
+            db.exec(
+              `CREATE VIRTUAL TABLE ${table} USING vec0(chunk_id integer primary key, embedding float[${dimensions}] distance_metric=cosine)`,
+            );
             return {
               indexId,
               insertVector: db.prepare<[bigint, Buffer]>(`INSERT INTO ${table} (chunk_id, embedding) VALUES (?, ?)`),
@@ -204,7 +205,9 @@ export function createSqliteProjectArchiveRepository(
 
     const chats = new Map<number, number>();
     await writeInBatches(input.chats, (chat) => {
-      const id = Number(statements.insertChat.run(projectId, chat.title, chat.titleIsCustom ? 1 : 0, chat.createdAt, chat.updatedAt).lastInsertRowid);
+      const id = Number(
+        statements.insertChat.run(projectId, chat.title, chat.titleIsCustom ? 1 : 0, chat.createdAt, chat.updatedAt).lastInsertRowid,
+      );
       chats.set(chat.ref, id);
     });
     let messages = 0;
@@ -286,8 +289,14 @@ export function createSqliteProjectArchiveRepository(
         freeName(input.project);
         const timestamp = now();
         return Number(
-          statements.insertHidden.run(input.project.name, input.project.description, JSON.stringify(input.project.settings), timestamp, timestamp, timestamp)
-            .lastInsertRowid,
+          statements.insertHidden.run(
+            input.project.name,
+            input.project.description,
+            JSON.stringify(input.project.settings),
+            timestamp,
+            timestamp,
+            timestamp,
+          ).lastInsertRowid,
         );
       }, busyPolicy);
       try {

@@ -11,9 +11,7 @@ interface MemberRow {
 
 export function createSqliteProjectMemberRepository(db: SqliteDatabase): ProjectMemberRepository {
   const statements = {
-    roleOf: db.prepare<[number, number], { role: ProjectRole }>(
-      'SELECT role FROM project_members WHERE project_id = ? AND user_id = ?',
-    ),
+    roleOf: db.prepare<[number, number], { role: ProjectRole }>('SELECT role FROM project_members WHERE project_id = ? AND user_id = ?'),
     list: db.prepare<[number], MemberRow>(
       `SELECT m.project_id, m.user_id, m.role, u.email, u.name
        FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = ? ORDER BY u.email`,
@@ -24,9 +22,7 @@ export function createSqliteProjectMemberRepository(db: SqliteDatabase): Project
        ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role`,
     ),
     remove: db.prepare('DELETE FROM project_members WHERE project_id = ? AND user_id = ?'),
-    owners: db.prepare<[number], { n: number }>(
-      "SELECT COUNT(*) AS n FROM project_members WHERE project_id = ? AND role = 'owner'",
-    ),
+    owners: db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM project_members WHERE project_id = ? AND role = 'owner'"),
   };
 
   return {
@@ -34,13 +30,16 @@ export function createSqliteProjectMemberRepository(db: SqliteDatabase): Project
       return statements.roleOf.get(projectId, userId)?.role;
     },
     async list(projectId) {
-      return statements.list.all(projectId).map((row) => ({
-        projectId: row.project_id,
-        userId: row.user_id,
-        role: row.role,
-        email: row.email,
-        name: row.name,
-      }) satisfies ProjectMemberRecord);
+      return statements.list.all(projectId).map(
+        (row) =>
+          ({
+            projectId: row.project_id,
+            userId: row.user_id,
+            role: row.role,
+            email: row.email,
+            name: row.name,
+          }) satisfies ProjectMemberRecord,
+      );
     },
     async userIds(projectId) {
       return statements.userIds.all(projectId).map((row) => row.user_id);

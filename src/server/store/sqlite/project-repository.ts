@@ -45,9 +45,7 @@ function isUniqueViolation(error: unknown): boolean {
 
 export function createSqliteProjectRepository(db: SqliteDatabase): ProjectRepository {
   const statements = {
-    insert: db.prepare(
-      'INSERT INTO projects (name, description, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
-    ),
+    insert: db.prepare('INSERT INTO projects (name, description, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
     byId: db.prepare<[number], ProjectRow>(`${SELECT_PROJECT} WHERE p.id = ? AND p.deleted_at IS NULL`),
     // A project still being imported is in no listing, not even the trash.
     byIdAny: db.prepare<[number], ProjectRow>(`${SELECT_PROJECT} WHERE p.id = ? AND p.importing = 0`),
@@ -61,16 +59,14 @@ export function createSqliteProjectRepository(db: SqliteDatabase): ProjectReposi
       `${SELECT_PROJECT} JOIN project_members m ON m.project_id = p.id AND m.user_id = ?
        WHERE (? = 1 OR p.deleted_at IS NULL) ORDER BY p.updated_at DESC, p.id DESC LIMIT ? OFFSET ?`,
     ),
-    update: db.prepare(
-      'UPDATE projects SET name = ?, description = ?, settings = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
-    ),
-    softDelete: db.prepare(
-      'UPDATE projects SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
-    ),
+    update: db.prepare('UPDATE projects SET name = ?, description = ?, settings = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL'),
+    softDelete: db.prepare('UPDATE projects SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL'),
     hardDelete: db.prepare('DELETE FROM projects WHERE id = ?'),
     exists: db.prepare<[number], { id: number }>('SELECT id FROM projects WHERE id = ?'),
     hide: db.prepare('UPDATE projects SET deleted_at = COALESCE(deleted_at, ?), updated_at = ? WHERE id = ?'),
-    retireIndexes: db.prepare(`UPDATE embedding_indexes SET status = 'retired', updated_at = ? WHERE project_id = ? AND status <> 'retired'`),
+    retireIndexes: db.prepare(
+      `UPDATE embedding_indexes SET status = 'retired', updated_at = ? WHERE project_id = ? AND status <> 'retired'`,
+    ),
     // Keyset pages from the front of the project's chunk index (chunks_project is (project_id, id)).
     deleteChunkPage: db.prepare<[number, number]>(
       `DELETE FROM chunks WHERE id IN (SELECT id FROM chunks WHERE project_id = ? ORDER BY id LIMIT ?)`,
@@ -79,13 +75,16 @@ export function createSqliteProjectRepository(db: SqliteDatabase): ProjectReposi
       `DELETE FROM messages WHERE id IN (
          SELECT m.id FROM chats c JOIN messages m ON m.chat_id = c.id WHERE c.project_id = ? LIMIT ?)`,
     ),
-    statistics: db.prepare<[number, number, number, number, number], {
-      document_count: number;
-      total_chunks: number;
-      total_size_bytes: number;
-      chat_count: number;
-      message_count: number;
-    }>(`SELECT
+    statistics: db.prepare<
+      [number, number, number, number, number],
+      {
+        document_count: number;
+        total_chunks: number;
+        total_size_bytes: number;
+        chat_count: number;
+        message_count: number;
+      }
+    >(`SELECT
         (SELECT COUNT(*) FROM documents WHERE project_id = ?) AS document_count,
         (SELECT COALESCE(SUM(chunk_count), 0) FROM documents WHERE project_id = ? AND status = 'completed') AS total_chunks,
         (SELECT COALESCE(SUM(file_size), 0) FROM documents WHERE project_id = ?) AS total_size_bytes,

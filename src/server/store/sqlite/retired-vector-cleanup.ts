@@ -9,7 +9,10 @@ import type { SqliteDatabase } from './sqlite-database.ts';
  */
 export function dropRetiredVectorTables(db: SqliteDatabase): number {
   const live = new Set(
-    db.prepare<[], { id: number }>(`SELECT id FROM embedding_indexes WHERE status <> 'retired'`).all().map((row) => row.id),
+    db
+      .prepare<[], { id: number }>(`SELECT id FROM embedding_indexes WHERE status <> 'retired'`)
+      .all()
+      .map((row) => row.id),
   );
   const tables = db
     .prepare<[], { name: string }>(
@@ -23,8 +26,6 @@ export function dropRetiredVectorTables(db: SqliteDatabase): number {
     db.exec(`DROP TABLE IF EXISTS ${vectorTableName(id)}`);
     dropped += 1;
   }
-  db.prepare(
-    `DELETE FROM vector_backlog WHERE index_id NOT IN (SELECT id FROM embedding_indexes WHERE status <> 'retired')`,
-  ).run();
+  db.prepare(`DELETE FROM vector_backlog WHERE index_id NOT IN (SELECT id FROM embedding_indexes WHERE status <> 'retired')`).run();
   return dropped;
 }

@@ -1,5 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { BackgroundResponse, type BackgroundRequest, type BackgroundWork, type BackgroundWorkerData } from './worker/background-messages.ts';
+import {
+  BackgroundResponse,
+  type BackgroundRequest,
+  type BackgroundWork,
+  type BackgroundWorkerData,
+} from './worker/background-messages.ts';
 
 const BOOTSTRAP = new URL('./worker/bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./worker/background-worker.ts', import.meta.url);
@@ -22,7 +27,10 @@ export class BackgroundStatementError extends Error {
 export class SqliteBackground {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (response: BackgroundResponse & { ok: true }) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (response: BackgroundResponse & { ok: true }) => void; reject: (error: Error) => void }
+  >();
 
   constructor(private readonly filePath: string) {}
 
@@ -35,7 +43,11 @@ export class SqliteBackground {
     return (await this.request({ type: 'drop_retired_vectors' })).dropped ?? 0;
   }
 
-  async searchVectors(options: { indexId: number; embedding: ArrayLike<number>; limit: number }): Promise<Array<{ chunkId: number; distance: number }>> {
+  async searchVectors(options: {
+    indexId: number;
+    embedding: ArrayLike<number>;
+    limit: number;
+  }): Promise<Array<{ chunkId: number; distance: number }>> {
     const embedding = Float32Array.from(options.embedding);
     return (await this.request({ type: 'vector_search', indexId: options.indexId, embedding, limit: options.limit })).matches ?? [];
   }

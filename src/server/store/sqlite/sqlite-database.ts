@@ -28,7 +28,10 @@ export interface OpenSqliteOptions {
  * cascades real. A file that is damaged, not a database, read-only or locked by another process
  * stops the start with one sentence naming the file (DatabaseStartupError), never a stack trace.
  */
-export function openSqliteDatabase(filePath: string, options: OpenSqliteOptions = { busyTimeoutMs: 20, startupWaitMs: 5_000 }): SqliteDatabase {
+export function openSqliteDatabase(
+  filePath: string,
+  options: OpenSqliteOptions = { busyTimeoutMs: 20, startupWaitMs: 5_000 },
+): SqliteDatabase {
   let db: SqliteDatabase | undefined;
   try {
     if (filePath !== ':memory:') fs.mkdirSync(path.dirname(filePath), { recursive: true });

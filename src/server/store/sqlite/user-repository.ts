@@ -32,15 +32,11 @@ function withSecret(row: UserRow): UserWithSecret {
 export function createSqliteUserRepository(db: SqliteDatabase): UserRepository {
   const statements = {
     count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users'),
-    insert: db.prepare(
-      'INSERT INTO users (email, name, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
+    insert: db.prepare('INSERT INTO users (email, name, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
     byId: db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?'),
     byEmail: db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ? COLLATE NOCASE'),
     list: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY id'),
-    update: db.prepare(
-      'UPDATE users SET name = ?, role = ?, disabled = ?, password_hash = ?, updated_at = ? WHERE id = ?',
-    ),
+    update: db.prepare('UPDATE users SET name = ?, role = ?, disabled = ?, password_hash = ?, updated_at = ? WHERE id = ?'),
     delete: db.prepare('DELETE FROM users WHERE id = ?'),
     activeAdmins: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0"),
   };
@@ -55,7 +51,8 @@ export function createSqliteUserRepository(db: SqliteDatabase): UserRepository {
         const result = statements.insert.run(email, name, role, passwordHash, timestamp, timestamp);
         return toRecord(statements.byId.get(Number(result.lastInsertRowid))!);
       } catch (error) {
-        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ConflictError('A user with this email already exists');
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+          throw new ConflictError('A user with this email already exists');
         throw error;
       }
     },

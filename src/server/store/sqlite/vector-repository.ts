@@ -38,7 +38,11 @@ export function createSqliteVectorRepository(
   /** The statements that read or free whole vec0 tables, run on a background connection when there is one. */
   heavy: {
     dropRetiredTables: () => Promise<number>;
-    search: (options: { indexId: number; embedding: ArrayLike<number>; limit: number }) => Promise<Array<{ chunkId: number; distance: number }>>;
+    search: (options: {
+      indexId: number;
+      embedding: ArrayLike<number>;
+      limit: number;
+    }) => Promise<Array<{ chunkId: number; distance: number }>>;
   },
 ): VectorRepository {
   const { dropRetiredTables } = heavy;
@@ -56,9 +60,7 @@ export function createSqliteVectorRepository(
        VALUES (?, ?, ?, ?, ?, ?, ?, CASE WHEN EXISTS (SELECT 1 FROM chunks WHERE project_id = ?) THEN 0 END)`,
     ),
     setStatus: db.prepare('UPDATE embedding_indexes SET status = ?, updated_at = ? WHERE id = ?'),
-    retireActive: db.prepare(
-      `UPDATE embedding_indexes SET status = 'retired', updated_at = ? WHERE project_id = ? AND status = 'active'`,
-    ),
+    retireActive: db.prepare(`UPDATE embedding_indexes SET status = 'retired', updated_at = ? WHERE project_id = ? AND status = 'active'`),
     chunkExists: db.prepare<[number, number], { document_id: number }>('SELECT document_id FROM chunks WHERE id = ? AND project_id = ?'),
     markDocuments: db.prepare(`UPDATE documents SET embedding_model = ? WHERE project_id = ? AND status = 'completed'`),
     markDocument: db.prepare(`UPDATE documents SET embedding_model = ? WHERE id = ?`),

@@ -11,7 +11,10 @@ export function vectorBlob(embedding: ArrayLike<number>): Buffer {
  * Brute-force KNN over one index version (cosine distance). It reads every vector of the version:
  * ~300 ms at 200k × 768 floats, which is why the store runs it on its background connection.
  */
-export function searchVectors(db: SqliteDatabase, options: { indexId: number; embedding: ArrayLike<number>; limit: number }): Array<{ chunkId: number; distance: number }> {
+export function searchVectors(
+  db: SqliteDatabase,
+  options: { indexId: number; embedding: ArrayLike<number>; limit: number },
+): Array<{ chunkId: number; distance: number }> {
   return db
     .prepare<[Buffer, number], { chunk_id: number; distance: number }>(
       `SELECT chunk_id, distance FROM ${vectorTableName(options.indexId)} WHERE embedding MATCH ? AND k = ? ORDER BY distance`,

@@ -27,10 +27,16 @@ export function EmbeddingMap({ result, onOpen }: { result: DimensionalityReducti
   const drag = useRef<{ x: number; y: number } | null>(null);
   const is3d = result.dimensions === 3;
   // Colours follow document ids, so a document keeps its colour between maps.
-  const colors = useMemo(() => documentColors([...new Set(result.points.map((point) => point.document_id))].sort((left, right) => left - right)), [result]);
+  const colors = useMemo(
+    () => documentColors([...new Set(result.points.map((point) => point.document_id))].sort((left, right) => left - right)),
+    [result],
+  );
 
   const placed = useMemo(() => {
-    const views = result.points.map((point) => ({ point, ...(is3d ? rotate(point, angles.yaw, angles.pitch) : { x: point.x, y: point.y, depth: 0 }) }));
+    const views = result.points.map((point) => ({
+      point,
+      ...(is3d ? rotate(point, angles.yaw, angles.pitch) : { x: point.x, y: point.y, depth: 0 }),
+    }));
     const xs = views.map((view) => view.x);
     const ys = views.map((view) => view.y);
     const span = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) || 1;
@@ -41,7 +47,9 @@ export function EmbeddingMap({ result, onOpen }: { result: DimensionalityReducti
       .sort((left, right) => left.depth - right.depth);
   }, [result, angles, is3d]);
 
-  const legend = [...new Map(result.points.map((point) => [point.document_id, point.document_name])).entries()].sort((left, right) => left[1].localeCompare(right[1]));
+  const legend = [...new Map(result.points.map((point) => [point.document_id, point.document_name])).entries()].sort((left, right) =>
+    left[1].localeCompare(right[1]),
+  );
   const onPointerMove = (event: PointerEvent<SVGSVGElement>) => {
     if (!is3d || !drag.current) return;
     const [dx, dy] = [event.clientX - drag.current.x, event.clientY - drag.current.y];

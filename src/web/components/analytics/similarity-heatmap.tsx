@@ -9,14 +9,27 @@ function cellColor(value: number): string {
 }
 
 /** The similarity matrix as an SVG grid; hover names the pair and the value, a click shows both items. */
-export function SimilarityHeatmap({ result, onSelect }: { result: SimilarityMatrixResponse; onSelect: (row: number, column: number) => void }) {
+export function SimilarityHeatmap({
+  result,
+  onSelect,
+}: {
+  result: SimilarityMatrixResponse;
+  onSelect: (row: number, column: number) => void;
+}) {
   const [hovered, setHovered] = useState<{ row: number; column: number } | null>(null);
   const count = result.items.length;
   const cell = Math.max(6, Math.min(28, Math.floor(520 / count)));
   const size = cell * count;
   return (
     <div className="heatmap">
-      <svg viewBox={`0 0 ${size} ${size}`} width={size} height={size} role="img" aria-label={`Similarity of ${count} ${result.scope === 'document' ? 'documents' : 'passages'}`} data-testid="heatmap">
+      <svg
+        viewBox={`0 0 ${size} ${size}`}
+        width={size}
+        height={size}
+        role="img"
+        aria-label={`Similarity of ${count} ${result.scope === 'document' ? 'documents' : 'passages'}`}
+        data-testid="heatmap"
+      >
         {result.matrix.map((values, row) =>
           values.map((value, column) => (
             <rect

@@ -13,17 +13,20 @@ function pulledFetch(pieces: () => Uint8Array | undefined) {
   const stats = { bytesPulled: 0, cancelled: false };
   const fakeFetch = (async () =>
     new Response(
-      new ReadableStream<Uint8Array>({
-        pull(controller) {
-          const piece = pieces();
-          if (!piece) return controller.close();
-          stats.bytesPulled += piece.length;
-          controller.enqueue(piece);
+      new ReadableStream<Uint8Array>(
+        {
+          pull(controller) {
+            const piece = pieces();
+            if (!piece) return controller.close();
+            stats.bytesPulled += piece.length;
+            controller.enqueue(piece);
+          },
+          cancel() {
+            stats.cancelled = true;
+          },
         },
-        cancel() {
-          stats.cancelled = true;
-        },
-      }, { highWaterMark: 0 }),
+        { highWaterMark: 0 },
+      ),
     )) as unknown as typeof fetch;
   return { fetch: fakeFetch, stats };
 }
@@ -73,9 +76,15 @@ describe('BoundedLineSplitter', () => {
 describe('stream response handlers bound what they hold', () => {
   it('NDJSON: an endless line fails after the limit and the body is cancelled', async () => {
     const { fetch, stats } = pulledFetch(endless('x'.repeat(1024), 64 * 1024 * 1024));
-    const stream = await postJsonToApi({ ...call(fetch), successfulResponseHandler: createJsonStreamResponseHandler(Chunk, { maxLineBytes: 64 * 1024 }) });
+    const stream = await postJsonToApi({
+      ...call(fetch),
+      successfulResponseHandler: createJsonStreamResponseHandler(Chunk, { maxLineBytes: 64 * 1024 }),
+    });
     const error = await drain(stream).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'llm_bad_response', message: 'The model server sent more than 64 KiB without a line break; the stream was stopped' });
+    expect(error).toMatchObject({
+      code: 'llm_bad_response',
+      message: 'The model server sent more than 64 KiB without a line break; the stream was stopped',
+    });
     expect(stats.bytesPulled).toBeLessThanOrEqual(64 * 1024 + 1024);
     expect(stats.cancelled).toBe(true);
   });
@@ -84,7 +93,10 @@ describe('stream response handlers bound what they hold', () => {
     let first = true;
     const rest = endless('y'.repeat(1024), 64 * 1024 * 1024);
     const { fetch, stats } = pulledFetch(() => (first ? ((first = false), new TextEncoder().encode('data: ')) : rest()));
-    const stream = await postJsonToApi({ ...call(fetch), successfulResponseHandler: createEventSourceResponseHandler(Chunk, { maxLineBytes: 64 * 1024 }) });
+    const stream = await postJsonToApi({
+      ...call(fetch),
+      successfulResponseHandler: createEventSourceResponseHandler(Chunk, { maxLineBytes: 64 * 1024 }),
+    });
     const error = await drain(stream).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'llm_bad_response' });
     expect(stats.bytesPulled).toBeLessThanOrEqual(64 * 1024 + 2048);
@@ -109,26 +121,40 @@ describe('postJsonToApi error mapping', () => {
       }) as unknown as typeof fetch),
       successfulResponseHandler: async () => 'never',
     }).catch((caught: unknown) => caught);
-    expect(refused).toMatchObject({ code: 'llm_unavailable', message: 'Cannot reach The model server at http://upstream.test: connection refused' });
+    expect(refused).toMatchObject({
+      code: 'llm_unavailable',
+      message: 'Cannot reach The model server at http://upstream.test: connection refused',
+    });
 
     const failed = await postJsonToApi({
       ...call((async () => new Response('{"error":{"message":"rate limited"}}', { status: 429 })) as unknown as typeof fetch),
       successfulResponseHandler: async () => 'never',
     }).catch((caught: unknown) => caught);
-    expect(failed).toMatchObject({ code: 'llm_error', statusCode: 429, isRetryable: true, message: 'The model server answered HTTP 429: rate limited' });
+    expect(failed).toMatchObject({
+      code: 'llm_error',
+      statusCode: 429,
+      isRetryable: true,
+      message: 'The model server answered HTTP 429: rate limited',
+    });
 
     const waitForAbort = ((_url: string, init: RequestInit) =>
-      new Promise((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)))) as unknown as typeof fetch;
-    const timedOut = await postJsonToApi({ ...call(waitForAbort), timeout: { totalMs: 1 }, successfulResponseHandler: async () => 'never' }).catch(
-      (caught: unknown) => caught,
-    );
+      new Promise((_resolve, reject) =>
+        init.signal!.addEventListener('abort', () => reject(init.signal!.reason)),
+      )) as unknown as typeof fetch;
+    const timedOut = await postJsonToApi({
+      ...call(waitForAbort),
+      timeout: { totalMs: 1 },
+      successfulResponseHandler: async () => 'never',
+    }).catch((caught: unknown) => caught);
     expect(timedOut).toMatchObject({ code: 'llm_timeout', message: expect.stringMatching(/^The model server did not answer within/) });
 
     const controller = new AbortController();
     const reason = new DOMException('stopped by the user', 'AbortError');
-    const pending = postJsonToApi({ ...call(waitForAbort), abortSignal: controller.signal, successfulResponseHandler: async () => 'never' }).catch(
-      (caught: unknown) => caught,
-    );
+    const pending = postJsonToApi({
+      ...call(waitForAbort),
+      abortSignal: controller.signal,
+      successfulResponseHandler: async () => 'never',
+    }).catch((caught: unknown) => caught);
     controller.abort(reason);
     expect(await pending).toBe(reason);
   });

@@ -14,7 +14,11 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
 ]);
 export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
 /** A request as the client writes it (the id is added when sent). */
-export type BackgroundWork = BackgroundRequest extends infer Request ? (Request extends { id: number } ? Omit<Request, 'id'> : never) : never;
+export type BackgroundWork = BackgroundRequest extends infer Request
+  ? Request extends { id: number }
+    ? Omit<Request, 'id'>
+    : never
+  : never;
 
 export const BackgroundResponse = z.discriminatedUnion('ok', [
   z.object({
