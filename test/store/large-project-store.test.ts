@@ -119,13 +119,17 @@ describe('sqlite store at scale: the vector backlog and paged purges', () => {
   });
 
   it('runs the brute-force vector search on the background connection, with the event loop free meanwhile', async () => {
-    const index = await store.vectors.createIndex({ projectId, provider: 'ollama', model: 'a', dimensions: 2, status: 'active' });
-    const { ids } = await addDocument('near.txt', 3);
-    await store.vectors.insert({ indexId: index.id, items: ids.map((chunkId, position) => ({ chunkId, embedding: [1, position] })) });
+    // Enough vectors that the scan takes real time: on the main thread the loop could not turn during
+    // it; a reply from a tiny scan on the worker could arrive before the loop's first turn.
+    const dimensions = 64;
+    const index = await store.vectors.createIndex({ projectId, provider: 'ollama', model: 'a', dimensions, status: 'active' });
+    const { ids } = await addDocument('near.txt', 20_000);
+    const embedding = (position: number) =>
+      Array.from({ length: dimensions }, (_, axis) => (axis === 0 ? 1 : axis === 1 ? position / 1000 : 0));
+    await store.vectors.insert({ indexId: index.id, items: ids.map((chunkId, position) => ({ chunkId, embedding: embedding(position) })) });
     let matches: Array<{ chunkId: number; distance: number }> = [];
-    // A synchronous search on the main thread would finish before the loop turned once.
     expect(
-      await loopTurnsDuring(async () => (matches = await store.vectors.search({ indexId: index.id, embedding: [1, 0], limit: 2 }))),
+      await loopTurnsDuring(async () => (matches = await store.vectors.search({ indexId: index.id, embedding: embedding(0), limit: 2 }))),
     ).toBeGreaterThan(0);
     expect(matches.map((match) => match.chunkId)).toEqual(ids.slice(0, 2));
     expect(matches[0]!.distance).toBeCloseTo(0);
