@@ -17,6 +17,15 @@ export function projectRoom(projectId: number): string {
   return `project_${projectId}`;
 }
 
+/**
+ * Connections streaming an answer in one of the project's chats. Revocation takes a removed member
+ * out of it, and an answer's stream to a socket ends once the socket is no longer in it (a room, so
+ * that it works across processes with the cluster adapter).
+ */
+export function answerRoom(projectId: number): string {
+  return `answers_project_${projectId}`;
+}
+
 /** Every connection of one user (accounts on): per-user broadcasts and revocation. */
 export function userRoom(userId: number): string {
   return `user_${userId}`;

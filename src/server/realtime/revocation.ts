@@ -2,13 +2,14 @@ import type { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../protocol/socket-events.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { Logger } from '../logger.ts';
-import { credentialRoom, projectRoom, userRoom } from './broadcast.ts';
+import { answerRoom, credentialRoom, projectRoom, userRoom } from './broadcast.ts';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /**
  * Live revocation, from the domain's `accessRevoked`: a removed member's sockets leave the project
- * room at once and hear `project_left {reason: 'access_revoked'}`; a disabled or deleted user, a
+ * room and the project's answer room at once (an answer already streaming to them stops before its
+ * next token) and hear `project_left {reason: 'access_revoked'}`; a disabled or deleted user, a
  * logout or a deleted API key disconnects the sockets concerned. Only room operations of the
  * Socket.IO server (`in(room).fetchSockets / socketsLeave / disconnectSockets`), so it works
  * across processes with a cluster adapter. Returns a function that stops it.
@@ -19,10 +20,12 @@ export function applyRevocations(io: IoServer, events: DomainEvents, logger: Log
     const run = async () => {
       switch (event.scope) {
         case 'project': {
-          const room = projectRoom(event.projectId);
-          // Who was in the room, read before leaving (a local socket's `rooms` is its live set).
-          const inRoom = (await io.in(userRoom(event.userId)).fetchSockets()).filter((socket) => socket.rooms.has(room));
-          io.in(userRoom(event.userId)).socketsLeave(room);
+          const rooms = [projectRoom(event.projectId), answerRoom(event.projectId)];
+          // Who was in the rooms, read before leaving (a local socket's `rooms` is its live set).
+          const inRoom = (await io.in(userRoom(event.userId)).fetchSockets()).filter((socket) =>
+            rooms.some((room) => socket.rooms.has(room)),
+          );
+          io.in(userRoom(event.userId)).socketsLeave(rooms);
           for (const socket of inRoom) socket.emit('project_left', { project_id: event.projectId, reason: 'access_revoked' });
           return;
         }

@@ -43,6 +43,44 @@ describe('accounts: live revocation and limits', () => {
     aliceSocket.disconnect();
   });
 
+  it('a member removed while an answer streams to them gets no further token of it', async () => {
+    server = await startAccountsServer();
+    const admin = await login(server, ADMIN.email, ADMIN.password);
+    const alice = await addUser(server, admin, 'alice@example.test');
+    const bob = await addUser(server, admin, 'bob@example.test');
+    const project = await server.api('POST', '/api/projects', { name: 'Shared' }, alice.headers);
+    await server.api('PUT', `/api/projects/${project.body.id}/members/${bob.id}`, { role: 'viewer' }, alice.headers);
+    const chat = await server.api('POST', '/api/chats', { project_id: project.body.id }, bob.headers);
+    expect(chat.status).toBe(201);
+    // Bob streams an answer without joining the project room: only the answer reaches him.
+    const socket = await connect(server.url, { auth: { token: bob.token } });
+    const events = recordEvents(socket);
+    server.ollama.queue({ tokenCount: 150, tokenDelayMs: 10 });
+    const firstToken = waitFor(socket, 'message_token');
+    socket.emit('send_message', { chat_id: chat.body.id, message: 'tell me everything' });
+    await firstToken;
+
+    const left = waitFor(socket, 'project_left');
+    expect((await server.api('DELETE', `/api/projects/${project.body.id}/members/${bob.id}`, undefined, alice.headers)).status).toBe(204);
+    expect(await left).toEqual({ project_id: project.body.id, reason: 'access_revoked' });
+    const leftAt = events.findIndex(([name]) => name === 'project_left');
+
+    // The model goes on streaming (or is cut off by the grace period); either way Bob hears none of it.
+    const request = server.ollama.requests.find((recorded) => recorded.path === '/api/chat');
+    await request!.settled;
+    const pong = waitFor(socket, 'pong');
+    socket.emit('ping', {});
+    await pong;
+    expect(events.slice(0, leftAt).some(([name]) => name === 'message_token')).toBe(true);
+    expect(events.slice(leftAt + 1).filter(([name]) => name.startsWith('message_'))).toEqual([]);
+    // Resuming it is refused like a missing chat.
+    const resumed = (await (socket as any).emitWithAck('resume_message', { chat_id: chat.body.id, after_seq: 0 })) as {
+      error: { code: string };
+    };
+    expect(resumed.error.code).toBe('not_found');
+    socket.disconnect();
+  });
+
   it('logout, a deleted API key and a disabled user disconnect their sockets; the tokens stop working', async () => {
     server = await startAccountsServer();
     const admin = await login(server, ADMIN.email, ADMIN.password);

@@ -9,6 +9,7 @@ import type { RunningAnswer } from '../../chat/running-answers.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import { parsePayload } from '../payload.ts';
+import { answerRoom } from '../broadcast.ts';
 import { generationEventToWire } from '../to-wire.ts';
 
 /**
@@ -16,10 +17,19 @@ import { generationEventToWire } from '../to-wire.ts';
  * own log, so this is a cursor into it: while the socket's send queue is half full (a slow or paused
  * client, or the burst of a long resume) it waits for the queue to drain instead of piling events
  * into memory. The queue's hard bound then only trips on other traffic, and drops the socket.
+ * The socket is in the project's answer room while it listens; once revocation takes it out, the
+ * stream ends before the next event.
  */
-function listen(context: HandlerContext, generation: RunningAnswer, replay: { afterSeq: number; includeReceived?: boolean }): void {
+function listen(
+  context: HandlerContext,
+  generation: RunningAnswer,
+  projectId: number,
+  replay: { afterSeq: number; includeReceived?: boolean },
+): void {
   const { socket, connection, sendQueue } = context;
   connection.subscriptions.get(generation.chatId)?.();
+  const room = answerRoom(projectId);
+  void socket.join(room);
   const wanted = (event: GenerationEvent) =>
     !(event.type === 'received' && !replay.includeReceived) && !(event.type === 'token' && event.seq <= replay.afterSeq);
   let next = 0;
@@ -30,6 +40,10 @@ function listen(context: HandlerContext, generation: RunningAnswer, replay: { af
     const log = generation.events;
     while (next < log.length) {
       if (!socket.connected) return;
+      if (!socket.rooms.has(room)) {
+        stop();
+        return;
+      }
       if (sendQueue.isBackedUp(socket.conn)) {
         waiting = true;
         sendQueue.whenDrained(socket.conn, () => {
@@ -59,6 +73,7 @@ function listen(context: HandlerContext, generation: RunningAnswer, replay: { af
 /** `send_message`: the seed's flow; events go to the sender, resumable by any socket later. */
 export async function sendMessage(context: HandlerContext, raw: unknown): Promise<void> {
   const input = parsePayload('send_message', SendMessagePayload, raw);
+  const chat = await context.access.requireChat(context.actor, input.chat_id, 'read');
   context.connection.metadata.chat_id = input.chat_id;
   context.socket.data.chat_id = input.chat_id;
   const release = context.limits.reserveAnswer(context.socket.id, context.connection.address);
@@ -72,12 +87,13 @@ export async function sendMessage(context: HandlerContext, raw: unknown): Promis
   void generation.whenFinished().then(release);
   if (!context.socket.connected) return;
   // Everything published so far (at least `received`) is replayed, then the rest follows live.
-  listen(context, generation, { afterSeq: 0, includeReceived: true });
+  listen(context, generation, chat.projectId, { afterSeq: 0, includeReceived: true });
 }
 
 /** **ext** `regenerate_message`: a new version of an answer, streamed like `send_message`'s. */
 export async function regenerateMessage(context: HandlerContext, raw: unknown): Promise<void> {
   const input = parsePayload('regenerate_message', RegenerateMessagePayload, raw);
+  const chat = await context.access.requireChat(context.actor, input.chat_id, 'read');
   context.connection.metadata.chat_id = input.chat_id;
   context.socket.data.chat_id = input.chat_id;
   const release = context.limits.reserveAnswer(context.socket.id, context.connection.address);
@@ -90,7 +106,7 @@ export async function regenerateMessage(context: HandlerContext, raw: unknown): 
   }
   void generation.whenFinished().then(release);
   if (!context.socket.connected) return;
-  listen(context, generation, { afterSeq: 0, includeReceived: true });
+  listen(context, generation, chat.projectId, { afterSeq: 0, includeReceived: true });
 }
 
 /** `stop_generation`: aborts the upstream request; the partial answer is saved as stopped. */
@@ -107,11 +123,11 @@ export async function stopGeneration(context: HandlerContext, raw: unknown): Pro
 /** `resume_message`: replays the tokens after `after_seq`, then follows the answer live. */
 export async function resumeMessage(context: HandlerContext, raw: unknown): Promise<void> {
   const { chat_id: chatId, after_seq: afterSeq } = parsePayload('resume_message', ResumeMessagePayload, raw);
-  await context.access.requireChat(context.actor, chatId, 'read');
+  const chat = await context.access.requireChat(context.actor, chatId, 'read');
   const generation = await context.generations.find(chatId);
   if (!generation) {
     throw new NotFoundError(`No answer to resume in chat ${chatId}; load the chat's messages instead`);
   }
   context.connection.metadata.chat_id = chatId;
-  listen(context, generation, { afterSeq });
+  listen(context, generation, chat.projectId, { afterSeq });
 }
