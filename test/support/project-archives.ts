@@ -3,17 +3,26 @@ import yazl from 'yazl';
 import type { TestServer } from './test-server.ts';
 
 /** `GET /api/projects/{id}/export` as bytes, with the response headers. */
-export async function exportArchive(server: TestServer, projectId: number): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
-  const response = await fetch(`${server.url}/api/projects/${projectId}/export`);
+export async function exportArchive(
+  server: TestServer,
+  projectId: number,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+  const response = await fetch(`${server.url}/api/projects/${projectId}/export`, { headers });
   return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
 }
 
 /** `POST /api/projects/import` with the archive in the multipart field `file` (and an optional `name`). */
-export async function importArchive(server: TestServer, bytes: Buffer, name?: string): Promise<{ status: number; body: any }> {
+export async function importArchive(
+  server: TestServer,
+  bytes: Buffer,
+  name?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const form = new FormData();
   if (name !== undefined) form.append('name', name);
   form.append('file', new Blob([new Uint8Array(bytes)], { type: 'application/zip' }), 'project.daa.zip');
-  const response = await fetch(`${server.url}/api/projects/import`, { method: 'POST', body: form });
+  const response = await fetch(`${server.url}/api/projects/import`, { method: 'POST', body: form, headers });
   return { status: response.status, body: await response.json() };
 }
 

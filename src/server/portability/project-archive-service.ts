@@ -16,8 +16,12 @@ export class ProjectArchiveService {
 
   /** A checked archive on disk becomes a new project (named `name`, or the archive's name made unique). */
   async import(actor: Actor, options: { archivePath: string; name?: string }) {
-    const outcome = await importProject(this.dependencies.context, options);
-    // With accounts, whoever imports a project owns it, as whoever creates one.
+    // With accounts, whoever imports a project owns it and its chats, as whoever creates them
+    // (a chat without a creator would be an admin-only orphan).
+    const outcome = await importProject(this.dependencies.context, {
+      ...options,
+      chatsCreatedBy: actor.kind === 'user' ? actor.userId : null,
+    });
     if (actor.kind === 'user') await this.dependencies.context.store.members.set(outcome.project.id, actor.userId, 'owner');
     return outcome;
   }

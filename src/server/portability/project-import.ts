@@ -45,7 +45,8 @@ interface DocumentFacts {
  */
 export async function importProject(
   context: PortabilityContext,
-  options: { archivePath: string; name?: string },
+  /** `chatsCreatedBy`: the importing user, who owns the imported chats (null without accounts). */
+  options: { archivePath: string; name?: string; chatsCreatedBy?: number | null },
 ): Promise<ProjectImportOutcome> {
   const { store, files, logger } = context;
   const importRows = async (input: Parameters<typeof store.archive.importProject>[0]) => {
@@ -146,6 +147,7 @@ export async function importProject(
               })(),
             }
           : undefined,
+      chatsCreatedBy: options.chatsCreatedBy ?? null,
       chats: (function* () {
         for (const line of readLinesSync(table('chats'))) {
           const chat = ChatLine.parse(JSON.parse(line));

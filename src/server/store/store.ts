@@ -472,6 +472,8 @@ export interface ProjectImportInput {
   /** Vectors to keep as the project's active index version (created here, same model and dimension). */
   vectorIndex?: { provider: string; model: string; dimensions: number; vectors: Iterable<ImportedVector> };
   chats: Iterable<ImportedChat>;
+  /** Who the imported chats belong to (chats are private to their creator): the importing user; null without accounts. */
+  chatsCreatedBy?: number | null;
   messages: (ids: ImportedIds) => Iterable<ImportedMessage>;
 }
 

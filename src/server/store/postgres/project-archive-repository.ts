@@ -204,8 +204,8 @@ export function createPostgresProjectArchiveRepository(pool: pg.Pool, layout: Ve
         for (const chat of input.chats) {
           const id = (
             await client.query<{ id: number }>(
-              'INSERT INTO chats (project_id, title, title_is_custom, created_at, updated_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-              [projectId, chat.title, chat.titleIsCustom ? 1 : 0, chat.createdAt, chat.updatedAt],
+              'INSERT INTO chats (project_id, title, title_is_custom, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+              [projectId, chat.title, chat.titleIsCustom ? 1 : 0, input.chatsCreatedBy ?? null, chat.createdAt, chat.updatedAt],
             )
           ).rows[0]!.id;
           chats.set(chat.ref, id);
