@@ -276,6 +276,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
         jobSignals.close?.();
         await generations.close?.();
         await transport?.close();
+        await limits.close();
         await store.close();
       })();
       return closing;

@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { Redis } from 'ioredis';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config.ts';
 import { RateLimitedError } from '../errors.ts';
 import type { Actor } from './actor.ts';
@@ -7,35 +8,75 @@ import type { Actor } from './actor.ts';
 export const LOGIN_MAX_FAILURES = 10;
 export const LOGIN_WINDOW_SECONDS = 10 * 60;
 
+/** Where the counters live: this process's memory, or Redis (shared by every process of a cluster). */
+export type AbuseLimitsStore = { kind: 'memory' } | { kind: 'redis'; client: Redis; keyPrefix: string; ownsClient?: boolean };
+
 /**
- * Per-user and per-address counters against brute force and floods, with rate-limiter-flexible
- * (in memory; its Redis limiter shares counters between processes with the same interface). Keys
- * are user ids, not sockets, so opening more connections resets nothing.
+ * Per-user and per-address counters against brute force and floods, with rate-limiter-flexible.
+ * With Redis the counters are shared by every process, so a cluster or a restart does not multiply
+ * the allowance; should Redis fail, each process falls back to its own memory counters (insurance)
+ * rather than refusing or waving everyone through. Keys are user ids, not sockets, so opening more
+ * connections resets nothing.
  */
 export class AbuseLimits {
-  private readonly loginFailures = new RateLimiterMemory({
-    keyPrefix: 'login',
-    points: LOGIN_MAX_FAILURES,
-    duration: LOGIN_WINDOW_SECONDS,
-  });
-  private readonly messages: RateLimiterMemory | undefined;
-  private readonly uploads: RateLimiterMemory | undefined;
+  private readonly loginFailures: RateLimiterAbstract;
+  private readonly messages: RateLimiterAbstract | undefined;
+  private readonly uploads: RateLimiterAbstract | undefined;
 
-  constructor(limits: { messagesPerMinute: number | undefined; uploadsPerMinute: number | undefined }) {
-    this.messages = limits.messagesPerMinute
-      ? new RateLimiterMemory({ keyPrefix: 'msg', points: limits.messagesPerMinute, duration: 60 })
-      : undefined;
-    this.uploads = limits.uploadsPerMinute
-      ? new RateLimiterMemory({ keyPrefix: 'upload', points: limits.uploadsPerMinute, duration: 60 })
-      : undefined;
+  constructor(
+    limits: { messagesPerMinute: number | undefined; uploadsPerMinute: number | undefined },
+    private readonly store: AbuseLimitsStore = { kind: 'memory' },
+  ) {
+    this.loginFailures = this.limiter('login', LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECONDS);
+    this.messages = limits.messagesPerMinute ? this.limiter('msg', limits.messagesPerMinute, 60) : undefined;
+    this.uploads = limits.uploadsPerMinute ? this.limiter('upload', limits.uploadsPerMinute, 60) : undefined;
   }
 
-  /** Per-user limits apply with accounts on (defaults 30 a minute); without accounts only when set. */
+  /**
+   * Per-user limits apply with accounts on (defaults 30 a minute); without accounts only when set.
+   * With REDIS_URL the counters are kept in Redis under REDIS_PREFIX.
+   */
   static fromConfig(config: Config): AbuseLimits {
     const accounts = config.AUTH_MODE === 'accounts';
-    return new AbuseLimits({
-      messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE ?? (accounts ? 30 : undefined),
-      uploadsPerMinute: config.RATE_LIMIT_UPLOADS_PER_MINUTE ?? (accounts ? 30 : undefined),
+    const store: AbuseLimitsStore = config.REDIS_URL
+      ? {
+          kind: 'redis',
+          // A short retry per command: a limiter call waits on Redis only briefly before the insurance answers.
+          client: new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false }),
+          keyPrefix: `${config.REDIS_PREFIX}ratelimit:`,
+          ownsClient: true,
+        }
+      : { kind: 'memory' };
+    return new AbuseLimits(
+      {
+        messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE ?? (accounts ? 30 : undefined),
+        uploadsPerMinute: config.RATE_LIMIT_UPLOADS_PER_MINUTE ?? (accounts ? 30 : undefined),
+      },
+      store,
+    );
+  }
+
+  /** Where the counters are kept (`memory` or `redis`), for the health report and tests. */
+  get storeKind(): AbuseLimitsStore['kind'] {
+    return this.store.kind;
+  }
+
+  /** Closes the Redis connection it opened (nothing to do in memory). */
+  async close(): Promise<void> {
+    if (this.store.kind === 'redis' && this.store.ownsClient) {
+      await this.store.client.quit().catch(() => this.store.kind === 'redis' && this.store.client.disconnect());
+    }
+  }
+
+  private limiter(name: string, points: number, duration: number): RateLimiterAbstract {
+    const memory = new RateLimiterMemory({ keyPrefix: name, points, duration });
+    if (this.store.kind === 'memory') return memory;
+    return new RateLimiterRedis({
+      storeClient: this.store.client,
+      keyPrefix: `${this.store.keyPrefix}${name}`,
+      points,
+      duration,
+      insuranceLimiter: memory,
     });
   }
 
@@ -70,7 +111,7 @@ export class AbuseLimits {
   }
 }
 
-async function consume(limiter: RateLimiterMemory | undefined, actor: Actor, what: string): Promise<void> {
+async function consume(limiter: RateLimiterAbstract | undefined, actor: Actor, what: string): Promise<void> {
   if (!limiter) return;
   try {
     await limiter.consume(actor.kind === 'user' ? `user:${actor.userId}` : 'local');
