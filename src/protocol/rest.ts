@@ -51,6 +51,13 @@ export const ProjectResponse = z.object({
   settings: z.string().nullable(),
   created_at: Timestamp,
   updated_at: Timestamp,
+  /**
+   * **ext** What the asking user may do here, as a role: `viewer` (read, chat), `editor` (also
+   * documents and project settings), `owner` (also rename, delete, members). Admins are `owner`.
+   * Absent without accounts (the local user may do everything). Clients use it to show only what is
+   * allowed; the server checks anyway.
+   */
+  my_role: z.enum(['owner', 'editor', 'viewer']).optional(),
 });
 export type ProjectResponse = z.infer<typeof ProjectResponse>;
 

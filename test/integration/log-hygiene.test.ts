@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -81,13 +82,45 @@ describe('logs', () => {
     await server.api('POST', '/api/auth/login', { email: 'canary@example.test', password: 'CANARYWRONG-1' });
     const socket = await connect(server.url, { auth: { token: key.body.key } });
     socket.disconnect();
+    // A socket with a revoked-looking but wrong token, and one with a password as its token: refused, not logged.
+    await expect(connect(server.url, { auth: { token: `daa_s_${'C'.repeat(43)}` } })).rejects.toThrow();
+    await expect(connect(server.url, { auth: { token: password } })).rejects.toThrow();
+    // The web app's way in: the session as a cookie on REST calls.
+    const web = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }),
+    });
+    const webToken = ((await web.json()) as { access_token: string }).access_token;
+    const cookie = web.headers.get('set-cookie')!.split(';')[0]!;
+    const byCookie = await fetch(`${server.url}/api/auth/me`, { headers: { cookie, 'sec-fetch-site': 'same-origin' } });
+    expect(byCookie.status).toBe(200);
+    bodies.push(await byCookie.text());
+    // Every other route that touches users or memberships: an admin resets a password, a project's members, logout.
+    const canaryId = canary.id;
+    const reset = 'CANARYRESETPASSWORD-2';
+    bodies.push(JSON.stringify((await server.api('PATCH', `/api/users/${canaryId}`, { password: reset }, admin.headers)).body));
+    const project = await server.api('POST', '/api/projects', { name: 'Members' }, admin.headers);
+    bodies.push(JSON.stringify(project.body));
+    bodies.push(
+      JSON.stringify(
+        (await server.api('PUT', `/api/projects/${project.body.id}/members/${canaryId}`, { role: 'viewer' }, admin.headers)).body,
+      ),
+    );
+    bodies.push(JSON.stringify((await server.api('GET', `/api/projects/${project.body.id}/members`, undefined, admin.headers)).body));
+    bodies.push(JSON.stringify((await server.api('GET', '/api/auth/mode')).body));
+    bodies.push(JSON.stringify((await server.api('DELETE', `/api/auth/keys/${key.body.id}`, undefined, canary.headers)).body ?? ''));
+    bodies.push(JSON.stringify((await server.api('POST', '/api/auth/logout', undefined, admin.headers)).body ?? ''));
+    const tokens = [canary.token, key.body.key, admin.token, webToken];
     // Through the Store contract, not SQL: the same check holds on either engine.
     const stored = await server.store.users.findByEmailWithSecret('canary@example.test');
     await server.close();
 
     const all = lines.join('');
     expect(lines.length).toBeGreaterThan(5);
-    for (const secret of [password, 'CANARYNEWPASSWORD-1', 'CANARYWRONG-1', canary.token, key.body.key, admin.token, ADMIN.password]) {
+    // Nor the stored form of a token (its sha256), which would let a log reader look sessions up.
+    const tokenHashes = tokens.map((token) => createHash('sha256').update(token).digest('hex'));
+    for (const secret of [password, 'CANARYNEWPASSWORD-1', 'CANARYWRONG-1', reset, ADMIN.password, ...tokens, ...tokenHashes, cookie]) {
       expect(all).not.toContain(secret);
       for (const body of bodies) expect(body).not.toContain(secret);
     }

@@ -1,4 +1,5 @@
 import { ForbiddenError, NotFoundError } from '../errors.ts';
+import type { ProjectRole } from '../store/account-store.ts';
 import type { ChatRecord, DocumentRecord, ProjectRecord, Store } from '../store/store.ts';
 import type { Actor, Permission } from './actor.ts';
 import { roleAllows } from './project-roles.ts';
@@ -42,6 +43,15 @@ export class AccessPolicy {
     const decision = document ? await this.decideProject(actor, document.projectId, permission) : 'hidden';
     this.enforce(decision, `Document ${documentId} not found`);
     return document!;
+  }
+
+  /**
+   * What the actor may do in a project, as a role, for clients to show only what is allowed:
+   * the member's role; admins and the local user have every right, so `owner`. Undefined: no access.
+   */
+  async effectiveRole(actor: Actor, projectId: number): Promise<ProjectRole | undefined> {
+    if (this.isAdmin(actor) || actor.kind !== 'user') return 'owner';
+    return (await this.deps.store.members.roleOf(projectId, actor.userId)) ?? undefined;
   }
 
   /** Users, global settings, model downloads and deletes: admins (and the local user) only. */

@@ -1,9 +1,11 @@
 import type { ChatResponse, MessageResponse, ProjectResponse } from '../../protocol/rest.ts';
+import type { ProjectRole } from '../store/account-store.ts';
 import type { ChatRecord, MessageRecord, ProjectRecord } from '../store/store.ts';
 
 /** Whitelists what a project shows on the wire, in the original's field names. */
-export function presentProject(project: ProjectRecord): ProjectResponse {
+export function presentProject(project: ProjectRecord, myRole?: ProjectRole): ProjectResponse {
   return {
+    ...(myRole ? { my_role: myRole } : {}),
     id: project.id,
     name: project.name,
     description: project.description,

@@ -90,6 +90,11 @@ export class ProjectService {
     return this.updates.run(`project:${projectId}`, async () => {
       const { store, access, events, settings } = this.deps;
       const current = await access.requireProject(actor, projectId, 'write');
+      // Settings are the editors'; renaming (name, description) is the owner's.
+      const renames =
+        (input.name !== undefined && input.name !== current.name) ||
+        (input.description !== undefined && (input.description ?? null) !== current.description);
+      if (renames) await access.requireProject(actor, projectId, 'owner');
       // Settings are merged key by key, as the original did; `null` clears a key.
       const merged: Record<string, unknown> = { ...current.settings };
       const changed: Record<string, unknown> = {};

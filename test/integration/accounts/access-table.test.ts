@@ -13,6 +13,8 @@ interface Ids {
   chat: number;
   document: number;
   alice: number;
+  /** An answer in Alice's chat. */
+  message: number;
 }
 type Row = [method: string, path: (ids: Ids) => string, body?: (ids: Ids) => unknown];
 
@@ -28,14 +30,27 @@ const READS: Row[] = [
   ['GET', (ids) => `/api/documents/${ids.document}`],
   ['GET', (ids) => `/api/documents/${ids.document}/download`],
   ['POST', (ids) => `/api/analytics/projects/${ids.project}/test-retrieval`, () => ({ query: 'vault' })],
+  ['GET', (ids) => `/api/analytics/projects/${ids.project}/embeddings`],
+  ['POST', (ids) => `/api/analytics/projects/${ids.project}/dimensionality-reduction`, () => ({ method: 'pca', dimensions: 2 })],
+  ['POST', (ids) => `/api/analytics/projects/${ids.project}/similarity-matrix`, () => ({})],
+  ['GET', (ids) => `/api/analytics/projects/${ids.project}/embedding-stats`],
+  ['GET', (ids) => `/api/analytics/projects/${ids.project}/chunks`],
+  ['GET', (ids) => `/api/analytics/projects/${ids.project}/chunks/export`],
 ];
+/** Changes of documents and settings: editors and owners, not viewers. */
 const WRITES: Row[] = [
-  ['PUT', (ids) => `/api/projects/${ids.project}`, () => ({ name: 'Taken over' })],
-  ['DELETE', (ids) => `/api/projects/${ids.project}`],
+  ['PUT', (ids) => `/api/projects/${ids.project}`, () => ({ settings: { retrieval_k: 4 } })],
+  ['POST', (ids) => `/api/projects/${ids.project}/documents`, () => undefined],
+  ['POST', (ids) => `/api/projects/${ids.project}/documents/bulk`, () => undefined],
   ['PATCH', (ids) => `/api/documents/${ids.document}`, () => ({ filename: 'renamed.txt' })],
   ['POST', (ids) => `/api/documents/${ids.document}/reprocess`],
   ['DELETE', (ids) => `/api/documents/${ids.document}`],
   ['POST', () => '/api/documents/bulk-delete', (ids) => ({ document_ids: [ids.document] })],
+];
+/** Renaming or deleting the project and managing members: owners only. */
+const OWNER_WRITES: Row[] = [
+  ['PUT', (ids) => `/api/projects/${ids.project}`, () => ({ name: 'Taken over' })],
+  ['DELETE', (ids) => `/api/projects/${ids.project}`],
   ['PUT', (ids) => `/api/projects/${ids.project}/members/${ids.alice}`, () => ({ role: 'viewer' })],
   ['POST', (ids) => `/api/projects/${ids.project}/members`, () => ({ email: 'bob@example.test', role: 'owner' })],
   ['DELETE', (ids) => `/api/projects/${ids.project}/members/${ids.alice}`],
@@ -49,6 +64,8 @@ const CHAT_ROUTES: Row[] = [
   ['PUT', (ids) => `/api/chats/${ids.chat}`, () => ({ title: 'mine now' })],
   ['DELETE', (ids) => `/api/chats/${ids.chat}`],
   ['POST', (ids) => `/api/chats/${ids.chat}/messages`, () => ({ message: 'hello' })],
+  ['PUT', (ids) => `/api/chats/${ids.chat}`, () => ({ model: 'llama3.2:latest' })],
+  ['PUT', (ids) => `/api/chats/${ids.chat}/messages/${ids.message}/active`],
 ];
 const ADMIN_ONLY: Row[] = [
   ['GET', () => '/api/users'],
@@ -68,7 +85,13 @@ const SOCKET_EVENTS: Array<[event: string, payload: (ids: Ids) => unknown]> = [
   ['send_message', (ids) => ({ chat_id: ids.chat, message: 'hello' })],
   ['stop_generation', (ids) => ({ chat_id: ids.chat })],
   ['resume_message', (ids) => ({ chat_id: ids.chat, after_seq: 0 })],
+  ['regenerate_message', (ids) => ({ chat_id: ids.chat, message_id: ids.message })],
 ];
+/** Events that name nothing of anyone's (leave is idempotent, ping echoes). */
+const FREE_EVENTS = ['leave_project', 'ping'];
+/** Routes that name no project, chat or document: the account's own, or the instance's. */
+const NOT_PER_PROJECT =
+  /^\/(health|docs)|^\/api\/(auth|session|users|settings|llm|health)(\/|$)|^\/api\/projects\/?$|^\/api\/projects\/import$|^\/api\/chats\/?$|^\/api\/documents\/bulk-delete$|^\/$/;
 
 describe('accounts: one table over every route and event', () => {
   let server: TestServer;
@@ -76,6 +99,7 @@ describe('accounts: one table over every route and event', () => {
   let alice: SignedInUser;
   let bob: SignedInUser;
   let carol: SignedInUser;
+  let dave: SignedInUser;
   let ids: Ids;
 
   beforeAll(async () => {
@@ -84,27 +108,81 @@ describe('accounts: one table over every route and event', () => {
     alice = await addUser(server, admin, 'alice@example.test');
     bob = await addUser(server, admin, 'bob@example.test');
     carol = await addUser(server, admin, 'carol@example.test');
+    dave = await addUser(server, admin, 'dave@example.test');
     const project = await server.api('POST', '/api/projects', { name: 'Alice only' }, alice.headers);
     expect(project.status).toBe(201);
     const chat = await server.api('POST', '/api/chats', { project_id: project.body.id }, alice.headers);
     const upload = await uploadText(server, alice, project.body.id, 'The vault code is 4711.');
     expect(upload.status).toBe(201);
-    ids = { project: project.body.id, chat: chat.body.id, document: upload.body.document.id, alice: alice.id };
+    expect((await uploadText(server, alice, project.body.id, 'The garden gate opens at dawn.', 'garden.txt')).status).toBe(201);
+    // The analytics routes need the project embedded (the fake Ollama embeds): wait for it.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const embeddings = await server.api('GET', `/api/analytics/projects/${project.body.id}/embeddings`, undefined, alice.headers);
+      if (embeddings.status === 200 && new Set(embeddings.body.embeddings?.map((e: { document_id: number }) => e.document_id)).size >= 2)
+        break;
+      if (Date.now() > deadline) throw new Error(`the project was not embedded in time: ${JSON.stringify(embeddings.body)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const answer = await server.api('POST', `/api/chats/${chat.body.id}/messages`, { message: 'What is the vault code?' }, alice.headers);
+    expect(answer.status).toBe(200);
+    ids = {
+      project: project.body.id,
+      chat: chat.body.id,
+      document: upload.body.document.id,
+      alice: alice.id,
+      message: answer.body.message_id,
+    };
     const member = await server.api('PUT', `/api/projects/${ids.project}/members/${carol.id}`, { role: 'viewer' }, alice.headers);
     expect(member.status).toBe(200);
+    const editor = await server.api('PUT', `/api/projects/${ids.project}/members/${dave.id}`, { role: 'editor' }, alice.headers);
+    expect(editor.status).toBe(200);
   });
   afterAll(async () => server?.close());
 
   const call = (user: SignedInUser, [method, path, body]: Row) => server.api(method, path(ids), body?.(ids), user.headers);
 
+  const label = (row: Row) => `${row[0]} ${row[1](ids)}`;
+
+  it('covers every route of the API that names a project, chat or document, and every socket event', async () => {
+    const spec = await server.api('GET', '/docs/json', undefined, admin.headers);
+    expect(spec.status).toBe(200);
+    const sample: Ids = { project: 101, chat: 202, document: 303, alice: 404, message: 505 };
+    const concrete = (template: string) =>
+      template
+        .replace('{project_id}', String(sample.project))
+        .replace('{chat_id}', String(sample.chat))
+        .replace('{document_id}', String(sample.document))
+        .replace('{user_id}', String(sample.alice))
+        .replace('{message_id}', String(sample.message))
+        .replace('{model_name}', 'tiny')
+        .replace('{key_id}', '1');
+    const inTable = new Set(
+      [...READS, ...WRITES, ...OWNER_WRITES, ...CHAT_ROUTES, ...ADMIN_ONLY].map(
+        ([method, path]) => `${method} ${path(sample).split('?')[0]}`,
+      ),
+    );
+    const missing: string[] = [];
+    for (const [template, operations] of Object.entries(spec.body.paths as Record<string, Record<string, unknown>>)) {
+      for (const method of Object.keys(operations)) {
+        const route = `${method.toUpperCase()} ${concrete(template)}`;
+        if (method === 'head' || inTable.has(route) || NOT_PER_PROJECT.test(template)) continue;
+        missing.push(`${method.toUpperCase()} ${template}`);
+      }
+    }
+    expect(missing).toEqual([]);
+    const { clientEventSchemas } = await import('../../../src/protocol/socket-events.ts');
+    expect(Object.keys(clientEventSchemas).sort()).toEqual([...SOCKET_EVENTS.map(([event]) => event), ...FREE_EVENTS].sort());
+  });
+
   it('answers 401 without credentials', async () => {
-    for (const row of [...READS, ...WRITES, ...CHAT_ROUTES]) {
+    for (const row of [...READS, ...WRITES, ...OWNER_WRITES, ...CHAT_ROUTES]) {
       expect((await server.api(row[0], row[1](ids), row[2]?.(ids))).status, `${row[0]} ${row[1](ids)}`).toBe(401);
     }
   });
 
   it("as Bob, Alice's project, documents and chat do not exist (404), and her project is not listed", async () => {
-    for (const row of [...READS, ...WRITES, ...CHAT_ROUTES]) {
+    for (const row of [...READS, ...WRITES, ...OWNER_WRITES, ...CHAT_ROUTES]) {
       const response = await call(bob, row);
       const label = `${row[0]} ${row[1](ids)}`;
       if (row[1](ids) === '/api/documents/bulk-delete') {
@@ -119,8 +197,8 @@ describe('accounts: one table over every route and event', () => {
   });
 
   it('as Carol (viewer), reads work, writes are 403, and she may chat in her own chats only', async () => {
-    for (const row of READS) expect((await call(carol, row)).status, `${row[0]} ${row[1](ids)}`).toBeLessThan(300);
-    for (const row of WRITES) expect((await call(carol, row)).status, `${row[0]} ${row[1](ids)}`).toBe(403);
+    for (const row of READS) expect((await call(carol, row)).status, label(row)).toBeLessThan(300);
+    for (const row of [...WRITES, ...OWNER_WRITES]) expect((await call(carol, row)).status, label(row)).toBe(403);
     expect((await uploadText(server, carol, ids.project, 'more')).status).toBe(403);
     for (const row of CHAT_ROUTES) expect((await call(carol, row)).status, `${row[0]} ${row[1](ids)}`).toBe(404);
     const own = await server.api('POST', '/api/chats', { project_id: ids.project }, carol.headers);
@@ -129,8 +207,21 @@ describe('accounts: one table over every route and event', () => {
     expect(chats.body.map((chat: { id: number }) => chat.id)).toEqual([own.body.id]);
   });
 
-  it('admin-only routes are 403 for a plain user', async () => {
-    for (const row of ADMIN_ONLY) expect((await call(bob, row)).status, `${row[0]} ${row[1](ids)}`).toBe(403);
+  it('admin-only routes are 403 for a plain user, whatever their project roles', async () => {
+    for (const user of [bob, carol, dave]) {
+      for (const row of ADMIN_ONLY) expect((await call(user, row)).status, label(row)).toBe(403);
+    }
+  });
+
+  it('each project lists the asking user its role (my_role): admins own everything', async () => {
+    const roleFor = async (user: SignedInUser) =>
+      (await server.api('GET', `/api/projects/${ids.project}`, undefined, user.headers)).body.my_role;
+    expect(await roleFor(alice)).toBe('owner');
+    expect(await roleFor(carol)).toBe('viewer');
+    expect(await roleFor(dave)).toBe('editor');
+    expect(await roleFor(admin)).toBe('owner');
+    const listed = await server.api('GET', '/api/projects', undefined, carol.headers);
+    expect(listed.body.map((project: { id: number; my_role: string }) => [project.id, project.my_role])).toEqual([[ids.project, 'viewer']]);
   });
 
   it("as Bob over a socket, every event naming Alice's project or chat is the same error as a missing one", async () => {
@@ -143,7 +234,7 @@ describe('accounts: one table over every route and event', () => {
         };
         const missing = (await (socket as any).emitWithAck(
           event,
-          payload({ project: 999_999, chat: 999_999, document: 0, alice: 0 }),
+          payload({ project: 999_999, chat: 999_999, document: 999_999, alice: 999_999, message: 999_999 }),
         )) as typeof denied;
         expect(denied.ok, event).toBe(false);
         expect(denied.error?.code, event).toBe('not_found');
@@ -157,5 +248,14 @@ describe('accounts: one table over every route and event', () => {
   it('refuses a socket without a token or with a bad one, with a clear connect_error', async () => {
     await expect(connect(server.url)).rejects.toThrow(/Sign in first/);
     await expect(connect(server.url, { auth: { token: `daa_s_${'x'.repeat(43)}` } })).rejects.toThrow(/Sign in first/);
+  });
+
+  // Last: the editor's writes go through (they rename, reprocess and delete Alice's document).
+  it('as Dave (editor), owner-only changes are 403; document and settings changes go through', async () => {
+    for (const row of OWNER_WRITES) expect((await call(dave, row)).status, label(row)).toBe(403);
+    for (const row of READS) expect((await call(dave, row)).status, label(row)).toBeLessThan(300);
+    for (const row of WRITES) expect([403, 404], label(row)).not.toContain((await call(dave, row)).status);
+    expect((await uploadText(server, dave, ids.project, 'Editors may add notes.', 'dave.txt')).status).toBe(201);
+    for (const row of CHAT_ROUTES) expect((await call(dave, row)).status, label(row)).toBe(404);
   });
 });

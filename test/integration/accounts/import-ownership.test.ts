@@ -32,6 +32,7 @@ describe('accounts: project import', () => {
     const imported = await importArchive(server, archive.bytes, 'Travel plans (Bob)', bob.headers);
     expect(imported.status).toBe(201);
     const projectId = imported.body.id as number;
+    expect(imported.body.my_role).toBe('owner');
 
     const members = await server.api('GET', `/api/projects/${projectId}/members`, undefined, bob.headers);
     expect(members.body.map((member: { user_id: number; role: string }) => [member.user_id, member.role])).toEqual([[bob.id, 'owner']]);

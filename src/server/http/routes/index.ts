@@ -41,7 +41,7 @@ export async function registerRoutes(
   await app.register(authRoutes, { config, accounts: domain.accounts, limits: domain.limits });
   await app.register(userRoutes, { accounts: domain.accounts });
   await app.register(memberRoutes, { members: domain.members });
-  await app.register(projectRoutes, { projects: domain.projects });
+  await app.register(projectRoutes, { projects: domain.projects, access: domain.access });
   await app.register(chatRoutes, { store: domain.store, access: domain.access, chats: domain.chats, limits });
   await app.register(settingsRoutes, { settings: domain.settings });
   await app.register(modelRoutes, { models: domain.models });

@@ -77,7 +77,9 @@ export const projectArchiveRoutes: FastifyPluginAsyncZod<ProjectArchiveRoutesOpt
         }
         if (!upload) throw new ValidationError("The multipart field 'file' is missing");
         const outcome = await archives.import(requestActor(request), { archivePath: upload.tempPath, name });
-        return reply.code(201).send(presentProject(outcome.project));
+        // Whoever imports a project owns it (project-archive-service.ts).
+        const actor = requestActor(request);
+        return reply.code(201).send(presentProject(outcome.project, actor.kind === 'user' ? 'owner' : undefined));
       } finally {
         if (upload) await files.removeTemp(upload.tempPath);
       }

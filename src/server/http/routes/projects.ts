@@ -10,25 +10,34 @@ import {
   ProjectStatisticsResponse,
   ProjectUpdateBody,
 } from '../../../protocol/rest.ts';
+import type { AccessPolicy } from '../../access/access-policy.ts';
+import type { Actor } from '../../access/actor.ts';
 import type { ProjectService } from '../../projects/project-service.ts';
+import type { ProjectRecord } from '../../store/store.ts';
 import { presentProject } from '../presenters.ts';
 import { requestActor } from '../request-actor.ts';
 
 export interface ProjectRoutesOptions {
   projects: ProjectService;
+  access: Pick<AccessPolicy, 'effectiveRole'>;
 }
 
 const Params = z.object({ project_id: IdParam });
 const tags = ['projects'];
 
 /** `/api/projects`: the original's routes and fields; `/api/projects` and `/api/projects/` both work. */
-export const projectRoutes: FastifyPluginAsyncZod<ProjectRoutesOptions> = async (app, { projects }) => {
+export const projectRoutes: FastifyPluginAsyncZod<ProjectRoutesOptions> = async (app, { projects, access }) => {
+  // With accounts, each project carries the asker's role (`my_role`), so that clients show only what
+  // it allows; without, the response stays the original's (the local user may do everything).
+  const present = async (actor: Actor, project: ProjectRecord) =>
+    presentProject(project, actor.kind === 'user' ? await access.effectiveRole(actor, project.id) : undefined);
+
   app.post('/api/projects', {
     schema: { tags, body: ProjectCreateBody, response: { 201: ProjectResponse, 409: ErrorResponse } },
     handler: async (request, reply) => {
       const { name, description, folder_path: folderPath, settings } = request.body;
       const project = await projects.create(requestActor(request), { name, description, folderPath, settings });
-      return reply.code(201).send(presentProject(project));
+      return reply.code(201).send(await present(requestActor(request), project));
     },
   });
 
@@ -36,13 +45,15 @@ export const projectRoutes: FastifyPluginAsyncZod<ProjectRoutesOptions> = async 
     schema: { tags, querystring: ProjectListQuery, response: { 200: z.array(ProjectResponse) } },
     handler: async (request) => {
       const { skip, limit, include_deleted: includeDeleted } = request.query;
-      return (await projects.list(requestActor(request), { skip, limit, includeDeleted })).map(presentProject);
+      const actor = requestActor(request);
+      const listed = await projects.list(actor, { skip, limit, includeDeleted });
+      return Promise.all(listed.map((project) => present(actor, project)));
     },
   });
 
   app.get('/api/projects/:project_id', {
     schema: { tags, params: Params, response: { 200: ProjectResponse, 404: ErrorResponse } },
-    handler: async (request) => presentProject(await projects.get(requestActor(request), request.params.project_id)),
+    handler: async (request) => present(requestActor(request), await projects.get(requestActor(request), request.params.project_id)),
   });
 
   app.put('/api/projects/:project_id', {
@@ -50,7 +61,7 @@ export const projectRoutes: FastifyPluginAsyncZod<ProjectRoutesOptions> = async 
     handler: async (request) => {
       const { name, description, folder_path: folderPath, settings } = request.body;
       const project = await projects.update(requestActor(request), request.params.project_id, { name, description, folderPath, settings });
-      return presentProject(project);
+      return present(requestActor(request), project);
     },
   });
 
