@@ -14,6 +14,7 @@ import { ProjectPage } from './pages/project-page.tsx';
 import { ProjectsPage } from './pages/projects-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
+import { UsersPage } from './pages/users-page.tsx';
 
 /** Loaded only when opened, so the chat pages stay light. */
 const AnalyticsPage = lazy(() => import('./pages/analytics-page.tsx'));
@@ -39,6 +40,7 @@ function Pages() {
     const titles: Record<string, string> = {
       projects: 'Projects',
       settings: 'Settings',
+      users: 'Users',
       project: 'Project',
       analytics: 'Analytics',
       chat: 'Chat',
@@ -60,6 +62,8 @@ function Pages() {
       return <ChatPage key={route.chatId} chatId={route.chatId} />;
     case 'settings':
       return <SettingsPage />;
+    case 'users':
+      return <UsersPage />;
     default:
       return (
         <div className="page">

@@ -3,6 +3,7 @@ import { useModelPullEvents } from '../hooks/use-model-pulls.ts';
 import { useModelServerWatch } from '../hooks/use-model-server-watch.ts';
 import { useShortcuts } from '../hooks/use-shortcuts.ts';
 import { useProjectsChanged } from '../hooks/use-projects-changed.ts';
+import { useAccountsOn, useIsAdmin } from '../lib/permissions.ts';
 import { Link, paths, useRoute } from '../lib/router.tsx';
 import { useTheme } from '../lib/theme.ts';
 import { ConnectionIndicator } from './connection-indicator.tsx';
@@ -19,7 +20,11 @@ export function AppShell({ children }: { children: ReactNode }) {
   useModelPullEvents();
   useModelServerWatch();
   const shortcuts = useShortcuts();
-  const section = route.name === 'settings' ? 'settings' : 'projects';
+  const section = route.name === 'settings' || route.name === 'users' ? route.name : 'projects';
+  // Accounts: admins manage users (the page says so to anyone else who opens it).
+  const accountsOn = useAccountsOn();
+  const isAdmin = useIsAdmin();
+  const showUsers = accountsOn && isAdmin;
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -39,6 +44,11 @@ export function AppShell({ children }: { children: ReactNode }) {
           <Link to={paths.settings()} aria-current={section === 'settings' ? 'page' : undefined}>
             Settings
           </Link>
+          {showUsers ? (
+            <Link to={paths.users()} aria-current={section === 'users' ? 'page' : undefined}>
+              Users
+            </Link>
+          ) : null}
         </nav>
         <div className="header-tools">
           <ConnectionIndicator />

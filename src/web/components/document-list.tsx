@@ -74,11 +74,14 @@ export function DocumentList({
   documents,
   isPending,
   statuses,
+  readOnly = false,
 }: {
   projectId: number;
   documents: DocumentResponse[] | undefined;
   isPending: boolean;
   statuses: ReadonlyMap<number, DocumentStatusEvent>;
+  /** A viewer's list: preview and download only (no reprocess, no delete). */
+  readOnly?: boolean;
 }) {
   const [previewing, setPreviewing] = useState<DocumentResponse | null>(null);
   const [deleting, setDeleting] = useState<DocumentResponse | null>(null);
@@ -139,7 +142,7 @@ export function DocumentList({
                   >
                     <DownloadIcon />
                   </a>
-                  {!working ? (
+                  {!working && !readOnly ? (
                     <button
                       type="button"
                       className="icon-button small"
@@ -155,15 +158,17 @@ export function DocumentList({
                       <RetryIcon />
                     </button>
                   ) : null}
-                  <button
-                    type="button"
-                    className="icon-button small"
-                    aria-label={`Delete ${document.filename}`}
-                    title="Delete"
-                    onClick={() => setDeleting(document)}
-                  >
-                    <TrashIcon />
-                  </button>
+                  {readOnly ? null : (
+                    <button
+                      type="button"
+                      className="icon-button small"
+                      aria-label={`Delete ${document.filename}`}
+                      title="Delete"
+                      onClick={() => setDeleting(document)}
+                    >
+                      <TrashIcon />
+                    </button>
+                  )}
                 </span>
               </div>
               {working ? (

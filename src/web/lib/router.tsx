@@ -7,12 +7,14 @@ export type Route =
   | { name: 'analytics'; projectId: number }
   | { name: 'chat'; chatId: number }
   | { name: 'settings' }
+  | { name: 'users' }
   | { name: 'not-found'; path: string };
 
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/' || path === '/projects') return { name: 'projects' };
   if (path === '/settings') return { name: 'settings' };
+  if (path === '/users') return { name: 'users' };
   const project = /^\/projects\/([1-9]\d{0,14})$/.exec(path);
   if (project) return { name: 'project', projectId: Number(project[1]) };
   const analytics = /^\/projects\/([1-9]\d{0,14})\/analytics$/.exec(path);
@@ -28,6 +30,8 @@ export const paths = {
   analytics: (projectId: number) => `/projects/${projectId}/analytics`,
   chat: (chatId: number) => `/chats/${chatId}`,
   settings: () => '/settings',
+  /** Accounts on, admins: who may sign in. */
+  users: () => '/users',
   /** The Models section of Settings: where "download it first" leads. */
   models: () => '/settings#models',
 };

@@ -7,7 +7,7 @@ import { ChatsPanel } from '../components/chats-panel.tsx';
 import { DocumentList } from '../components/document-list.tsx';
 import { DocumentUpload } from '../components/document-upload.tsx';
 import { ErrorNotice, Loading } from '../components/feedback.tsx';
-import { ArrowLeftIcon, PencilIcon, SettingsIcon, TrashIcon } from '../components/icons.tsx';
+import { ArrowLeftIcon, PencilIcon, SettingsIcon, TrashIcon, UsersIcon } from '../components/icons.tsx';
 import { ProjectFormDialog } from '../components/project-form-dialog.tsx';
 import { ProjectSettingsDialog } from '../components/project-settings-dialog.tsx';
 import { useDocumentStatus } from '../hooks/use-document-status.ts';
@@ -19,6 +19,8 @@ import { overridesSummary, projectOverrides } from '../lib/project-overrides.ts'
 import { Link, navigate, paths } from '../lib/router.tsx';
 import { DeleteProjectDialog } from './projects-page.tsx';
 import { ProjectExportLink } from '../components/project-export-link.tsx';
+import { MembersDialog } from '../components/members-dialog.tsx';
+import { projectPermissions, useAccountsOn } from '../lib/permissions.ts';
 
 function isProjectQuery(key: readonly unknown[], projectId: number): boolean {
   return (key[0] === 'project' || key[0] === 'chats' || key[0] === 'documents') && key[1] === projectId;
@@ -32,6 +34,8 @@ export function ProjectPage({ projectId }: { projectId: number }) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [configuring, setConfiguring] = useState(false);
+  const [managingMembers, setManagingMembers] = useState(false);
+  const accountsOn = useAccountsOn();
 
   // Anything that changed while this tab was not in the room (loading, offline) is reloaded on (re)join.
   useProjectRoom(projectId, () => void client.invalidateQueries({ predicate: (query) => isProjectQuery(query.queryKey, projectId) }));
@@ -71,6 +75,8 @@ export function ProjectPage({ projectId }: { projectId: number }) {
 
   const data = project.data;
   const overrides = overridesSummary(projectOverrides(data));
+  // Accounts: only what the user's role here allows (my_role from the API; the server checks anyway).
+  const { canEdit, canOwn } = projectPermissions(data);
   return (
     <div className="page">
       <Link to={paths.projects()} className="back-link">
@@ -87,30 +93,51 @@ export function ProjectPage({ projectId }: { projectId: number }) {
           {overrides ? <p className="muted small project-overrides">Overrides: {overrides}</p> : null}
         </div>
         <div className="header-actions">
-          <button type="button" className="button" onClick={() => setEditing(true)}>
-            <PencilIcon /> Edit
-          </button>
-          <button type="button" className="button" onClick={() => setConfiguring(true)}>
-            <SettingsIcon /> Project settings
-          </button>
+          {canOwn ? (
+            <button type="button" className="button" onClick={() => setEditing(true)}>
+              <PencilIcon /> Edit
+            </button>
+          ) : null}
+          {canEdit ? (
+            <button type="button" className="button" onClick={() => setConfiguring(true)}>
+              <SettingsIcon /> Project settings
+            </button>
+          ) : null}
+          {accountsOn && canOwn ? (
+            <button type="button" className="button" onClick={() => setManagingMembers(true)}>
+              <UsersIcon /> Members
+            </button>
+          ) : null}
           <Link to={paths.analytics(data.id)} className="button">
             Analytics
           </Link>
           <ProjectExportLink projectId={data.id} />
-          <button type="button" className="button" onClick={() => setDeleting(true)}>
-            <TrashIcon /> Delete
-          </button>
+          {canOwn ? (
+            <button type="button" className="button" onClick={() => setDeleting(true)}>
+              <TrashIcon /> Delete
+            </button>
+          ) : null}
         </div>
       </div>
 
       <div className="project-columns">
         <section className="card panel" aria-labelledby="documents-heading">
           <h2 id="documents-heading">Documents</h2>
-          <DocumentUpload projectId={projectId} />
+          {canEdit ? (
+            <DocumentUpload projectId={projectId} />
+          ) : accountsOn ? (
+            <p className="muted small">You are a viewer here: you can read, search and chat; an editor or owner adds documents.</p>
+          ) : null}
           {documents.isError && !(documents.error instanceof ApiError && documents.error.isNotFound) ? (
             <ErrorNotice title="Documents could not be loaded" error={documents.error} onRetry={() => void documents.refetch()} />
           ) : (
-            <DocumentList projectId={projectId} documents={documents.data} isPending={documents.isPending} statuses={statuses} />
+            <DocumentList
+              projectId={projectId}
+              documents={documents.data}
+              isPending={documents.isPending}
+              statuses={statuses}
+              readOnly={!canEdit}
+            />
           )}
         </section>
         <section className="card panel" aria-labelledby="chats-heading">
@@ -121,6 +148,7 @@ export function ProjectPage({ projectId }: { projectId: number }) {
 
       {editing ? <ProjectFormDialog project={data} onClose={() => setEditing(false)} /> : null}
       {configuring ? <ProjectSettingsDialog project={data} onClose={() => setConfiguring(false)} /> : null}
+      {managingMembers ? <MembersDialog projectId={data.id} projectName={data.name} onClose={() => setManagingMembers(false)} /> : null}
       {deleting ? (
         <DeleteProjectDialog project={data} onClose={() => setDeleting(false)} onDeleted={() => navigate(paths.projects())} />
       ) : null}

@@ -6,6 +6,7 @@ import { ChatIcon, FileIcon, PencilIcon, PlusIcon, TrashIcon } from '../componen
 import { ConfirmDialog } from '../components/modal.tsx';
 import { ProjectFormDialog } from '../components/project-form-dialog.tsx';
 import { ProjectImportButton } from '../components/project-import-button.tsx';
+import { projectPermissions } from '../lib/permissions.ts';
 import { useToast } from '../components/toasts.tsx';
 import { errorMessage } from '../lib/api.ts';
 import { formatRelativeTime, plural } from '../lib/format.ts';
@@ -66,24 +67,27 @@ export function ProjectsPage() {
               </p>
               <div className="card-footer">
                 <span className="muted small">Updated {formatRelativeTime(project.updated_at)}</span>
-                <span className="card-actions">
-                  <button
-                    type="button"
-                    className="icon-button small"
-                    aria-label={`Edit ${project.name}`}
-                    onClick={() => setEditing(project)}
-                  >
-                    <PencilIcon />
-                  </button>
-                  <button
-                    type="button"
-                    className="icon-button small"
-                    aria-label={`Delete ${project.name}`}
-                    onClick={() => setDeleting(project)}
-                  >
-                    <TrashIcon />
-                  </button>
-                </span>
+                {/* Accounts: renaming and deleting are the owner's (my_role). */}
+                {projectPermissions(project).canOwn ? (
+                  <span className="card-actions">
+                    <button
+                      type="button"
+                      className="icon-button small"
+                      aria-label={`Edit ${project.name}`}
+                      onClick={() => setEditing(project)}
+                    >
+                      <PencilIcon />
+                    </button>
+                    <button
+                      type="button"
+                      className="icon-button small"
+                      aria-label={`Delete ${project.name}`}
+                      onClick={() => setDeleting(project)}
+                    >
+                      <TrashIcon />
+                    </button>
+                  </span>
+                ) : null}
               </div>
             </li>
           ))}

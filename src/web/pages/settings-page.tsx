@@ -4,6 +4,7 @@ import { ErrorNotice, Loading } from '../components/feedback.tsx';
 import { ModelField } from '../components/model-field.tsx';
 import { useAuthMode } from '../api/accounts.ts';
 import { AccountCard } from '../components/account-card.tsx';
+import { useIsAdmin } from '../lib/permissions.ts';
 import { ModelsSection, ollamaUnreachableText } from '../components/models-section.tsx';
 import { useLlmStatus } from '../api/models.ts';
 import { SessionCard } from '../components/session-card.tsx';
@@ -52,7 +53,26 @@ function validate(draft: Draft): Partial<Record<keyof Draft, string>> {
   return errors;
 }
 
+/**
+ * Settings. Global settings and model downloads are the administrators' (accounts on); anyone else
+ * sees their own account here.
+ */
 export function SettingsPage() {
+  const isAdmin = useIsAdmin();
+  return isAdmin ? <GlobalSettingsPage /> : <MemberSettingsPage />;
+}
+
+function MemberSettingsPage() {
+  return (
+    <div className="page narrow">
+      <h1>Settings</h1>
+      <p className="muted">Default models, answer settings and model downloads are managed by an administrator.</p>
+      <AccountCardWhenSignedIn />
+    </div>
+  );
+}
+
+function GlobalSettingsPage() {
   const settings = useSettings();
   const models = useInstalledModels();
   const llmStatus = useLlmStatus();
