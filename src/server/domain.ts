@@ -13,6 +13,7 @@ import { sweepOrphanAnswers } from './chat/orphan-answers.ts';
 import type { RunningAnswers } from './chat/running-answers.ts';
 import type { ClusterTransport } from './cluster/cluster-transport.ts';
 import { createClusterTransport } from './cluster/create-transport.ts';
+import { InstancePresence } from './cluster/instance-presence.ts';
 import { INSTANCE_GONE_TOPIC } from './cluster/primary-protocol.ts';
 import { ClusterKeyedLock, type KeyedLock, LocalKeyedLock } from './concurrency/keyed-lock.ts';
 import type { Config } from './config.ts';
@@ -108,7 +109,10 @@ export async function createDomain(config: Config, options: DomainOptions) {
     : new GenerationRegistry(generationOptions);
 
   // Documents: files on disk, a durable job queue feeding the parser pool, background embedding.
-  const files = new DocumentFiles(config.uploadDir, config.DATA_DIR);
+  // Processes sharing the data dir through Redis: each names its temp folders after itself.
+  const presence = transport && config.REDIS_URL ? new InstancePresence(transport, config.ANSWER_LEASE_SECONDS * 1000) : undefined;
+  await presence?.start();
+  const files = new DocumentFiles(config.uploadDir, config.DATA_DIR, presence);
   await files.init({ removeLeftoverUploads: cleanLeftovers });
   const embedders = createEmbedderResolver({ config });
   const search = new HybridRetriever({ store, embedders, logger });
@@ -173,6 +177,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
       embedders,
       ingestRunner: jobSignals,
       ownsDataDir: cleanLeftovers,
+      presence,
     }),
   });
   const analyticsCompute = new AnalyticsCompute({
@@ -275,6 +280,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
         await drain();
         jobSignals.close?.();
         await generations.close?.();
+        await presence?.close();
         await transport?.close();
         await store.close();
       })();
