@@ -15,7 +15,6 @@ import type { ClusterTransport } from './cluster/cluster-transport.ts';
 import { createClusterTransport } from './cluster/create-transport.ts';
 import { InstancePresence } from './cluster/instance-presence.ts';
 import { INSTANCE_GONE_TOPIC } from './cluster/primary-protocol.ts';
-import { ClusterKeyedLock, type KeyedLock, LocalKeyedLock } from './concurrency/keyed-lock.ts';
 import type { Config } from './config.ts';
 import { DomainEvents } from './events/domain-events.ts';
 import { HealthService } from './health/health-service.ts';
@@ -90,8 +89,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
   const ollamaStatus = new OllamaStatusProbe(config.OLLAMA_HOST);
   const ollama = new OllamaClient({ baseURL: config.OLLAMA_HOST });
   const inventory = new ModelInventory({ client: ollama });
-  const locks: KeyedLock = transport ? new ClusterKeyedLock(transport) : new LocalKeyedLock();
-  const settings = new SettingsService({ locks, config, store, models: inventory, events, access });
+  const settings = new SettingsService({ config, store, models: inventory, events, access });
   const refreshModelLists = () => {
     inventory.invalidate();
     void ollamaStatus.check({ fresh: true });
@@ -146,7 +144,6 @@ export async function createDomain(config: Config, options: DomainOptions) {
   const embeddingBackfill = new EmbeddingBackfill(ingestContext, ingestRunner, config.EMBED_BACKFILL_INTERVAL_SECONDS * 1000);
   const documents = new DocumentService({ store, access, files, events, runner: jobSignals, progress });
   const projects = new ProjectService({
-    locks,
     store,
     access,
     events,
@@ -266,8 +263,6 @@ export async function createDomain(config: Config, options: DomainOptions) {
     /** The hybrid search itself, with scores and how it ran (the retrieval tester). */
     search,
     generations,
-    /** Serializes read-modify-write updates of one key (across processes in a cluster). */
-    locks,
     /** What several processes share; undefined for one process. */
     transport,
     pulls,
