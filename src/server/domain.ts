@@ -13,8 +13,8 @@ import { sweepOrphanAnswers } from './chat/orphan-answers.ts';
 import type { RunningAnswers } from './chat/running-answers.ts';
 import type { ClusterTransport } from './cluster/cluster-transport.ts';
 import { createClusterTransport } from './cluster/create-transport.ts';
+import { InstancePresence } from './cluster/instance-presence.ts';
 import { INSTANCE_GONE_TOPIC } from './cluster/primary-protocol.ts';
-import { ClusterKeyedLock, type KeyedLock, LocalKeyedLock } from './concurrency/keyed-lock.ts';
 import type { Config } from './config.ts';
 import { DomainEvents } from './events/domain-events.ts';
 import { HealthService } from './health/health-service.ts';
@@ -89,8 +89,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
   const ollamaStatus = new OllamaStatusProbe(config.OLLAMA_HOST);
   const ollama = new OllamaClient({ baseURL: config.OLLAMA_HOST });
   const inventory = new ModelInventory({ client: ollama });
-  const locks: KeyedLock = transport ? new ClusterKeyedLock(transport) : new LocalKeyedLock();
-  const settings = new SettingsService({ locks, config, store, models: inventory, events, access });
+  const settings = new SettingsService({ config, store, models: inventory, events, access });
   const refreshModelLists = () => {
     inventory.invalidate();
     void ollamaStatus.check({ fresh: true });
@@ -108,7 +107,10 @@ export async function createDomain(config: Config, options: DomainOptions) {
     : new GenerationRegistry(generationOptions);
 
   // Documents: files on disk, a durable job queue feeding the parser pool, background embedding.
-  const files = new DocumentFiles(config.uploadDir, config.DATA_DIR);
+  // Processes sharing the data dir through Redis: each names its temp folders after itself.
+  const presence = transport && config.REDIS_URL ? new InstancePresence(transport, config.ANSWER_LEASE_SECONDS * 1000) : undefined;
+  await presence?.start();
+  const files = new DocumentFiles(config.uploadDir, config.DATA_DIR, presence);
   await files.init({ removeLeftoverUploads: cleanLeftovers });
   const embedders = createEmbedderResolver({ config });
   const search = new HybridRetriever({ store, embedders, logger });
@@ -142,7 +144,6 @@ export async function createDomain(config: Config, options: DomainOptions) {
   const embeddingBackfill = new EmbeddingBackfill(ingestContext, ingestRunner, config.EMBED_BACKFILL_INTERVAL_SECONDS * 1000);
   const documents = new DocumentService({ store, access, files, events, runner: jobSignals, progress });
   const projects = new ProjectService({
-    locks,
     store,
     access,
     events,
@@ -173,6 +174,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
       embedders,
       ingestRunner: jobSignals,
       ownsDataDir: cleanLeftovers,
+      presence,
     }),
   });
   const analyticsCompute = new AnalyticsCompute({
@@ -261,8 +263,6 @@ export async function createDomain(config: Config, options: DomainOptions) {
     /** The hybrid search itself, with scores and how it ran (the retrieval tester). */
     search,
     generations,
-    /** Serializes read-modify-write updates of one key (across processes in a cluster). */
-    locks,
     /** What several processes share; undefined for one process. */
     transport,
     pulls,
@@ -275,6 +275,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
         await drain();
         jobSignals.close?.();
         await generations.close?.();
+        await presence?.close();
         await transport?.close();
         await limits.close();
         await store.close();

@@ -7,6 +7,8 @@ export interface StoreUnderTest {
   store: Store;
   /** Closes the store and removes its data. */
   dispose(): Promise<void>;
+  /** A second store on the same data, as another process would open it (closed by the caller). */
+  openAnother?(): Promise<Store>;
 }
 
 /**
@@ -134,6 +136,52 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(all[`${prefix}.a`]).toBe(2);
       expect(all[`${prefix}.b`]).toEqual({ nested: true });
       for (let index = 0; index < 10; index += 1) expect(all[`${prefix}.k${index}`]).toBe(index);
+      // A check across keys sees the stored values with the new ones, inside the write; throwing writes nothing.
+      let checked: Record<string, unknown> = {};
+      await store.settings.setMany({ [`${prefix}.a`]: 3 }, (merged) => void (checked = merged));
+      expect(checked).toMatchObject({ [`${prefix}.a`]: 3, [`${prefix}.k9`]: 9 });
+      await expect(
+        store.settings.setMany({ [`${prefix}.a`]: 4 }, () => {
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      expect((await store.settings.getAll())[`${prefix}.a`]).toBe(3);
+    });
+
+    test('project settings: concurrent merges from two stores on the same data lose nothing; verify sees the merge', async () => {
+      const other = (await subject!.openAnother?.()) ?? store;
+      try {
+        const project = await store.projects.create({ name: `merge-${randomUUID()}`, description: null, settings: { keep: 1, drop: 2 } });
+        const seen: Array<Record<string, unknown>> = [];
+        await Promise.all(
+          Array.from({ length: 20 }, (_, index) =>
+            (index % 2 === 0 ? store : other).projects.update(project.id, {
+              settings: { [`k${index}`]: index, ...(index === 7 ? { drop: null } : {}) },
+              verify: (merged) => void seen.push(merged),
+            }),
+          ),
+        );
+        const merged = (await store.projects.findById(project.id))!.settings;
+        expect(merged).toEqual({ keep: 1, ...Object.fromEntries(Array.from({ length: 20 }, (_, index) => [`k${index}`, index])) });
+        // Each merge saw the keys of every merge that ran before it, plus its own.
+        expect(seen).toHaveLength(20);
+        expect(seen.map((settings) => Object.keys(settings).filter((key) => /^k\d+$/.test(key)).length).sort((a, b) => a - b)).toEqual(
+          Array.from({ length: 20 }, (_, index) => index + 1),
+        );
+        // A verify that throws writes nothing (name and settings alike).
+        await expect(
+          other.projects.update(project.id, {
+            name: 'never',
+            settings: { k0: 'bad' },
+            verify: () => {
+              throw new Error('refused');
+            },
+          }),
+        ).rejects.toThrow('refused');
+        expect(await store.projects.findById(project.id)).toMatchObject({ name: project.name, settings: { k0: 0 } });
+      } finally {
+        if (other !== store) await other.close();
+      }
     });
 
     test('documents: duplicate content refused, progress, metadata search, failure clears the index, delete', async () => {

@@ -11,6 +11,7 @@ describeStoreContract('sqlite (file)', async () => {
   const store = createSqliteStore({ filePath: path.join(dir, 'daa.db') });
   return {
     store,
+    openAnother: async () => createSqliteStore({ filePath: path.join(dir, 'daa.db') }),
     async dispose() {
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -24,6 +25,7 @@ describeStoreContract('postgresql 15 (vectors in real[], exact search)', async (
   const store = await createPostgresStore({ connectionString: database.url });
   return {
     store,
+    openAnother: () => createPostgresStore({ connectionString: database.url }),
     async dispose() {
       await store.close();
       await database.drop();

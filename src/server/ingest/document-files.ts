@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { InstancePresence } from '../cluster/instance-presence.ts';
 
 /**
  * Where uploaded files live: `<uploadDir>/<project id>/<uuid>.<type>`, names generated here, never
@@ -9,19 +10,29 @@ import path from 'node:path';
  */
 export class DocumentFiles {
   readonly tempDir: string;
+  private readonly tempRoot: string;
 
   constructor(
     private readonly uploadDir: string,
     dataDir: string,
+    /** Processes sharing the data dir (REDIS_URL): each receives into its own folder, named after it. */
+    private readonly presence?: InstancePresence,
   ) {
-    this.tempDir = path.join(dataDir, 'tmp', 'uploads');
+    this.tempRoot = path.join(dataDir, 'tmp', 'uploads');
+    this.tempDir = presence ? path.join(this.tempRoot, presence.name) : this.tempRoot;
   }
 
-  /** `removeLeftoverUploads` only in the process that owns the data dir: another one may be receiving uploads. */
+  /**
+   * `removeLeftoverUploads` only in the process that owns the data dir: another one may be receiving
+   * uploads. With processes sharing it, only the folders of processes that are gone are removed.
+   */
   async init(options: { removeLeftoverUploads: boolean }): Promise<void> {
     await fs.mkdir(this.uploadDir, { recursive: true });
     // Leftovers of uploads cut short by a crash.
-    if (options.removeLeftoverUploads) await fs.rm(this.tempDir, { recursive: true, force: true });
+    if (options.removeLeftoverUploads) {
+      if (this.presence) await this.presence.removeFoldersOfGoneProcesses(this.tempRoot);
+      else await fs.rm(this.tempDir, { recursive: true, force: true });
+    }
     await fs.mkdir(this.tempDir, { recursive: true });
   }
 

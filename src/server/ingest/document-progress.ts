@@ -19,11 +19,30 @@ export interface ProgressUpdate {
  */
 export class DocumentProgress {
   private readonly highest = new Map<number, number>();
+  /** The last write of each document in flight: writes of one document run one after the other. */
+  private readonly writes = new Map<number, Promise<unknown>>();
 
   constructor(private readonly deps: { store: Store; events: DomainEvents }) {}
 
-  /** Returns false when the document is gone. */
-  async report(document: { id: number; projectId: number }, update: ProgressUpdate): Promise<boolean> {
+  /**
+   * Returns false when the document is gone. Reports of one document are saved in the order they
+   * were made: a parser's progress is reported without waiting, and with a pool of connections
+   * (PostgreSQL) a late `parsing` write could otherwise land after `completed` and leave the
+   * document `processing` for good.
+   */
+  report(document: { id: number; projectId: number }, update: ProgressUpdate): Promise<boolean> {
+    const previous = this.writes.get(document.id) ?? Promise.resolve();
+    const write = previous.catch(() => undefined).then(() => this.save(document, update));
+    this.writes.set(document.id, write);
+    void write
+      .finally(() => {
+        if (this.writes.get(document.id) === write) this.writes.delete(document.id);
+      })
+      .catch(() => undefined);
+    return write;
+  }
+
+  private async save(document: { id: number; projectId: number }, update: ProgressUpdate): Promise<boolean> {
     const final = update.stage === 'completed' || update.stage === 'failed';
     const progress = final ? update.progress : Math.max(this.highest.get(document.id) ?? 0, Math.min(99, Math.round(update.progress)));
     if (final) this.highest.delete(document.id);

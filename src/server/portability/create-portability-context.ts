@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { InstancePresence } from '../cluster/instance-presence.ts';
 import type { Logger } from '../logger.ts';
 import type { Config } from '../config.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
@@ -27,10 +28,15 @@ export async function createPortabilityContext(options: {
   ingestRunner: Pick<IngestJobRunner, 'wake'>;
   /** False for a second process on the same data dir (it must not remove a running import's files). */
   ownsDataDir?: boolean;
+  /** Set when processes share the data dir (see InstancePresence). */
+  presence?: InstancePresence;
 }): Promise<PortabilityContext> {
-  const tempDir = path.join(options.config.DATA_DIR, 'tmp', 'imports');
+  const tempRoot = path.join(options.config.DATA_DIR, 'tmp', 'imports');
+  // Processes sharing the data dir unpack into folders of their own; a start removes only those of gone processes.
+  const tempDir = options.presence ? path.join(tempRoot, options.presence.name) : tempRoot;
   if (options.ownsDataDir !== false) {
-    await fs.rm(tempDir, { recursive: true, force: true });
+    if (options.presence) await options.presence.removeFoldersOfGoneProcesses(tempRoot);
+    else await fs.rm(tempDir, { recursive: true, force: true });
     await removeUnfinishedImports(options);
   }
   await fs.mkdir(tempDir, { recursive: true });

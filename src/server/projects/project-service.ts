@@ -1,6 +1,5 @@
 import type { AccessPolicy } from '../access/access-policy.ts';
 import type { Actor } from '../access/actor.ts';
-import { type KeyedLock, LocalKeyedLock } from '../concurrency/keyed-lock.ts';
 import { NotFoundError } from '../errors.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
@@ -27,14 +26,8 @@ export interface ProjectUpdateInput {
  * key-by-key settings merge, soft and hard delete, statistics. Every call names its actor.
  */
 export class ProjectService {
-  // Updates of one project run one at a time (across processes with a cluster lock): an update
-  // waiting on a model check would otherwise save its merge of stale settings over another's.
-  private readonly updates: KeyedLock;
-
   constructor(
     private readonly deps: {
-      /** Serializes updates of one project; in-process unless a cluster lock is given. */
-      locks?: KeyedLock;
       store: Store;
       access: AccessPolicy;
       events: DomainEvents;
@@ -43,9 +36,7 @@ export class ProjectService {
       /** Lets go of a hard-deleted project's files, indexes and running jobs before the delete returns. */
       purge: (projectId: number) => Promise<void>;
     },
-  ) {
-    this.updates = deps.locks ?? new LocalKeyedLock();
-  }
+  ) {}
 
   async create(actor: Actor, input: ProjectCreateInput): Promise<ProjectRecord> {
     const { store, events, settings } = this.deps;
@@ -86,36 +77,33 @@ export class ProjectService {
     return this.deps.access.requireProject(actor, projectId, 'read');
   }
 
-  update(actor: Actor, projectId: number, input: ProjectUpdateInput): Promise<ProjectRecord> {
-    return this.updates.run(`project:${projectId}`, async () => {
-      const { store, access, events, settings } = this.deps;
-      const current = await access.requireProject(actor, projectId, 'write');
-      // Settings are the editors'; renaming (name, description) is the owner's.
-      const renames =
-        (input.name !== undefined && input.name !== current.name) ||
-        (input.description !== undefined && (input.description ?? null) !== current.description);
-      if (renames) await access.requireProject(actor, projectId, 'owner');
-      // Settings are merged key by key, as the original did; `null` clears a key.
-      const merged: Record<string, unknown> = { ...current.settings };
-      const changed: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(input.settings ?? {})) {
-        if (value === null) delete merged[key];
-        else merged[key] = changed[key] = value;
-      }
-      await settings.validateProjectOverrides(changed, current.settings);
-      if (input.folderPath !== undefined) {
-        if (input.folderPath === null) delete merged.folder_path;
-        else merged.folder_path = input.folderPath;
-      }
-      const project = await store.projects.update(projectId, {
-        name: input.name,
-        description: input.description,
-        settings: merged,
-      });
-      if (!project) throw new NotFoundError(`Project ${projectId} not found`);
-      events.publish({ type: 'projectUpdated', projectId, name: project.name });
-      return project;
+  /**
+   * Settings are merged key by key, as the original did (`null` clears a key). The merge happens in
+   * the store's transaction, not here: two updates at once, from any process, keep both their keys,
+   * and the checks that span keys (overlap below chunk size) run on the merged result inside it.
+   */
+  async update(actor: Actor, projectId: number, input: ProjectUpdateInput): Promise<ProjectRecord> {
+    const { store, access, events, settings } = this.deps;
+    const current = await access.requireProject(actor, projectId, 'write');
+    // Settings are the editors'; renaming (name, description) is the owner's.
+    const renames =
+      (input.name !== undefined && input.name !== current.name) ||
+      (input.description !== undefined && (input.description ?? null) !== current.description);
+    if (renames) await access.requireProject(actor, projectId, 'owner');
+    const changes: Record<string, unknown> = { ...(input.settings ?? {}) };
+    const changed = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== null));
+    // Ranges and models (a model check may wait on Ollama, so it runs before the transaction).
+    const verify = await settings.validateProjectOverrides(changed, current.settings);
+    if (input.folderPath !== undefined) changes.folder_path = input.folderPath;
+    const project = await store.projects.update(projectId, {
+      name: input.name,
+      description: input.description,
+      settings: changes,
+      verify,
     });
+    if (!project) throw new NotFoundError(`Project ${projectId} not found`);
+    events.publish({ type: 'projectUpdated', projectId, name: project.name });
+    return project;
   }
 
   /** Soft delete hides the project; hard delete removes it, its documents' files and indexes for good. */

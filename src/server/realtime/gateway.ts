@@ -198,7 +198,9 @@ export function createRealtimeGateway(options: {
     async close(): Promise<void> {
       stopForwarding();
       stopRevoking();
-      io.disconnectSockets(true);
+      // `io.local`: with a cluster or Redis adapter, `io.disconnectSockets` would reach every other
+      // process and drop their clients too (a restart of one server cut the others' answers off).
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

@@ -1,6 +1,5 @@
 import type { AccessPolicy } from '../access/access-policy.ts';
 import type { Actor } from '../access/actor.ts';
-import { type KeyedLock, LocalKeyedLock } from '../concurrency/keyed-lock.ts';
 import { z } from 'zod';
 import type { ModelKind } from '../../protocol/models.ts';
 import {
@@ -62,12 +61,8 @@ const StoredProject = z.object(
  * change applies to the very next one (the original's settings never reached the chat at all).
  */
 export class SettingsService {
-  private readonly updates: KeyedLock;
-
   constructor(
     private readonly deps: {
-      /** Serializes global updates; in-process unless a cluster lock is given. */
-      locks?: KeyedLock;
       config: Config;
       store: Store;
       models: ModelChecker;
@@ -76,9 +71,7 @@ export class SettingsService {
       /** Global settings are for admins (and the local user). */
       access: Pick<AccessPolicy, 'requireAdmin'>;
     },
-  ) {
-    this.updates = deps.locks ?? new LocalKeyedLock();
-  }
+  ) {}
 
   /** The values used where nothing was saved: from env (see config.ts). */
   defaults(): GlobalSettings {
@@ -113,11 +106,12 @@ export class SettingsService {
   /**
    * Changes some global settings, after checking ranges (done by the schema), that the overlap stays
    * below the chunk size, and that a newly chosen model is installed and of the right kind. Nothing
-   * is written unless everything passes. Updates run one at a time.
+   * is written unless everything passes. The overlap check runs again inside the store's write, on
+   * what is stored then, so concurrent updates (from any process) cannot combine into a bad pair.
    */
   updateGlobal(actor: Actor, patch: SettingsUpdateBody): Promise<GlobalSettings> {
     this.deps.access.requireAdmin(actor);
-    return this.updates.run('settings:global', () => this.applyUpdate(patch));
+    return this.applyUpdate(patch);
   }
 
   /** The effective values for a project (or for no project): what the next answer or ingestion uses. */
@@ -149,7 +143,10 @@ export class SettingsService {
    * Validates the overrides a project is about to save (same ranges and model checks as the global
    * settings). Keys the settings do not know are left alone: project settings are free-form.
    */
-  async validateProjectOverrides(settings: Record<string, unknown>, current: Record<string, unknown> = {}): Promise<void> {
+  async validateProjectOverrides(
+    settings: Record<string, unknown>,
+    current: Record<string, unknown> = {},
+  ): Promise<(merged: Record<string, unknown>) => void> {
     const known = Object.fromEntries(Object.entries(settings).filter(([key]) => key in ProjectSettingOverrides.shape));
     const parsed = ProjectSettingOverrides.safeParse(known);
     if (!parsed.success) {
@@ -170,6 +167,15 @@ export class SettingsService {
     if (overrides.embedding_model && !isSameModel(overrides.embedding_model, previous.embedding_model ?? '')) {
       await this.checkModel({ name: overrides.embedding_model, kind: 'embedding', setting: 'settings.embedding_model' });
     }
+    const touchesChunking = overrides.chunk_size !== undefined || overrides.chunk_overlap !== undefined;
+    // The same check on the merged settings, for the store to run inside its transaction.
+    return (merged) => {
+      if (!touchesChunking) return;
+      const stored = StoredProject.parse(merged);
+      const size = stored.chunk_size ?? global.default_chunk_size;
+      const overlap = stored.chunk_overlap ?? global.default_chunk_overlap;
+      if (overlap >= size) throw new ValidationError(`settings.chunk_overlap (${overlap}) must be smaller than chunk_size (${size})`);
+    };
   }
 
   private async applyUpdate(patch: SettingsUpdateBody): Promise<GlobalSettings> {
@@ -192,7 +198,15 @@ export class SettingsService {
     if (changes.default_embedding_model && !isSameModel(changes.default_embedding_model, current.default_embedding_model)) {
       await this.checkModel({ name: changes.default_embedding_model, kind: 'embedding', setting: 'default_embedding_model' });
     }
-    await this.deps.store.settings.setMany(changes);
+    const touchesChunking = changes.default_chunk_size !== undefined || changes.default_chunk_overlap !== undefined;
+    await this.deps.store.settings.setMany(changes, (stored) => {
+      if (!touchesChunking) return;
+      const saved = StoredGlobal.parse(stored);
+      const size = saved.default_chunk_size ?? this.defaults().default_chunk_size;
+      const overlap = saved.default_chunk_overlap ?? this.defaults().default_chunk_overlap;
+      if (overlap >= size)
+        throw new ValidationError(`default_chunk_overlap (${overlap}) must be smaller than default_chunk_size (${size})`);
+    });
     this.deps.events?.publish({ type: 'settingsChanged', keys });
     return this.getGlobal();
   }

@@ -70,10 +70,20 @@ export interface ProjectRepository {
   findById(id: number, options?: { includeDeleted?: boolean }): Promise<ProjectRecord | undefined>;
   /** `memberUserId`: only the projects this user is a member of. */
   list(options: { skip: number; limit: number; includeDeleted: boolean; memberUserId?: number }): Promise<ProjectRecord[]>;
-  /** Throws ConflictError on a duplicate name; returns undefined when the project is gone. */
+  /**
+   * Throws ConflictError on a duplicate name; returns undefined when the project is gone.
+   * `settings` are changes merged key by key into the stored settings (`null` removes a key) in one
+   * transaction with the read, so concurrent merges from any process never lose each other's keys;
+   * `verify` sees the merged settings inside it and may throw to write nothing.
+   */
   update(
     id: number,
-    patch: { name?: string; description?: string | null; settings?: Record<string, unknown> },
+    patch: {
+      name?: string;
+      description?: string | null;
+      settings?: Record<string, unknown>;
+      verify?: (merged: Record<string, unknown>) => void;
+    },
   ): Promise<ProjectRecord | undefined>;
   softDelete(id: number): Promise<boolean>;
   /**
@@ -172,7 +182,11 @@ export interface MessageRepository {
 /** Key → JSON value settings (global defaults chosen in the UI). */
 export interface SettingsRepository {
   getAll(): Promise<Record<string, unknown>>;
-  setMany(values: Record<string, unknown>): Promise<void>;
+  /**
+   * Upserts the keys in one transaction; `verify` sees every stored value with these applied, inside
+   * it, and may throw to write nothing (checks that span keys hold across concurrent updates).
+   */
+  setMany(values: Record<string, unknown>, verify?: (merged: Record<string, unknown>) => void): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------

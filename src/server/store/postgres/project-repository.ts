@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { ConflictError } from '../../errors.ts';
 import type { ProjectRecord, ProjectRepository } from '../store.ts';
 import { isUniqueViolation, now, parseJson, transaction } from './postgres-database.ts';
+import { mergeSettings } from '../merge-settings.ts';
 
 interface ProjectRow {
   id: number;
@@ -89,7 +90,8 @@ export function createPostgresProjectRepository(pool: pg.Pool): ProjectRepositor
           if (!current) return undefined;
           const name = patch.name ?? current.name;
           const description = patch.description !== undefined ? patch.description : current.description;
-          const settings = patch.settings ?? parseJson<Record<string, unknown>>(current.settings, {});
+          const settings = mergeSettings(parseJson<Record<string, unknown>>(current.settings, {}), patch.settings);
+          patch.verify?.(settings);
           await client.query('UPDATE projects SET name = $1, description = $2, settings = $3, updated_at = $4 WHERE id = $5', [
             name,
             description,

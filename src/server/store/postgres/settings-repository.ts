@@ -11,10 +11,17 @@ export function createPostgresSettingsRepository(pool: pg.Pool): SettingsReposit
       }
       return result;
     },
-    async setMany(values) {
+    async setMany(values, verify) {
       await transaction(pool, async (client) => {
         // Merges from several processes are serialised: each sees the others' keys.
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['daa:settings:global']);
+        if (verify) {
+          const merged: Record<string, unknown> = {};
+          for (const row of (await client.query<{ key: string; value: string }>('SELECT key, value FROM settings')).rows) {
+            merged[row.key] = parseJson<unknown>(row.value, null);
+          }
+          verify({ ...merged, ...values });
+        }
         const timestamp = now();
         for (const [key, value] of Object.entries(values)) {
           await client.query(

@@ -1,5 +1,6 @@
 import { ConflictError } from '../../errors.ts';
 import type { ProjectRecord, ProjectRepository, ProjectStatistics } from '../store.ts';
+import { mergeSettings } from '../merge-settings.ts';
 import { runInPages } from './paged-work.ts';
 import { now, parseJson, type SqliteDatabase } from './sqlite-database.ts';
 
@@ -93,6 +94,19 @@ export function createSqliteProjectRepository(db: SqliteDatabase): ProjectReposi
            WHERE c.project_id = ? AND c.deleted_at IS NULL) AS message_count`),
   };
 
+  // IMMEDIATE: the write lock is taken before the read, so a merge from another process (on the
+  // same file) cannot slip in between and be overwritten.
+  const updateProject = db.transaction((id: number, patch: Parameters<ProjectRepository['update']>[1]): ProjectRecord | undefined => {
+    const current = statements.byId.get(id);
+    if (!current) return undefined;
+    const name = patch.name ?? current.name;
+    const description = patch.description !== undefined ? patch.description : current.description;
+    const settings = mergeSettings(parseJson<Record<string, unknown>>(current.settings, {}), patch.settings);
+    patch.verify?.(settings);
+    statements.update.run(name, description, JSON.stringify(settings), now(), id);
+    return toRecord(statements.byId.get(id) as ProjectRow);
+  }).immediate;
+
   return {
     async create({ name, description, settings }) {
       const timestamp = now();
@@ -120,20 +134,14 @@ export function createSqliteProjectRepository(db: SqliteDatabase): ProjectReposi
     },
 
     async update(id, patch) {
-      const current = statements.byId.get(id);
-      if (!current) return undefined;
-      const name = patch.name ?? current.name;
-      const description = patch.description !== undefined ? patch.description : current.description;
-      const settings = patch.settings ?? parseJson<Record<string, unknown>>(current.settings, {});
       try {
-        statements.update.run(name, description, JSON.stringify(settings), now(), id);
+        return updateProject(id, patch);
       } catch (error) {
         if (isUniqueViolation(error)) {
-          throw new ConflictError(`Project with name '${name}' already exists`, { cause: error });
+          throw new ConflictError(`Project with name '${patch.name}' already exists`, { cause: error });
         }
         throw error;
       }
-      return toRecord(statements.byId.get(id) as ProjectRow);
     },
 
     async softDelete(id) {
