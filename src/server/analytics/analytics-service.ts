@@ -4,6 +4,7 @@ import type {
   DimensionalityReductionBody,
   DimensionalityReductionResponse,
   EmbeddingStatsResponse,
+  ProgressResponse,
   SimilarityMatrixBody,
   SimilarityMatrixResponse,
 } from '../../protocol/analytics.ts';
@@ -24,6 +25,9 @@ export interface ComputeOptions {
   signal?: AbortSignal;
 }
 
+/** Map computations whose progress can be asked for at once; more run without a report. */
+const MAX_TRACKED_PROGRESS = 100;
+
 /** The chunk id the original used (its Chroma ids), which the retrieval tester returns too. */
 export function chunkKey(chunk: { documentId: number; chunkIndex: number }): string {
   return `${chunk.documentId}_chunk_${chunk.chunkIndex}`;
@@ -40,7 +44,18 @@ function preview(text: string, length: number): string {
  * policy; heavy math runs in `AnalyticsCompute`'s worker threads.
  */
 export class AnalyticsService {
+  /** Running map computations by their client-chosen progress id (removed when they end). */
+  private readonly progress = new Map<string, { projectId: number; stage: 'reading' | 'computing'; done: number | null }>();
+
   constructor(private readonly deps: { store: Store; access: AccessPolicy; compute: AnalyticsCompute }) {}
+
+  /** How far the map computation with this id is (in this process); `unknown` once it has ended. */
+  async progressOf(actor: Actor, projectId: number, progressId: string): Promise<ProgressResponse> {
+    await this.deps.access.requireProject(actor, projectId, 'read');
+    const entry = this.progress.get(progressId);
+    if (!entry || entry.projectId !== projectId) return { progress_id: progressId, stage: 'unknown', done: null };
+    return { progress_id: progressId, stage: entry.stage, done: entry.done };
+  }
 
   async embeddings(actor: Actor, projectId: number, options: { documentId?: number; limit: number; includeText: boolean }) {
     await this.deps.access.requireProject(actor, projectId, 'read');
@@ -87,6 +102,24 @@ export class AnalyticsService {
     options: ComputeOptions = {},
   ): Promise<DimensionalityReductionResponse> {
     await this.deps.access.requireProject(actor, projectId, 'read');
+    const tracked =
+      body.progress_id !== undefined && !this.progress.has(body.progress_id) && this.progress.size < MAX_TRACKED_PROGRESS
+        ? body.progress_id
+        : undefined;
+    if (tracked) this.progress.set(tracked, { projectId, stage: 'reading', done: null });
+    try {
+      return await this.reduceTracked(projectId, body, options, tracked);
+    } finally {
+      if (tracked) this.progress.delete(tracked);
+    }
+  }
+
+  private async reduceTracked(
+    projectId: number,
+    body: DimensionalityReductionBody,
+    options: ComputeOptions,
+    progressId: string | undefined,
+  ): Promise<DimensionalityReductionResponse> {
     const index = await this.deps.store.vectors.activeIndex(projectId);
     const { chunks, input } = await this.sampleRows({ projectId, index, documentIds: body.document_ids, size: body.n_samples });
     if (chunks.length < 2) throw new BadRequestError('Not enough embeddings for dimensionality reduction (need at least 2)');
@@ -94,9 +127,11 @@ export class AnalyticsService {
     // The original's caps: t-SNE needs perplexity below a third of the points, UMAP fewer neighbours than points.
     const perplexity = Math.max(1, Math.min(body.perplexity, Math.floor((count - 1) / 3)));
     const neighbors = Math.max(1, Math.min(body.n_neighbors, count - 1));
+    const entry = progressId ? this.progress.get(progressId) : undefined;
+    if (entry) Object.assign(entry, { stage: 'computing', done: body.method === 'pca' ? null : 0 });
     const { coordinates, explainedVariance } = await this.deps.compute.run(
       { type: 'reduce', input, method: body.method, dimensions: body.dimensions, perplexity, neighbors },
-      options,
+      { ...options, onProgress: entry ? (done) => (entry.done = Math.min(1, done)) : undefined },
     );
     const points = chunks.map((chunk, position) => {
       const point = coordinates[position]!;
@@ -137,7 +172,11 @@ export class AnalyticsService {
       const { chunks, input } = await this.sampleRows({ projectId, index, documentIds: body.document_ids, size: body.max_items });
       if (chunks.length < 2) throw new BadRequestError('Not enough embeddings for similarity matrix (need at least 2)');
       const { matrix } = await this.deps.compute.run({ type: 'similarity', input }, options);
-      const items = chunks.map((chunk) => ({ id: chunkKey(chunk), label: `${chunk.filename} - Chunk ${chunk.chunkIndex}` }));
+      const items = chunks.map((chunk) => ({
+        id: chunkKey(chunk),
+        label: `${chunk.filename} - Chunk ${chunk.chunkIndex}`,
+        text: preview(chunk.content, 300),
+      }));
       return { scope: 'chunk', items, matrix, ...source };
     }
     const wanted = body.document_ids ? new Set(body.document_ids) : undefined;
@@ -153,7 +192,12 @@ export class AnalyticsService {
     if (keys.length < 2) throw new BadRequestError('Not enough embeddings for similarity matrix (need at least 2)');
     const byId = new Map(documents.map((document) => [document.id, document]));
     const kept = keys.map((id) => byId.get(id)!);
-    return { scope: 'document', items: kept.map((document) => ({ id: String(document.id), label: document.filename })), matrix, ...source };
+    return {
+      scope: 'document',
+      items: kept.map((document) => ({ id: String(document.id), label: document.filename, text: null })),
+      matrix,
+      ...source,
+    };
   }
 
   async embeddingStats(actor: Actor, projectId: number, options: ComputeOptions = {}): Promise<EmbeddingStatsResponse> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocumentStatusLog, joinProject, uploadDocuments } from '../../support/documents.ts';
 import { connect, type ClientSocket } from '../../support/socket-client.ts';
@@ -47,22 +48,37 @@ describe('analytics of 2,000 chunks', () => {
     const stats = await server.api('GET', `${base()}/embedding-stats`);
     expect(stats.body.embedded_chunks).toBeGreaterThanOrEqual(2_000);
     let reduced = false;
+    const progressId = randomUUID();
     const reduction = server
-      .api('POST', `${base()}/dimensionality-reduction`, { method: 'umap', dimensions: 3, n_samples: 2_000 })
+      .api('POST', `${base()}/dimensionality-reduction`, { method: 'umap', dimensions: 3, n_samples: 2_000, progress_id: progressId })
       .finally(() => {
         reduced = true;
       });
-    // Pings until the UMAP answers: each must come back while it is still computing.
+    // Pings until the UMAP answers: each must come back while it is still computing, and so must
+    // the progress, which only grows.
     const answeredDuring: number[] = [];
+    const reported: number[] = [];
     while (!reduced) {
       const ping = await server.api('GET', '/health');
       expect(ping.status).toBe(200);
-      if (!reduced) answeredDuring.push(ping.status);
+      const progress = await server.api('GET', `${base()}/progress/${progressId}`);
+      expect(progress.status).toBe(200);
+      if (!reduced) {
+        answeredDuring.push(ping.status);
+        if (progress.body.stage === 'computing') reported.push(progress.body.done);
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const { status, body } = await reduction;
     expect(status).toBe(200);
     expect(answeredDuring.length).toBeGreaterThan(3);
+    expect(reported.some((done) => done > 0 && done < 1)).toBe(true);
+    expect(reported).toEqual([...reported].sort((left, right) => left - right));
+    expect((await server.api('GET', `${base()}/progress/${progressId}`)).body).toEqual({
+      progress_id: progressId,
+      stage: 'unknown',
+      done: null,
+    });
     expect(body.points).toHaveLength(2_000);
     expect(new Set(body.points.map((point: any) => point.chunk_id)).size).toBe(2_000);
     expect(body.points.every((point: any) => [point.x, point.y, point.z].every(Number.isFinite))).toBe(true);
