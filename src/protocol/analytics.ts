@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdNumber, IdString } from './ids.ts';
+import { IdNumber, IdParam, IdString } from './ids.ts';
 
 /**
  * The analytics API (`/api/analytics/projects/{project_id}/…`) with the original's routes and field
@@ -50,6 +50,7 @@ export const DimensionalityReductionBody = z.strictObject({
   n_samples: z.number().int().min(10).max(2_000).default(500),
   perplexity: z.number().min(5).max(50).default(30),
   n_neighbors: z.number().int().min(2).max(50).default(15),
+  progress_id: z.uuid().optional().describe('a client-chosen id; GET …/progress/{progress_id} reports how far the computation is'),
 });
 export type DimensionalityReductionBody = z.infer<typeof DimensionalityReductionBody>;
 
@@ -80,6 +81,16 @@ export const DimensionalityReductionResponse = z.object({
 });
 export type DimensionalityReductionResponse = z.infer<typeof DimensionalityReductionResponse>;
 
+export const ProgressParams = z.object({ project_id: IdParam, progress_id: z.uuid() });
+
+/** How far a map computation is: `reading` the vectors, `computing` (done 0…1 where the method reports it), or `unknown` (finished or never started). */
+export const ProgressResponse = z.object({
+  progress_id: z.string(),
+  stage: z.enum(['reading', 'computing', 'unknown']),
+  done: z.number().min(0).max(1).nullable(),
+});
+export type ProgressResponse = z.infer<typeof ProgressResponse>;
+
 export const SimilarityMatrixBody = z.strictObject({
   scope: z.enum(['document', 'chunk']).default('document'),
   document_ids: DocumentIds,
@@ -89,7 +100,8 @@ export type SimilarityMatrixBody = z.infer<typeof SimilarityMatrixBody>;
 
 export const SimilarityMatrixResponse = z.object({
   scope: z.enum(['document', 'chunk']),
-  items: z.array(z.object({ id: z.string(), label: z.string() })),
+  /** `text`: the passage (its first 300 characters) in chunk scope, null in document scope. */
+  items: z.array(z.object({ id: z.string(), label: z.string(), text: z.string().nullable() })),
   matrix: z.array(z.array(z.number())),
   vector_source: VectorSource,
   embedding_model: z.string().nullable(),

@@ -36,6 +36,7 @@ import { ModelService } from './models/model-service.ts';
 import { createPortabilityContext } from './portability/create-portability-context.ts';
 import { ProjectArchiveService } from './portability/project-archive-service.ts';
 import { ProjectService } from './projects/project-service.ts';
+import { MaintenanceService } from './maintenance/maintenance-service.ts';
 import { HybridRetriever } from './search/hybrid-retriever.ts';
 import type { Retriever } from './search/retriever.ts';
 import { SettingsService } from './settings/settings-service.ts';
@@ -183,6 +184,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
     maxMemoryMb: config.ANALYTICS_MAX_MEMORY_MB,
   });
   const analytics = new AnalyticsService({ store, access, compute: analyticsCompute });
+  const maintenance = new MaintenanceService({ store, access, uploadDir: config.uploadDir, logger });
   const accounts = new AccountService({ store, access, events, sessionTtlMs: config.SESSION_TTL_HOURS * 3_600_000 });
   const members = new MembershipService({ store, access, events });
   if (ownsDataDir && config.AUTH_MODE === 'accounts' && config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
@@ -246,6 +248,8 @@ export async function createDomain(config: Config, options: DomainOptions) {
     archives,
     /** The embedding map, similarity heatmap, embedding statistics and chunk table. */
     analytics,
+    /** Storage figures and repairs (`/api/maintenance/*`, administrators only). */
+    maintenance,
     /** Users, sign-in sessions, API keys (AUTH_MODE=accounts). */
     accounts,
     /** Project memberships and roles. */

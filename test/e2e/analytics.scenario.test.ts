@@ -60,12 +60,48 @@ describe('analytics in the browser', () => {
     await tooltip.waitFor();
     expect(await tooltip.textContent()).toMatch(/(bees|cheese|trains)\.(txt|md)Chunk \d+/);
 
+    // 3b. The 3D map turns with the arrow keys and the reset puts it back; a click opens the passage.
+    const first = olive.page.locator('.map-point').first();
+    const chunkId = await first.getAttribute('data-chunk-id');
+    const point = olive.page.locator(`.map-point[data-chunk-id="${chunkId}"]`);
+    const before = await point.getAttribute('cx');
+    await olive.page.getByTestId('embedding-map').focus();
+    for (let turn = 0; turn < 5; turn += 1) await olive.page.keyboard.press('ArrowRight');
+    expect(await point.getAttribute('cx')).not.toBe(before);
+    await olive.page.getByRole('button', { name: 'Reset view' }).click();
+    expect(await point.getAttribute('cx')).toBe(before);
+    await point.click();
+    const passage = olive.page.getByRole('region', { name: 'Selected passage' });
+    await passage.waitFor();
+    expect(await passage.textContent()).toMatch(/(bees|cheese|trains)\.(txt|md)chunk \d+Note/);
+    expect(await passage.getByRole('link', { name: 'Open document' }).getAttribute('href')).toMatch(/^\/api\/documents\/\d+\/download$/);
+
     // 4. The heatmap of the three documents.
     await olive.page.getByRole('button', { name: 'Generate heatmap' }).click();
     await olive.page.getByTestId('heatmap').waitFor();
     expect(await olive.page.locator('.heatmap-cell').count()).toBe(9);
     await olive.page.locator('.heatmap-cell').nth(1).hover();
     expect(await olive.page.locator('.heatmap-readout').textContent()).toMatch(/ × .*: 0\.\d{3}|: 1\.000/);
+    // 5. A click on a cell compares the pair; in passage scope it shows both passages' text.
+    await olive.page.locator('.heatmap-cell').nth(1).click();
+    expect(await olive.page.getByTestId('heatmap-pair').locator('.passage-card').count()).toBe(2);
+    await olive.page.getByRole('radio', { name: 'Passages' }).click();
+    await olive.page.getByRole('button', { name: 'Generate heatmap' }).click();
+    await olive.page.waitForFunction(() => document.querySelectorAll('.heatmap-cell').length > 9);
+    await olive.page.locator('.heatmap-cell').nth(1).click();
+    const pair = olive.page.getByTestId('heatmap-pair');
+    await pair.waitFor();
+    expect(await pair.locator('.chunk-text').allTextContents()).toEqual([
+      expect.stringMatching(/^Note \d+/),
+      expect.stringMatching(/^Note \d+/),
+    ]);
+
+    // 6. Coming back to the page shows the last map again from the cache (no recomputation).
+    await olive.page.getByRole('link', { name: project.name }).first().click();
+    await olive.page.getByRole('link', { name: 'Analytics' }).click();
+    await olive.page.getByText(/UMAP 3D/).waitFor();
+    expect(await olive.page.getByTestId('map-progress').count()).toBe(0);
+
     await olive.page.getByRole('heading', { name: 'Embedding map' }).scrollIntoViewIfNeeded();
     await screenshotThemes(olive.page, 'analytics');
     expect(scenario.browser.consoleErrors).toEqual([]);

@@ -651,6 +651,43 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(Array.from(vectors.get(ids[0]!)!)).toEqual([0.5, 0.25]);
     });
 
+    test('maintenance: vector storage per index, orphans of a purged project found and freed, chunk counts recounted', async () => {
+      const project = await newProject();
+      const { document, ids } = await indexed(project.id, ['one', 'two', 'three']);
+      const index = await store.vectors.createIndex({
+        projectId: project.id,
+        provider: 'p',
+        model: `m-${randomUUID()}`,
+        dimensions: 2,
+        status: 'active',
+      });
+      await store.vectors.insert({ indexId: index.id, items: ids.map((chunkId, position) => ({ chunkId, embedding: [position, 1] })) });
+      const listed = (await store.maintenance.vectorStorage()).find((row) => row.indexId === index.id);
+      expect(listed).toMatchObject({ projectId: project.id, projectName: project.name, dimensions: 2, status: 'active', vectors: 3 });
+      expect(await store.maintenance.projectIds()).toContain(project.id);
+
+      const recount = (await store.maintenance.recountChunks()).find((row) => row.projectId === project.id);
+      expect(recount).toEqual({
+        projectId: project.id,
+        projectName: project.name,
+        deleted: false,
+        documentCount: 1,
+        oldChunkCount: 3,
+        newChunkCount: 3,
+      });
+      expect((await store.documents.findById(document.id))?.chunkCount).toBe(3);
+
+      // A purge leaves the index version's storage for the caller to free: that is an orphan until then.
+      await store.projects.hardDelete(project.id);
+      const orphans = await store.maintenance.countOrphanVectors();
+      expect(orphans.indexes).toBeGreaterThanOrEqual(1);
+      expect((await store.maintenance.vectorStorage()).some((row) => row.indexId === index.id)).toBe(false);
+      expect(await store.maintenance.projectIds()).not.toContain(project.id);
+      const removed = await store.maintenance.removeOrphanVectors();
+      expect(removed).toEqual(orphans);
+      expect(await store.maintenance.countOrphanVectors()).toEqual({ vectors: 0, indexes: 0, indexVectors: 0, bytes: 0 });
+    });
+
     test('health: ping, integrity and a description of the engine', async () => {
       await store.ping();
       expect(await store.checkIntegrity()).toEqual([]);

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { AnalyticsTimeoutError } from '../errors.ts';
-import type { ComputeResult, ComputeTask, FromComputeWorker } from './worker/compute-task.ts';
+import type { ComputeResult, ComputeTask, FromComputeWorker, StreamPage, StreamTask, ToComputeWorker } from './worker/compute-task.ts';
 
 const BOOTSTRAP = new URL('./worker/bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./worker/compute-worker.ts', import.meta.url).href;
@@ -39,6 +39,25 @@ export class AnalyticsCompute {
     }
   }
 
+  /**
+   * A task fed page by page: each page is handed to the worker (its vectors moved, not copied) while
+   * the next is read, with at most one page waiting in the worker, so memory stays bounded whatever
+   * the project's size and the sums run off the event loop.
+   */
+  async stream<Task extends StreamTask>(
+    task: Task,
+    pages: AsyncIterable<StreamPage>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<ComputeResult<Task>> {
+    await this.turn(options.signal);
+    try {
+      return (await this.compute(task, { ...options, pages })) as ComputeResult<Task>;
+    } finally {
+      this.running -= 1;
+      this.waiting.shift()?.();
+    }
+  }
+
   /** Ends every running task (server shutdown). */
   async close(): Promise<void> {
     await Promise.all([...this.workers].map((worker) => worker.terminate()));
@@ -65,7 +84,10 @@ export class AnalyticsCompute {
     });
   }
 
-  private compute(task: ComputeTask, options: { signal?: AbortSignal; onProgress?: (done: number) => void }): Promise<unknown> {
+  private compute(
+    task: ComputeTask | StreamTask,
+    options: { signal?: AbortSignal; onProgress?: (done: number) => void; pages?: AsyncIterable<StreamPage> },
+  ): Promise<unknown> {
     const { signal } = options;
     signal?.throwIfAborted();
     const worker = new Worker(BOOTSTRAP, {
@@ -77,9 +99,11 @@ export class AnalyticsCompute {
     this.workers.add(worker);
     return new Promise((resolve, reject) => {
       let settled = false;
+      let acknowledged: (() => void) | undefined;
       const finish = (outcome: () => void) => {
         if (settled) return;
         settled = true;
+        acknowledged?.();
         clearTimeout(timer);
         signal?.removeEventListener('abort', abort);
         this.workers.delete(worker);
@@ -94,11 +118,32 @@ export class AnalyticsCompute {
       signal?.addEventListener('abort', abort, { once: true });
       worker.on('message', (message: FromComputeWorker) => {
         if (message.type === 'progress') options.onProgress?.(message.done);
+        else if (message.type === 'ack') acknowledged?.();
         else if (message.type === 'result') finish(() => resolve(message.result));
         else finish(() => reject(new Error(`analytics worker: ${message.message}`)));
       });
       worker.on('error', (error) => finish(() => reject(error)));
       worker.on('exit', (code) => finish(() => reject(new Error(`analytics worker exited with code ${code}`))));
+      const { pages } = options;
+      if (!pages) return;
+      const post = (message: ToComputeWorker) => {
+        if (message.type === 'page' && 'flat' in message.page) worker.postMessage(message, [message.page.flat.buffer as ArrayBuffer]);
+        else worker.postMessage(message);
+      };
+      const feed = async () => {
+        let taken: Promise<void> = Promise.resolve();
+        for await (const page of pages) {
+          await taken;
+          if (settled) return;
+          taken = new Promise<void>((resolve) => {
+            acknowledged = resolve;
+          });
+          post({ type: 'page', page });
+        }
+        await taken;
+        if (!settled) post({ type: 'end' });
+      };
+      feed().catch((error: unknown) => finish(() => reject(error)));
     });
   }
 }

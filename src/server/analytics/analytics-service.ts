@@ -4,6 +4,7 @@ import type {
   DimensionalityReductionBody,
   DimensionalityReductionResponse,
   EmbeddingStatsResponse,
+  ProgressResponse,
   SimilarityMatrixBody,
   SimilarityMatrixResponse,
 } from '../../protocol/analytics.ts';
@@ -15,17 +16,17 @@ import type { AnalyticsCompute } from './analytics-compute.ts';
 import { chunkCsvLine, CHUNK_CSV_HEADER, csvLine } from './chunk-csv.ts';
 import { chunkPages, completedDocuments } from './chunk-pages.ts';
 import { evenSample } from './even-sample.ts';
-import { normStatistics } from './math/embedding-statistics.ts';
-import { MeanPool } from './math/mean-pool.ts';
 import { SIMILARITY_SAMPLE_SIZE } from './math/embedding-statistics.ts';
-import { termCounts } from './math/term-vectors.ts';
 import { vectorNorm } from './math/vector-rows.ts';
-import type { ComputeInput } from './worker/compute-task.ts';
+import type { ComputeInput, ComputeResults, StreamPage } from './worker/compute-task.ts';
 
 export interface ComputeOptions {
   /** Aborted when the client goes away: the worker is ended. */
   signal?: AbortSignal;
 }
+
+/** Map computations whose progress can be asked for at once; more run without a report. */
+const MAX_TRACKED_PROGRESS = 100;
 
 /** The chunk id the original used (its Chroma ids), which the retrieval tester returns too. */
 export function chunkKey(chunk: { documentId: number; chunkIndex: number }): string {
@@ -43,7 +44,18 @@ function preview(text: string, length: number): string {
  * policy; heavy math runs in `AnalyticsCompute`'s worker threads.
  */
 export class AnalyticsService {
+  /** Running map computations by their client-chosen progress id (removed when they end). */
+  private readonly progress = new Map<string, { projectId: number; stage: 'reading' | 'computing'; done: number | null }>();
+
   constructor(private readonly deps: { store: Store; access: AccessPolicy; compute: AnalyticsCompute }) {}
+
+  /** How far the map computation with this id is (in this process); `unknown` once it has ended. */
+  async progressOf(actor: Actor, projectId: number, progressId: string): Promise<ProgressResponse> {
+    await this.deps.access.requireProject(actor, projectId, 'read');
+    const entry = this.progress.get(progressId);
+    if (!entry || entry.projectId !== projectId) return { progress_id: progressId, stage: 'unknown', done: null };
+    return { progress_id: progressId, stage: entry.stage, done: entry.done };
+  }
 
   async embeddings(actor: Actor, projectId: number, options: { documentId?: number; limit: number; includeText: boolean }) {
     await this.deps.access.requireProject(actor, projectId, 'read');
@@ -90,6 +102,24 @@ export class AnalyticsService {
     options: ComputeOptions = {},
   ): Promise<DimensionalityReductionResponse> {
     await this.deps.access.requireProject(actor, projectId, 'read');
+    const tracked =
+      body.progress_id !== undefined && !this.progress.has(body.progress_id) && this.progress.size < MAX_TRACKED_PROGRESS
+        ? body.progress_id
+        : undefined;
+    if (tracked) this.progress.set(tracked, { projectId, stage: 'reading', done: null });
+    try {
+      return await this.reduceTracked(projectId, body, options, tracked);
+    } finally {
+      if (tracked) this.progress.delete(tracked);
+    }
+  }
+
+  private async reduceTracked(
+    projectId: number,
+    body: DimensionalityReductionBody,
+    options: ComputeOptions,
+    progressId: string | undefined,
+  ): Promise<DimensionalityReductionResponse> {
     const index = await this.deps.store.vectors.activeIndex(projectId);
     const { chunks, input } = await this.sampleRows({ projectId, index, documentIds: body.document_ids, size: body.n_samples });
     if (chunks.length < 2) throw new BadRequestError('Not enough embeddings for dimensionality reduction (need at least 2)');
@@ -97,9 +127,11 @@ export class AnalyticsService {
     // The original's caps: t-SNE needs perplexity below a third of the points, UMAP fewer neighbours than points.
     const perplexity = Math.max(1, Math.min(body.perplexity, Math.floor((count - 1) / 3)));
     const neighbors = Math.max(1, Math.min(body.n_neighbors, count - 1));
+    const entry = progressId ? this.progress.get(progressId) : undefined;
+    if (entry) Object.assign(entry, { stage: 'computing', done: body.method === 'pca' ? null : 0 });
     const { coordinates, explainedVariance } = await this.deps.compute.run(
       { type: 'reduce', input, method: body.method, dimensions: body.dimensions, perplexity, neighbors },
-      options,
+      { ...options, onProgress: entry ? (done) => (entry.done = Math.min(1, done)) : undefined },
     );
     const points = chunks.map((chunk, position) => {
       const point = coordinates[position]!;
@@ -140,21 +172,32 @@ export class AnalyticsService {
       const { chunks, input } = await this.sampleRows({ projectId, index, documentIds: body.document_ids, size: body.max_items });
       if (chunks.length < 2) throw new BadRequestError('Not enough embeddings for similarity matrix (need at least 2)');
       const { matrix } = await this.deps.compute.run({ type: 'similarity', input }, options);
-      const items = chunks.map((chunk) => ({ id: chunkKey(chunk), label: `${chunk.filename} - Chunk ${chunk.chunkIndex}` }));
+      const items = chunks.map((chunk) => ({
+        id: chunkKey(chunk),
+        label: `${chunk.filename} - Chunk ${chunk.chunkIndex}`,
+        text: preview(chunk.content, 300),
+      }));
       return { scope: 'chunk', items, matrix, ...source };
     }
     const wanted = body.document_ids ? new Set(body.document_ids) : undefined;
     const documents = (await completedDocuments(this.deps.store, projectId))
       .filter((document) => document.chunkCount > 0 && (!wanted || wanted.has(document.id)))
       .slice(0, body.max_items);
-    const pooled = await this.poolDocuments({ projectId, index, documentIds: documents.map((document) => document.id) });
-    const kept = documents.filter((document) => pooled.has(document.id));
-    if (kept.length < 2) throw new BadRequestError('Not enough embeddings for similarity matrix (need at least 2)');
-    const input: ComputeInput = index
-      ? { kind: 'vectors', rows: kept.map((document) => pooled.get(document.id) as Float32Array) }
-      : { kind: 'terms', bags: kept.map((document) => pooled.get(document.id) as Map<string, number>) };
-    const { matrix } = await this.deps.compute.run({ type: 'similarity', input }, options);
-    return { scope: 'document', items: kept.map((document) => ({ id: String(document.id), label: document.filename })), matrix, ...source };
+    // Each document's mean embedding over all of its chunks (or its summed term counts), summed in the worker.
+    const { keys, matrix } = await this.deps.compute.stream(
+      { type: 'pooled-similarity', source: index ? 'vectors' : 'texts', keys: documents.map((document) => document.id) },
+      this.rowPages({ projectId, index, documentIds: documents.map((document) => document.id) }),
+      options,
+    );
+    if (keys.length < 2) throw new BadRequestError('Not enough embeddings for similarity matrix (need at least 2)');
+    const byId = new Map(documents.map((document) => [document.id, document]));
+    const kept = keys.map((id) => byId.get(id)!);
+    return {
+      scope: 'document',
+      items: kept.map((document) => ({ id: String(document.id), label: document.filename, text: null })),
+      matrix,
+      ...source,
+    };
   }
 
   async embeddingStats(actor: Actor, projectId: number, options: ComputeOptions = {}): Promise<EmbeddingStatsResponse> {
@@ -162,34 +205,29 @@ export class AnalyticsService {
     const { store } = this.deps;
     const index = await store.vectors.activeIndex(projectId);
     const documents = await completedDocuments(store, projectId);
-    const norms = new Map<number, number[]>();
-    const allNorms: number[] = [];
     let totalChunks = 0;
-    let dimension = 0;
     const sampleIds: number[] = [];
-    for await (const page of chunkPages(store, { projectId })) {
+    const countChunks = (page: ChunkRecord[]) => {
       totalChunks += page.length;
-      sampleIds.push(...page.map((chunk) => chunk.id));
-      if (!index) continue;
-      const vectors = await store.analytics.findVectors({ indexId: index.id, chunkIds: page.map((chunk) => chunk.id) });
-      for (const chunk of page) {
-        const vector = vectors.get(chunk.id);
-        if (!vector) continue;
-        dimension = vector.length;
-        const norm = vectorNorm(vector);
-        allNorms.push(norm);
-        let list = norms.get(chunk.documentId);
-        if (!list) norms.set(chunk.documentId, (list = []));
-        list.push(norm);
-      }
-    }
+      for (const chunk of page) sampleIds.push(chunk.id);
+    };
+    let norms: ComputeResults['norm-statistics'] | undefined;
+    if (index)
+      norms = await this.deps.compute.stream(
+        { type: 'norm-statistics' },
+        this.rowPages({ projectId, index, onPage: countChunks }),
+        options,
+      );
+    else for await (const page of chunkPages(store, { projectId })) countChunks(page);
+    const byDocument = new Map(norms?.byKey ?? []);
     let averageSimilarity: number | null = null;
     if (totalChunks >= 2) {
       const { chunks, input } = await this.rowsOf({ index, chunkIds: evenSample(sampleIds, SIMILARITY_SAMPLE_SIZE), projectId });
       if (chunks.length >= 2)
         averageSimilarity = (await this.deps.compute.run({ type: 'average-similarity', input }, options)).averageSimilarity;
     }
-    const overall = allNorms.length ? normStatistics(allNorms) : undefined;
+    const overall = norms?.overall ?? undefined;
+    const dimension = norms?.dimension ?? 0;
     return {
       total_chunks: totalChunks,
       total_documents: documents.length,
@@ -203,8 +241,7 @@ export class AnalyticsService {
         avg_similarity: averageSimilarity,
       },
       document_breakdown: documents.map((document) => {
-        const documentNorms = norms.get(document.id);
-        const statistics = documentNorms ? normStatistics(documentNorms) : undefined;
+        const statistics = byDocument.get(document.id);
         return {
           document_id: document.id,
           document_name: document.filename,
@@ -214,7 +251,7 @@ export class AnalyticsService {
         };
       }),
       vector_source: index ? 'embedding' : 'tfidf',
-      embedded_chunks: allNorms.length,
+      embedded_chunks: norms?.count ?? 0,
     };
   }
 
@@ -302,37 +339,38 @@ export class AnalyticsService {
     chunkIds: number[];
   }): Promise<{ chunks: ChunkRecord[]; input: ComputeInput }> {
     const chunks = await this.deps.store.chunks.findByIds(options.projectId, options.chunkIds);
-    if (!options.index) return { chunks, input: { kind: 'terms', bags: chunks.map((chunk) => termCounts(chunk.content)) } };
+    if (!options.index) return { chunks, input: { kind: 'texts', texts: chunks.map((chunk) => chunk.content) } };
     const vectors = await this.deps.store.analytics.findVectors({ indexId: options.index.id, chunkIds: options.chunkIds });
     const embedded = chunks.filter((chunk) => vectors.has(chunk.id));
     return { chunks: embedded, input: { kind: 'vectors', rows: embedded.map((chunk) => vectors.get(chunk.id)!) } };
   }
 
-  /** Each document's mean embedding over all of its chunks (or its summed term counts), read page by page. */
-  private async poolDocuments(options: {
+  /**
+   * The chunks of the project (or of some documents) page by page as worker input, keyed by document:
+   * their vectors copied into one flat array per page (moved to the worker, not cloned), or their texts
+   * when there is no embedding index. Chunks not yet embedded are left out.
+   */
+  private async *rowPages(options: {
     projectId: number;
     index: EmbeddingIndexRecord | undefined;
-    documentIds: number[];
-  }): Promise<Map<number, Float32Array | Map<string, number>>> {
+    documentIds?: number[];
+    onPage?: (page: ChunkRecord[]) => void;
+  }): AsyncGenerator<StreamPage> {
     const { store } = this.deps;
-    const pooled = new Map<number, Float32Array | Map<string, number>>();
-    if (options.documentIds.length === 0) return pooled;
-    const pool = new MeanPool();
+    if (options.documentIds?.length === 0) return;
     for await (const page of chunkPages(store, { projectId: options.projectId, documentIds: options.documentIds })) {
+      options.onPage?.(page);
       if (!options.index) {
-        for (const chunk of page) {
-          const bag = (pooled.get(chunk.documentId) as Map<string, number> | undefined) ?? new Map<string, number>();
-          pooled.set(chunk.documentId, termCounts(chunk.content, bag));
-        }
+        yield { keys: page.map((chunk) => chunk.documentId), texts: page.map((chunk) => chunk.content) };
         continue;
       }
       const vectors = await store.analytics.findVectors({ indexId: options.index.id, chunkIds: page.map((chunk) => chunk.id) });
-      for (const chunk of page) {
-        const vector = vectors.get(chunk.id);
-        if (vector) pool.add(chunk.documentId, vector);
-      }
+      const embedded = page.filter((chunk) => vectors.has(chunk.id));
+      if (embedded.length === 0) continue;
+      const dimension = vectors.get(embedded[0]!.id)!.length;
+      const flat = new Float32Array(embedded.length * dimension);
+      embedded.forEach((chunk, position) => flat.set(vectors.get(chunk.id)!.subarray(0, dimension), position * dimension));
+      yield { keys: embedded.map((chunk) => chunk.documentId), dimension, flat };
     }
-    for (const { key, mean } of pool.means()) pooled.set(key, Float32Array.from(mean));
-    return pooled;
   }
 }

@@ -21,6 +21,8 @@ export interface Store {
   archive: ProjectArchiveRepository;
   /** Paged reads of chunks and their vectors for the analytics views. */
   analytics: AnalyticsRepository;
+  /** Storage reports and repairs across all projects (the admin's `/api/maintenance/*`). */
+  maintenance: MaintenanceRepository;
   /** Accounts (AUTH_MODE=accounts): users, their sessions and API keys, project memberships. */
   users: UserRepository;
   credentials: CredentialRepository;
@@ -543,4 +545,53 @@ export interface AnalyticsRepository {
   }): Promise<{ chunks: ChunkRecord[]; total: number }>;
   /** The stored vectors of these chunks in an index version; chunks without one are left out. */
   findVectors(options: { indexId: number; chunkIds: number[] }): Promise<Map<number, Float32Array>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Maintenance (src/server/maintenance/)
+// ---------------------------------------------------------------------------------------------
+
+/** A live index version (building or active) and how many vectors it holds. */
+export interface VectorStorageRecord {
+  indexId: number;
+  projectId: number;
+  projectName: string | null;
+  provider: string;
+  model: string;
+  dimensions: number;
+  status: EmbeddingIndexRecord['status'];
+  vectors: number;
+}
+
+/** Stored vectors nothing uses: of chunks that are gone, and of index versions retired or gone. */
+export interface OrphanVectorCount {
+  /** Vectors in live indexes whose chunk no longer exists in that index's project. */
+  vectors: number;
+  /** Index versions (retired or gone) whose vector storage is still there, and the vectors in it. */
+  indexes: number;
+  indexVectors: number;
+  /** The floats those vectors hold, at 4 bytes each (where the dimension is still known). */
+  bytes: number;
+}
+
+/** One project's counts before and after a recount (deleted projects too). */
+export interface ChunkRecount {
+  projectId: number;
+  projectName: string;
+  deleted: boolean;
+  documentCount: number;
+  /** The sum of its documents' stored chunk counts, before and after setting each to its chunks' count. */
+  oldChunkCount: number;
+  newChunkCount: number;
+}
+
+export interface MaintenanceRepository {
+  vectorStorage(): Promise<VectorStorageRecord[]>;
+  countOrphanVectors(): Promise<OrphanVectorCount>;
+  /** Deletes what `countOrphanVectors` counts; returns what it deleted. */
+  removeOrphanVectors(): Promise<OrphanVectorCount>;
+  /** Sets every document's stored chunk count to the number of its chunks; returns each project's totals. */
+  recountChunks(): Promise<ChunkRecount[]>;
+  /** Every project id, deleted ones too (a stored file of any other id is an orphan). */
+  projectIds(): Promise<number[]>;
 }

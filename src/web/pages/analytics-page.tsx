@@ -6,12 +6,13 @@ import {
   useProjection,
   useRetrievalTest,
   useSimilarityMatrix,
+  type SimilarityMatrixResponse,
 } from '../api/analytics.ts';
-import { useDocuments } from '../api/documents.ts';
+import { documentDownloadUrl, useDocuments } from '../api/documents.ts';
 import { useProject } from '../api/projects.ts';
 import { EmbeddingMap } from '../components/analytics/embedding-map.tsx';
 import { SimilarityHeatmap } from '../components/analytics/similarity-heatmap.tsx';
-import { ErrorNotice, Loading } from '../components/feedback.tsx';
+import { ErrorNotice, Loading, ProgressBar } from '../components/feedback.tsx';
 import { ArrowLeftIcon } from '../components/icons.tsx';
 import { Link, paths } from '../lib/router.tsx';
 
@@ -29,6 +30,14 @@ const METHODS: Array<{ id: Method; label: string; about: string }> = [
   },
   { id: 'umap', label: 'UMAP', about: 'Like t-SNE, neighbours stay together, and more of the global layout survives.' },
 ];
+
+/**
+ * The last map and heatmap asked for, per project, for this page load: coming back to the page shows
+ * them again from the query cache (keyed by the documents' version, so a changed document recomputes).
+ */
+const lastRequests = new Map<string, Record<string, unknown>>();
+
+const METHOD_LABELS: Record<Method, string> = { pca: 'PCA', tsne: 't-SNE', umap: 'UMAP' };
 
 const percent = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)}%`);
 
@@ -150,9 +159,17 @@ function MapSection({ projectId, version }: { projectId: number; version: string
   const [samples, setSamples] = useState(500);
   const [perplexity, setPerplexity] = useState(30);
   const [neighbors, setNeighbors] = useState(15);
-  const [request, setRequest] = useState<Record<string, unknown> | null>({ method: 'pca', dimensions: 2, n_samples: 500 });
-  const projection = useProjection(projectId, version, request);
-  const [opened, setOpened] = useState<{ document_name: string; chunk_index: number; text_preview: string } | null>(null);
+  const [request, setRequestState] = useState<Record<string, unknown> | null>(
+    () => lastRequests.get(`map:${projectId}`) ?? { method: 'pca', dimensions: 2, n_samples: 500 },
+  );
+  const setRequest = (next: Record<string, unknown>) => {
+    lastRequests.set(`map:${projectId}`, next);
+    setRequestState(next);
+  };
+  const { projection, progress } = useProjection(projectId, version, request);
+  const [opened, setOpened] = useState<{ document_id: number; document_name: string; chunk_index: number; text_preview: string } | null>(
+    null,
+  );
   const about = METHODS.find((entry) => entry.id === method)!.about;
   return (
     <section className="card panel" aria-labelledby="map-heading">
@@ -200,10 +217,18 @@ function MapSection({ projectId, version }: { projectId: number; version: string
       </div>
       <p className="muted small">{about}</p>
       {projection.isFetching ? (
-        <p role="status" className="computing">
-          Computing the {request?.method === 'pca' ? 'PCA' : request?.method === 'tsne' ? 't-SNE' : 'UMAP'} map… (t-SNE and UMAP of many
-          passages take a while)
-        </p>
+        <div role="status" className="computing" data-testid="map-progress">
+          <p>
+            {progress?.stage === 'reading'
+              ? 'Reading the vectors…'
+              : `Computing the ${METHOD_LABELS[(request?.method as Method) ?? 'pca']} map…`}
+            {progress?.stage === 'computing' && progress.done !== null ? ` ${Math.round(progress.done * 100)}%` : ''}
+          </p>
+          <ProgressBar
+            label="Map computation"
+            value={progress?.stage === 'computing' && progress.done !== null ? progress.done * 100 : null}
+          />
+        </div>
       ) : null}
       {projection.isError ? <ErrorNotice title="The map could not be computed" error={projection.error} /> : null}
       {projection.data && !projection.isFetching ? (
@@ -211,7 +236,11 @@ function MapSection({ projectId, version }: { projectId: number; version: string
           <EmbeddingMap result={projection.data} onOpen={setOpened} />
           <p className="muted small">
             {projection.data.total_points} passages · {projection.data.method.toUpperCase()} {projection.data.dimensions}D ·{' '}
-            {projection.data.vector_source === 'tfidf' ? 'TF-IDF term vectors' : projection.data.embedding_model}
+            {projection.data.vector_source === 'tfidf'
+              ? projection.data.method === 'pca'
+                ? 'latent semantic analysis (PCA of TF-IDF term vectors)'
+                : 'TF-IDF term vectors'
+              : projection.data.embedding_model}
             {projection.data.explained_variance
               ? ` · variance explained: ${projection.data.explained_variance.map((ratio) => percent(ratio)).join(' + ')}`
               : ''}
@@ -222,9 +251,14 @@ function MapSection({ projectId, version }: { projectId: number; version: string
         <div className="passage-card" role="region" aria-label="Selected passage">
           <strong>{opened.document_name}</strong> <span className="muted small">chunk {opened.chunk_index}</span>
           <p>{opened.text_preview}</p>
-          <button type="button" className="button small" onClick={() => setOpened(null)}>
-            Close
-          </button>
+          <div className="row-actions">
+            <a className="button small" href={documentDownloadUrl(opened.document_id)} target="_blank" rel="noopener noreferrer">
+              Open document
+            </a>
+            <button type="button" className="button small" onClick={() => setOpened(null)}>
+              Close
+            </button>
+          </div>
         </div>
       ) : null}
     </section>
@@ -234,9 +268,13 @@ function MapSection({ projectId, version }: { projectId: number; version: string
 function HeatmapSection({ projectId, version }: { projectId: number; version: string }) {
   const [scope, setScope] = useState<'document' | 'chunk'>('document');
   const [maxItems, setMaxItems] = useState(20);
-  const [request, setRequest] = useState<Record<string, unknown> | null>(null);
+  const [request, setRequestState] = useState<Record<string, unknown> | null>(() => lastRequests.get(`heatmap:${projectId}`) ?? null);
+  const setRequest = (next: Record<string, unknown>) => {
+    lastRequests.set(`heatmap:${projectId}`, next);
+    setRequestState(next);
+  };
   const matrix = useSimilarityMatrix(projectId, version, request);
-  const [pair, setPair] = useState<string | null>(null);
+  const [pair, setPair] = useState<{ row: number; column: number } | null>(null);
   return (
     <section className="card panel" aria-labelledby="heatmap-heading">
       <h2 id="heatmap-heading">Similarity heatmap</h2>
@@ -271,17 +309,41 @@ function HeatmapSection({ projectId, version }: { projectId: number; version: st
       ) : null}
       {matrix.isError ? <ErrorNotice title="The heatmap could not be computed" error={matrix.error} /> : null}
       {matrix.data && !matrix.isFetching ? (
-        <SimilarityHeatmap
-          result={matrix.data}
-          onSelect={(row, column) =>
-            setPair(
-              `${matrix.data.items[row]!.label} and ${matrix.data.items[column]!.label}: cosine ${matrix.data.matrix[row]![column]!.toFixed(3)}`,
-            )
-          }
-        />
+        <SimilarityHeatmap result={matrix.data} onSelect={(row, column) => setPair({ row, column })} />
       ) : null}
-      {pair ? <p className="passage-card">{pair}</p> : null}
+      {pair && matrix.data && !matrix.isFetching && matrix.data.items[pair.row] && matrix.data.items[pair.column] ? (
+        <section className="passage-pair" aria-label="Compared pair" data-testid="heatmap-pair">
+          <p className="small">
+            Cosine similarity <strong>{matrix.data.matrix[pair.row]![pair.column]!.toFixed(3)}</strong>
+          </p>
+          <div className="passage-pair-grid">
+            <PairItem item={matrix.data.items[pair.row]!} />
+            <PairItem item={matrix.data.items[pair.column]!} />
+          </div>
+          <button type="button" className="button small" onClick={() => setPair(null)}>
+            Close
+          </button>
+        </section>
+      ) : null}
     </section>
+  );
+}
+
+/** One side of a compared pair: a passage's text, or a link to a document. */
+function PairItem({ item }: { item: SimilarityMatrixResponse['items'][number] }) {
+  return (
+    <div className="passage-card">
+      <strong>{item.label}</strong>
+      {item.text !== null ? (
+        <p className="chunk-text">{item.text}</p>
+      ) : (
+        <p>
+          <a href={documentDownloadUrl(Number(item.id))} target="_blank" rel="noopener noreferrer">
+            Open document
+          </a>
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -392,15 +454,7 @@ function RetrievalTesterSection({ projectId }: { projectId: number }) {
             {results.length} results · average {percent(test.data.stats.avg_score)} · best {percent(test.data.stats.max_score)} ·{' '}
             {test.data.stats.mode}
           </p>
-          <div className="score-bars" aria-label="Score distribution">
-            {results.map((result, index) => (
-              <span
-                key={result.chunk_id}
-                style={{ height: `${Math.max(4, result.score * 100)}%` }}
-                title={`#${index + 1}: ${result.score.toFixed(4)}`}
-              />
-            ))}
-          </div>
+          <ScoreHistogram scores={results.map((result) => result.score)} />
           <ol className="retrieval-results">
             {results.map((result) => (
               <li key={result.chunk_id} className="passage-card">
@@ -415,5 +469,30 @@ function RetrievalTesterSection({ projectId }: { projectId: number }) {
         </>
       ) : null}
     </section>
+  );
+}
+
+/** How the results' scores spread over 0–100 %, in ten bins: a tight cluster near the top means a clear answer. */
+function ScoreHistogram({ scores }: { scores: number[] }) {
+  const bins = Array.from({ length: 10 }, (_, bin) => ({ from: bin * 10, count: 0 }));
+  for (const score of scores) bins[Math.min(9, Math.max(0, Math.floor(score * 10)))]!.count += 1;
+  const tallest = Math.max(1, ...bins.map((bin) => bin.count));
+  return (
+    <figure className="score-distribution" aria-label="Score distribution">
+      <div className="score-histogram" data-testid="score-histogram">
+        {bins.map(({ from, count }) => (
+          <span
+            key={from}
+            style={{ height: `${(count / tallest) * 100}%` }}
+            title={`${from}–${from + 10}%: ${count} result${count === 1 ? '' : 's'}`}
+          />
+        ))}
+      </div>
+      <figcaption className="score-histogram-axis muted small">
+        <span>0%</span>
+        <span>score</span>
+        <span>100%</span>
+      </figcaption>
+    </figure>
   );
 }

@@ -137,6 +137,13 @@ describe('analytics API with an embedding model', () => {
     const chunks = await server.api('POST', `${base()}/similarity-matrix`, { scope: 'chunk', max_items: 5 });
     expect(chunks.status).toBe(200);
     expect(chunks.body.items).toHaveLength(5);
+    const texts = new Map(
+      ((await server.api('GET', `${base()}/embeddings?limit=2000&include_text=true`)).body.embeddings as any[]).map((row) => [
+        row.chunk_id,
+        row.text,
+      ]),
+    );
+    for (const item of chunks.body.items) expect(texts.get(item.id)!.startsWith(item.text.replace(/\.\.\.$/, ''))).toBe(true);
     chunks.body.items.forEach((row: any, i: number) => {
       expect(chunks.body.matrix[i][i]).toBe(1);
       chunks.body.items.forEach((column: any, j: number) =>

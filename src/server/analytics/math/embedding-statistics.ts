@@ -16,7 +16,43 @@ export function normStatistics(norms: readonly number[]): NormStatistics {
   if (norms.length === 0) return { mean: 0, std: 0, min: 0, max: 0 };
   const mean = norms.reduce((sum, norm) => sum + norm, 0) / norms.length;
   const variance = norms.reduce((sum, norm) => sum + (norm - mean) ** 2, 0) / norms.length;
-  return { mean, std: Math.sqrt(variance), min: Math.min(...norms), max: Math.max(...norms) };
+  let min = Infinity;
+  let max = -Infinity;
+  for (const norm of norms) {
+    if (norm < min) min = norm;
+    if (norm > max) max = norm;
+  }
+  return { mean, std: Math.sqrt(variance), min, max };
+}
+
+/**
+ * The same statistics taken one norm at a time (Welford's running mean and squared deviations), so a
+ * project of any size is summed in constant memory.
+ */
+export class NormAccumulator {
+  private count = 0;
+  private mean = 0;
+  private squares = 0;
+  private min = Infinity;
+  private max = -Infinity;
+
+  add(norm: number): void {
+    this.count += 1;
+    const delta = norm - this.mean;
+    this.mean += delta / this.count;
+    this.squares += delta * (norm - this.mean);
+    if (norm < this.min) this.min = norm;
+    if (norm > this.max) this.max = norm;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  statistics(): NormStatistics {
+    if (this.count === 0) return { mean: 0, std: 0, min: 0, max: 0 };
+    return { mean: this.mean, std: Math.sqrt(Math.max(0, this.squares / this.count)), min: this.min, max: this.max };
+  }
 }
 
 export function rowNorms(rows: readonly VectorRow[]): number[] {

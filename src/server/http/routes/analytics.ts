@@ -11,6 +11,8 @@ import {
   EmbeddingsQuery,
   EmbeddingsResponse,
   EmbeddingStatsResponse,
+  ProgressParams,
+  ProgressResponse,
   SimilarityMatrixBody,
   SimilarityMatrixResponse,
 } from '../../../protocol/analytics.ts';
@@ -47,6 +49,11 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ analytics: AnalyticsServic
     schema: { tags, params, body: DimensionalityReductionBody, response: { 200: DimensionalityReductionResponse, ...errors } },
     handler: async (request, reply) =>
       analytics.reduce(requestActor(request), request.params.project_id, request.body, { signal: hangUpSignal(reply) }),
+  });
+
+  app.get('/api/analytics/projects/:project_id/progress/:progress_id', {
+    schema: { tags, params: ProgressParams, response: { 200: ProgressResponse, 404: ErrorResponse } },
+    handler: async (request) => analytics.progressOf(requestActor(request), request.params.project_id, request.params.progress_id),
   });
 
   app.post('/api/analytics/projects/:project_id/similarity-matrix', {

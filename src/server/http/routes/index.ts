@@ -9,6 +9,7 @@ import { chatRoutes } from './chats.ts';
 import { documentRoutes } from './documents.ts';
 import { healthRoutes } from './health.ts';
 import { llmRoutes } from './llm.ts';
+import { maintenanceRoutes } from './maintenance.ts';
 import { memberRoutes } from './members.ts';
 import { modelRoutes } from './models.ts';
 import { projectArchiveRoutes } from './project-archive.ts';
@@ -68,4 +69,5 @@ export async function registerRoutes(
   });
   await app.register(retrievalTesterRoutes, { access: domain.access, retriever: domain.search });
   await app.register(analyticsRoutes, { analytics: domain.analytics });
+  await app.register(maintenanceRoutes, { maintenance: domain.maintenance });
 }

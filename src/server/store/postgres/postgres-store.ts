@@ -6,6 +6,7 @@ import { createPostgresChunkRepository } from './chunk-repository.ts';
 import { createPostgresCredentialRepository } from './credential-repository.ts';
 import { createPostgresDocumentRepository } from './document-repository.ts';
 import { createPostgresJobRepository } from './job-repository.ts';
+import { createPostgresMaintenanceRepository } from './maintenance-repository.ts';
 import { createPostgresMessageRepository } from './message-repository.ts';
 import { migrate, PGVECTOR_SQL } from './migrations.ts';
 import { withBusyRetry } from './postgres-database.ts';
@@ -78,6 +79,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     vectors: withBusyRetry(createPostgresVectorRepository(pool, layout), retryMs),
     archive: withBusyRetry(createPostgresProjectArchiveRepository(pool, layout), retryMs),
     analytics: withBusyRetry(createPostgresAnalyticsRepository(pool, layout), retryMs),
+    maintenance: withBusyRetry(createPostgresMaintenanceRepository(pool, layout), retryMs),
     users: withBusyRetry(createPostgresUserRepository(pool), retryMs),
     credentials: withBusyRetry(createPostgresCredentialRepository(pool), retryMs),
     members: withBusyRetry(createPostgresProjectMemberRepository(pool), retryMs),

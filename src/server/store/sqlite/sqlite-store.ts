@@ -7,6 +7,7 @@ import { createSqliteCredentialRepository } from './credential-repository.ts';
 import { createSqliteDocumentRepository } from './document-repository.ts';
 import { quickCheck } from './integrity-check.ts';
 import { createSqliteJobRepository } from './job-repository.ts';
+import { createSqliteMaintenanceRepository } from './maintenance-repository.ts';
 import { createSqliteMessageRepository } from './message-repository.ts';
 import { createSqliteProjectArchiveRepository } from './project-archive-repository.ts';
 import { createSqliteProjectMemberRepository } from './project-member-repository.ts';
@@ -71,6 +72,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     // An import retries each of its short transactions itself: a retry of the whole would write twice.
     archive: { ...withBusyRetry(archive, policy), importProject: archive.importProject },
     analytics: withBusyRetry(createSqliteAnalyticsRepository(db), policy),
+    maintenance: withBusyRetry(createSqliteMaintenanceRepository(db, heavy), policy),
     users: withBusyRetry(createSqliteUserRepository(db), policy),
     credentials: withBusyRetry(createSqliteCredentialRepository(db), policy),
     members: withBusyRetry(createSqliteProjectMemberRepository(db), policy),
