@@ -608,7 +608,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       // The tree: an edited first question is a second root; activating one root deactivates the other,
       // and leaves the active flags below each root alone.
-      const edited = await store.messages.create({ chatId: mine.id, role: 'user', content: 'q edited', status: 'complete', parentId: null });
+      const edited = await store.messages.create({
+        chatId: mine.id,
+        role: 'user',
+        content: 'q edited',
+        status: 'complete',
+        parentId: null,
+      });
       await store.messages.activateVersion(edited.id);
       expect(await active()).toEqual([first.id, edited.id]);
       await store.messages.activateVersion(question.id);

@@ -200,7 +200,8 @@ export class ChatService {
     const messages = await store.messages.listByChat(chat.id);
     const answer = messages.find((message) => message.id === input.messageId);
     const question = answer ? questionOf(messages, answer.id) : undefined;
-    if (!answer || answer.role !== 'assistant' || !question) throw new NotFoundError(`Answer ${input.messageId} not found in chat ${chat.id}`);
+    if (!answer || answer.role !== 'assistant' || !question)
+      throw new NotFoundError(`Answer ${input.messageId} not found in chat ${chat.id}`);
     if (answer.status === 'streaming') throw new BusyError('This answer is still being written');
     if (answer.status === 'complete' && answer.error === null) throw new ValidationError('This answer is complete; regenerate it instead');
     if (!answer.content.trim()) throw new ValidationError('This answer has no text to continue; regenerate it instead');
@@ -276,17 +277,25 @@ export class ChatService {
       let sources = continuation?.sources ?? [];
       let covered = true;
       if (!continuation) {
-        const query = { projectId: chat.projectId, query: input.message, limit: settings.topK, minScore: settings.minScore, signal: generation.signal };
+        const query = {
+          projectId: chat.projectId,
+          query: input.message,
+          limit: settings.topK,
+          minScore: settings.minScore,
+          signal: generation.signal,
+        };
         const outcome: RetrievalOutcome = retriever.search
           ? await retriever.search(query)
           : { sources: await retriever.retrieve(query), mode: 'full_text' };
         sources = outcome.sources;
         covered = documentsCover(outcome);
       }
+      // Documents only, and nothing relevant enough: the fixed refusal, without asking the model
+      // (and without the weak passages, which it does not rest on).
+      const refusal = effective.answerMode === 'documents_only' && !covered;
+      if (refusal) sources = [];
       generation.publish({ type: 'sources', chatId: chat.id, sources });
 
-      // Documents only, and nothing relevant enough: the fixed refusal, without asking the model.
-      const refusal = effective.answerMode === 'documents_only' && !covered;
       const model = refusal ? undefined : await models.resolve({ requestedModel: settings.model });
       const modelId = model?.modelId ?? DOCUMENTS_ONLY_MODEL;
       // The history the question was asked with: the path above it, whatever is shown elsewhere.
@@ -307,7 +316,8 @@ export class ChatService {
       assistantId = assistant.id;
       // From here a failure saves `text`: for a continuation, never less than it had.
       if (continuation) text = continuation.content;
-      if (continuation) await store.messages.update(assistant.id, { status: 'streaming', error: null, ...(model ? { modelName: model.modelId } : {}) });
+      if (continuation)
+        await store.messages.update(assistant.id, { status: 'streaming', error: null, ...(model ? { modelName: model.modelId } : {}) });
       // A new version of a turn is the one shown from now on.
       await store.messages.activateVersion(assistant.id);
 

@@ -76,7 +76,9 @@ export function createSqliteProjectArchiveRepository(
        VALUES (?, ?, ?, ?, 'active', ?, ?)`,
     ),
     markEmbedded: db.prepare('UPDATE documents SET embedding_model = ? WHERE id = ?'),
-    insertChat: db.prepare('INSERT INTO chats (project_id, title, title_is_custom, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertChat: db.prepare(
+      'INSERT INTO chats (project_id, title, title_is_custom, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
     insertMessage: db.prepare(
       `INSERT INTO messages (chat_id, role, content, sources, model_name, status, error, parent_id, is_active, feedback, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -206,7 +208,8 @@ export function createSqliteProjectArchiveRepository(
     const chats = new Map<number, number>();
     await writeInBatches(input.chats, (chat) => {
       const id = Number(
-        statements.insertChat.run(projectId, chat.title, chat.titleIsCustom ? 1 : 0, chat.model, chat.createdAt, chat.updatedAt).lastInsertRowid,
+        statements.insertChat.run(projectId, chat.title, chat.titleIsCustom ? 1 : 0, chat.model, chat.createdAt, chat.updatedAt)
+          .lastInsertRowid,
       );
       chats.set(chat.ref, id);
     });
