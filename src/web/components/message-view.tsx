@@ -2,7 +2,7 @@ import { memo, useCallback, useState } from 'react';
 import type { DisplayMessage } from '../lib/visible-messages.ts';
 import { formatRelativeTime } from '../lib/format.ts';
 import { AnswerMarkdown } from './answer-markdown.tsx';
-import { CopyIcon, PencilIcon, RetryIcon } from './icons.tsx';
+import { CopyIcon, PencilIcon, RetryIcon, ThumbDownIcon, ThumbUpIcon } from './icons.tsx';
 import { ModelHintText } from './model-hint-text.tsx';
 import { useToast } from './toasts.tsx';
 
@@ -218,7 +218,7 @@ export const MessageView = memo(function MessageView({
               title="Good answer"
               onClick={() => onFeedback(message.id!, message.feedback === 'up' ? null : 'up')}
             >
-              👍
+              <ThumbUpIcon />
             </button>
             <button
               type="button"
@@ -228,7 +228,7 @@ export const MessageView = memo(function MessageView({
               title="Bad answer"
               onClick={() => onFeedback(message.id!, message.feedback === 'down' ? null : 'down')}
             >
-              👎
+              <ThumbDownIcon />
             </button>
           </span>
         ) : null}
