@@ -29,6 +29,28 @@ function answerOf(socket: ClientSocket, event: 'edit_message' | 'continue_messag
   });
 }
 
+/** Resolves once a socket has received `count` tokens (rejects on an `error`, or after 15 s). */
+function tokensSeen(socket: ClientSocket, count: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = 0;
+    const timer = setTimeout(() => done(new Error(`fewer than ${count} tokens within 15 s`)), 15_000);
+    const onToken = () => {
+      seen += 1;
+      if (seen >= count) done();
+    };
+    const onError = (event: any) => done(new Error(`error instead of tokens: ${JSON.stringify(event)}`));
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      socket.off('message_token', onToken);
+      socket.off('error', onError);
+      if (error) reject(error);
+      else resolve();
+    };
+    socket.on('message_token', onToken);
+    socket.on('error', onError);
+  });
+}
+
 const received = (answer: Answer) => answer.events.find(([name]) => name === 'message_received')![1].user_message_id as number;
 const messagesOf = async (server: TestServer, chatId: number) => (await server.api('GET', `/api/chats/${chatId}/messages`)).body as any[];
 /** What the model was sent last, without the system message. */
@@ -194,25 +216,20 @@ describe('the message tree: edit a question into a branch, continue, retry, feed
       if (kind === 'continue_message') {
         // Something to continue: a stopped answer.
         server.ollama.queue({ tokenCount: 400, tokenDelayMs: 10 });
+        const streamed = tokensSeen(socket, 3);
         const regenerated = answerOf(socket, 'regenerate_message', { chat_id: chatId, message_id: first.complete.message_id });
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        await streamed;
         socket.emit('stop_generation', { chat_id: chatId });
-        await regenerated;
+        expect((await regenerated).complete.metadata.status).toBe('stopped');
       }
       const target = (await messagesOf(server, chatId)).filter((row) => row.role === 'assistant' && row.active).at(-1)!;
       server.ollama.queue({ tokenCount: 60, tokenDelayMs: 15 });
       const dropping = await connect(server.url);
       const seen: any[] = [];
       dropping.on('message_token', (event) => seen.push(event));
+      const fiveTokens = tokensSeen(dropping, 5);
       dropping.emit(kind, { chat_id: chatId, message_id: target.id } as never);
-      await new Promise<void>((resolve) => {
-        const check = setInterval(() => {
-          if (seen.length >= 5) {
-            clearInterval(check);
-            resolve();
-          }
-        }, 5);
-      });
+      await fiveTokens;
       dropping.disconnect();
       const lastSeq = seen.at(-1).seq;
 
