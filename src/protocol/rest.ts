@@ -168,6 +168,8 @@ export const SendMessageBody = z.strictObject({
   ...GenerationOptions,
   /** The original's name for `history_length`. */
   max_history: z.number().int().min(1).max(50).optional(),
+  /** **ext** Edits this question of the chat: the message is saved beside it as a new branch (as `edit_message`). */
+  edit_of: z.number().int().positive().optional(),
   stream: z.boolean().default(false),
 });
 export type SendMessageBody = z.infer<typeof SendMessageBody>;

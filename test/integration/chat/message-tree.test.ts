@@ -132,6 +132,17 @@ describe('the message tree: edit a question into a branch, continue, retry, feed
     await ask(socket, { chat_id: chatId, message: 'Fourth' });
     expect(sentToModel(server).map(([, content]) => content)).toEqual(['First question', 'one', 'Second question', 'two', 'Fourth']);
 
+    // Over REST too (`edit_of`): a third branch of the second question, answered in the response.
+    server.ollama.queue({ tokens: ['rest'] });
+    const viaRest = await server.api('POST', `/api/chats/${chatId}/messages`, { message: 'Second, by REST', edit_of: q2 });
+    expect(viaRest.status).toBe(200);
+    expect(viaRest.body.answer).toBe('rest');
+    expect((await messagesOf(server, chatId)).find((row) => row.id === viaRest.body.user_message_id)).toMatchObject({
+      parent_id: first.complete.message_id,
+      active: true,
+    });
+    expect((await server.api('POST', `/api/chats/${chatId}/messages`, { message: 'x', edit_of: 999_999 })).status).toBe(404);
+
     // Editing the first question makes a second root.
     server.ollama.queue({ tokens: ['fresh'] });
     const root = await answerOf(socket, 'edit_message', { chat_id: chatId, message_id: q1, message: 'Another start' });

@@ -131,22 +131,22 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
     schema: {
       tags,
       description:
-        'Ask a question. With `stream: true` the answer arrives as Server-Sent Events: `sources`, `token`*, `done`, `complete` (or `error`).',
+        'Ask a question (after the conversation shown; with **ext** `edit_of`, as a new branch beside that question). With `stream: true` the answer arrives as Server-Sent Events: `sources`, `token`*, `done`, `complete` (or `error`).',
       params: ChatParams,
       body: SendMessageBody,
       response: { 200: SendMessageResponse, 404: ErrorResponse, 409: ErrorResponse },
     },
     handler: async (request, reply) => {
-      const { stream, max_history: maxHistory, history_length: historyLength, ...options } = request.body;
+      const { stream, max_history: maxHistory, history_length: historyLength, edit_of: editOf, ...options } = request.body;
       // Counted with the address's socket answers until it finishes, even if the client hangs up.
       const release = limits.reserveAnswerForAddress(request.ip);
       let generation: Generation;
       try {
-        generation = await chats.sendMessage(requestActor(request), {
-          ...options,
-          history_length: historyLength ?? maxHistory,
-          chatId: request.params.chat_id,
-        });
+        const input = { ...options, history_length: historyLength ?? maxHistory, chatId: request.params.chat_id };
+        generation =
+          editOf === undefined
+            ? await chats.sendMessage(requestActor(request), input)
+            : await chats.editQuestion(requestActor(request), { ...input, messageId: editOf });
       } catch (error) {
         release();
         throw error;
