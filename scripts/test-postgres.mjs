@@ -13,6 +13,7 @@ const files = [
   'test/integration/accounts/revocation-and-limits.test.ts',
   'test/integration/chat/chat-model.test.ts',
   'test/integration/chat/regenerate.test.ts',
+  'test/integration/chat/message-tree.test.ts',
   'test/integration/log-hygiene.test.ts',
 ];
 const result = spawnSync('npx', ['vitest', 'run', ...files], { stdio: 'inherit', env: { ...process.env, TEST_STORE: 'postgres' } });

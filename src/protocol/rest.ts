@@ -134,10 +134,18 @@ export const MessageResponse = z.object({
   /** `streaming` while an answer is being generated; `complete`, `stopped`, `interrupted` or `failed` after. */
   status: MessageStatus,
   error: z.string().nullable(),
-  /** **ext** An answer's question (answers since versions exist); null on questions and older answers. */
+  /**
+   * **ext** The message tree: an answer's question, a question's message it follows (null for a
+   * chat's first question; an edited question has its original's parent).
+   */
   parent_id: z.number().int().nullable(),
-  /** **ext** False for an answer version that is not the one shown (regenerated); those are not sent as history. */
+  /**
+   * **ext** The shown one among its siblings (answer versions under a question, question branches
+   * under an answer). The conversation is the path of active messages; only it is sent as history.
+   */
   active: z.boolean(),
+  /** **ext** Thumbs up / down on an answer; null when none was given. */
+  feedback: z.enum(['up', 'down']).nullable(),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -156,11 +164,19 @@ export const ChatSearchQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
+/** **ext** `PUT /api/chats/{chat_id}/messages/{message_id}/feedback`: thumbs up / down, or null to clear. */
+export const MessageFeedbackBody = z.strictObject({
+  feedback: z.enum(['up', 'down']).nullable(),
+});
+export type MessageFeedbackBody = z.infer<typeof MessageFeedbackBody>;
+
 export const SendMessageBody = z.strictObject({
   message: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
   ...GenerationOptions,
   /** The original's name for `history_length`. */
   max_history: z.number().int().min(1).max(50).optional(),
+  /** **ext** Edits this question of the chat: the message is saved beside it as a new branch (as `edit_message`). */
+  edit_of: z.number().int().positive().optional(),
   stream: z.boolean().default(false),
 });
 export type SendMessageBody = z.infer<typeof SendMessageBody>;

@@ -18,6 +18,12 @@ export const ModelName = z
 export const Theme = z.enum(['light', 'dark', 'system'], { message: "must be 'light', 'dark' or 'system'" });
 export type Theme = z.infer<typeof Theme>;
 
+export const AnswerMode = z.enum(['chat', 'documents_only'], { message: "must be 'chat' or 'documents_only'" });
+export type AnswerMode = z.infer<typeof AnswerMode>;
+
+/** What a `documents_only` project answers, without the model, when no passage is relevant enough. */
+export const DEFAULT_REFUSAL_MESSAGE = "I could not find this in the project's documents.";
+
 /** The range of each value; shared by global settings, project overrides and stored-value reading. */
 export const SettingValue = {
   chunkSize: z
@@ -89,5 +95,11 @@ export const ProjectSettingOverrides = z.object({
   temperature: SettingValue.temperature.optional(),
   history_length: SettingValue.historyLength.optional(),
   max_tokens: SettingValue.maxTokens.optional(),
+  /** Sent as the system message, before the app's grounding instructions. Empty: none. */
+  system_prompt: z.string().max(8000, 'must be at most 8000 characters').optional(),
+  /** `chat`: the model answers (from general knowledge, labelled, when no passage matches); `documents_only`: refused without the model. */
+  answer_mode: AnswerMode.optional(),
+  /** The refusal of `documents_only` when no passage is relevant enough. */
+  refusal_message: z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters').optional(),
 });
 export type ProjectSettingOverrides = z.infer<typeof ProjectSettingOverrides>;

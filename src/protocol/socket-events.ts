@@ -48,6 +48,31 @@ export const RegenerateMessagePayload = z.strictObject({
 });
 export type RegenerateMessagePayload = z.infer<typeof RegenerateMessagePayload>;
 
+/**
+ * **ext** Edits a question: the new text is sent as a sibling of the question `message_id` (a new
+ * branch of the conversation from there, shown from now on; the old branch stays), and answered.
+ * The events are `send_message`'s, with `received` naming the new question.
+ */
+export const EditMessagePayload = z.strictObject({
+  chat_id: Id,
+  message_id: Id,
+  message: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
+  ...GenerationOptions,
+});
+export type EditMessagePayload = z.infer<typeof EditMessagePayload>;
+
+/**
+ * **ext** Continues an answer that stopped (Stop, interrupted, failed, cut at a limit): the model
+ * goes on writing the same message. The events are `send_message`'s for that message; its first
+ * `message_token` (seq 1) is the text it already had, so its tokens always add up to the whole.
+ */
+export const ContinueMessagePayload = z.strictObject({
+  chat_id: Id,
+  message_id: Id,
+  ...GenerationOptions,
+});
+export type ContinueMessagePayload = z.infer<typeof ContinueMessagePayload>;
+
 export const StopGenerationPayload = z.strictObject({ chat_id: Id });
 export type StopGenerationPayload = z.infer<typeof StopGenerationPayload>;
 
@@ -67,6 +92,8 @@ export const clientEventSchemas = {
   leave_project: LeaveProjectPayload,
   send_message: SendMessagePayload,
   regenerate_message: RegenerateMessagePayload,
+  edit_message: EditMessagePayload,
+  continue_message: ContinueMessagePayload,
   stop_generation: StopGenerationPayload,
   resume_message: ResumeMessagePayload,
   ping: PingPayload,
@@ -209,6 +236,8 @@ export interface ClientToServerEvents {
   leave_project: (data: z.input<typeof LeaveProjectPayload>) => void;
   send_message: (data: z.input<typeof SendMessagePayload>) => void;
   regenerate_message: (data: z.input<typeof RegenerateMessagePayload>) => void;
+  edit_message: (data: z.input<typeof EditMessagePayload>) => void;
+  continue_message: (data: z.input<typeof ContinueMessagePayload>) => void;
   stop_generation: (data: z.input<typeof StopGenerationPayload>) => void;
   resume_message: (data: z.input<typeof ResumeMessagePayload>) => void;
   ping: (data?: unknown) => void;

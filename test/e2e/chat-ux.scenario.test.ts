@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { uploadDocument } from '../support/documents.ts';
 import { screenshotThemes } from './support/browser.ts';
 import { useWebScenario } from './support/scenario.ts';
 import { uniqueName } from './support/web-server.ts';
@@ -114,5 +115,117 @@ describe('the everyday chat experience', () => {
     await bob.page.keyboard.press('Control+K');
     await bob.page.waitForURL(/\/projects\/\d+$/);
     await bob.page.waitForFunction(() => document.activeElement?.id.startsWith('chat-search-'));
+  });
+
+  it('edits a question into a branch, switches between branches, continues a stopped answer, rates it (1280 px)', async () => {
+    const { chatId } = await projectWithChat(scenario);
+    const carol = await WebUser.open(scenario.browser, scenario.server.url, `/chats/${chatId}`);
+    await carol.page.setViewportSize({ width: 1280, height: 900 });
+    await carol.waitForConnection('connected');
+    const ollama = scenario.server.ollama;
+
+    ollama.queue({ tokens: ['First ', 'answer.'] });
+    await carol.chat.ask('First question');
+    await carol.chat.waitForAnswerText('First answer.');
+    await carol.chat.waitForAnswer('complete');
+    ollama.queue({ tokens: ['Second ', 'answer.'] });
+    await carol.chat.ask('Second question');
+    await carol.chat.waitForAnswerText('Second answer.');
+    await carol.chat.waitForAnswer('complete');
+
+    // Edit the second question: it is sent again, and its answer is a new branch.
+    const second = carol.page.getByRole('article', { name: 'Question' }).filter({ hasText: 'Second question' });
+    await second.getByRole('button', { name: 'Edit question' }).click();
+    const box = carol.page.getByLabel('Edit your question');
+    await box.fill('Second question, edited');
+    await screenshotThemes(carol.page, 'chat-edit-question');
+    ollama.queue({ tokens: ['Edited ', 'answer.'] });
+    await carol.page.getByRole('button', { name: 'Send edited question' }).click();
+    await carol.chat.waitForAnswerText('Edited answer.');
+    await carol.chat.waitForAnswer('complete');
+    const branches = carol.page.getByRole('group', { name: 'Question versions' });
+    await branches.getByText('2 / 2').waitFor();
+    expect(await carol.chat.answers().count()).toBe(2);
+    expect(await carol.page.getByText('Second answer.').count()).toBe(0);
+    const sent = (ollama.lastChat().body.messages as Array<{ content: string }>).map((message) => message.content);
+    expect(sent).toContain('First answer.');
+    expect(sent).not.toContain('Second answer.');
+    await screenshotThemes(carol.page, 'chat-branches');
+
+    // Back to the first branch: its question and answer are shown again, and survive a reload.
+    await branches.getByRole('button', { name: 'Previous version' }).click();
+    await carol.page.getByRole('group', { name: 'Question versions' }).getByText('1 / 2').waitFor();
+    await carol.page.getByText('Second answer.').waitFor();
+    expect(await carol.page.getByText('Second question, edited').count()).toBe(0);
+    await carol.page.reload();
+    await carol.page.getByRole('group', { name: 'Question versions' }).getByText('1 / 2').waitFor();
+    await carol.page.getByText('Second answer.').waitFor();
+
+    // Stop a long answer with Esc, then Continue: the same answer grows, no new version.
+    ollama.queue({ tokenCount: 400, tokenDelayMs: 30 });
+    await carol.chat.ask('Tell me a long story');
+    await carol.chat.waitForAnswerText('t3');
+    await carol.page.keyboard.press('Escape');
+    await carol.chat.waitForAnswer('stopped');
+    const stoppedText = await carol.chat.lastAnswerText();
+    ollama.queue({ tokens: [' The', ' end.'] });
+    await carol.chat
+      .lastAnswer()
+      .getByRole('button', { name: /^Continue/ })
+      .click();
+    await carol.chat.waitForAnswerText('The end.');
+    await carol.chat.waitForAnswer('complete');
+    expect((await carol.chat.lastAnswerText()).startsWith(stoppedText.trim().slice(0, 20))).toBe(true);
+    expect(await carol.chat.lastAnswer().getByRole('group', { name: 'Answer versions' }).count()).toBe(0);
+
+    // Thumbs up is saved with the answer.
+    await carol.chat.lastAnswer().getByRole('button', { name: 'Good answer' }).click();
+    await carol.chat.lastAnswer().locator('button[aria-label="Good answer"][aria-pressed="true"]').waitFor();
+    const rows = (await scenario.server.api('GET', `/api/chats/${chatId}/messages`)).body as Array<{ feedback: string | null }>;
+    expect(rows.at(-1)?.feedback).toBe('up');
+    await screenshotThemes(carol.page, 'chat-continued-rated');
+  });
+
+  it('a documents-only project refuses a question its documents do not cover, without calling the model', async () => {
+    const { projectId, chatId } = await projectWithChat(scenario);
+    const upload = await uploadDocument(scenario.server, projectId, {
+      filename: 'parking.md',
+      content: '# Parking\n\nEmployees park in garage B on level two. Visitors use the public car park next door.',
+    });
+    expect(upload.status).toBe(201);
+    for (let tries = 0; ; tries += 1) {
+      const document = (await scenario.server.api('GET', `/api/documents/${upload.body.document.id}`)).body;
+      if (document.status === 'completed') break;
+      if (tries > 150 || document.status === 'failed') throw new Error(`document not processed: ${document.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const dave = await WebUser.open(scenario.browser, scenario.server.url, `/projects/${projectId}`);
+    await dave.page.setViewportSize({ width: 1280, height: 900 });
+    await dave.waitForConnection('connected');
+    await dave.page.getByRole('button', { name: 'Project settings' }).click();
+    const dialog = dave.page.getByRole('dialog', { name: 'Project settings' });
+    await dialog.getByLabel('System prompt').fill('You answer for the Acme parking desk.');
+    await dialog.getByRole('radio', { name: /^Documents only/ }).check();
+    await dialog.getByLabel('Refusal', { exact: true }).fill('Not in the parking handbook.');
+    await dialog.getByRole('heading', { name: 'Project settings' }).waitFor();
+    await dialog.getByLabel('Refusal', { exact: true }).scrollIntoViewIfNeeded();
+    await screenshotThemes(dave.page, 'project-settings-prompt');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    await dave.goto(`/chats/${chatId}`);
+    await dave.waitForConnection('connected');
+    const calls = scenario.server.ollama.chatRequests().length;
+    await dave.chat.ask('What is the weather on Mars tomorrow?');
+    await dave.chat.waitForAnswerText('Not in the parking handbook.');
+    await dave.chat.waitForAnswer('complete');
+    expect(scenario.server.ollama.chatRequests().length).toBe(calls);
+    // A covered question reaches the model, with the project's prompt first.
+    scenario.server.ollama.queue({ tokens: ['Garage ', 'B [1]'] });
+    await dave.chat.ask('Where do employees park?');
+    await dave.chat.waitForAnswerText('Garage B');
+    expect(scenario.server.ollama.chatRequests().length).toBe(calls + 1);
+    expect(scenario.server.ollama.lastChat().body.messages[0].content.startsWith('You answer for the Acme parking desk.')).toBe(true);
+    await screenshotThemes(dave.page, 'chat-documents-only-refusal');
   });
 });

@@ -64,4 +64,47 @@ describe('losing the connection in the middle of an answer', () => {
     expect((await dave.chat.lastAnswerText()).trim().split(/\s+/)).toEqual(expectedWords.slice(0, 200));
     expect(await dave.chat.answers().count()).toBe(1);
   });
+
+  it('resumes a regenerated answer and a continued one after the connection drops, every token once', async () => {
+    const { body: project } = await scenario.server.api('POST', '/api/projects', { name: uniqueName('Regenerate drop') });
+    const { body: chat } = await scenario.server.api('POST', '/api/chats', { project_id: project.id });
+    const erin = await WebUser.open(scenario.browser, scenario.server.url, `/chats/${chat.id}`);
+    await erin.waitForConnection('connected');
+    scenario.server.ollama.queue({ tokens: ['First.'] });
+    await erin.chat.ask('Question');
+    await erin.chat.waitForAnswer('complete');
+
+    scenario.server.ollama.queue({ tokenCount: 120, tokenDelayMs: 20 });
+    await erin.page.getByRole('button', { name: 'Regenerate: answer again' }).click();
+    await erin.chat.waitForAnswerText('t20 ');
+    scenario.server.gateway.io.disconnectSockets(true);
+    await erin.waitForConnection('reconnecting');
+    await erin.waitForConnection('connected');
+    await erin.chat.waitForAnswer('complete', 30_000);
+    expect((await erin.chat.lastAnswerText()).trim().split(/\s+/)).toEqual(expectedWords.slice(0, 120));
+    await erin.page.getByRole('group', { name: 'Answer versions' }).getByText('2 / 2').waitFor();
+
+    // Stopped, then continued; the connection drops while it grows.
+    scenario.server.ollama.queue({ tokenCount: 300, tokenDelayMs: 20 });
+    await erin.page.getByRole('button', { name: 'Regenerate: answer again' }).click();
+    await erin.chat.waitForAnswerText('t5 ');
+    await erin.page.keyboard.press('Escape');
+    await erin.chat.waitForAnswer('stopped');
+    const before = (await erin.chat.lastAnswerText()).trim();
+    scenario.server.ollama.queue({ tokens: Array.from({ length: 100 }, (_, index) => ` c${index + 1}`), tokenDelayMs: 20 });
+    await erin.chat
+      .lastAnswer()
+      .getByRole('button', { name: /^Continue/ })
+      .click();
+    await erin.chat.waitForAnswerText('c10');
+    scenario.server.gateway.io.disconnectSockets(true);
+    await erin.waitForConnection('reconnecting');
+    await erin.waitForConnection('connected');
+    await erin.chat.waitForAnswer('complete', 30_000);
+    const continued = Array.from({ length: 100 }, (_, index) => `c${index + 1}`);
+    expect((await erin.chat.lastAnswerText()).trim().split(/\s+/)).toEqual([...before.split(/\s+/), ...continued]);
+    const saved = (await scenario.server.api('GET', `/api/chats/${chat.id}`)).body.messages.at(-1);
+    expect(saved.content.trim().split(/\s+/)).toEqual([...before.split(/\s+/), ...continued]);
+    expect(await erin.chat.answers().count()).toBe(1);
+  });
 });

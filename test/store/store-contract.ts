@@ -486,9 +486,43 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           dimensions: 2,
           vectors: [{ documentRef: 7, chunkIndex: 0, embedding: new Float32Array([1, 0]) }],
         },
-        chats: [{ ref: 3, title: 'old chat', titleIsCustom: true, createdAt: timestamp, updatedAt: timestamp }],
+        chats: [{ ref: 3, title: 'old chat', titleIsCustom: true, model: 'llama3.2', createdAt: timestamp, updatedAt: timestamp }],
         messages: (imported: { chunkId(documentRef: number, chunkIndex: number): number | undefined }) => [
           {
+            ref: 40,
+            parentRef: null,
+            active: true,
+            feedback: null,
+            chatRef: 3,
+            role: 'user' as const,
+            content: 'which words?',
+            sources: null,
+            modelName: null,
+            status: 'complete' as const,
+            error: null,
+            createdAt: timestamp,
+            updatedAt: timestamp,
+          },
+          {
+            ref: 41,
+            parentRef: 40,
+            active: false,
+            feedback: 'down' as const,
+            chatRef: 3,
+            role: 'assistant' as const,
+            content: 'an older version',
+            sources: null,
+            modelName: null,
+            status: 'complete' as const,
+            error: null,
+            createdAt: timestamp,
+            updatedAt: timestamp,
+          },
+          {
+            ref: 42,
+            parentRef: 40,
+            active: true,
+            feedback: 'up' as const,
             chatRef: 3,
             role: 'assistant' as const,
             content: `see ${imported.chunkId(7, 1)}`,
@@ -502,7 +536,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         ],
       };
       const result = await store.archive.importProject(input);
-      expect(result).toMatchObject({ documents: 2, chunks: 2, vectors: 1, chats: 1, messages: 1 });
+      expect(result).toMatchObject({ documents: 2, chunks: 2, vectors: 1, chats: 1, messages: 3 });
       expect(result.pendingDocumentIds).toHaveLength(1);
       const imported = (await store.projects.findById(result.projectId))!;
       expect(imported.name).toBe(`${project.name} (2)`);
@@ -512,9 +546,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.vectors.search({ indexId: active.id, embedding: [1, 0], limit: 1 })).map((hit) => hit.chunkId)).toEqual([
         hits[0]!.chunkId,
       ]);
-      const [message] = await store.archive.pageMessages({ projectId: result.projectId, afterId: 0, limit: 10 });
+      const [question, older, message] = await store.archive.pageMessages({ projectId: result.projectId, afterId: 0, limit: 10 });
       const [, secondChunk] = await store.archive.pageChunks({ projectId: result.projectId, afterId: 0, limit: 10 });
       expect(message!.content).toBe(`see ${secondChunk!.id}`);
+      // The tree, the shown version and the feedback come through with new ids; so does the chat's model.
+      expect(question).toMatchObject({ parentId: null, active: true, feedback: null });
+      expect(older).toMatchObject({ parentId: question!.id, active: false, feedback: 'down' });
+      expect(message).toMatchObject({ parentId: question!.id, active: true, feedback: 'up' });
+      const [importedChat] = await store.archive.pageChats({ projectId: result.projectId, afterId: 0, limit: 10 });
+      expect(importedChat?.model).toBe('llama3.2');
       // Refused on a clash: nothing of it is written.
       const before = (await store.projects.list({ skip: 0, limit: 10_000, includeDeleted: true })).length;
       await expect(store.archive.importProject({ ...input, project: { ...input.project, onNameClash: 'refuse' } })).rejects.toBeInstanceOf(
@@ -613,6 +653,40 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await active()).toEqual([question.id, second.id]);
       await store.messages.activateVersion(first.id);
       expect(await active()).toEqual([question.id, first.id]);
+
+      // The tree: an edited first question is a second root; activating one root deactivates the other,
+      // and leaves the active flags below each root alone.
+      const edited = await store.messages.create({
+        chatId: mine.id,
+        role: 'user',
+        content: 'q edited',
+        status: 'complete',
+        parentId: null,
+      });
+      await store.messages.activateVersion(edited.id);
+      expect(await active()).toEqual([first.id, edited.id]);
+      await store.messages.activateVersion(question.id);
+      expect(await active()).toEqual([question.id, first.id]);
+      // A follow-up question under an answer, and a branch of it (siblings under the same answer).
+      const next = await store.messages.create({ chatId: mine.id, role: 'user', content: 'n', status: 'complete', parentId: first.id });
+      const branch = await store.messages.create({ chatId: mine.id, role: 'user', content: 'n2', status: 'complete', parentId: first.id });
+      await store.messages.activateVersion(branch.id);
+      expect(await active()).toEqual([question.id, first.id, branch.id]);
+      expect((await store.messages.findById(next.id))?.active).toBe(false);
+      // Another chat's rows with the same parent are untouched.
+      const elsewhere = await store.messages.create({ chatId: shared.id, role: 'user', content: 'x', status: 'complete' });
+      await store.messages.activateVersion(edited.id);
+      expect((await store.messages.findById(elsewhere.id))?.active).toBe(true);
+      await store.messages.activateVersion(question.id);
+
+      // Feedback: set, changed, cleared.
+      expect(first.feedback).toBeNull();
+      await store.messages.setFeedback(first.id, 'up');
+      expect((await store.messages.findById(first.id))?.feedback).toBe('up');
+      await store.messages.setFeedback(first.id, 'down');
+      expect((await store.messages.findById(first.id))?.feedback).toBe('down');
+      await store.messages.setFeedback(first.id, null);
+      expect((await store.messages.findById(first.id))?.feedback).toBeNull();
 
       expect((await store.messages.listStreaming()).filter((m) => m.chatId === mine.id)).toEqual([{ id: second.id, chatId: mine.id }]);
       expect(await store.messages.interruptIfStreaming(second.id)).toBe(true);

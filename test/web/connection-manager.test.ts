@@ -131,6 +131,49 @@ describe('ConnectionManager', () => {
     expect(manager.isStreaming(chatId)).toBe(false);
   });
 
+  it('resumes the answer to an edited question and a continued answer after a drop, like a sent one', async () => {
+    const { chatId } = await createProjectAndChat(server);
+    const manager = connect();
+    await waitForStatus(manager, 'connected');
+    // A first answer, stopped early: something to edit, and something to continue.
+    server.ollama.queue({ tokenCount: 300, tokenDelayMs: 5 });
+    const first = collect(manager, chatId, (event) => {
+      if (event.type === 'token' && event.seq === 10) manager.stopGeneration(chatId);
+    });
+    manager.sendMessage({ chat_id: chatId, message: 'Q' });
+    const firstEvents = await first.done;
+    const questionId = (firstEvents.find((event) => event.type === 'received') as { userMessageId: number }).userMessageId;
+    const stopped = firstEvents.at(-1) as { type: 'complete'; complete: { message_id: number; metadata: { status: string } } };
+    expect(stopped.complete.metadata.status).toBe('stopped');
+
+    const dropAt30 = () => {
+      let dropped = false;
+      return collect(manager, chatId, (event) => {
+        if (event.type === 'token' && event.seq === 30 && !dropped) {
+          dropped = true;
+          server.gateway.io.disconnectSockets(true);
+        }
+      });
+    };
+
+    // Continue: the first token is the text it had, then 80 more; a drop at 30 loses none.
+    server.ollama.queue({ tokenCount: 80, tokenDelayMs: 5 });
+    const continued = dropAt30();
+    expect(manager.continueMessage({ chat_id: chatId, message_id: stopped.complete.message_id })).toBe(true);
+    const continuedTokens = (await continued.done).filter((event) => event.type === 'token');
+    expect(continuedTokens.map((event) => event.seq)).toEqual(Array.from({ length: 81 }, (_, index) => index + 1));
+    expect(continued.events.at(-1)).toMatchObject({ type: 'complete', complete: { message_id: stopped.complete.message_id } });
+
+    // Edit: a new branch, answered; a drop at 30 loses none either.
+    server.ollama.queue({ tokenCount: 80, tokenDelayMs: 5 });
+    const edited = dropAt30();
+    expect(manager.editMessage({ chat_id: chatId, message_id: questionId, message: 'Q, edited' })).toBe(true);
+    const editedTokens = (await edited.done).filter((event) => event.type === 'token');
+    expect(editedTokens.map((event) => event.seq)).toEqual(Array.from({ length: 80 }, (_, index) => index + 1));
+    expect(edited.events.at(-1)).toMatchObject({ type: 'complete', complete: { metadata: { status: 'complete' } } });
+    expect(manager.isStreaming(chatId)).toBe(false);
+  });
+
   it('follows an answer it did not start (a reload) from the first token', async () => {
     const { chatId } = await createProjectAndChat(server);
     const asker = connect();

@@ -101,6 +101,30 @@ describe('ProjectSettingsDialog', () => {
     expect(puts).toEqual([{ url: '/api/projects/7', body: { settings: { temperature: 0.2, retrieval_k: null } } }]);
   });
 
+  it('sets the system prompt and documents-only mode with its refusal (trimmed, only the changed keys)', async () => {
+    let closed = false;
+    open(() => (closed = true));
+    await screen.findByRole('checkbox', { name: 'Temperature: Use the global default (0.7)' });
+    fireEvent.change(screen.getByLabelText('System prompt'), { target: { value: '  You answer for the HR desk.  ' } });
+    expect(screen.queryByLabelText('Refusal')).toBeNull();
+    fireEvent.click(screen.getByRole('radio', { name: /^Documents only/ }));
+    fireEvent.change(screen.getByLabelText('Refusal'), { target: { value: 'Not in the handbook.' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(closed).toBe(true));
+    expect(puts).toEqual([
+      {
+        url: '/api/projects/7',
+        body: {
+          settings: {
+            system_prompt: 'You answer for the HR desk.',
+            answer_mode: 'documents_only',
+            refusal_message: 'Not in the handbook.',
+          },
+        },
+      },
+    ]);
+  });
+
   it('refuses an overlap not smaller than the passage size before any request, and says what re-chunking means', async () => {
     open();
     await screen.findByRole('checkbox', { name: 'Temperature: Use the global default (0.7)' });

@@ -67,6 +67,7 @@ describe('visibleMessages', () => {
     error: null,
     parent_id: null,
     active: true,
+    feedback: null,
     created_at: '2026-11-26T10:00:00.000Z',
     updated_at: '2026-11-26T10:00:00.000Z',
   });
@@ -183,46 +184,100 @@ describe('answer versions in the shown chat', () => {
     error: null,
     parent_id: parent,
     active,
+    feedback: null,
     created_at: '2026-11-26T10:00:00.000Z',
     updated_at: '2026-11-26T10:00:00.000Z',
   });
 
-  it('shows each question with its active version, in turn order, with "n / m"', () => {
-    // Q1, A1 (v1, older row without parent), Q2, A2, then A1 regenerated (id 5): shown in turn 1.
+  it('shows the active path with "n / m" on answers (versions) and questions (branches)', () => {
+    // Q1, A1 (v1), Q2 asked after A1, A2, then A1 regenerated (id 5): a new branch, without Q2.
     const history = [
       row(1, 'user', 'Q1', null),
       row(2, 'assistant', 'A1', 1, false),
-      row(3, 'user', 'Q2', null),
+      row(3, 'user', 'Q2', 2),
       row(4, 'assistant', 'A2', 3),
       row(5, 'assistant', 'A1 again', 1),
     ];
     const shown = visibleMessages(history, null);
-    expect(shown.map((message) => message.content)).toEqual(['Q1', 'A1 again', 'Q2', 'A2']);
+    expect(shown.map((message) => message.content)).toEqual(['Q1', 'A1 again']);
     expect(shown[1]!.versions).toEqual({ ids: [2, 5], index: 1 });
     expect(shown[1]!.questionId).toBe(1);
-    expect(shown[3]!.versions).toBeUndefined();
+    // Back to version 1: the turns that followed it are shown again.
+    const back = history.map((message) =>
+      message.id === 2 ? { ...message, active: true } : message.id === 5 ? { ...message, active: false } : message,
+    );
+    expect(visibleMessages(back, null).map((message) => message.content)).toEqual(['Q1', 'A1', 'Q2', 'A2']);
+
+    // Q2 edited (id 6, a sibling under A1): "2 / 2" on the question, and its own answer.
+    const edited = [
+      ...back.map((message) => (message.id === 3 ? { ...message, active: false } : message)),
+      row(6, 'user', 'Q2 edited', 2),
+      row(7, 'assistant', 'A2 edited', 6),
+    ];
+    const branch = visibleMessages(edited, null);
+    expect(branch.map((message) => message.content)).toEqual(['Q1', 'A1', 'Q2 edited', 'A2 edited']);
+    expect(branch[2]!.versions).toEqual({ ids: [3, 6], index: 1 });
+    expect(branch[3]!.versions).toBeUndefined();
   });
 
-  it('puts a regenerated answer being written in its turn, as the last version', () => {
-    const history = [row(1, 'user', 'Q1', null), row(2, 'assistant', 'A1', 1), row(3, 'user', 'Q2', null), row(4, 'assistant', 'A2', 3)];
-    const live: LiveAnswer = {
-      chatId: 1,
-      question: null,
-      userMessageId: 1,
-      messageId: 9,
-      content: 'new',
-      sources: [],
-      phase: 'streaming',
-      finish: null,
-      model: null,
-      error: null,
-      undelivered: false,
-      regenerating: true,
-    };
-    const shown = visibleMessages(history, live);
-    expect(shown.map((message) => message.content)).toEqual(['Q1', 'new', 'Q2', 'A2']);
+  it('older rows without parents read as a linear chat', () => {
+    const history = [row(1, 'user', 'Q1', null), row(2, 'assistant', 'A1', null), row(3, 'user', 'Q2', 2), row(4, 'assistant', 'A2', null)];
+    expect(visibleMessages(history, null).map((message) => message.content)).toEqual(['Q1', 'A1', 'Q2', 'A2']);
+  });
+
+  const liveAnswer = (change: Partial<LiveAnswer>): LiveAnswer => ({
+    chatId: 1,
+    question: null,
+    userMessageId: null,
+    messageId: null,
+    content: '',
+    sources: [],
+    phase: 'streaming',
+    finish: null,
+    model: null,
+    error: null,
+    undelivered: false,
+    ...change,
+  });
+
+  it('puts a regenerated answer being written in its turn, as the last version, without the turns after it', () => {
+    const history = [row(1, 'user', 'Q1', null), row(2, 'assistant', 'A1', 1), row(3, 'user', 'Q2', 2), row(4, 'assistant', 'A2', 3)];
+    const shown = visibleMessages(history, liveAnswer({ userMessageId: 1, messageId: 9, content: 'new', regenerating: true }));
+    expect(shown.map((message) => message.content)).toEqual(['Q1', 'new']);
     expect(shown[1]!.versions).toEqual({ ids: [2, 9], index: 1 });
     expect(shown[1]!.status).toBe('streaming');
+  });
+
+  it('shows an edited question in its original place as the last branch, with its answer being written', () => {
+    const history = [row(1, 'user', 'Q1', null), row(2, 'assistant', 'A1', 1), row(3, 'user', 'Q2', 2), row(4, 'assistant', 'A2', 3)];
+    const shown = visibleMessages(
+      history,
+      liveAnswer({ question: 'Q2 better', editOf: 3, userMessageId: 8, content: 'ans', messageId: 9 }),
+    );
+    expect(shown.map((message) => [message.role, message.content])).toEqual([
+      ['user', 'Q1'],
+      ['assistant', 'A1'],
+      ['user', 'Q2 better'],
+      ['assistant', 'ans'],
+    ]);
+    expect(shown[2]!.versions).toEqual({ ids: [3, 8], index: 1 });
+  });
+
+  it('continues a saved answer in place: its text stays on screen until the first token, then grows', () => {
+    const history = [
+      row(1, 'user', 'Q1', null),
+      { ...row(2, 'assistant', 'Half an', 1), status: 'stopped' as const },
+      row(3, 'user', 'Q2', 2),
+    ];
+    const waiting = visibleMessages(history, liveAnswer({ phase: 'sending', messageId: 2, userMessageId: 1, continuing: true }));
+    expect(waiting.map((message) => [message.content, message.status])).toEqual([
+      ['Q1', 'complete'],
+      ['Half an', 'streaming'],
+      ['Q2', 'complete'],
+    ]);
+    const growing = visibleMessages(history, liveAnswer({ messageId: 2, userMessageId: 1, continuing: true, content: 'Half an answer' }));
+    expect(growing[1]!.content).toBe('Half an answer');
+    expect(growing).toHaveLength(3);
   });
 });
 
@@ -238,6 +293,7 @@ describe('a failed or interrupted answer as the user saw it', () => {
     error: status === 'failed' ? 'model crashed' : null,
     parent_id: role === 'assistant' ? 1 : null,
     active: true,
+    feedback: null,
     created_at: '2026-11-26T10:00:00.000Z',
     updated_at: '2026-11-26T10:00:00.000Z',
   });

@@ -1,20 +1,24 @@
 import type { AbuseLimits } from '../access/abuse-limits.ts';
 import type { AccessPolicy } from '../access/access-policy.ts';
 import type { Actor } from '../access/actor.ts';
-import { AppError, BusyError, InternalError, NotFoundError } from '../errors.ts';
+import { AppError, BusyError, InternalError, NotFoundError, ValidationError } from '../errors.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
+import type { ChatPart } from '../llm/chat-model.ts';
 import type { ChatModelResolver } from '../llm/chat-model-resolver.ts';
 import type { Logger } from '../logger.ts';
 import type { Retriever } from '../search/retriever.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
-import type { ChatRecord, Store } from '../store/store.ts';
+import type { RetrievalOutcome } from '../search/retriever.ts';
+import { EXTRACTIVE_MODEL } from '../settings/settings-service.ts';
+import type { ChatRecord, MessageFeedback, MessageRecord, Store } from '../store/store.ts';
 import { answerTokenCap, CHARACTERS_PER_TOKEN, estimateTokens, type TruncationReason, truncationNote } from './answer-limits.ts';
 import { DEFAULT_CHAT_TITLE, titleFromMessage } from './chat-title.ts';
 import { coalesceTextDeltas } from './coalesce-text-deltas.ts';
 import type { Generation } from './generation.ts';
 import type { RunningAnswers } from './running-answers.ts';
 import { type GenerationRequest, resolveGenerationSettings } from './generation-settings.ts';
-import { questionOf, turnsBefore } from './answer-versions.ts';
+import { documentsCover } from './documents-coverage.ts';
+import { activePath, ancestorsOf, questionOf } from './message-tree.ts';
 import { selectHistory } from './history.ts';
 import { buildPromptMessages } from './prompt.ts';
 
@@ -105,12 +109,38 @@ export class ChatService {
   /**
    * Starts an answer and returns it once the question is saved. The answer runs on its own: callers
    * subscribe to it, and it outlives them for the grace period so that a reconnecting client can
-   * resume. Throws NotFoundError or BusyError before anything is written.
+   * resume. Throws NotFoundError or BusyError before anything is written. The question follows the
+   * conversation as shown (the end of the active path).
    */
   async sendMessage(actor: Actor, input: { chatId: number; message: string } & GenerationRequest): Promise<Generation> {
-    const { store, access, generations, events } = this.deps;
+    const { store, access } = this.deps;
     const chat = await access.requireChat(actor, input.chatId, 'write');
     await this.deps.limits?.consumeMessage(actor);
+    return this.askQuestion(chat, input, async () => activePath(await store.messages.listByChat(chat.id)).at(-1)?.id ?? null);
+  }
+
+  /**
+   * Edits a question: the new text becomes a sibling of the question `messageId` (same parent), the
+   * branch shown from now on, and is answered with the history above it. The old branch stays.
+   */
+  async editQuestion(actor: Actor, input: { chatId: number; messageId: number; message: string } & GenerationRequest): Promise<Generation> {
+    const { store, access } = this.deps;
+    const chat = await access.requireChat(actor, input.chatId, 'write');
+    const original = await store.messages.findById(input.messageId);
+    if (!original || original.chatId !== chat.id || original.role !== 'user') {
+      throw new NotFoundError(`Question ${input.messageId} not found in chat ${chat.id}`);
+    }
+    await this.deps.limits?.consumeMessage(actor);
+    return this.askQuestion(chat, input, async () => original.parentId);
+  }
+
+  /** Saves a question under `parent` (read once the chat's answer slot is taken), makes it the active branch, answers it. */
+  private async askQuestion(
+    chat: ChatRecord,
+    input: { message: string } & GenerationRequest,
+    parent: () => Promise<number | null>,
+  ): Promise<Generation> {
+    const { store, generations, events } = this.deps;
     const generation = await generations.start(chat.id, chat.projectId);
     try {
       const userMessage = await store.messages.create({
@@ -118,7 +148,9 @@ export class ChatService {
         role: 'user',
         content: input.message,
         status: 'complete',
+        parentId: await parent(),
       });
+      await store.messages.activateVersion(userMessage.id);
       if (!chat.titleIsCustom && chat.messageCount === 0) {
         const title = titleFromMessage(input.message);
         await store.chats.update(chat.id, { title });
@@ -126,7 +158,7 @@ export class ChatService {
       }
       generation.publish({ type: 'received', chatId: chat.id, userMessageId: userMessage.id });
       events.publish({ type: 'messageAdded', projectId: chat.projectId, chatId: chat.id, messageId: userMessage.id, role: 'user' });
-      void this.run(generation, chat, userMessage.id, input);
+      void this.run(generation, chat, userMessage, input);
       return generation;
     } catch (error) {
       generation.publish({ type: 'error', chatId: chat.id, error: toAppError(error) });
@@ -142,20 +174,13 @@ export class ChatService {
   async regenerateAnswer(actor: Actor, input: { chatId: number; messageId: number } & GenerationRequest): Promise<Generation> {
     const { store, access, generations } = this.deps;
     const chat = await access.requireChat(actor, input.chatId, 'write');
-    const messages = await store.messages.listByChat(chat.id);
-    const question = questionOf(messages, input.messageId);
+    const question = questionOf(await store.messages.listByChat(chat.id), input.messageId);
     if (!question) throw new NotFoundError(`Message ${input.messageId} not found in chat ${chat.id}`);
     await this.deps.limits?.consumeMessage(actor);
     const generation = await generations.start(chat.id, chat.projectId);
     try {
-      // Older answers have no parent yet: give them one, so they become versions of this turn.
-      for (const message of messages) {
-        if (message.role === 'assistant' && message.parentId === null && questionOf(messages, message.id)?.id === question.id) {
-          await store.messages.update(message.id, { parentId: question.id });
-        }
-      }
       generation.publish({ type: 'received', chatId: chat.id, userMessageId: question.id });
-      void this.run(generation, chat, question.id, { ...input, message: question.content });
+      void this.run(generation, chat, question, { ...input, message: question.content });
       return generation;
     } catch (error) {
       generation.publish({ type: 'error', chatId: chat.id, error: toAppError(error) });
@@ -163,13 +188,48 @@ export class ChatService {
     }
   }
 
-  /** Shows another version of a turn's answer; it is also the one sent as history from now on. */
+  /**
+   * Continues an answer that stopped before its end (Stop, interrupted, failed, cut at a limit): the
+   * model goes on writing the same message, with its sources and history. The first token of the
+   * stream is the text the answer already had, so a client that follows it from the start (a reload)
+   * sees the whole answer.
+   */
+  async continueAnswer(actor: Actor, input: { chatId: number; messageId: number } & GenerationRequest): Promise<Generation> {
+    const { store, access, generations } = this.deps;
+    const chat = await access.requireChat(actor, input.chatId, 'write');
+    const messages = await store.messages.listByChat(chat.id);
+    const answer = messages.find((message) => message.id === input.messageId);
+    const question = answer ? questionOf(messages, answer.id) : undefined;
+    if (!answer || answer.role !== 'assistant' || !question)
+      throw new NotFoundError(`Answer ${input.messageId} not found in chat ${chat.id}`);
+    if (answer.status === 'streaming') throw new BusyError('This answer is still being written');
+    if (answer.status === 'complete' && answer.error === null) throw new ValidationError('This answer is complete; regenerate it instead');
+    if (!answer.content.trim()) throw new ValidationError('This answer has no text to continue; regenerate it instead');
+    if (answer.modelName === EXTRACTIVE_MODEL) {
+      throw new ValidationError('An answer quoted from the documents cannot be continued; regenerate it with a language model');
+    }
+    await this.deps.limits?.consumeMessage(actor);
+    const generation = await generations.start(chat.id, chat.projectId);
+    try {
+      generation.publish({ type: 'received', chatId: chat.id, userMessageId: question.id });
+      void this.run(generation, chat, question, { ...input, message: question.content }, answer);
+      return generation;
+    } catch (error) {
+      generation.publish({ type: 'error', chatId: chat.id, error: toAppError(error) });
+      throw error;
+    }
+  }
+
+  /**
+   * Shows another version of an answer, or another branch of a question (after an edit): it becomes
+   * the active child of its parent, and the conversation shown and sent as history follows it.
+   */
   async selectAnswerVersion(actor: Actor, input: { chatId: number; messageId: number }): Promise<void> {
     const { store, access, events } = this.deps;
     const chat = await access.requireChat(actor, input.chatId, 'write');
     const message = await store.messages.findById(input.messageId);
-    if (!message || message.chatId !== chat.id || message.role !== 'assistant') {
-      throw new NotFoundError(`Answer ${input.messageId} not found in chat ${chat.id}`);
+    if (!message || message.chatId !== chat.id) {
+      throw new NotFoundError(`Message ${input.messageId} not found in chat ${chat.id}`);
     }
     if ((await this.deps.generations.find(chat.id))?.finished === false) {
       throw new BusyError('An answer is being written in this chat; wait for it or stop it first');
@@ -179,54 +239,98 @@ export class ChatService {
     events.publish({ type: 'chatUpdated', projectId: chat.projectId, chatId: chat.id, title: chat.title });
   }
 
+  /** Thumbs up / down on an answer (null clears it). */
+  async setFeedback(actor: Actor, input: { chatId: number; messageId: number; feedback: MessageFeedback | null }): Promise<MessageRecord> {
+    const { store, access } = this.deps;
+    const chat = await access.requireChat(actor, input.chatId, 'write');
+    const message = await store.messages.findById(input.messageId);
+    if (!message || message.chatId !== chat.id || message.role !== 'assistant') {
+      throw new NotFoundError(`Answer ${input.messageId} not found in chat ${chat.id}`);
+    }
+    await store.messages.setFeedback(message.id, input.feedback);
+    return { ...message, feedback: input.feedback };
+  }
+
+  /**
+   * Answers `question`: retrieve, `sources`, tokens, save, `done`. With `continuation`, the model goes
+   * on writing that saved answer instead (its sources, no retrieval), and the stream starts with its text.
+   */
   private async run(
     generation: Generation,
     chat: ChatRecord,
-    userMessageId: number,
+    question: MessageRecord,
     input: { message: string } & GenerationRequest,
+    continuation?: MessageRecord,
   ): Promise<void> {
     const { store, retriever, models, settings: settingsService, events, logger } = this.deps;
     let assistantId: number | undefined;
     let text = '';
     let seq = 0;
     try {
+      const effective = await settingsService.effective({ projectId: chat.projectId });
       const settings = resolveGenerationSettings({
-        effective: await settingsService.effective({ projectId: chat.projectId }),
+        effective,
         // The chat's own model answers unless this message asks for another.
         request: { ...input, model: input.model ?? chat.model ?? undefined },
       });
 
-      const sources = await retriever.retrieve({
-        projectId: chat.projectId,
-        query: input.message,
-        limit: settings.topK,
-        minScore: settings.minScore,
-        signal: generation.signal,
-      });
+      let sources = continuation?.sources ?? [];
+      let covered = true;
+      if (!continuation) {
+        const query = {
+          projectId: chat.projectId,
+          query: input.message,
+          limit: settings.topK,
+          minScore: settings.minScore,
+          signal: generation.signal,
+        };
+        const outcome: RetrievalOutcome = retriever.search
+          ? await retriever.search(query)
+          : { sources: await retriever.retrieve(query), mode: 'full_text' };
+        sources = outcome.sources;
+        covered = documentsCover(outcome);
+      }
+      // Documents only, and nothing relevant enough: the fixed refusal, without asking the model
+      // (and without the weak passages, which it does not rest on).
+      const refusal = effective.answerMode === 'documents_only' && !covered;
+      if (refusal) sources = [];
       generation.publish({ type: 'sources', chatId: chat.id, sources });
 
-      const model = await models.resolve({ requestedModel: settings.model });
-      // The turns as shown: a regenerated answer is sent in its turn's place, other versions not at all.
+      const model = refusal ? undefined : await models.resolve({ requestedModel: settings.model });
+      const modelId = model?.modelId ?? DOCUMENTS_ONLY_MODEL;
+      // The history the question was asked with: the path above it, whatever is shown elsewhere.
       const history = settings.includeHistory
-        ? selectHistory(turnsBefore(await store.messages.listByChat(chat.id), userMessageId), settings.historyLength)
+        ? selectHistory(ancestorsOf(await store.messages.listByChat(chat.id), question.id), settings.historyLength)
         : [];
-      const assistant = await store.messages.create({
-        chatId: chat.id,
-        role: 'assistant',
-        content: '',
-        status: 'streaming',
-        sources,
-        modelName: model.modelId,
-        parentId: userMessageId,
-      });
+      const assistant = continuation
+        ? continuation
+        : await store.messages.create({
+            chatId: chat.id,
+            role: 'assistant',
+            content: '',
+            status: 'streaming',
+            sources,
+            modelName: model ? model.modelId : null,
+            parentId: question.id,
+          });
       assistantId = assistant.id;
+      // From here a failure saves `text`: for a continuation, never less than it had.
+      if (continuation) text = continuation.content;
+      if (continuation)
+        await store.messages.update(assistant.id, { status: 'streaming', error: null, ...(model ? { modelName: model.modelId } : {}) });
       // A new version of a turn is the one shown from now on.
       await store.messages.activateVersion(assistant.id);
+
+      // The text it already has comes first: its tokens add up to the whole message, also on a replay.
+      if (continuation) {
+        seq = 1;
+        generation.publish({ type: 'token', chatId: chat.id, messageId: assistant.id, seq, text });
+      }
 
       // The server's own caps: tokens (estimated) and wall-clock time. Either aborts the upstream
       // request through `limit`, and the answer is saved as it stands, marked truncated.
       const maxMs = this.deps.answerMaxMs ?? DEFAULT_ANSWER_MAX_MS;
-      const tokenCap = answerTokenCap(settings.maxTokens);
+      const tokenCap = answerTokenCap(settings.maxTokens) + (continuation ? estimateTokens(continuation.content) : 0);
       const limit = new AbortController();
       let truncated: TruncationReason | undefined;
       const truncate = (reason: TruncationReason) => {
@@ -237,18 +341,23 @@ export class ChatService {
       timeLimit.unref();
       const signal = AbortSignal.any([generation.signal, limit.signal]);
 
-      let flushedAt = Date.now();
-      let flushing: Promise<void> | undefined;
-      try {
-        for await (const part of coalesceTextDeltas(
-          model.stream({
-            messages: buildPromptMessages({ question: input.message, sources, history }),
+      const prompt = buildPromptMessages({ question: input.message, sources, history, systemPrompt: effective.systemPrompt });
+      // Continuing: the partial answer is the last message, and the model writes on from it.
+      if (continuation) prompt.push({ role: 'assistant', content: continuation.content });
+      const parts = model
+        ? model.stream({
+            messages: prompt,
             temperature: settings.temperature,
             maxTokens: settings.maxTokens,
             signal,
             grounding: { question: input.message, sources },
-          }),
-        )) {
+          })
+        : refusalParts(effective.refusalMessage);
+
+      let flushedAt = Date.now();
+      let flushing: Promise<void> | undefined;
+      try {
+        for await (const part of coalesceTextDeltas(parts)) {
           if (part.type !== 'text-delta' || signal.aborted) continue;
           let piece = part.text;
           if (estimateTokens(text + piece) > tokenCap) {
@@ -286,7 +395,7 @@ export class ChatService {
         type: 'done',
         chatId: chat.id,
         messageId: assistant.id,
-        model: model.modelId,
+        model: modelId,
         sourcesCount: sources.length,
         status,
         tokens: seq,
@@ -307,6 +416,15 @@ export class ChatService {
       generation.publish({ type: 'error', chatId: chat.id, messageId: assistantId, error: appError });
     }
   }
+}
+
+/** `message_complete`'s model for a documents-only refusal: no model was asked. */
+export const DOCUMENTS_ONLY_MODEL = 'documents_only';
+
+/** The fixed refusal, streamed as the model's text would be. */
+async function* refusalParts(message: string): AsyncGenerator<ChatPart> {
+  yield { type: 'text-delta', text: message };
+  yield { type: 'finish', reason: 'stop', completionTokens: 0 };
 }
 
 /** Unknown failures become a generic error: their text may hold paths or SQL, so it is not shown. */

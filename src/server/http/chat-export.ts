@@ -47,8 +47,9 @@ export function chatToJsonExport(chat: ChatRecord, messages: MessageRecord[]) {
     created_at: chat.createdAt,
     updated_at: chat.updatedAt,
     messages: messages.map((message) => {
-      const { id, role, content, sources, model_name, status, created_at } = presentMessage(message);
-      return { id, role, content, sources, model_name, status, created_at };
+      // Every message of the tree (versions and branches), with where it sits and its feedback.
+      const { id, role, content, sources, model_name, status, parent_id, active, feedback, created_at } = presentMessage(message);
+      return { id, role, content, sources, model_name, status, parent_id, active, feedback, created_at };
     }),
   };
 }

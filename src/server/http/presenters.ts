@@ -43,6 +43,7 @@ export function presentMessage(message: MessageRecord): MessageResponse {
     error: message.error,
     parent_id: message.parentId,
     active: message.active,
+    feedback: message.feedback,
     created_at: message.createdAt,
     updated_at: message.updatedAt,
   };

@@ -9,7 +9,7 @@ import { Source } from '../../protocol/source.ts';
  */
 export const ARCHIVE_FORMAT = 'daa-project-archive';
 /** Bumped on any change an older reader would misread; readers refuse newer versions. */
-export const ARCHIVE_FORMAT_VERSION = 1;
+export const ARCHIVE_FORMAT_VERSION = 2;
 export const MANIFEST_ENTRY = 'manifest.json';
 
 /** The tables of an archive, one JSON object a line. */
@@ -118,12 +118,21 @@ export const ChatLine = z.strictObject({
   ref: Ref,
   title: z.string().max(1024),
   title_is_custom: z.boolean(),
+  /** Format 2: the chat's own model (null: the project's default answers). */
+  model: z.string().min(1).max(200).nullable().optional(),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
 export type ChatLine = z.infer<typeof ChatLine>;
 
 export const MessageLine = z.strictObject({
+  /** Format 2: the message's id in the archive, and its parent's in the message tree (listed before it). */
+  ref: Ref.optional(),
+  parent: Ref.nullable().optional(),
+  /** Format 2: the shown child among its siblings (answer version, question branch). */
+  active: z.boolean().optional(),
+  /** Format 2: thumbs up / down. */
+  feedback: z.enum(['up', 'down']).nullable().optional(),
   chat: Ref,
   role: z.enum(['user', 'assistant', 'system']),
   content: z.string(),

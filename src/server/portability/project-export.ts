@@ -177,6 +177,7 @@ export async function exportProject(context: PortabilityContext, options: { proj
           ref: chat.id,
           title: chat.title,
           title_is_custom: chat.titleIsCustom,
+          model: chat.model,
           created_at: chat.createdAt,
           updated_at: chat.updatedAt,
         };
@@ -192,6 +193,10 @@ export async function exportProject(context: PortabilityContext, options: { proj
         afterId = message.id;
         counts.messages += 1;
         yield {
+          ref: message.id,
+          parent: message.parentId,
+          active: message.active,
+          feedback: message.feedback,
           chat: message.chatId,
           role: message.role,
           content: message.content,

@@ -17,6 +17,7 @@ import {
   VectorLine,
 } from './archive-manifest.ts';
 import { unpackArchive } from './archive-reader.ts';
+import { ArchiveTree } from './archive-tree.ts';
 import { parseLine, readLines, readLinesSync } from './ndjson-lines.ts';
 import type { PortabilityContext } from './portability-context.ts';
 
@@ -155,6 +156,7 @@ export async function importProject(
             ref: chat.ref,
             title: chat.title,
             titleIsCustom: chat.title_is_custom,
+            model: chat.model ?? null,
             createdAt: chat.created_at,
             updatedAt: chat.updated_at,
           };
@@ -162,9 +164,12 @@ export async function importProject(
       })(),
       messages: (ids) =>
         (function* (): Generator<ImportedMessage> {
+          const tree = new ArchiveTree();
           for (const line of readLinesSync(table('messages'))) {
             const message = MessageLine.parse(JSON.parse(line));
             yield {
+              ...tree.place(message),
+              feedback: message.feedback ?? null,
               chatRef: message.chat,
               role: message.role,
               content: message.content,
@@ -306,10 +311,21 @@ async function validateTables(
   }
   let messages = 0;
   lineNumber = 0;
+  // Message ref → its chat: a parent must come earlier, in the same chat (the tree stays in one chat).
+  const messageChats = new Map<number, number>();
   for await (const line of readLines(table('messages'))) {
     const message = parseLine(MessageLine, line, { table: TABLE_ENTRIES.messages, lineNumber: (lineNumber += 1) });
     if (!chats.has(message.chat))
       throw new ValidationError(`The project archive holds a message of an unknown chat (line ${lineNumber} of messages)`);
+    if (message.ref !== undefined) {
+      if (messageChats.has(message.ref)) throw new ValidationError(`The project archive lists message ${message.ref} twice`);
+      if (message.parent != null && messageChats.get(message.parent) !== message.chat) {
+        throw new ValidationError(
+          `The project archive's message ${message.ref} has a parent that is not an earlier message of its chat (line ${lineNumber} of messages)`,
+        );
+      }
+      messageChats.set(message.ref, message.chat);
+    }
     messages += 1;
   }
 

@@ -21,7 +21,7 @@ import { type ClientLimits, createClientLimits } from '../limits/client-limits.t
 import { type ClientEventHandler, registerClientEvents } from './client-events.ts';
 import { ConnectionRegistry } from './connection-registry.ts';
 import type { AppSocket, HandlerContext } from './handler-context.ts';
-import { regenerateMessage, resumeMessage, sendMessage, stopGeneration } from './handlers/chat-stream.ts';
+import { continueMessage, editMessage, regenerateMessage, resumeMessage, sendMessage, stopGeneration } from './handlers/chat-stream.ts';
 import { ping } from './handlers/ping.ts';
 import { joinProject, leaveProject } from './handlers/project-room.ts';
 import { refuseLegacyClients } from './legacy-client-refusal.ts';
@@ -140,6 +140,8 @@ export function createRealtimeGateway(options: {
     leave_project: leaveProject,
     send_message: sendMessage,
     regenerate_message: regenerateMessage,
+    edit_message: editMessage,
+    continue_message: continueMessage,
     stop_generation: stopGeneration,
     resume_message: resumeMessage,
     ping,

@@ -1,3 +1,4 @@
+import type { RetrievalMode } from '../../protocol/documents.ts';
 import type { Source } from '../../protocol/source.ts';
 
 export interface RetrieveOptions {
@@ -10,7 +11,16 @@ export interface RetrieveOptions {
   signal?: AbortSignal;
 }
 
+/** The passages with how they were found (for deciding whether the documents cover a question). */
+export interface RetrievalOutcome {
+  sources: Source[];
+  /** Which searches matched anything: `full_text` and `hybrid` mean a full-text match. */
+  mode: RetrievalMode;
+}
+
 /** Finds the passages of one project that best answer a query. Never crosses projects. */
 export interface Retriever {
   retrieve(options: RetrieveOptions): Promise<Source[]>;
+  /** The same search, saying how it matched; optional (a retriever without it is judged by its sources). */
+  search?(options: RetrieveOptions): Promise<RetrievalOutcome>;
 }

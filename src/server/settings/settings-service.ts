@@ -3,6 +3,8 @@ import type { Actor } from '../access/actor.ts';
 import { z } from 'zod';
 import type { ModelKind } from '../../protocol/models.ts';
 import {
+  type AnswerMode,
+  DEFAULT_REFUSAL_MESSAGE,
   type GlobalSettingKey,
   ProjectSettingOverrides,
   type SettingsResponse,
@@ -32,6 +34,11 @@ export interface EffectiveSettings {
   historyLength: number;
   maxTokens: number;
   theme: Theme;
+  /** The project's own system prompt (before the grounding instructions); null when none. */
+  systemPrompt: string | null;
+  answerMode: AnswerMode;
+  /** What `documents_only` answers when no passage is relevant enough. */
+  refusalMessage: string;
 }
 
 /** Checks that a model exists and is of the right kind (see ModelInventory.requireModel). */
@@ -136,6 +143,9 @@ export class SettingsService {
       historyLength: project.history_length ?? global.default_history_length,
       maxTokens: project.max_tokens ?? global.default_max_tokens,
       theme: global.theme,
+      systemPrompt: project.system_prompt?.trim() ? project.system_prompt.trim() : null,
+      answerMode: project.answer_mode ?? 'chat',
+      refusalMessage: project.refusal_message ?? DEFAULT_REFUSAL_MESSAGE,
     };
   }
 

@@ -127,6 +127,7 @@ export interface ChatRepository {
 }
 
 export type { MessageRole };
+export type MessageFeedback = 'up' | 'down';
 
 export interface MessageRecord {
   id: number;
@@ -137,10 +138,15 @@ export interface MessageRecord {
   modelName: string | null;
   status: MessageStatus;
   error: string | null;
-  /** An answer's question (set on answers since versions exist; null on older rows and on questions). */
+  /**
+   * The message tree: an answer's parent is its question, a question's the message it follows (null
+   * for a chat's first question; an edited question has its original's parent).
+   */
   parentId: number | null;
-  /** The version of its turn that is shown and sent as history. */
+  /** The child shown among its siblings (same parent): the answer version or question branch on the active path. */
   active: boolean;
+  /** Thumbs up / down given to an answer. */
+  feedback: MessageFeedback | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -167,8 +173,14 @@ export interface MessageRepository {
       parentId?: number | null;
     },
   ): Promise<void>;
-  /** Makes one answer the active version of its turn (its siblings under the same question become inactive). */
+  /**
+   * Makes one message the active child of its parent (its siblings, the other answer versions or
+   * question branches under the same parent, become inactive; for a first question, the chat's other
+   * first questions).
+   */
   activateVersion(id: number): Promise<void>;
+  /** Sets or clears (null) a message's feedback. */
+  setFeedback(id: number, feedback: MessageFeedback | null): Promise<void>;
   findById(id: number): Promise<MessageRecord | undefined>;
   listByChat(chatId: number): Promise<MessageRecord[]>;
   /** The latest `limit` messages of a chat with an id below `beforeId`, oldest first. */
@@ -448,11 +460,17 @@ export interface ImportedChat {
   ref: number;
   title: string;
   titleIsCustom: boolean;
+  model: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
 export interface ImportedMessage {
+  /** Unique in the archive; a parent is always imported before its children. */
+  ref: number;
+  parentRef: number | null;
+  active: boolean;
+  feedback: MessageFeedback | null;
   chatRef: number;
   role: MessageRole;
   content: string;

@@ -18,6 +18,8 @@ import {
 } from '../lib/setting-fields.ts';
 import { ModelField } from './model-field.tsx';
 import { Modal } from './modal.tsx';
+import { ProjectPromptFields, promptChanges, promptDraftOf, promptErrors, type PromptDraft } from './project-prompt-fields.tsx';
+import { projectSettings } from '../api/projects.ts';
 
 /** One numeric field: on the global default, or overridden with the typed value. */
 interface NumberDraft {
@@ -76,9 +78,12 @@ export function ProjectSettingsDialog({ project, onClose }: { project: ProjectRe
   const current = draft ?? toDraft(initial, global);
   const formId = `project-settings-${project.id}`;
 
+  const [initialPrompt] = useState(() => promptDraftOf(projectSettings(project)));
+  const [prompt, setPrompt] = useState<PromptDraft>(initialPrompt);
+
   const errors = validate(current, global);
-  const hasErrors = Object.keys(errors).length > 0;
-  const changes = hasErrors ? {} : overrideChanges(initial, fromDraft(current));
+  const hasErrors = Object.keys(errors).length > 0 || Object.keys(promptErrors(prompt)).length > 0;
+  const changes = hasErrors ? {} : { ...overrideChanges(initial, fromDraft(current)), ...promptChanges(initialPrompt, prompt) };
   const changed = Object.keys(changes);
 
   const setModel = (key: ProjectModelKey, value: string) => setDraft({ ...current, [key]: value });
@@ -177,6 +182,7 @@ export function ProjectSettingsDialog({ project, onClose }: { project: ProjectRe
           <legend>Answers</legend>
           {numberFields(ANSWER_SETTINGS)}
         </fieldset>
+        <ProjectPromptFields id={formId} draft={prompt} onChange={setPrompt} />
         <fieldset className="card">
           <legend>Documents</legend>
           {numberFields(DOCUMENT_SETTINGS)}

@@ -26,6 +26,10 @@ export interface LiveAnswer {
   undelivered: boolean;
   /** A new version of an existing turn's answer (shown in that turn, not at the end). */
   regenerating?: boolean;
+  /** An edited question: the id of the question it replaces (shown in its place, as a new branch). */
+  editOf?: number | null;
+  /** The model is going on with a saved answer (`messageId`); its first token is the text it had. */
+  continuing?: boolean;
 }
 
 export type SendOptions = Omit<SendMessagePayload, 'chat_id' | 'message'>;
@@ -38,6 +42,10 @@ export interface ChatStream {
   send(message: string, options?: SendOptions): boolean;
   /** Answers a question again: `messageId` is the answer to replace (or its question). */
   regenerate(messageId: number, questionId: number | null): boolean;
+  /** Sends an edited question as a new branch in place of `questionId`. */
+  edit(questionId: number, message: string): boolean;
+  /** Lets the model go on writing a stopped answer. */
+  continueAnswer(messageId: number, questionId: number | null): boolean;
   stop(): void;
   /** Follows an answer that is already being generated (after a reload): replayed from the start. */
   follow(messageId: number): void;
@@ -176,6 +184,26 @@ export function useChatStream(
     [manager, chatId, setAnswer],
   );
 
+  const edit = useCallback(
+    (questionId: number, message: string) => {
+      if (!chatId || manager.isStreaming(chatId)) return false;
+      const sent = manager.editMessage({ chat_id: chatId, message_id: questionId, message });
+      if (sent) setAnswer({ ...emptyAnswer(chatId, 'sending'), question: message, editOf: questionId });
+      return sent;
+    },
+    [manager, chatId, setAnswer],
+  );
+
+  const continueAnswer = useCallback(
+    (messageId: number, questionId: number | null) => {
+      if (!chatId || manager.isStreaming(chatId)) return false;
+      const sent = manager.continueMessage({ chat_id: chatId, message_id: messageId });
+      if (sent) setAnswer({ ...emptyAnswer(chatId, 'sending'), messageId, userMessageId: questionId, continuing: true });
+      return sent;
+    },
+    [manager, chatId, setAnswer],
+  );
+
   const stop = useCallback(() => {
     if (chatId) manager.stopGeneration(chatId);
   }, [manager, chatId]);
@@ -196,6 +224,8 @@ export function useChatStream(
     isBusy: answer !== null && !isSettled(answer),
     send,
     regenerate,
+    edit,
+    continueAnswer,
     stop,
     follow,
     clear,

@@ -4,6 +4,8 @@ import type {
   ErrorEvent,
   MessageCompleteEvent,
   RegenerateMessagePayload,
+  EditMessagePayload,
+  ContinueMessagePayload,
   SendMessagePayload,
   ServerToClientEvents,
 } from '../../protocol/socket-events.ts';
@@ -197,11 +199,29 @@ export class ConnectionManager {
 
   /** Answers a question again (a new version of its turn); false while offline, like `sendMessage`. */
   regenerate(payload: RegenerateMessagePayload): boolean {
+    return this.startAnswer('regenerate_message', payload);
+  }
+
+  /** Sends an edited question (a new branch); false while offline, like `sendMessage`. */
+  editMessage(payload: EditMessagePayload): boolean {
+    return this.startAnswer('edit_message', payload);
+  }
+
+  /** Asks the model to go on writing a stopped answer; false while offline, like `sendMessage`. */
+  continueMessage(payload: ContinueMessagePayload): boolean {
+    return this.startAnswer('continue_message', payload);
+  }
+
+  /** Every answer this tab starts is tracked the same way, so a dropped connection resumes it. */
+  private startAnswer(
+    event: 'regenerate_message' | 'edit_message' | 'continue_message',
+    payload: RegenerateMessagePayload | EditMessagePayload | ContinueMessagePayload,
+  ): boolean {
     if (!this.socket.connected) return false;
     const chatId = Number(payload.chat_id);
     this.streams.set(chatId, { lastSeq: 0, resuming: false, confirmed: false });
     this.stopRequested.delete(chatId);
-    this.socket.emit('regenerate_message', payload);
+    (this.socket.emit as (name: string, data: unknown) => void)(event, payload);
     return true;
   }
 

@@ -16,37 +16,44 @@ export interface DisplayMessage {
   createdAt: string | null;
   /** An answer's question (for Regenerate). */
   questionId?: number | null;
-  /** The versions of this answer's turn (ids, oldest first) and which one this is (0-based). */
+  /** The versions of this answer, or branches of this question (ids, oldest first; -1: not saved yet), and which one this is (0-based). */
   versions?: { ids: number[]; index: number };
+  feedback?: 'up' | 'down' | null;
 }
 
 /**
- * The saved history as shown: each question, then the active version of its answer (a regenerated
- * answer has a later id than the turns after it). Answers without `parent_id` (older rows) belong to
- * the question before them.
+ * The saved history as shown: the message tree's active path. An answer's parent is its question, a
+ * question's the message it follows (an edited question is a sibling of its original); among
+ * siblings the active one is shown, and `siblings` are the others (versions of an answer, branches
+ * of a question), oldest first. An answer without `parent_id` (an older server) belongs to the
+ * question before it.
  */
-export function threadOf(history: MessageResponse[]): Array<{ message: MessageResponse; versions: number[] }> {
-  const versionsByQuestion = new Map<number, MessageResponse[]>();
+export function threadOf(history: MessageResponse[]): Array<{ message: MessageResponse; siblings: number[] }> {
+  const parentOf = new Map<number, number | null>();
   let lastQuestion: number | null = null;
   for (const message of history) {
     if (message.role === 'user') {
+      parentOf.set(message.id, message.parent_id ?? null);
       lastQuestion = message.id;
-      continue;
+    } else {
+      parentOf.set(message.id, message.parent_id ?? lastQuestion);
     }
-    const questionId = message.parent_id ?? lastQuestion;
-    if (questionId === null || questionId === undefined) continue;
-    const list = versionsByQuestion.get(questionId) ?? [];
-    list.push(message);
-    versionsByQuestion.set(questionId, list);
   }
-  const thread: Array<{ message: MessageResponse; versions: number[] }> = [];
+  const children = new Map<number | null, MessageResponse[]>();
   for (const message of history) {
-    if (message.role !== 'user') continue;
-    thread.push({ message, versions: [] });
-    const versions = versionsByQuestion.get(message.id) ?? [];
-    // The active version; an older server without `active` shows the latest.
-    const shown = [...versions].reverse().find((version) => version.active !== false) ?? versions.at(-1);
-    if (shown) thread.push({ message: shown, versions: versions.map((version) => version.id) });
+    const parent = parentOf.get(message.id) ?? null;
+    const list = children.get(parent) ?? [];
+    list.push(message);
+    children.set(parent, list);
+  }
+  // The newest active child; an older server without `active` shows the latest.
+  const activeOf = (list: MessageResponse[] | undefined) =>
+    list ? (list.findLast((message) => message.active !== false) ?? list.at(-1)) : undefined;
+  const thread: Array<{ message: MessageResponse; siblings: number[] }> = [];
+  const seen = new Set<number>();
+  for (let node = activeOf(children.get(null)); node && !seen.has(node.id); node = activeOf(children.get(node.id))) {
+    seen.add(node.id);
+    thread.push({ message: node, siblings: (children.get(parentOf.get(node.id) ?? null) ?? []).map((sibling) => sibling.id) });
   }
   return thread;
 }
@@ -63,10 +70,11 @@ export function visibleMessages(history: MessageResponse[], live: LiveAnswer | n
     const before = thread[index - 1];
     if (entry.message.role === 'assistant' && before) questionOfAnswer.set(entry.message.id, before.message.id);
   });
-  const messages: DisplayMessage[] = thread.map(({ message, versions }) => ({
+  const messages: DisplayMessage[] = thread.map(({ message, siblings }) => ({
     key: `m${message.id}`,
     questionId: questionOfAnswer.get(message.id) ?? null,
-    ...(versions.length > 1 ? { versions: { ids: versions, index: versions.indexOf(message.id) } } : {}),
+    ...(siblings.length > 1 ? { versions: { ids: siblings, index: siblings.indexOf(message.id) } } : {}),
+    feedback: message.feedback ?? null,
     id: message.id,
     role: message.role,
     content: message.content,
@@ -97,7 +105,25 @@ export function visibleMessages(history: MessageResponse[], live: LiveAnswer | n
   }
 
   const userSaved = live.userMessageId !== null && history.some((message) => message.id === live.userMessageId);
-  if (live.question !== null && !userSaved) {
+  // An edited question: a new branch in its original's place; what followed the original is not on it.
+  const editedIndex = live.editOf == null ? -1 : messages.findIndex((message) => message.id === live.editOf);
+  if (live.question !== null && !userSaved && editedIndex >= 0) {
+    const original = messages[editedIndex]!;
+    const ids = original.versions?.ids ?? [live.editOf!];
+    messages.splice(editedIndex);
+    messages.push({
+      key: 'live-question',
+      id: live.userMessageId,
+      role: 'user',
+      content: live.question,
+      sources: [],
+      status: live.phase === 'sending' ? 'sending' : 'complete',
+      error: null,
+      model: null,
+      createdAt: null,
+      versions: { ids: [...ids, live.userMessageId ?? -1], index: ids.length },
+    });
+  } else if (live.question !== null && !userSaved) {
     messages.push({
       key: 'live-question',
       id: live.userMessageId,
@@ -113,7 +139,9 @@ export function visibleMessages(history: MessageResponse[], live: LiveAnswer | n
 
   const liveStatus: DisplayMessage['status'] =
     live.phase === 'sending' || live.phase === 'waiting'
-      ? 'typing'
+      ? live.continuing
+        ? 'streaming'
+        : 'typing'
       : live.phase === 'streaming'
         ? 'streaming'
         : live.phase === 'failed'
@@ -159,7 +187,8 @@ export function visibleMessages(history: MessageResponse[], live: LiveAnswer | n
         questionId: live.userMessageId,
         versions: { ids: [...ids, live.messageId ?? -1], index: ids.length },
       };
-      messages.splice(questionIndex + 1, hasAnswer ? 1 : 0, liveMessage);
+      // A new version starts a new branch: the turns after the old one are not on it.
+      messages.splice(questionIndex + 1, messages.length, liveMessage);
       return messages;
     }
   }

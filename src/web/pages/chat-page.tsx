@@ -92,10 +92,11 @@ export function ChatPage({ chatId }: { chatId: number }) {
   const followed = useRef(new Set<number>());
   useEffect(() => {
     if (!history || stream.isBusy || !isConnected) return;
-    const last = history.at(-1);
-    if (last?.role === 'assistant' && last.status === 'streaming' && !followed.current.has(last.id)) {
-      followed.current.add(last.id);
-      follow(last.id);
+    // Any answer being written, not only the last row: a continued answer can sit above later turns.
+    const running = history.findLast((message) => message.role === 'assistant' && message.status === 'streaming');
+    if (running && !followed.current.has(running.id)) {
+      followed.current.add(running.id);
+      follow(running.id);
     }
   }, [history, stream.isBusy, isConnected, follow]);
 
@@ -144,6 +145,31 @@ export function ChatPage({ chatId }: { chatId: number }) {
         toast.show('Offline: the answer can be generated again once the connection is back', 'error');
     },
     [stream, toast],
+  );
+
+  const edit = useCallback(
+    (message: DisplayMessage, text: string) => {
+      if (message.id === null) return;
+      if (!stream.edit(message.id, text)) toast.show('Offline: the edited question can be sent once the connection is back', 'error');
+    },
+    [stream, toast],
+  );
+  const continueAnswer = useCallback(
+    (message: DisplayMessage) => {
+      if (message.id === null) return;
+      if (!stream.continueAnswer(message.id, message.questionId ?? null))
+        toast.show('Offline: the answer can be continued once the connection is back', 'error');
+    },
+    [stream, toast],
+  );
+  const giveFeedback = useCallback(
+    (messageId: number, feedback: 'up' | 'down' | null) => {
+      void apiRequest('PUT', `/api/chats/${chatId}/messages/${messageId}/feedback`, { feedback }).then(
+        () => reloadChat(),
+        (error: unknown) => toast.show(errorMessage(error), 'error'),
+      );
+    },
+    [chatId, reloadChat, toast],
   );
 
   const onCite = useCallback((key: string, number: number) => {
@@ -228,6 +254,9 @@ export function ChatPage({ chatId }: { chatId: number }) {
                 onCite={onCite}
                 onRegenerate={stream.isBusy || deletedElsewhere ? undefined : regenerate}
                 onShowVersion={showVersion}
+                onEdit={stream.isBusy || deletedElsewhere || !isConnected ? undefined : edit}
+                onContinue={stream.isBusy || deletedElsewhere ? undefined : continueAnswer}
+                onFeedback={deletedElsewhere ? undefined : giveFeedback}
               />
             ))
           )}

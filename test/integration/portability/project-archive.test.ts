@@ -277,9 +277,9 @@ describe('project archive: export and import', () => {
         'a newer format version',
         () =>
           rewriteEntry(archive, 'manifest.json', (data) =>
-            Buffer.from(JSON.stringify({ ...JSON.parse(data.toString()), format_version: 2 })),
+            Buffer.from(JSON.stringify({ ...JSON.parse(data.toString()), format_version: 3 })),
           ),
-        /^This archive was made by a newer version of the application \(format 2\); this server reads format 1 and older$/,
+        /^This archive was made by a newer version of the application \(format 3\); this server reads format 2 and older$/,
       ],
       [
         'a truncated file',

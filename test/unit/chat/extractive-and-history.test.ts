@@ -42,6 +42,7 @@ describe('history', () => {
     error: null,
     parentId: null,
     active: true,
+    feedback: null,
     createdAt: '',
     updatedAt: '',
   });

@@ -9,6 +9,7 @@ import {
   ChatUpdateBody,
   ChatWithMessagesResponse,
   ErrorResponse,
+  MessageFeedbackBody,
   MessageResponse,
   SendMessageBody,
   SendMessageResponse,
@@ -20,6 +21,7 @@ import type { GenerationEvent } from '../../chat/generation-event.ts';
 import type { AccessPolicy } from '../../access/access-policy.ts';
 import type { ClientLimits } from '../../limits/client-limits.ts';
 import type { Store } from '../../store/store.ts';
+import { activePath } from '../../chat/message-tree.ts';
 import { chatToJsonExport, chatToMarkdown, exportFilename } from '../chat-export.ts';
 import { contentDisposition } from '../content-disposition.ts';
 import { presentChat, presentMessage } from '../presenters.ts';
@@ -97,7 +99,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
     schema: {
       tags,
       description:
-        '**ext** Shows another version of an answer (after `regenerate_message`): it becomes `active`, its siblings under the same question not, and it is the one sent as history from now on.',
+        '**ext** Shows another version of an answer (after `regenerate_message`) or another branch of a question (after `edit_message`): it becomes `active`, its siblings under the same parent not, and the conversation shown and sent as history follows it from now on.',
       params: MessageParams,
       response: { 204: z.null(), 404: ErrorResponse, 409: ErrorResponse },
     },
@@ -107,26 +109,44 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
     },
   });
 
+  app.put('/api/chats/:chat_id/messages/:message_id/feedback', {
+    schema: {
+      tags,
+      description: '**ext** Thumbs up or down on an answer (`null` clears it); kept with the message and exported with the chat.',
+      params: MessageParams,
+      body: MessageFeedbackBody,
+      response: { 200: MessageResponse, 404: ErrorResponse },
+    },
+    handler: async (request) =>
+      presentMessage(
+        await chats.setFeedback(requestActor(request), {
+          chatId: request.params.chat_id,
+          messageId: request.params.message_id,
+          feedback: request.body.feedback,
+        }),
+      ),
+  });
+
   app.post('/api/chats/:chat_id/messages', {
     schema: {
       tags,
       description:
-        'Ask a question. With `stream: true` the answer arrives as Server-Sent Events: `sources`, `token`*, `done`, `complete` (or `error`).',
+        'Ask a question (after the conversation shown; with **ext** `edit_of`, as a new branch beside that question). With `stream: true` the answer arrives as Server-Sent Events: `sources`, `token`*, `done`, `complete` (or `error`).',
       params: ChatParams,
       body: SendMessageBody,
       response: { 200: SendMessageResponse, 404: ErrorResponse, 409: ErrorResponse },
     },
     handler: async (request, reply) => {
-      const { stream, max_history: maxHistory, history_length: historyLength, ...options } = request.body;
+      const { stream, max_history: maxHistory, history_length: historyLength, edit_of: editOf, ...options } = request.body;
       // Counted with the address's socket answers until it finishes, even if the client hangs up.
       const release = limits.reserveAnswerForAddress(request.ip);
       let generation: Generation;
       try {
-        generation = await chats.sendMessage(requestActor(request), {
-          ...options,
-          history_length: historyLength ?? maxHistory,
-          chatId: request.params.chat_id,
-        });
+        const input = { ...options, history_length: historyLength ?? maxHistory, chatId: request.params.chat_id };
+        generation =
+          editOf === undefined
+            ? await chats.sendMessage(requestActor(request), input)
+            : await chats.editQuestion(requestActor(request), { ...input, messageId: editOf });
       } catch (error) {
         release();
         throw error;
@@ -174,7 +194,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
       return reply
         .type('text/markdown; charset=utf-8')
         .header('content-disposition', contentDisposition('attachment', exportFilename(chat, 'md')))
-        .send(chatToMarkdown(chat, messages));
+        .send(chatToMarkdown(chat, activePath(messages)));
     },
   });
 

@@ -1,4 +1,6 @@
 import {
+  ContinueMessagePayload,
+  EditMessagePayload,
   RegenerateMessagePayload,
   ResumeMessagePayload,
   SendMessagePayload,
@@ -70,43 +72,55 @@ function listen(
   pump();
 }
 
-/** `send_message`: the seed's flow; events go to the sender, resumable by any socket later. */
-export async function sendMessage(context: HandlerContext, raw: unknown): Promise<void> {
-  const input = parsePayload('send_message', SendMessagePayload, raw);
-  const chat = await context.access.requireChat(context.actor, input.chat_id, 'read');
-  context.connection.metadata.chat_id = input.chat_id;
-  context.socket.data.chat_id = input.chat_id;
+/**
+ * Starts an answer for this socket and streams it: everything published so far (at least
+ * `received`) is replayed, then the rest follows live; any socket can resume it later.
+ */
+async function startAnswer(context: HandlerContext, chatId: number, start: () => Promise<RunningAnswer>): Promise<void> {
+  const chat = await context.access.requireChat(context.actor, chatId, 'read');
+  context.connection.metadata.chat_id = chatId;
+  context.socket.data.chat_id = chatId;
   const release = context.limits.reserveAnswer(context.socket.id, context.connection.address);
   let generation: RunningAnswer;
   try {
-    generation = await context.chats.sendMessage(context.actor, { ...input, chatId: input.chat_id });
+    generation = await start();
   } catch (error) {
     release();
     throw error;
   }
   void generation.whenFinished().then(release);
   if (!context.socket.connected) return;
-  // Everything published so far (at least `received`) is replayed, then the rest follows live.
   listen(context, generation, chat.projectId, { afterSeq: 0, includeReceived: true });
+}
+
+/** `send_message`: the seed's flow; events go to the sender, resumable by any socket later. */
+export async function sendMessage(context: HandlerContext, raw: unknown): Promise<void> {
+  const input = parsePayload('send_message', SendMessagePayload, raw);
+  await startAnswer(context, input.chat_id, () => context.chats.sendMessage(context.actor, { ...input, chatId: input.chat_id }));
 }
 
 /** **ext** `regenerate_message`: a new version of an answer, streamed like `send_message`'s. */
 export async function regenerateMessage(context: HandlerContext, raw: unknown): Promise<void> {
   const input = parsePayload('regenerate_message', RegenerateMessagePayload, raw);
-  const chat = await context.access.requireChat(context.actor, input.chat_id, 'read');
-  context.connection.metadata.chat_id = input.chat_id;
-  context.socket.data.chat_id = input.chat_id;
-  const release = context.limits.reserveAnswer(context.socket.id, context.connection.address);
-  let generation: RunningAnswer;
-  try {
-    generation = await context.chats.regenerateAnswer(context.actor, { ...input, chatId: input.chat_id, messageId: input.message_id });
-  } catch (error) {
-    release();
-    throw error;
-  }
-  void generation.whenFinished().then(release);
-  if (!context.socket.connected) return;
-  listen(context, generation, chat.projectId, { afterSeq: 0, includeReceived: true });
+  await startAnswer(context, input.chat_id, () =>
+    context.chats.regenerateAnswer(context.actor, { ...input, chatId: input.chat_id, messageId: input.message_id }),
+  );
+}
+
+/** **ext** `edit_message`: an edited question as a new branch, answered like `send_message`'s. */
+export async function editMessage(context: HandlerContext, raw: unknown): Promise<void> {
+  const input = parsePayload('edit_message', EditMessagePayload, raw);
+  await startAnswer(context, input.chat_id, () =>
+    context.chats.editQuestion(context.actor, { ...input, chatId: input.chat_id, messageId: input.message_id }),
+  );
+}
+
+/** **ext** `continue_message`: the model goes on writing a stopped answer, streamed like `send_message`'s. */
+export async function continueMessage(context: HandlerContext, raw: unknown): Promise<void> {
+  const input = parsePayload('continue_message', ContinueMessagePayload, raw);
+  await startAnswer(context, input.chat_id, () =>
+    context.chats.continueAnswer(context.actor, { ...input, chatId: input.chat_id, messageId: input.message_id }),
+  );
 }
 
 /** `stop_generation`: aborts the upstream request; the partial answer is saved as stopped. */

@@ -14,6 +14,7 @@ export interface MessageRow {
   error: string | null;
   parent_id: number | null;
   is_active: number;
+  feedback: MessageRecord['feedback'];
   created_at: string;
   updated_at: string;
 }
@@ -30,6 +31,7 @@ export function toMessageRecord(row: MessageRow): MessageRecord {
     error: row.error,
     parentId: row.parent_id ?? null,
     active: row.is_active !== 0,
+    feedback: row.feedback ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -85,14 +87,22 @@ export function createPostgresMessageRepository(pool: pg.Pool): MessageRepositor
       await transaction(pool, async (client) => {
         // The row lock orders concurrent activations of versions of one question.
         const row = (await client.query<MessageRow>('SELECT * FROM messages WHERE id = $1 FOR UPDATE', [id])).rows[0];
-        if (!row || row.parent_id === null) return;
-        await client.query('UPDATE messages SET is_active = 0 WHERE chat_id = $1 AND parent_id = $2 AND id <> $3', [
-          row.chat_id,
-          row.parent_id,
-          id,
-        ]);
+        if (!row) return;
+        if (row.parent_id === null) {
+          await client.query('UPDATE messages SET is_active = 0 WHERE chat_id = $1 AND parent_id IS NULL AND id <> $2', [row.chat_id, id]);
+        } else {
+          await client.query('UPDATE messages SET is_active = 0 WHERE chat_id = $1 AND parent_id = $2 AND id <> $3', [
+            row.chat_id,
+            row.parent_id,
+            id,
+          ]);
+        }
         await client.query('UPDATE messages SET is_active = 1 WHERE id = $1', [id]);
       });
+    },
+
+    async setFeedback(id, feedback) {
+      await pool.query('UPDATE messages SET feedback = $1 WHERE id = $2', [feedback, id]);
     },
 
     async findById(id) {

@@ -242,6 +242,25 @@ ALTER TABLE messages ADD COLUMN is_active integer NOT NULL DEFAULT 1;
 CREATE INDEX messages_parent ON messages (parent_id) WHERE parent_id IS NOT NULL;
 `,
   },
+  {
+    version: 3,
+    // As the SQLite migration 008: the message tree (parents of older rows backfilled) and feedback.
+    name: 'message-tree',
+    sql: /* sql */ `
+ALTER TABLE messages ADD COLUMN feedback text CHECK (feedback IN ('up', 'down'));
+UPDATE messages SET parent_id = (
+  SELECT max(q.id) FROM messages q WHERE q.chat_id = messages.chat_id AND q.role = 'user' AND q.id < messages.id
+) WHERE role <> 'user' AND parent_id IS NULL;
+UPDATE messages SET parent_id = COALESCE(
+  (SELECT a.id FROM messages a
+    WHERE a.chat_id = messages.chat_id AND a.role <> 'user' AND a.id < messages.id
+      AND a.parent_id = (SELECT max(p.id) FROM messages p WHERE p.chat_id = messages.chat_id AND p.role = 'user' AND p.id < messages.id)
+    ORDER BY a.is_active DESC, a.id DESC LIMIT 1),
+  (SELECT max(p.id) FROM messages p WHERE p.chat_id = messages.chat_id AND p.role = 'user' AND p.id < messages.id)
+) WHERE role = 'user' AND parent_id IS NULL;
+CREATE INDEX messages_chat_parent ON messages (chat_id, parent_id);
+`,
+  },
 ];
 
 /** The pgvector table, created only where `CREATE EXTENSION vector` worked. HNSW indexes are made per model and dimension. */

@@ -204,19 +204,21 @@ export function createPostgresProjectArchiveRepository(pool: pg.Pool, layout: Ve
         for (const chat of input.chats) {
           const id = (
             await client.query<{ id: number }>(
-              'INSERT INTO chats (project_id, title, title_is_custom, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-              [projectId, chat.title, chat.titleIsCustom ? 1 : 0, input.chatsCreatedBy ?? null, chat.createdAt, chat.updatedAt],
+              'INSERT INTO chats (project_id, title, title_is_custom, created_by, model, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
+              [projectId, chat.title, chat.titleIsCustom ? 1 : 0, input.chatsCreatedBy ?? null, chat.model, chat.createdAt, chat.updatedAt],
             )
           ).rows[0]!.id;
           chats.set(chat.ref, id);
         }
         let messages = 0;
+        // Archive ref → new id, for the tree's parents (a parent always comes before its children).
+        const messageIds = new Map<number, number>();
         for (const message of input.messages(ids)) {
           const chatId = chats.get(message.chatRef);
           if (chatId === undefined) throw new Error(`message of an unknown chat ${message.chatRef}`);
-          await client.query(
-            `INSERT INTO messages (chat_id, role, content, sources, model_name, status, error, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          const inserted = await client.query<{ id: number }>(
+            `INSERT INTO messages (chat_id, role, content, sources, model_name, status, error, parent_id, is_active, feedback, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
             [
               chatId,
               message.role,
@@ -225,10 +227,14 @@ export function createPostgresProjectArchiveRepository(pool: pg.Pool, layout: Ve
               message.modelName,
               message.status,
               message.error,
+              message.parentRef === null ? null : (messageIds.get(message.parentRef) ?? null),
+              message.active ? 1 : 0,
+              message.feedback,
               message.createdAt,
               message.updatedAt,
             ],
           );
+          messageIds.set(message.ref, inserted.rows[0]!.id);
           messages += 1;
         }
         return { projectId, storedNames, documents: documents.size, chunks, vectors, chats: chats.size, messages, pendingDocumentIds };

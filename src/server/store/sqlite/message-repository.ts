@@ -13,6 +13,7 @@ interface MessageRow {
   error: string | null;
   parent_id: number | null;
   is_active: number;
+  feedback: MessageRecord['feedback'];
   created_at: string;
   updated_at: string;
 }
@@ -29,6 +30,7 @@ export function toRecord(row: MessageRow): MessageRecord {
     error: row.error,
     parentId: row.parent_id ?? null,
     active: row.is_active !== 0,
+    feedback: row.feedback ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -48,6 +50,8 @@ export function createSqliteMessageRepository(db: SqliteDatabase): MessageReposi
       'SELECT * FROM (SELECT * FROM messages WHERE chat_id = ? AND id < ? ORDER BY id DESC LIMIT ?) ORDER BY id',
     ),
     deactivateSiblings: db.prepare('UPDATE messages SET is_active = 0 WHERE chat_id = ? AND parent_id = ? AND id <> ?'),
+    deactivateRoots: db.prepare('UPDATE messages SET is_active = 0 WHERE chat_id = ? AND parent_id IS NULL AND id <> ?'),
+    feedback: db.prepare('UPDATE messages SET feedback = ? WHERE id = ?'),
     activate: db.prepare('UPDATE messages SET is_active = 1 WHERE id = ?'),
     interrupt: db.prepare("UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'"),
     interruptOne: db.prepare("UPDATE messages SET status = 'interrupted', updated_at = ? WHERE id = ? AND status = 'streaming'"),
@@ -74,8 +78,9 @@ export function createSqliteMessageRepository(db: SqliteDatabase): MessageReposi
 
   const activate = db.transaction((id: number) => {
     const row = statements.byId.get(id);
-    if (!row || row.parent_id === null) return;
-    statements.deactivateSiblings.run(row.chat_id, row.parent_id, id);
+    if (!row) return;
+    if (row.parent_id === null) statements.deactivateRoots.run(row.chat_id, id);
+    else statements.deactivateSiblings.run(row.chat_id, row.parent_id, id);
     statements.activate.run(id);
   });
 
@@ -118,6 +123,10 @@ export function createSqliteMessageRepository(db: SqliteDatabase): MessageReposi
 
     async activateVersion(id) {
       activate(id);
+    },
+
+    async setFeedback(id, feedback) {
+      statements.feedback.run(feedback, id);
     },
 
     async findById(id) {

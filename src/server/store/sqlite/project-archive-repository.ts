@@ -77,11 +77,11 @@ export function createSqliteProjectArchiveRepository(
     ),
     markEmbedded: db.prepare('UPDATE documents SET embedding_model = ? WHERE id = ?'),
     insertChat: db.prepare(
-      'INSERT INTO chats (project_id, title, title_is_custom, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO chats (project_id, title, title_is_custom, created_by, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     insertMessage: db.prepare(
-      `INSERT INTO messages (chat_id, role, content, sources, model_name, status, error, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (chat_id, role, content, sources, model_name, status, error, parent_id, is_active, feedback, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
   };
 
@@ -213,6 +213,7 @@ export function createSqliteProjectArchiveRepository(
           chat.title,
           chat.titleIsCustom ? 1 : 0,
           input.chatsCreatedBy ?? null,
+          chat.model,
           chat.createdAt,
           chat.updatedAt,
         ).lastInsertRowid,
@@ -220,10 +221,12 @@ export function createSqliteProjectArchiveRepository(
       chats.set(chat.ref, id);
     });
     let messages = 0;
+    // Archive ref → new id, for the tree's parents (a parent always comes before its children).
+    const messageIds = new Map<number, number>();
     await writeInBatches(input.messages(ids), (message) => {
       const chatId = chats.get(message.chatRef);
       if (chatId === undefined) throw new Error(`message of an unknown chat ${message.chatRef}`);
-      statements.insertMessage.run(
+      const id = statements.insertMessage.run(
         chatId,
         message.role,
         message.content,
@@ -231,9 +234,13 @@ export function createSqliteProjectArchiveRepository(
         message.modelName,
         message.status,
         message.error,
+        message.parentRef === null ? null : (messageIds.get(message.parentRef) ?? null),
+        message.active ? 1 : 0,
+        message.feedback,
         message.createdAt,
         message.updatedAt,
-      );
+      ).lastInsertRowid;
+      messageIds.set(message.ref, Number(id));
       messages += 1;
     });
 
