@@ -36,6 +36,7 @@ const READS: Row[] = [
   ['GET', (ids) => `/api/analytics/projects/${ids.project}/embedding-stats`],
   ['GET', (ids) => `/api/analytics/projects/${ids.project}/chunks`],
   ['GET', (ids) => `/api/analytics/projects/${ids.project}/chunks/export`],
+  ['GET', (ids) => `/api/analytics/projects/${ids.project}/progress/00000000-0000-4000-8000-000000000000`],
 ];
 /** Changes of documents and settings: editors and owners, not viewers. */
 const WRITES: Row[] = [
@@ -66,6 +67,7 @@ const CHAT_ROUTES: Row[] = [
   ['POST', (ids) => `/api/chats/${ids.chat}/messages`, () => ({ message: 'hello' })],
   ['PUT', (ids) => `/api/chats/${ids.chat}`, () => ({ model: 'llama3.2:latest' })],
   ['PUT', (ids) => `/api/chats/${ids.chat}/messages/${ids.message}/active`],
+  ['PUT', (ids) => `/api/chats/${ids.chat}/messages/${ids.message}/feedback`, () => ({ feedback: 'up' })],
 ];
 const ADMIN_ONLY: Row[] = [
   ['GET', () => '/api/users'],
@@ -79,6 +81,10 @@ const ADMIN_ONLY: Row[] = [
   ['DELETE', () => '/api/settings/models/tiny'],
   ['POST', () => '/api/llm/model/pull/tiny'],
   ['POST', () => '/api/llm/model/switch', () => ({ model: 'llama3.2' })],
+  ['GET', () => '/api/maintenance/stats/storage'],
+  ['GET', () => '/api/maintenance/status'],
+  ['POST', () => '/api/maintenance/recalculate-counts'],
+  ['POST', () => '/api/maintenance/cleanup/vectorstore'],
 ];
 const SOCKET_EVENTS: Array<[event: string, payload: (ids: Ids) => unknown]> = [
   ['join_project', (ids) => ({ project_id: ids.project })],
@@ -86,6 +92,8 @@ const SOCKET_EVENTS: Array<[event: string, payload: (ids: Ids) => unknown]> = [
   ['stop_generation', (ids) => ({ chat_id: ids.chat })],
   ['resume_message', (ids) => ({ chat_id: ids.chat, after_seq: 0 })],
   ['regenerate_message', (ids) => ({ chat_id: ids.chat, message_id: ids.message })],
+  ['edit_message', (ids) => ({ chat_id: ids.chat, message_id: ids.message, message: 'edited' })],
+  ['continue_message', (ids) => ({ chat_id: ids.chat, message_id: ids.message })],
 ];
 /** Events that name nothing of anyone's (leave is idempotent, ping echoes). */
 const FREE_EVENTS = ['leave_project', 'ping'];
@@ -156,7 +164,8 @@ describe('accounts: one table over every route and event', () => {
         .replace('{user_id}', String(sample.alice))
         .replace('{message_id}', String(sample.message))
         .replace('{model_name}', 'tiny')
-        .replace('{key_id}', '1');
+        .replace('{key_id}', '1')
+        .replace('{progress_id}', '00000000-0000-4000-8000-000000000000');
     const inTable = new Set(
       [...READS, ...WRITES, ...OWNER_WRITES, ...CHAT_ROUTES, ...ADMIN_ONLY].map(
         ([method, path]) => `${method} ${path(sample).split('?')[0]}`,
