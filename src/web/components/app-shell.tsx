@@ -39,6 +39,10 @@ export function AppShell({ children }: { children: ReactNode }) {
           <Link to={paths.settings()} aria-current={section === 'settings' ? 'page' : undefined}>
             Settings
           </Link>
+          {/* The server's own page (Swagger UI), not a route of the app. */}
+          <a href="/docs" className="nav-docs" target="_blank" rel="noopener" title="The REST API, with examples you can try">
+            API docs
+          </a>
         </nav>
         <div className="header-tools">
           <ConnectionIndicator />
