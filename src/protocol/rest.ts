@@ -122,6 +122,13 @@ export const ChatResponse = z.object({
 });
 export type ChatResponse = z.infer<typeof ChatResponse>;
 
+/** **ext** A chat search result: the chat, and the text around the match in its newest matching message. */
+export const ChatSearchResult = ChatResponse.extend({
+  /** Null when only the title matched. */
+  snippet: z.string().nullable(),
+});
+export type ChatSearchResult = z.infer<typeof ChatSearchResult>;
+
 export { MessageRole, MessageStatus } from './messages.ts';
 
 export const MessageResponse = z.object({

@@ -51,8 +51,19 @@ export function loggerOptions(level: string): LoggerOptions {
   };
 }
 
-export function createLogger(config: Config): Logger {
-  return pino(loggerOptions(config.LOG_LEVEL));
+/** Fields a readable line leaves out: the message already says them (`GET /api/x 200 4 ms`), or they are noise on a terminal. */
+const PRETTY_IGNORED = 'pid,hostname,reqId,req,res,responseTime';
+
+export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT'>, output: { isTTY?: boolean } = process.stdout): Logger {
+  const pretty = config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && output.isTTY === true);
+  if (!pretty) return pino(loggerOptions(config.LOG_LEVEL));
+  // pino-pretty in pino's transport worker thread: formatting never runs on the event loop. Redaction
+  // and serializers apply before a line leaves this thread.
+  const transport = pino.transport({
+    target: 'pino-pretty',
+    options: { colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: PRETTY_IGNORED, destination: 1 },
+  });
+  return pino(loggerOptions(config.LOG_LEVEL), transport);
 }
 
 /**

@@ -19,6 +19,8 @@ export const ConfigSchema = z.object({
   /** Where the SQLite database and uploaded files live. */
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `auto`: one readable line per event on a terminal (pino-pretty), JSON lines otherwise (files, pipes, services). */
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   /** Extra browser origins allowed to open a socket or call the API (comma-separated, exact match). */
   CORS_ORIGINS: z.string().default('http://localhost:5173,http://127.0.0.1:5173'),
   /** When set, every REST call needs `Authorization: Bearer <token>` and every socket `auth.token`. */

@@ -4,6 +4,8 @@ import { forgetStoredToken } from './api/session.ts';
 import { App } from './app.tsx';
 import { getTabConnection } from './lib/connection-context.tsx';
 import './styles/app.css';
+import './styles/code-highlight.css';
+import './styles/workspace.css';
 
 forgetStoredToken();
 const root = document.getElementById('root');

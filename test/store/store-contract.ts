@@ -114,6 +114,20 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.chats.search({ projectId: project.id, query: 'invoices', limit: 5 })).map((c) => c.id)).toEqual([chat.id]);
       expect((await store.chats.search({ projectId: project.id, query: '100%', limit: 5 })).map((c) => c.id)).toEqual([chat.id]);
       expect(await store.chats.search({ projectId: project.id, query: '1_0', limit: 5 })).toEqual([]);
+      // The hit carries the matching message's text (only the title matched: no match).
+      expect((await store.chats.search({ projectId: project.id, query: 'INVOICES', limit: 5 }))[0]?.match).toEqual({
+        text: 'Where are the Invoices?',
+        cutBefore: false,
+        cutAfter: false,
+      });
+      expect((await store.chats.search({ projectId: project.id, query: 'budget', limit: 5 }))[0]?.match).toBeNull();
+      const long = `${'alpha '.repeat(100)}needle here${' omega'.repeat(100)}`;
+      const elsewhere = await newProject();
+      const other = await store.chats.create({ projectId: elsewhere.id, title: 'Other', titleIsCustom: false });
+      await store.messages.create({ chatId: other.id, role: 'user', content: long, status: 'complete' });
+      const window = (await store.chats.search({ projectId: elsewhere.id, query: 'Needle', limit: 5 }))[0]?.match;
+      expect(window).toMatchObject({ cutBefore: true, cutAfter: true });
+      expect(window?.text).toBe(long.slice(600 - 80, 600 - 80 + 240));
       expect((await store.messages.listRecent({ chatId: chat.id, beforeId: second.id, limit: 5 })).map((m) => m.id)).toEqual([first.id]);
       expect((await store.messages.listByChat(chat.id)).map((m) => m.role)).toEqual(['user', 'assistant']);
       expect(await store.messages.interruptStreaming()).toBeGreaterThanOrEqual(1);

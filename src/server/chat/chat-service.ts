@@ -21,6 +21,7 @@ import { documentsCover } from './documents-coverage.ts';
 import { activePath, ancestorsOf, questionOf } from './message-tree.ts';
 import { selectHistory } from './history.ts';
 import { buildPromptMessages } from './prompt.ts';
+import { chatSearchSnippet } from './chat-snippet.ts';
 
 export interface ChatServiceDependencies {
   store: Store;
@@ -72,10 +73,15 @@ export class ChatService {
     return store.chats.listByProject({ ...input, ...access.chatListScope(actor) });
   }
 
-  async searchChats(actor: Actor, input: { projectId: number; query: string; limit: number }): Promise<ChatRecord[]> {
+  /** Chats whose title or messages match, newest first, each with the snippet of its newest matching message. */
+  async searchChats(
+    actor: Actor,
+    input: { projectId: number; query: string; limit: number },
+  ): Promise<Array<ChatRecord & { snippet: string | null }>> {
     const { access, store } = this.deps;
     await access.requireProject(actor, input.projectId, 'read');
-    return store.chats.search({ ...input, ...access.chatListScope(actor) });
+    const hits = await store.chats.search({ ...input, ...access.chatListScope(actor) });
+    return hits.map(({ match, ...chat }) => ({ ...chat, snippet: chatSearchSnippet(match) }));
   }
 
   async renameChat(actor: Actor, chatId: number, title: string): Promise<ChatRecord> {

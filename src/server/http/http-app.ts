@@ -23,6 +23,8 @@ import { PUBLIC_AUTH_ROUTES } from './routes/auth.ts';
 import { registerRoutes } from './routes/index.ts';
 import { SESSION_ROUTE } from './routes/session.ts';
 import { type ClientLimits, createClientLimits } from '../limits/client-limits.ts';
+import { OneLineRequestLog } from './request-log.ts';
+import { withExamples } from './openapi-examples.ts';
 
 export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -43,6 +45,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const { config, logger } = options;
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
+    logController: new OneLineRequestLog(),
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
@@ -114,7 +117,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
           'Local RAG chatbot. Realtime streaming is Socket.IO at /socket.io/ (see docs/realtime-protocol.md); this is the REST side.',
       },
     },
-    transform: jsonSchemaTransform,
+    transform: withExamples(jsonSchemaTransform),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 

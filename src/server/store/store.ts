@@ -114,14 +114,32 @@ export interface ChatRecord {
   deletedAt: string | null;
 }
 
+/** A chat found by search, with where its newest matching message matched (null: only the title did). */
+export interface ChatSearchHit extends ChatRecord {
+  match: ChatSearchMatch | null;
+}
+
+export interface ChatSearchMatch {
+  /** Up to SEARCH_MATCH_WINDOW characters of the message, starting a little before the match. */
+  text: string;
+  /** Whether the message has text before / after the window. */
+  cutBefore: boolean;
+  cutAfter: boolean;
+}
+
+/** Characters of a matching message the search returns (a snippet is cut from them). */
+export const SEARCH_MATCH_WINDOW = 240;
+/** How far before the match the window starts. */
+export const SEARCH_MATCH_LEAD = 80;
+
 export interface ChatRepository {
   create(input: { projectId: number; title: string; titleIsCustom: boolean; createdBy?: number | null }): Promise<ChatRecord>;
   /** Live chats of live projects only. */
   findById(id: number): Promise<ChatRecord | undefined>;
   /** `createdBy`: only that user's chats (`null`: only chats without a creator). Absent: all. */
   listByProject(options: { projectId: number; skip: number; limit: number; createdBy?: number | null }): Promise<ChatRecord[]>;
-  /** Case-insensitive match on the title or on any message's content. */
-  search(options: { projectId: number; query: string; limit: number; createdBy?: number | null }): Promise<ChatRecord[]>;
+  /** Case-insensitive match on the title or on any message's content, with the newest matching message's text around the match. */
+  search(options: { projectId: number; query: string; limit: number; createdBy?: number | null }): Promise<ChatSearchHit[]>;
   update(id: number, patch: { title?: string; titleIsCustom?: boolean; model?: string | null }): Promise<ChatRecord | undefined>;
   softDelete(id: number): Promise<boolean>;
 }

@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ChatCreateBody, ChatResponse, ChatWithMessagesResponse } from '../../protocol/rest.ts';
+import type { ChatCreateBody, ChatResponse, ChatSearchResult, ChatWithMessagesResponse } from '../../protocol/rest.ts';
 import { apiRequest } from '../lib/api.ts';
 import { queryKeys } from './query-keys.ts';
 
@@ -17,7 +17,8 @@ export function useChatSearch(projectId: number, query: string) {
   const trimmed = query.trim();
   return useQuery({
     queryKey: queryKeys.chatSearch(projectId, trimmed),
-    queryFn: () => apiRequest<ChatResponse[]>('GET', `/api/projects/${projectId}/chats/search?q=${encodeURIComponent(trimmed)}&limit=50`),
+    queryFn: () =>
+      apiRequest<ChatSearchResult[]>('GET', `/api/projects/${projectId}/chats/search?q=${encodeURIComponent(trimmed)}&limit=50`),
     enabled: trimmed.length > 0,
     placeholderData: keepPreviousData,
   });
@@ -51,11 +52,13 @@ export function useRenameChat() {
   });
 }
 
-export function useDeleteChat() {
+/** `onDeleted` runs before the chat's cache entry goes (a page showing that chat unmounts then). */
+export function useDeleteChat(onDeleted?: (chatId: number) => void) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ chatId }: { chatId: number; projectId: number }) => apiRequest<void>('DELETE', `/api/chats/${chatId}`),
     onSuccess: (_result, { chatId, projectId }) => {
+      onDeleted?.(chatId);
       client.removeQueries({ queryKey: queryKeys.chat(chatId) });
       return client.invalidateQueries({ queryKey: queryKeys.chats(projectId) });
     },

@@ -1,10 +1,15 @@
-import { memo, useMemo, useState, type ReactNode } from 'react';
+import type { Element, ElementContent } from 'hast';
+import { toJsxRuntime } from 'hast-util-to-jsx-runtime';
+import { memo, useEffect, useMemo, useState } from 'react';
+import { Fragment, jsx, jsxs } from 'react/jsx-runtime';
 import Markdown, { type Components } from 'react-markdown';
 import rehypeSanitize from 'rehype-sanitize';
 import remarkGfm from 'remark-gfm';
 import type { Source } from '../../protocol/source.ts';
 import { describeLinkTarget, isLinkFromSources } from '../lib/answer-links.ts';
 import { citationNumber, remarkCitations } from '../lib/citations.ts';
+import type { Highlighted } from '../lib/highlight.ts';
+import { mayContainMath, normalizeMathDelimiters } from '../lib/math-delimiters.ts';
 import { LinkConfirmDialog } from './link-confirm-dialog.tsx';
 
 /**
@@ -12,7 +17,8 @@ import { LinkConfirmDialog } from './link-confirm-dialog.tsx';
  * `javascript:` links), remote images never loaded (a model could be steered by a document into
  * leaking text through an image URL), and `[n]` citations as buttons that open source n. A link
  * opens directly only when its address is in one of the answer's sources; any other shows its site
- * and asks first (the same steering could point it at a phishing page).
+ * and asks first (the same steering could point it at a phishing page). Code blocks are highlighted
+ * and math is typeset by modules loaded on first use (see lib/highlight.ts, lib/math-plugins.ts).
  */
 export const AnswerMarkdown = memo(function AnswerMarkdown({
   text,
@@ -25,7 +31,13 @@ export const AnswerMarkdown = memo(function AnswerMarkdown({
 }) {
   const sourceCount = sources.length;
   const [confirming, setConfirming] = useState<string | null>(null);
-  const remarkPlugins = useMemo(() => [remarkGfm, [remarkCitations, { sourceCount }] as const], [sourceCount]);
+  const math = useMathPlugins(mayContainMath(text));
+  const remarkPlugins = useMemo(
+    () => [remarkGfm, ...(math ? [math.remarkMathPlugin] : []), [remarkCitations, { sourceCount }] as const],
+    [sourceCount, math],
+  );
+  // KaTeX runs after the sanitizer: its markup (classes, inline styles) is its own, made from math text.
+  const rehypePlugins = useMemo(() => [rehypeSanitize, ...(math ? [math.rehypeKatexPlugin] : [])], [math]);
   const passages = useMemo(() => sources.map((source) => source.content), [sources]);
   const components = useMemo<Components>(
     () => ({
@@ -74,7 +86,7 @@ export const AnswerMarkdown = memo(function AnswerMarkdown({
           [image{alt ? `: ${alt}` : ''}]
         </span>
       ),
-      pre: ({ children }) => <CodeBlock>{children}</CodeBlock>,
+      pre: ({ node }) => <CodeBlock node={node} />,
       table: ({ children }) => (
         <div className="table-scroll">
           <table>{children}</table>
@@ -85,32 +97,105 @@ export const AnswerMarkdown = memo(function AnswerMarkdown({
   );
   return (
     <div className="markdown">
-      <Markdown remarkPlugins={remarkPlugins as never} rehypePlugins={[rehypeSanitize]} components={components} skipHtml>
-        {text}
+      <Markdown remarkPlugins={remarkPlugins as never} rehypePlugins={rehypePlugins as never} components={components} skipHtml>
+        {math ? normalizeMathDelimiters(text) : text}
       </Markdown>
       {confirming ? <LinkConfirmDialog href={confirming} onClose={() => setConfirming(null)} /> : null}
     </div>
   );
 });
 
-function CodeBlock({ children }: { children: ReactNode }) {
+type MathPlugins = typeof import('../lib/math-plugins.ts');
+let mathModule: Promise<MathPlugins> | null = null;
+
+/** The math plugins once an answer needs them (one shared import for every answer on the page). */
+function useMathPlugins(needed: boolean): MathPlugins | null {
+  const [plugins, setPlugins] = useState<MathPlugins | null>(null);
+  useEffect(() => {
+    if (!needed || plugins) return;
+    let live = true;
+    mathModule ??= import('../lib/math-plugins.ts');
+    mathModule.then(
+      (loaded) => {
+        if (live) setPlugins(loaded);
+      },
+      () => {
+        mathModule = null; // a failed chunk load (offline) is tried again next time
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [needed, plugins]);
+  return plugins;
+}
+
+type HighlightModule = typeof import('../lib/highlight.ts');
+let highlightModule: Promise<HighlightModule> | null = null;
+
+/** The fence's language: `language-ts` → `ts`. */
+function codeLanguage(code: Element | undefined): string | null {
+  const classes = code?.properties?.className;
+  const list = Array.isArray(classes) ? classes : [];
+  for (const name of list) {
+    if (typeof name === 'string' && name.startsWith('language-')) return name.slice('language-'.length) || null;
+  }
+  return null;
+}
+
+function textOf(node: ElementContent | Element | undefined): string {
+  if (!node) return '';
+  if (node.type === 'text') return node.value;
+  if (node.type === 'element') return node.children.map(textOf).join('');
+  return '';
+}
+
+function CodeBlock({ node }: { node?: Element }) {
+  const codeElement = node?.children.find((child): child is Element => child.type === 'element' && child.tagName === 'code');
+  const code = textOf(codeElement);
+  const fenceLanguage = codeLanguage(codeElement);
   const [copied, setCopied] = useState(false);
+  const [highlighted, setHighlighted] = useState<Highlighted | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    highlightModule ??= import('../lib/highlight.ts');
+    highlightModule.then(
+      (loaded) => {
+        if (live) setHighlighted(loaded.highlightCode(code, fenceLanguage));
+      },
+      () => {
+        highlightModule = null; // shown plain; tried again next time
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [code, fenceLanguage]);
+
+  const language = highlighted?.language ?? fenceLanguage;
   return (
-    <div className="code-block">
-      <button
-        type="button"
-        className="code-copy"
-        onClick={(event) => {
-          const code = event.currentTarget.parentElement?.querySelector('pre')?.textContent ?? '';
-          void navigator.clipboard?.writeText(code).then(() => {
-            setCopied(true);
-            setTimeout(() => setCopied(false), 1500);
-          });
-        }}
-      >
-        {copied ? 'Copied' : 'Copy'}
-      </button>
-      <pre>{children}</pre>
+    <div className="code-block" data-language={language ?? undefined}>
+      <div className="code-header">
+        <span className="code-language">{language ?? 'text'}</span>
+        <button
+          type="button"
+          className="code-copy"
+          onClick={() => {
+            void navigator.clipboard?.writeText(code).then(() => {
+              setCopied(true);
+              setTimeout(() => setCopied(false), 1500);
+            });
+          }}
+        >
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+      </div>
+      <pre>
+        <code className={`hljs${language ? ` language-${language}` : ''}`}>
+          {highlighted ? toJsxRuntime(highlighted.tree, { Fragment, jsx, jsxs }) : code}
+        </code>
+      </pre>
     </div>
   );
 }

@@ -49,6 +49,10 @@ export function AppShell({ children }: { children: ReactNode }) {
               Users
             </Link>
           ) : null}
+          {/* The server's own page (Swagger UI), not a route of the app. */}
+          <a href="/docs" className="nav-docs" target="_blank" rel="noopener" title="The REST API, with examples you can try">
+            API docs
+          </a>
         </nav>
         <div className="header-tools">
           <ConnectionIndicator />

@@ -1,11 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { ChatResponse } from '../../protocol/rest.ts';
+import type { ChatResponse, ChatSearchResult } from '../../protocol/rest.ts';
 import { chatExportUrl, useChatSearch, useChats, useCreateChat, useDeleteChat, useRenameChat } from '../api/chats.ts';
 import { errorMessage } from '../lib/api.ts';
 import { formatRelativeTime, plural } from '../lib/format.ts';
 import { Link, navigate, paths } from '../lib/router.tsx';
 import type { NewChatState } from '../pages/chat-page.tsx';
 import { AnsweringModelNote } from './answering-model-note.tsx';
+import { Highlight } from './chat-sidebar.tsx';
 import { EmptyState, ErrorNotice, Loading } from './feedback.tsx';
 import { DownloadIcon, PencilIcon, PlusIcon, SearchIcon, TrashIcon } from './icons.tsx';
 import { ConfirmDialog, Modal } from './modal.tsx';
@@ -54,6 +55,11 @@ export function ChatsPanel({ projectId, projectModel }: { projectId: number; pro
             <li key={chat.id} className="chat-item" data-chat-id={chat.id}>
               <Link to={paths.chat(chat.id)} className="chat-link">
                 <span className="chat-item-title">{chat.title}</span>
+                {searching && (chat as Partial<ChatSearchResult>).snippet ? (
+                  <span className="chat-item-snippet">
+                    <Highlight text={(chat as ChatSearchResult).snippet ?? ''} query={debounced.trim()} />
+                  </span>
+                ) : null}
                 <span className="muted small">
                   {plural(chat.message_count, 'message')} · {formatRelativeTime(chat.updated_at)}
                 </span>
@@ -149,7 +155,7 @@ function NewChatForm({ projectId, projectModel }: { projectId: number; projectMo
   );
 }
 
-function RenameChatDialog({ chat, onClose }: { chat: ChatResponse; onClose: () => void }) {
+export function RenameChatDialog({ chat, onClose }: { chat: ChatResponse; onClose: () => void }) {
   const [title, setTitle] = useState(chat.title);
   const [clientError, setClientError] = useState<string | null>(null);
   const rename = useRenameChat();
@@ -211,9 +217,13 @@ function RenameChatDialog({ chat, onClose }: { chat: ChatResponse; onClose: () =
   );
 }
 
-function DeleteChatDialog({ chat, onClose }: { chat: ChatResponse; onClose: () => void }) {
-  const remove = useDeleteChat();
+export function DeleteChatDialog({ chat, onClose, onDeleted }: { chat: ChatResponse; onClose: () => void; onDeleted?: () => void }) {
   const toast = useToast();
+  // Told from the mutation itself: the dialog may be gone by then (deleting the chat on screen).
+  const remove = useDeleteChat(() => {
+    toast.show('Chat deleted', 'success');
+    onDeleted?.();
+  });
   return (
     <ConfirmDialog
       title={`Delete “${chat.title}”?`}
@@ -225,10 +235,7 @@ function DeleteChatDialog({ chat, onClose }: { chat: ChatResponse; onClose: () =
         remove.mutate(
           { chatId: chat.id, projectId: chat.project_id },
           {
-            onSuccess: () => {
-              toast.show('Chat deleted', 'success');
-              onClose();
-            },
+            onSuccess: onClose,
           },
         )
       }
@@ -238,7 +245,7 @@ function DeleteChatDialog({ chat, onClose }: { chat: ChatResponse; onClose: () =
   );
 }
 
-function useDebounced<T>(value: T, delayMs: number): T {
+export function useDebounced<T>(value: T, delayMs: number): T {
   const [debounced, setDebounced] = useState(value);
   useEffect(() => {
     const timer = setTimeout(() => setDebounced(value), delayMs);

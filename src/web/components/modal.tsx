@@ -14,12 +14,15 @@ export function Modal({
   children,
   footer,
   wide = false,
+  variant = 'dialog',
 }: {
   title: ReactNode;
   onClose: () => void;
   children: ReactNode;
   footer?: ReactNode;
   wide?: boolean;
+  /** `sheet`: slides up from the bottom of a phone's screen. */
+  variant?: 'dialog' | 'sheet';
 }) {
   const titleId = useId();
   const panel = useRef<HTMLDivElement>(null);
@@ -58,10 +61,13 @@ export function Modal({
   }, []);
 
   return (
-    <div className="modal-backdrop" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
+    <div
+      className={`modal-backdrop${variant === 'sheet' ? ' sheet-backdrop' : ''}`}
+      onMouseDown={(event) => event.target === event.currentTarget && onClose()}
+    >
       <div
         ref={panel}
-        className={`modal${wide ? ' modal-wide' : ''}`}
+        className={`modal${wide ? ' modal-wide' : ''}${variant === 'sheet' ? ' modal-sheet' : ''}`}
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}

@@ -5,13 +5,16 @@ import { useProject } from '../api/projects.ts';
 import { queryKeys } from '../api/query-keys.ts';
 import { AnsweringModelNote } from '../components/answering-model-note.tsx';
 import { ChatModelPicker } from '../components/chat-model-picker.tsx';
+import { ChatSidebar } from '../components/chat-sidebar.tsx';
 import { Composer } from '../components/composer.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../components/feedback.tsx';
-import { ArrowLeftIcon } from '../components/icons.tsx';
+import { ArrowLeftIcon, ChatIcon } from '../components/icons.tsx';
+import { Modal } from '../components/modal.tsx';
 import { MessageView } from '../components/message-view.tsx';
 import { SourceDialog, SourceList } from '../components/sources.tsx';
 import { useChatStream } from '../hooks/use-chat-stream.ts';
 import { useConnection } from '../hooks/use-connection.ts';
+import { useMediaQuery } from '../hooks/use-media-query.ts';
 import { useProjectRoom } from '../hooks/use-project-room.ts';
 import { useProjectUpdates } from '../hooks/use-project-updates.ts';
 import { ApiError, apiRequest, errorMessage } from '../lib/api.ts';
@@ -19,6 +22,9 @@ import { useToast } from '../components/toasts.tsx';
 import { projectOverrides } from '../lib/project-overrides.ts';
 import { Link, navigate, paths, useLocation } from '../lib/router.tsx';
 import { keepsSeenText, visibleMessages, type DisplayMessage } from '../lib/visible-messages.ts';
+
+/** Below this width the chat list is a drawer and the sources a sheet (the CSS uses the same width). */
+const NARROW_SCREEN = '(max-width: 900px)';
 
 /** Navigation state of a new chat: its first question, sent once the chat is open and connected. */
 export interface NewChatState {
@@ -171,6 +177,18 @@ export function ChatPage({ chatId }: { chatId: number }) {
     },
     [chatId, reloadChat, toast],
   );
+  // On a phone the chat list is a drawer and the sources a sheet over the chat ("N sources" opens it).
+  const narrow = useMediaQuery(NARROW_SCREEN);
+  const [sidebarOpen, setSidebarOpen] = useState(false);
+  const closeSidebar = useCallback(() => setSidebarOpen(false), []);
+  const [sheetOpen, setSheetOpen] = useState(false);
+  const selectAnswer = useCallback(
+    (key: string) => {
+      setSelectedKey(key);
+      if (narrow) setSheetOpen(true);
+    },
+    [narrow],
+  );
 
   const onCite = useCallback((key: string, number: number) => {
     setSelectedKey(key);
@@ -207,8 +225,19 @@ export function ChatPage({ chatId }: { chatId: number }) {
   const projectModel = project.data ? ((projectOverrides(project.data).llm_model as string | undefined) ?? null) : null;
   return (
     <div className="chat-layout">
+      <ChatSidebar projectId={data.project_id} currentChatId={chatId} open={sidebarOpen} onClose={closeSidebar} />
       <section className="chat-main" aria-label="Conversation">
         <header className="chat-header">
+          <button
+            type="button"
+            className="icon-button sidebar-toggle"
+            aria-label="Chats"
+            aria-controls="chat-sidebar"
+            aria-expanded={sidebarOpen}
+            onClick={() => setSidebarOpen(true)}
+          >
+            <ChatIcon />
+          </button>
           <Link to={paths.project(data.project_id)} className="back-link" aria-label={`Back to ${project.data?.name ?? 'the project'}`}>
             <ArrowLeftIcon /> {project.data?.name ?? 'Project'}
           </Link>
@@ -250,7 +279,7 @@ export function ChatPage({ chatId }: { chatId: number }) {
                 key={message.key}
                 message={message}
                 selected={selected?.key === message.key}
-                onSelect={setSelectedKey}
+                onSelect={selectAnswer}
                 onCite={onCite}
                 onRegenerate={stream.isBusy || deletedElsewhere ? undefined : regenerate}
                 onShowVersion={showVersion}
@@ -283,6 +312,18 @@ export function ChatPage({ chatId }: { chatId: number }) {
           <p className="muted small">The passages an answer is based on appear here, numbered as the answer cites them.</p>
         )}
       </aside>
+      {sheetOpen && narrow && selected ? (
+        <Modal title={`Sources (${selected.sources.length})`} onClose={() => setSheetOpen(false)} variant="sheet">
+          <SourceList
+            sources={selected.sources}
+            onOpen={(index) => {
+              setSheetOpen(false);
+              setOpenSource({ key: selected.key, index });
+            }}
+            activeIndex={null}
+          />
+        </Modal>
+      ) : null}
       {openSource && openSourceValue ? (
         <SourceDialog source={openSourceValue} number={openSource.index + 1} onClose={() => setOpenSource(null)} />
       ) : null}

@@ -140,7 +140,7 @@ export function ProjectPage({ projectId }: { projectId: number }) {
             />
           )}
         </section>
-        <section className="card panel" aria-labelledby="chats-heading">
+        <section className="card panel project-chats" aria-labelledby="chats-heading">
           <h2 id="chats-heading">Chats</h2>
           <ChatsPanel projectId={projectId} projectModel={(projectOverrides(data).llm_model as string | undefined) ?? null} />
         </section>

@@ -120,6 +120,10 @@ describe('REST: chats and messages', () => {
     await server.api('POST', '/api/chats', { project_id: project.id, title: 'Unrelated' });
     const found = await server.api('GET', `/api/projects/${project.id}/chats/search?q=budget`);
     expect(found.body.map((chat: { id: number }) => chat.id).sort()).toEqual([byTitle.body.id, byContent.body.id].sort());
+    // Each result says where it matched: the message text around the match, or nothing for a title match.
+    const snippets = new Map(found.body.map((chat: { id: number; snippet: string | null }) => [chat.id, chat.snippet]));
+    expect(snippets.get(byTitle.body.id)).toBeNull();
+    expect(snippets.get(byContent.body.id)).toMatch(/budget/i);
     expect((await server.api('GET', `/api/projects/${project.id}/chats/search?q=%25`)).body).toEqual([]);
     expect((await server.api('GET', `/api/projects/${project.id}/chats/search?q=`)).status).toBe(422);
   });

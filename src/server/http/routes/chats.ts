@@ -6,6 +6,7 @@ import {
   ChatListQuery,
   ChatResponse,
   ChatSearchQuery,
+  ChatSearchResult,
   ChatUpdateBody,
   ChatWithMessagesResponse,
   ErrorResponse,
@@ -80,10 +81,11 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
   });
 
   app.get('/api/projects/:project_id/chats/search', {
-    schema: { tags, params: ProjectParams, querystring: ChatSearchQuery, response: { 200: z.array(ChatResponse) } },
+    schema: { tags, params: ProjectParams, querystring: ChatSearchQuery, response: { 200: z.array(ChatSearchResult) } },
     handler: async (request) => {
       const { q, limit } = request.query;
-      return (await chats.searchChats(requestActor(request), { projectId: request.params.project_id, query: q, limit })).map(presentChat);
+      const hits = await chats.searchChats(requestActor(request), { projectId: request.params.project_id, query: q, limit });
+      return hits.map((hit) => ({ ...presentChat(hit), snippet: hit.snippet }));
     },
   });
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { ChatRecord, ChatRepository } from '../store.ts';
+import { type SearchMatchRow, toMatch } from '../search-match.ts';
+import { type ChatRecord, type ChatRepository, type ChatSearchHit, SEARCH_MATCH_LEAD, SEARCH_MATCH_WINDOW } from '../store.ts';
 import { likePattern, now, transaction } from './postgres-database.ts';
 
 export interface ChatRow {
@@ -71,13 +72,23 @@ export function createPostgresChatRepository(pool: pg.Pool): ChatRepository {
     },
 
     async search({ projectId, query, limit, createdBy }) {
-      const { rows } = await pool.query<ChatRow>(
-        `${SELECT_CHAT} AND c.project_id = $1 AND ${CREATOR_FILTER}
-           AND (c.title ILIKE $4 ESCAPE '\\' OR EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.content ILIKE $4 ESCAPE '\\'))
-         ORDER BY c.updated_at DESC, c.id DESC LIMIT $5`,
-        [projectId, createdBy === undefined ? 0 : 1, createdBy ?? null, likePattern(query), limit],
+      // The newest message that matches, cut to a window around the first match.
+      const { rows } = await pool.query<ChatRow & SearchMatchRow>(
+        `SELECT hit.*,
+                substr(hit.matched_content, greatest(1, strpos(lower(hit.matched_content), lower($6)) - ${SEARCH_MATCH_LEAD}), ${SEARCH_MATCH_WINDOW}) AS match_text,
+                greatest(1, strpos(lower(hit.matched_content), lower($6)) - ${SEARCH_MATCH_LEAD}) AS match_start,
+                length(hit.matched_content) AS match_length
+         FROM (
+           SELECT c.*, (SELECT COUNT(*)::int FROM messages m WHERE m.chat_id = c.id) AS message_count,
+                  (SELECT m.content FROM messages m WHERE m.chat_id = c.id AND m.content ILIKE $4 ESCAPE '\\' ORDER BY m.id DESC LIMIT 1) AS matched_content
+           FROM chats c JOIN projects p ON p.id = c.project_id
+           WHERE c.deleted_at IS NULL AND p.deleted_at IS NULL AND c.project_id = $1 AND ${CREATOR_FILTER}
+             AND (c.title ILIKE $4 ESCAPE '\\' OR EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.content ILIKE $4 ESCAPE '\\'))
+           ORDER BY c.updated_at DESC, c.id DESC LIMIT $5
+         ) hit ORDER BY hit.updated_at DESC, hit.id DESC`,
+        [projectId, createdBy === undefined ? 0 : 1, createdBy ?? null, likePattern(query), limit, query],
       );
-      return rows.map(toChatRecord);
+      return rows.map((row): ChatSearchHit => ({ ...toChatRecord(row), match: toMatch(row) }));
     },
 
     async update(id, patch) {

@@ -1,4 +1,5 @@
-import type { ChatRecord, ChatRepository } from '../store.ts';
+import { type SearchMatchRow, toMatch } from '../search-match.ts';
+import { type ChatRecord, type ChatRepository, type ChatSearchHit, SEARCH_MATCH_LEAD, SEARCH_MATCH_WINDOW } from '../store.ts';
 import { likePattern, now, type SqliteDatabase } from './sqlite-database.ts';
 
 interface ChatRow {
@@ -34,6 +35,15 @@ export function toRecord(row: ChatRow): ChatRecord {
   };
 }
 
+interface SearchParams {
+  projectId: number;
+  filter: number;
+  createdBy: number | null;
+  pattern: string;
+  needle: string;
+  limit: number;
+}
+
 export function createSqliteChatRepository(db: SqliteDatabase): ChatRepository {
   const statements = {
     insert: db.prepare(
@@ -45,11 +55,21 @@ export function createSqliteChatRepository(db: SqliteDatabase): ChatRepository {
     byProject: db.prepare<[number, number, number | null, number, number], ChatRow>(
       `${SELECT_CHAT} AND c.project_id = ? AND (? = 0 OR c.created_by IS ?) ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?`,
     ),
-    search: db.prepare<[number, number, number | null, string, string, number], ChatRow>(
-      `${SELECT_CHAT} AND c.project_id = ? AND (? = 0 OR c.created_by IS ?)
-         AND (c.title LIKE ? ESCAPE '\\'
-              OR EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.content LIKE ? ESCAPE '\\'))
-       ORDER BY c.updated_at DESC, c.id DESC LIMIT ?`,
+    // The newest message that matches, cut to a window around the first match (instr on lower():
+    // ASCII case-folding, as LIKE's). Named parameters: the pattern and the needle appear twice.
+    search: db.prepare<SearchParams, ChatRow & SearchMatchRow>(
+      `SELECT hit.*, substr(hit.matched_content, max(1, instr(lower(hit.matched_content), lower(@needle)) - ${SEARCH_MATCH_LEAD}), ${SEARCH_MATCH_WINDOW}) AS match_text,
+              max(1, instr(lower(hit.matched_content), lower(@needle)) - ${SEARCH_MATCH_LEAD}) AS match_start,
+              length(hit.matched_content) AS match_length
+       FROM (
+       SELECT c.*, (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id) AS message_count,
+              (SELECT m.content FROM messages m WHERE m.chat_id = c.id AND m.content LIKE @pattern ESCAPE '\\' ORDER BY m.id DESC LIMIT 1) AS matched_content
+       FROM chats c JOIN projects p ON p.id = c.project_id
+       WHERE c.deleted_at IS NULL AND p.deleted_at IS NULL AND c.project_id = @projectId AND (@filter = 0 OR c.created_by IS @createdBy)
+         AND (c.title LIKE @pattern ESCAPE '\\'
+              OR EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.content LIKE @pattern ESCAPE '\\'))
+       ORDER BY c.updated_at DESC, c.id DESC LIMIT @limit
+       ) hit ORDER BY hit.updated_at DESC, hit.id DESC`,
     ),
     update: db.prepare('UPDATE chats SET title = ?, title_is_custom = ?, model = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL'),
     softDelete: db.prepare('UPDATE chats SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL'),
@@ -78,8 +98,15 @@ export function createSqliteChatRepository(db: SqliteDatabase): ChatRepository {
     },
 
     async search({ projectId, query, limit, createdBy }) {
-      const pattern = likePattern(query);
-      return statements.search.all(projectId, createdBy === undefined ? 0 : 1, createdBy ?? null, pattern, pattern, limit).map(toRecord);
+      const rows = statements.search.all({
+        projectId,
+        filter: createdBy === undefined ? 0 : 1,
+        createdBy: createdBy ?? null,
+        pattern: likePattern(query),
+        needle: query,
+        limit,
+      });
+      return rows.map((row): ChatSearchHit => ({ ...toRecord(row), match: toMatch(row) }));
     },
 
     async update(id, patch) {

@@ -1,0 +1,175 @@
+import { useEffect, useState } from 'react';
+import type { ChatResponse, ChatSearchResult } from '../../protocol/rest.ts';
+import { useChatSearch, useChats, useCreateChat } from '../api/chats.ts';
+import { errorMessage } from '../lib/api.ts';
+import { formatRelativeTime } from '../lib/format.ts';
+import { Link, navigate, paths } from '../lib/router.tsx';
+import { DeleteChatDialog, RenameChatDialog, useDebounced } from './chats-panel.tsx';
+import { ErrorNotice, Loading } from './feedback.tsx';
+import { CloseIcon, PencilIcon, PlusIcon, SearchIcon, TrashIcon } from './icons.tsx';
+import { useToast } from './toasts.tsx';
+
+/** The id of the sidebar's search field (Ctrl/Cmd+K focuses it on the chat page). */
+export const CHAT_SIDEBAR_SEARCH_ID = 'chat-sidebar-search';
+
+/**
+ * The project's chats beside the open one: newest first, searchable (with the matching text), with
+ * rename and delete, the open chat marked `aria-current`. On a phone it is a drawer (`open`), closed
+ * by Esc, the backdrop, the close button or picking a chat.
+ */
+export function ChatSidebar({
+  projectId,
+  currentChatId,
+  open,
+  onClose,
+}: {
+  projectId: number;
+  currentChatId: number;
+  open: boolean;
+  onClose: () => void;
+}) {
+  const [query, setQuery] = useState('');
+  const debounced = useDebounced(query, 250);
+  const searching = debounced.trim().length > 0;
+  const chats = useChats(projectId);
+  const search = useChatSearch(projectId, debounced);
+  const [renaming, setRenaming] = useState<ChatResponse | null>(null);
+  const [deleting, setDeleting] = useState<ChatResponse | null>(null);
+  const create = useCreateChat();
+  const toast = useToast();
+
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !event.defaultPrevented && !document.querySelector('[role="dialog"]')) onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open, onClose]);
+
+  const newChat = () =>
+    create.mutate(
+      { project_id: projectId },
+      {
+        onSuccess: (chat) => {
+          onClose();
+          navigate(paths.chat(chat.id));
+        },
+        onError: (error) => toast.show(`The chat could not be created: ${errorMessage(error)}`, 'error'),
+      },
+    );
+
+  const list = searching ? search : chats;
+  return (
+    <>
+      {open ? <div className="sidebar-backdrop" onMouseDown={onClose} aria-hidden="true" /> : null}
+      <nav id="chat-sidebar" className={`chat-sidebar${open ? ' open' : ''}`} aria-label="Chats">
+        <div className="chat-sidebar-top">
+          <button type="button" className="button primary new-chat-button" onClick={newChat} disabled={create.isPending}>
+            <PlusIcon /> New chat
+          </button>
+          <button type="button" className="icon-button sidebar-close" aria-label="Close the chat list" onClick={onClose}>
+            <CloseIcon />
+          </button>
+        </div>
+        <div className="search-field">
+          <SearchIcon />
+          <label htmlFor={CHAT_SIDEBAR_SEARCH_ID} className="visually-hidden">
+            Search chats
+          </label>
+          <input
+            id={CHAT_SIDEBAR_SEARCH_ID}
+            type="search"
+            placeholder="Search chats"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+          />
+        </div>
+        {list.isPending ? (
+          <Loading label={searching ? 'Searching…' : 'Loading chats…'} />
+        ) : list.isError ? (
+          <ErrorNotice title="Chats could not be loaded" error={list.error} onRetry={() => void list.refetch()} />
+        ) : list.data.length === 0 ? (
+          <p className="muted small sidebar-empty">{searching ? `Nothing matches “${debounced.trim()}”.` : 'No chats yet.'}</p>
+        ) : (
+          <ul className="sidebar-chats">
+            {list.data.map((chat) => {
+              const current = chat.id === currentChatId;
+              const snippet = searching ? (chat as ChatSearchResult).snippet : null;
+              return (
+                <li key={chat.id} className={`sidebar-chat${current ? ' current' : ''}`} data-chat-id={chat.id}>
+                  <Link
+                    to={paths.chat(chat.id)}
+                    className="sidebar-chat-link"
+                    aria-current={current ? 'page' : undefined}
+                    onClick={onClose}
+                  >
+                    <span className="sidebar-chat-title">{chat.title}</span>
+                    {snippet ? (
+                      <span className="sidebar-chat-snippet">
+                        <Highlight text={snippet} query={debounced.trim()} />
+                      </span>
+                    ) : (
+                      <span className="muted small">{formatRelativeTime(chat.updated_at)}</span>
+                    )}
+                  </Link>
+                  <span className="sidebar-chat-actions">
+                    <button
+                      type="button"
+                      className="icon-button small"
+                      aria-label={`Rename ${chat.title}`}
+                      title="Rename"
+                      onClick={() => setRenaming(chat)}
+                    >
+                      <PencilIcon />
+                    </button>
+                    <button
+                      type="button"
+                      className="icon-button small"
+                      aria-label={`Delete ${chat.title}`}
+                      title="Delete"
+                      onClick={() => setDeleting(chat)}
+                    >
+                      <TrashIcon />
+                    </button>
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </nav>
+      {renaming ? <RenameChatDialog chat={renaming} onClose={() => setRenaming(null)} /> : null}
+      {deleting ? (
+        <DeleteChatDialog
+          chat={deleting}
+          onClose={() => setDeleting(null)}
+          onDeleted={deleting.id === currentChatId ? () => navigate(paths.project(projectId), { replace: true }) : undefined}
+        />
+      ) : null}
+    </>
+  );
+}
+
+/** The snippet with each occurrence of the query marked (text only: React escapes it). */
+export function Highlight({ text, query }: { text: string; query: string }) {
+  if (!query) return <>{text}</>;
+  const lower = text.toLowerCase();
+  const needle = query.toLowerCase();
+  const parts: Array<{ text: string; hit: boolean }> = [];
+  let from = 0;
+  for (let at = lower.indexOf(needle); at !== -1 && needle; at = lower.indexOf(needle, from)) {
+    if (at > from) parts.push({ text: text.slice(from, at), hit: false });
+    parts.push({ text: text.slice(at, at + needle.length), hit: true });
+    from = at + needle.length;
+  }
+  if (from < text.length) parts.push({ text: text.slice(from), hit: false });
+  return (
+    <>
+      {parts.map((part, index) =>
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string, in order
+        part.hit ? <mark key={index}>{part.text}</mark> : <span key={index}>{part.text}</span>,
+      )}
+    </>
+  );
+}
