@@ -11,6 +11,7 @@ const files = [
   'test/integration/portability/project-archive.test.ts',
   'test/integration/accounts/access-table.test.ts',
   'test/integration/accounts/revocation-and-limits.test.ts',
+  'test/integration/accounts/import-ownership.test.ts',
   'test/integration/chat/chat-model.test.ts',
   'test/integration/chat/regenerate.test.ts',
   'test/integration/chat/message-tree.test.ts',

@@ -97,6 +97,29 @@ describe('accounts UI', () => {
     for (const name of [/^Edit$/, /Members/, /^Delete$/]) expect(button(name), String(name)).toBeNull();
   });
 
+  it('tells a member removed while looking at the project that it is gone', async () => {
+    const gina = await addUser(server, admin, 'gina@example.test');
+    await server.api('PUT', `/api/projects/${projectId}/members/${gina.id}`, { role: 'viewer' }, alice.headers);
+    renderAs(gina, <ProjectPage projectId={projectId} />);
+    await screen.findByRole('heading', { name: 'Field notes' });
+    // In the project room before the removal, so the server has someone to tell.
+    await waitFor(
+      () =>
+        expect(server.gateway.connections.snapshot().some((socket) => socket.user_id === gina.id && socket.project_id === projectId)).toBe(
+          true,
+        ),
+      { timeout: 10_000 },
+    );
+    // Past the page's fetch (which signs every request in as Gina): as Alice, the owner.
+    const removed = await original(`${server.url}/api/projects/${projectId}/members/${gina.id}`, {
+      method: 'DELETE',
+      headers: alice.headers,
+    });
+    expect(removed.status).toBe(204);
+    await screen.findByText('This project does not exist (any more).', undefined, { timeout: 10_000 });
+    expect(screen.queryByRole('heading', { name: 'Field notes' })).toBeNull();
+  });
+
   it('lets the owner manage members: add by email with a role, change the role, remove', async () => {
     await addUser(server, admin, 'erin@example.test');
     renderAs(alice, <ProjectPage projectId={projectId} />);

@@ -38,15 +38,15 @@ export class AbuseLimits {
    */
   static fromConfig(config: Config): AbuseLimits {
     const accounts = config.AUTH_MODE === 'accounts';
-    const store: AbuseLimitsStore = config.REDIS_URL
-      ? {
-          kind: 'redis',
-          // A short retry per command: a limiter call waits on Redis only briefly before the insurance answers.
-          client: new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false }),
-          keyPrefix: `${config.REDIS_PREFIX}ratelimit:`,
-          ownsClient: true,
-        }
-      : { kind: 'memory' };
+    let store: AbuseLimitsStore = { kind: 'memory' };
+    if (config.REDIS_URL) {
+      // A short retry per command: a limiter call waits on Redis only briefly before the insurance answers.
+      const client = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false });
+      // An outage is reported by the socket adapter's and cluster transport's clients; here the
+      // in-memory insurance takes over, so the error event only needs a listener.
+      client.on('error', () => {});
+      store = { kind: 'redis', client, keyPrefix: `${config.REDIS_PREFIX}ratelimit:`, ownsClient: true };
+    }
     return new AbuseLimits(
       {
         messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE ?? (accounts ? 30 : undefined),

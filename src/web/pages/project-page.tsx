@@ -21,6 +21,7 @@ import { DeleteProjectDialog } from './projects-page.tsx';
 import { ProjectExportLink } from '../components/project-export-link.tsx';
 import { MembersDialog } from '../components/members-dialog.tsx';
 import { projectPermissions, useAccountsOn } from '../lib/permissions.ts';
+import { useAccessRevoked } from '../hooks/use-access-revoked.ts';
 
 function isProjectQuery(key: readonly unknown[], projectId: number): boolean {
   return (key[0] === 'project' || key[0] === 'chats' || key[0] === 'documents') && key[1] === projectId;
@@ -45,6 +46,8 @@ export function ProjectPage({ projectId }: { projectId: number }) {
       void client.invalidateQueries({ queryKey: queryKeys.project(projectId) });
     }
   });
+  // Removed from the project while looking at it: reload, which shows "does not exist (any more)".
+  useAccessRevoked(projectId, () => void client.invalidateQueries({ predicate: (query) => isProjectQuery(query.queryKey, projectId) }));
   useProjectUpdates(projectId, (event) => {
     if (event.type.startsWith('document_')) {
       void client.invalidateQueries({ queryKey: queryKeys.documents(projectId) });

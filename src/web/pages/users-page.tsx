@@ -43,7 +43,7 @@ function UserAdministration() {
         projects they are a member of.
       </p>
       <CreateUserForm />
-      <section className="card" aria-labelledby="users-heading">
+      <section className="card panel people-card" aria-labelledby="users-heading">
         <h2 id="users-heading">People</h2>
         {users.isPending ? (
           <Loading label="Loading users…" />
@@ -148,7 +148,7 @@ function CreateUserForm() {
     );
   };
   return (
-    <form className="card form" onSubmit={submit} aria-labelledby="new-user-heading">
+    <form className="card panel form people-card" onSubmit={submit} aria-labelledby="new-user-heading">
       <h2 id="new-user-heading">Add a user</h2>
       <div className="field">
         <label htmlFor="new-user-email">Email</label>

@@ -115,6 +115,28 @@ describe.skipIf(!reachable)('a server with REDIS_URL', () => {
   });
 });
 
+describe('abuse limits when Redis is unreachable', () => {
+  it('still limit, each process in its own memory (the insurance), instead of failing every request', async () => {
+    // Port 1 on loopback: nothing listens, so every Redis command fails after its retry.
+    const client = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 1, retryStrategy: () => 20 });
+    client.on('error', () => {});
+    const limits = new AbuseLimits(
+      { messagesPerMinute: 2, uploadsPerMinute: undefined },
+      { kind: 'redis', client, keyPrefix: 'unreachable:' },
+    );
+    const actor: Actor = { kind: 'user', userId: 3, role: 'user' };
+    try {
+      await limits.consumeMessage(actor);
+      await limits.consumeMessage(actor);
+      await expect(limits.consumeMessage(actor)).rejects.toBeInstanceOf(RateLimitedError);
+      for (let attempt = 0; attempt < LOGIN_MAX_FAILURES; attempt += 1) await limits.recordLoginFailure('x@example.test', '192.0.2.1');
+      await expect(limits.checkLogin('x@example.test', '192.0.2.2')).rejects.toBeInstanceOf(RateLimitedError);
+    } finally {
+      client.disconnect();
+    }
+  });
+});
+
 describe('abuse limits in memory', () => {
   it('keeps counters per process without Redis', async () => {
     const one = new AbuseLimits({ messagesPerMinute: 1, uploadsPerMinute: undefined });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { joinProject } from '../../support/documents.ts';
 import { connect, recordEvents, waitFor } from '../../support/socket-client.ts';
 import type { TestServer } from '../../support/test-server.ts';
-import { addUser, ADMIN, login, startAccountsServer } from './accounts-support.ts';
+import { addUser, ADMIN, login, startAccountsServer, uploadText } from './accounts-support.ts';
 
 describe('accounts: live revocation and limits', () => {
   let server: TestServer;
@@ -130,6 +130,27 @@ describe('accounts: live revocation and limits', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.body.detail).toMatch(/try again in/);
+  });
+
+  it('limits uploads per user per minute with 429 and Retry-After; another user has a count of their own', async () => {
+    server = await startAccountsServer({ RATE_LIMIT_UPLOADS_PER_MINUTE: 2 });
+    const admin = await login(server, ADMIN.email, ADMIN.password);
+    const alice = await addUser(server, admin, 'alice@example.test');
+    const project = await server.api('POST', '/api/projects', { name: 'Uploads' }, admin.headers);
+    await server.api('PUT', `/api/projects/${project.body.id}/members/${alice.id}`, { role: 'editor' }, admin.headers);
+    expect((await uploadText(server, admin, project.body.id, 'first', 'one.txt')).status).toBe(201);
+    expect((await uploadText(server, admin, project.body.id, 'second', 'two.txt')).status).toBe(201);
+    const form = new FormData();
+    form.append('file', new Blob(['third']), 'three.txt');
+    const refused = await fetch(`${server.url}/api/projects/${project.body.id}/documents`, {
+      method: 'POST',
+      headers: admin.headers,
+      body: form,
+    });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/at most 2 a minute\); try again in \d+ s/);
+    expect((await uploadText(server, alice, project.body.id, 'hers', 'hers.txt')).status).toBe(201);
   });
 
   it('limits messages per user per minute with an error that says when to retry', async () => {
