@@ -73,7 +73,7 @@ describe('analytics in the browser', () => {
     await point.click();
     const passage = olive.page.getByRole('region', { name: 'Selected passage' });
     await passage.waitFor();
-    expect(await passage.textContent()).toMatch(/(bees|cheese|trains)\.(txt|md)chunk \d+Note/);
+    expect(await passage.textContent()).toMatch(/(bees|cheese|trains)\.(txt|md) chunk \d+Note/);
     expect(await passage.getByRole('link', { name: 'Open document' }).getAttribute('href')).toMatch(/^\/api\/documents\/\d+\/download$/);
 
     // 4. The heatmap of the three documents.

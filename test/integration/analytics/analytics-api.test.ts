@@ -129,6 +129,16 @@ describe('analytics API with an embedding model', () => {
       const again = await server.api('POST', `${base()}/dimensionality-reduction`, body);
       expect(again.body.points).toEqual(first.body.points);
     }
+    // Every chunk of the project, once each, with a finite point.
+    const chunkIds = ((await server.api('GET', `${base()}/embeddings?limit=2000`)).body.embeddings as any[])
+      .map((row) => row.chunk_id)
+      .sort();
+    for (const method of ['tsne', 'umap'] as const) {
+      const all = await server.api('POST', `${base()}/dimensionality-reduction`, { method, dimensions: 2, n_samples: 2000 });
+      expect(all.status).toBe(200);
+      expect(all.body.points.map((point: any) => point.chunk_id).sort()).toEqual(chunkIds);
+      expect(all.body.points.every((point: any) => Number.isFinite(point.x) && Number.isFinite(point.y) && point.z === null)).toBe(true);
+    }
   });
 
   it('the similarity matrix equals the cosines: chunk scope, and document scope mean-pooled over all chunks', async () => {

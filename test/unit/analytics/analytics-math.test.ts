@@ -1,7 +1,7 @@
 import { PCA } from 'ml-pca';
 import { describe, expect, it } from 'vitest';
 import { cosineSimilarityMatrix } from '../../../src/server/analytics/math/cosine-similarity-matrix.ts';
-import { averageSimilarity, normStatistics } from '../../../src/server/analytics/math/embedding-statistics.ts';
+import { averageSimilarity, NormAccumulator, normStatistics } from '../../../src/server/analytics/math/embedding-statistics.ts';
 import { MeanPool } from '../../../src/server/analytics/math/mean-pool.ts';
 import { principalComponents } from '../../../src/server/analytics/math/principal-components.ts';
 import { seededRandom } from '../../../src/server/analytics/math/seeded-random.ts';
@@ -91,6 +91,19 @@ describe('analytics math', () => {
 
   it('norm statistics are the population mean and deviation', () => {
     expect(normStatistics([1, 3])).toEqual({ mean: 2, std: 1, min: 1, max: 3 });
+    // The running version (one norm at a time, as the worker takes pages) agrees with the direct one.
+    const random = seededRandom(3);
+    const norms = Array.from({ length: 5_000 }, () => 10 + random() * 3);
+    const running = new NormAccumulator();
+    for (const norm of norms) running.add(norm);
+    const direct = normStatistics(norms);
+    const streamed = running.statistics();
+    expect(streamed.min).toBe(direct.min);
+    expect(streamed.max).toBe(direct.max);
+    expect(streamed.mean).toBeCloseTo(direct.mean, 10);
+    expect(streamed.std).toBeCloseTo(direct.std, 10);
+    // More norms than a spread call could take as arguments.
+    expect(normStatistics(new Array(300_000).fill(2))).toEqual({ mean: 2, std: 0, min: 2, max: 2 });
   });
 
   it('term vectors weigh rare shared terms over common ones', () => {

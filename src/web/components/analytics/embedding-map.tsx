@@ -24,7 +24,9 @@ function rotate(point: Point, yaw: number, pitch: number) {
 export function EmbeddingMap({ result, onOpen }: { result: DimensionalityReductionResponse; onOpen: (point: Point) => void }) {
   const [angles, setAngles] = useState({ yaw: 0.6, pitch: -0.4 });
   const [hovered, setHovered] = useState<Point | null>(null);
-  const drag = useRef<{ x: number; y: number } | null>(null);
+  const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
+  /** Set by a drag that just ended, so its closing click does not open a point. */
+  const dragged = useRef(false);
   const is3d = result.dimensions === 3;
   // Colours follow document ids, so a document keeps its colour between maps.
   const colors = useMemo(
@@ -53,7 +55,13 @@ export function EmbeddingMap({ result, onOpen }: { result: DimensionalityReducti
   const onPointerMove = (event: PointerEvent<SVGSVGElement>) => {
     if (!is3d || !drag.current) return;
     const [dx, dy] = [event.clientX - drag.current.x, event.clientY - drag.current.y];
-    drag.current = { x: event.clientX, y: event.clientY };
+    // The pointer is captured only once it really drags: capturing at pointerdown would send the
+    // click to the map instead of the point under it, and a point could never be opened in 3D.
+    if (!drag.current.moved) {
+      if (Math.hypot(dx, dy) < 4) return;
+      event.currentTarget.setPointerCapture(event.pointerId);
+    }
+    drag.current = { x: event.clientX, y: event.clientY, moved: true };
     setAngles((current) => ({ yaw: current.yaw + dx * 0.01, pitch: Math.max(-1.5, Math.min(1.5, current.pitch + dy * 0.01)) }));
   };
 
@@ -68,11 +76,13 @@ export function EmbeddingMap({ result, onOpen }: { result: DimensionalityReducti
           data-testid="embedding-map"
           onPointerDown={(event) => {
             if (!is3d) return;
-            drag.current = { x: event.clientX, y: event.clientY };
-            event.currentTarget.setPointerCapture(event.pointerId);
+            drag.current = { x: event.clientX, y: event.clientY, moved: false };
           }}
           onPointerMove={onPointerMove}
-          onPointerUp={() => (drag.current = null)}
+          onPointerUp={() => {
+            dragged.current = drag.current?.moved ?? false;
+            drag.current = null;
+          }}
           onKeyDown={(event) => {
             if (!is3d) return;
             const step = { ArrowLeft: [-0.1, 0], ArrowRight: [0.1, 0], ArrowUp: [0, -0.1], ArrowDown: [0, 0.1] }[event.key];
@@ -93,7 +103,10 @@ export function EmbeddingMap({ result, onOpen }: { result: DimensionalityReducti
               data-chunk-id={point.chunk_id}
               onPointerEnter={() => setHovered(point)}
               onPointerLeave={() => setHovered((current) => (current === point ? null : current))}
-              onClick={() => onOpen(point)}
+              onClick={() => {
+                if (!dragged.current) onOpen(point);
+                dragged.current = false;
+              }}
             >
               <title>{`${point.document_name} · chunk ${point.chunk_index}`}</title>
             </circle>
