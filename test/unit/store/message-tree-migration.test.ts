@@ -69,7 +69,9 @@ describe('the message tree migration (SQLite 008, PostgreSQL 3)', () => {
     };
     await backfillScenario(
       run,
-      async () => db.exec(tree.sql),
+      async () => {
+        db.exec(tree.sql);
+      },
       async () => db.prepare('SELECT id, parent_id FROM messages').all() as Array<{ id: number; parent_id: number | null }>,
     );
   });
