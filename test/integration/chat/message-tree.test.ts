@@ -153,6 +153,15 @@ describe('the message tree: edit a question into a branch, continue, retry, feed
       [received(root), true],
     ]);
 
+    // The Markdown export is the conversation shown; the JSON export has the whole tree.
+    const markdown = (await server.api('GET', `/api/chats/${chatId}/export/markdown`)).body as string;
+    const body = markdown.slice(markdown.indexOf('---')); // after the header (the chat's title is "First question")
+    expect(body).toContain('Another start');
+    expect(body).not.toContain('First question');
+    const json = (await server.api('GET', `/api/chats/${chatId}/export/json`)).body;
+    expect(json.messages).toHaveLength(rows.length);
+    expect(json.messages.find((message: any) => message.id === q2b)).toMatchObject({ parent_id: first.complete.message_id, active: false });
+
     // Only questions of this chat can be edited.
     const other = await createProjectAndChat(server);
     const refused = await answerOf(socket, 'edit_message', { chat_id: other.chatId, message_id: q1, message: 'x' });
