@@ -429,7 +429,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.vectors.listIndexes(project.id)).map((index) => index.status)).toEqual(['active']);
     });
 
-    test('archive: pages a project and imports it whole, in one transaction', async () => {
+    test('archive: pages a project and imports it whole', async () => {
       const project = await newProject();
       const { document, ids } = await indexed(project.id, ['alpha text', 'beta text']);
       const index = await store.vectors.createIndex({
@@ -575,6 +575,68 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         ConflictError,
       );
       expect((await store.projects.list({ skip: 0, limit: 10_000, includeDeleted: true })).length).toBe(before);
+    });
+
+    test('archive: an import in short batches is invisible until revealed; a failure part-way leaves nothing behind', async () => {
+      const timestamp = new Date().toISOString();
+      const name = `batched-${randomUUID()}`;
+      const document = {
+        ref: 1,
+        filename: 'big.txt',
+        fileType: 'txt' as const,
+        mimeType: 'text/plain',
+        fileSize: 3,
+        storedName: `${randomUUID()}.txt`,
+        contentHash: 'h',
+        status: 'completed' as const,
+        errorMessage: null,
+        pageCount: null,
+        wordCount: 2,
+        docMetadata: null,
+        parsedMetadata: null,
+        createdAt: timestamp,
+        updatedAt: timestamp,
+      };
+      const input = (messages: () => Iterable<never>) => ({
+        project: { name, description: null, settings: {}, onNameClash: 'refuse' as const },
+        documents: [document],
+        // Many more rows than one batch holds.
+        chunks: Array.from({ length: 2_000 }, (_, index) => ({ documentRef: 1, ...chunk(index, `row ${index} of a big import`) })),
+        chats: [{ ref: 1, title: 'c', titleIsCustom: true, model: null, createdAt: timestamp, updatedAt: timestamp }],
+        messages,
+      });
+      const visible = async () =>
+        (await store.projects.list({ skip: 0, limit: 10_000, includeDeleted: true })).some((p) => p.name === name);
+      const before = (await store.projects.list({ skip: 0, limit: 10_000, includeDeleted: true })).length;
+
+      // 1. Fails after the documents, chunks and chats are written: none of it stays, nothing was ever listed.
+      await expect(
+        store.archive.importProject(
+          input(() => {
+            throw new Error('archive cut short');
+          }),
+        ),
+      ).rejects.toThrow('archive cut short');
+      expect(await visible()).toBe(false);
+      expect((await store.projects.list({ skip: 0, limit: 10_000, includeDeleted: true })).length).toBe(before);
+      expect(await store.archive.unfinishedImports()).toEqual([]);
+
+      // 2. Succeeds: watched all along, the project appears only once the import has returned.
+      let done = false;
+      let seenEarly = false;
+      const watcher = (async () => {
+        while (!done) {
+          if (await visible()) seenEarly ||= !done;
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+      })();
+      const result = await store.archive.importProject(input(() => []));
+      done = true;
+      await watcher;
+      expect(seenEarly).toBe(false);
+      expect(result).toMatchObject({ documents: 1, chunks: 2_000, chats: 1, messages: 0 });
+      expect(await visible()).toBe(true);
+      expect((await store.projects.statistics(result.projectId)).totalChunks).toBe(2_000);
     });
 
     test('accounts: users (email unique whatever the case), credentials by hash with expiry, memberships and member-only project lists', async () => {

@@ -12,6 +12,9 @@ import type { SettingsService } from '../settings/settings-service.ts';
 import type { Store } from '../store/store.ts';
 import type { PortabilityContext } from './portability-context.ts';
 
+/** An unfinished import nobody has written to for this long is a crash's leftover, not a peer's import. */
+const STALE_IMPORT_MS = 60 * 60 * 1000;
+
 /**
  * Builds the export / import dependencies from the services a composition root already has. The
  * unpack folder lives in the data dir (same filesystem: adopting a file is a rename); leftovers of an
@@ -37,7 +40,11 @@ export async function createPortabilityContext(options: {
   if (options.ownsDataDir !== false) {
     if (options.presence) await options.presence.removeFoldersOfGoneProcesses(tempRoot);
     else await fs.rm(tempDir, { recursive: true, force: true });
-    await removeUnfinishedImports(options);
+    // With peers on the same database, an import still being written is theirs: only stale ones go.
+    await removeUnfinishedImports({
+      ...options,
+      notUpdatedSince: options.presence ? new Date(Date.now() - STALE_IMPORT_MS).toISOString() : undefined,
+    });
   }
   await fs.mkdir(tempDir, { recursive: true });
   return {
@@ -61,8 +68,13 @@ export async function createPortabilityContext(options: {
 }
 
 /** A crash during an import leaves a hidden project (never visible): its rows and files go here. */
-async function removeUnfinishedImports(options: { store: Store; files: DocumentFiles; logger: Logger }): Promise<void> {
-  const unfinished = await options.store.archive.unfinishedImports();
+async function removeUnfinishedImports(options: {
+  store: Store;
+  files: DocumentFiles;
+  logger: Logger;
+  notUpdatedSince?: string;
+}): Promise<void> {
+  const unfinished = await options.store.archive.unfinishedImports({ notUpdatedSince: options.notUpdatedSince });
   if (unfinished.length === 0) return;
   for (const projectId of unfinished) {
     await options.store.projects.hardDelete(projectId);

@@ -559,8 +559,12 @@ export interface ProjectArchiveRepository {
    * `vectors.dropOrphanStorage`). A crash mid-way leaves it hidden: see `unfinishedImports`.
    */
   importProject(input: ProjectImportInput): Promise<ProjectImportResult>;
-  /** Projects an import began and never finished (a crash): start-up recovery removes them. */
-  unfinishedImports(): Promise<number[]>;
+  /**
+   * Projects an import began and never finished (a crash): start-up recovery removes them.
+   * `notUpdatedSince`: only those not written to since then (processes sharing the database leave a
+   * live peer's import alone).
+   */
+  unfinishedImports(options?: { notUpdatedSince?: string }): Promise<number[]>;
 }
 
 // ---------------------------------------------------------------------------------------------

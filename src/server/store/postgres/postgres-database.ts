@@ -44,6 +44,23 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
   }
 }
 
+/** Runs `work`, retrying a deadlock or serialization failure with growing delays, then DatabaseBusyError. */
+export async function retryWhileBusy<T>(work: () => Promise<T>, maxWaitMs: number): Promise<T> {
+  const deadline = Date.now() + maxWaitMs;
+  let delay = 5;
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new DatabaseBusyError({ cause: error });
+      await sleep(Math.min(left, delay * (0.5 + Math.random())));
+      delay = Math.min(delay * 2, 250);
+    }
+  }
+}
+
 /**
  * Wraps every method of a repository: a deadlock or serialization failure is retried with growing
  * delays (every method is one statement or one transaction), then surfaces as DatabaseBusyError.
@@ -52,23 +69,7 @@ export function withBusyRetry<T extends object>(repository: T, maxWaitMs: number
   const wrapped: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(repository)) {
     wrapped[name] =
-      typeof member === 'function'
-        ? async (...args: unknown[]) => {
-            const deadline = Date.now() + maxWaitMs;
-            let delay = 5;
-            for (;;) {
-              try {
-                return await member.apply(repository, args);
-              } catch (error) {
-                if (!isBusy(error)) throw error;
-                const left = deadline - Date.now();
-                if (left <= 0) throw new DatabaseBusyError({ cause: error });
-                await sleep(Math.min(left, delay * (0.5 + Math.random())));
-                delay = Math.min(delay * 2, 250);
-              }
-            }
-          }
-        : member;
+      typeof member === 'function' ? (...args: unknown[]) => retryWhileBusy(() => member.apply(repository, args), maxWaitMs) : member;
   }
   return wrapped as T;
 }

@@ -68,8 +68,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   }
   const retryMs = options.busyRetryMs ?? 5_000;
 
+  const projects = withBusyRetry(createPostgresProjectRepository(pool), retryMs);
   return {
-    projects: withBusyRetry(createPostgresProjectRepository(pool), retryMs),
+    projects,
     chats: withBusyRetry(createPostgresChatRepository(pool), retryMs),
     messages: withBusyRetry(createPostgresMessageRepository(pool), retryMs),
     settings: withBusyRetry(createPostgresSettingsRepository(pool), retryMs),
@@ -77,7 +78,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     chunks: withBusyRetry(createPostgresChunkRepository(pool, layout), retryMs),
     jobs: withBusyRetry(createPostgresJobRepository(pool), retryMs),
     vectors: withBusyRetry(createPostgresVectorRepository(pool, layout), retryMs),
-    archive: withBusyRetry(createPostgresProjectArchiveRepository(pool, layout), retryMs),
+    // Not wrapped: an import retries each of its short steps itself (a retry of the whole would write it twice).
+    archive: createPostgresProjectArchiveRepository(pool, layout, {
+      discardProject: (projectId) => projects.hardDelete(projectId),
+      busyRetryMs: retryMs,
+    }),
     analytics: withBusyRetry(createPostgresAnalyticsRepository(pool, layout), retryMs),
     maintenance: withBusyRetry(createPostgresMaintenanceRepository(pool, layout), retryMs),
     users: withBusyRetry(createPostgresUserRepository(pool), retryMs),

@@ -59,7 +59,9 @@ export function createSqliteProjectArchiveRepository(
       'INSERT INTO projects (name, description, settings, created_at, updated_at, deleted_at, importing) VALUES (?, ?, ?, ?, ?, ?, 1)',
     ),
     reveal: db.prepare('UPDATE projects SET name = ?, deleted_at = NULL, importing = 0, updated_at = ? WHERE id = ? AND importing = 1'),
-    unfinishedImports: db.prepare<[], { id: number }>('SELECT id FROM projects WHERE importing = 1'),
+    unfinishedImports: db.prepare<[string | null, string | null], { id: number }>(
+      'SELECT id FROM projects WHERE importing = 1 AND (? IS NULL OR updated_at < ?)',
+    ),
     insertDocument: db.prepare(
       `INSERT INTO documents (project_id, filename, file_type, mime_type, file_size, stored_name, content_hash, status, stage,
          progress, error_message, page_count, word_count, doc_metadata, parsed_metadata, created_at, updated_at)
@@ -324,8 +326,9 @@ export function createSqliteProjectArchiveRepository(
       }
     },
 
-    async unfinishedImports() {
-      return statements.unfinishedImports.all().map((row) => row.id);
+    async unfinishedImports(options = {}) {
+      const since = options.notUpdatedSince ?? null;
+      return statements.unfinishedImports.all(since, since).map((row) => row.id);
     },
   };
 }
