@@ -196,9 +196,13 @@ export class ChatService {
         request: { ...input, model: input.model ?? chat.model ?? undefined },
       });
 
+      // The turns as shown: a regenerated answer is sent in its turn's place, other versions not at all.
+      const earlier = turnsBefore(await store.messages.listByChat(chat.id), userMessageId);
       const sources = await retriever.retrieve({
         projectId: chat.projectId,
         query: input.message,
+        // A follow-up with few words of its own is searched together with the question before it.
+        previousQuestion: earlier.findLast((message) => message.role === 'user')?.content,
         limit: settings.topK,
         minScore: settings.minScore,
         signal: generation.signal,
@@ -206,10 +210,7 @@ export class ChatService {
       generation.publish({ type: 'sources', chatId: chat.id, sources });
 
       const model = await models.resolve({ requestedModel: settings.model });
-      // The turns as shown: a regenerated answer is sent in its turn's place, other versions not at all.
-      const history = settings.includeHistory
-        ? selectHistory(turnsBefore(await store.messages.listByChat(chat.id), userMessageId), settings.historyLength)
-        : [];
+      const history = settings.includeHistory ? selectHistory(earlier, settings.historyLength) : [];
       const assistant = await store.messages.create({
         chatId: chat.id,
         role: 'assistant',
