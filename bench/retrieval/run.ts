@@ -46,6 +46,7 @@ const FUSIONS: Array<{ label: string; options: FusionOptions }> = [
   { label: 'margin (convex α 0.7, ×1.5)', options: { method: 'margin', alpha: 0.7, margin: 1.5 } },
   { label: 'margin (convex α 0.8, ×1.3)', options: { method: 'margin', alpha: 0.8, margin: 1.3 } },
   { label: 'margin (convex α 0.8, ×1.15)', options: { method: 'margin', alpha: 0.8, margin: 1.15 } },
+  { label: 'margin (convex α 0.9, ×1.5)', options: { method: 'margin', alpha: 0.9, margin: 1.5 } },
 ];
 
 interface Row extends Scores {
