@@ -145,6 +145,12 @@ export const TestRetrievalResponse = z.object({
       score: z.number(),
       /** Cosine distance when the vector search found this chunk, else null. */
       distance: z.number().nullable(),
+      /** 1-based place in the full-text (BM25) candidates, or null when full text did not find it. */
+      full_text_rank: z.number().int().nullable(),
+      /** 1-based place in the vector candidates, or null when the vector search did not find it (or did not run). */
+      vector_rank: z.number().int().nullable(),
+      /** The fused score the passage was ranked by when both searches answered (mode hybrid), else null. */
+      fused_score: z.number().nullable(),
       page: z.number().int().nullable(),
       heading: z.string().nullable(),
       sheet: z.string().nullable(),

@@ -85,6 +85,10 @@ export type ModelsUpdateBody = z.infer<typeof ModelsUpdateBody>;
  * What a project may override (kept in `project.settings`), with the same ranges as the global values.
  * Stored values are read leniently: an invalid one is ignored, and the global value applies.
  */
+/** Which indexes a project's questions search (full text, vectors, or both fused). */
+export const RetrievalModeSetting = z.enum(['hybrid', 'full_text', 'vector'], { message: "must be 'hybrid', 'full_text' or 'vector'" });
+export type RetrievalModeSetting = z.infer<typeof RetrievalModeSetting>;
+
 export const ProjectSettingOverrides = z.object({
   llm_model: ModelName.optional(),
   embedding_model: ModelName.optional(),
@@ -101,5 +105,6 @@ export const ProjectSettingOverrides = z.object({
   answer_mode: AnswerMode.optional(),
   /** The refusal of `documents_only` when no passage is relevant enough. */
   refusal_message: z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters').optional(),
+  retrieval_mode: RetrievalModeSetting.optional(),
 });
 export type ProjectSettingOverrides = z.infer<typeof ProjectSettingOverrides>;

@@ -194,6 +194,8 @@ async function startOnLockedDataDir({
     logger,
     documents: domain.documents,
     retriever: domain.retriever,
+    /** The hybrid search with its candidate lists and ranks (benchmarks, the retrieval tester). */
+    search: domain.search,
     ingestRunner: domain.ingestion.runner,
     embeddingBackfill: domain.ingestion.embeddingBackfill,
     close(): Promise<void> {

@@ -280,12 +280,16 @@ export class ChatService {
         request: { ...input, model: input.model ?? chat.model ?? undefined },
       });
 
+      // The path the question was asked on (history sent to the model, and its previous question).
+      const earlier = ancestorsOf(await store.messages.listByChat(chat.id), question.id);
       let sources = continuation?.sources ?? [];
       let covered = true;
       if (!continuation) {
         const query = {
           projectId: chat.projectId,
           query: input.message,
+          // A follow-up with few words of its own is searched together with the question before it.
+          previousQuestion: earlier.findLast((message) => message.role === 'user')?.content,
           limit: settings.topK,
           minScore: settings.minScore,
           signal: generation.signal,
@@ -305,9 +309,7 @@ export class ChatService {
       const model = refusal ? undefined : await models.resolve({ requestedModel: settings.model });
       const modelId = model?.modelId ?? DOCUMENTS_ONLY_MODEL;
       // The history the question was asked with: the path above it, whatever is shown elsewhere.
-      const history = settings.includeHistory
-        ? selectHistory(ancestorsOf(await store.messages.listByChat(chat.id), question.id), settings.historyLength)
-        : [];
+      const history = settings.includeHistory ? selectHistory(earlier, settings.historyLength) : [];
       const assistant = continuation
         ? continuation
         : await store.messages.create({

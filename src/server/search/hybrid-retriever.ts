@@ -1,21 +1,30 @@
 import type { RetrievalMode } from '../../protocol/documents.ts';
+import { RetrievalModeSetting } from '../../protocol/settings.ts';
 import type { Source } from '../../protocol/source.ts';
 import { isAbortError } from '../errors.ts';
 import type { EmbedderResolver } from '../llm/embedder-resolver.ts';
 import type { Logger } from '../logger.ts';
 import type { ChunkRecord, Store } from '../store/store.ts';
-import { reciprocalRankFusion } from './reciprocal-rank-fusion.ts';
-import type { RetrieveOptions, Retriever } from './retriever.ts';
+import { retrievalQuery } from './follow-up-query.ts';
+import { DEFAULT_FUSION, type FusedHit, type FusionOptions, fuse, type LexicalHit, type VectorHit } from './fusion.ts';
+import type { RequestedRetrievalMode, RetrieveOptions, Retriever } from './retriever.ts';
 
 export type { RetrievalMode };
 
 export interface RetrievalResult {
   sources: Source[];
   mode: RetrievalMode;
+  /** The text searched: the question, or the previous turn and the question for a follow-up. */
+  query: string;
   /** The embedder of the vector index used, when one was. */
   embeddingModel: string | null;
   /** Cosine distance per chunk id, for the ones the vector search found. */
   distances: Map<number, number>;
+  /** Per returned chunk id: its places in each list and the score it was ranked by. */
+  ranks: Map<number, FusedHit>;
+  /** The candidate lists before fusion, best first (benchmarks compare fusion rules on them). */
+  lexical: LexicalHit[];
+  vector: VectorHit[];
 }
 
 /** Candidates taken from each list before fusion, relative to the number of results wanted. */
@@ -23,12 +32,13 @@ const CANDIDATE_FACTOR = 4;
 const MIN_CANDIDATES = 40;
 
 /**
- * Full-text (the store's BM25) always; vector KNN on the project's active index when it exists and the
- * query can be embedded by that index's own model; reciprocal rank fusion when both answered.
- * Both searches are confined to the project before ranking.
+ * Full-text (the store's BM25) unless the project searches by vectors only; vector KNN on the
+ * project's active index when it exists, the query can be embedded by that index's own model and
+ * the project does not search by full text only; fused (fusion.ts) when both answered. Both searches
+ * are confined to the project before ranking.
  *
  * Scores (0–1, higher is better): full-text alone: BM25 relative to the best hit; vectors alone:
- * cosine similarity; hybrid: RRF scaled so that first in both lists is 1.
+ * cosine similarity; hybrid: the fused score.
  */
 export class HybridRetriever implements Retriever {
   constructor(
@@ -36,6 +46,7 @@ export class HybridRetriever implements Retriever {
       store: Store;
       embedders: EmbedderResolver;
       logger: Logger;
+      fusion?: FusionOptions;
     },
   ) {}
 
@@ -46,23 +57,42 @@ export class HybridRetriever implements Retriever {
   async search(options: RetrieveOptions): Promise<RetrievalResult> {
     const { store } = this.deps;
     const candidates = Math.max(MIN_CANDIDATES, options.limit * CANDIDATE_FACTOR);
-    const [lexical, vector] = await Promise.all([
-      store.chunks.searchFullText({ projectId: options.projectId, query: options.query, limit: candidates }),
-      this.vectorSearch(options, candidates),
+    const requested = options.mode ?? (await this.projectMode(options.projectId));
+    const query = retrievalQuery(options.query, options.previousQuestion);
+    const searchOptions = { ...options, query };
+    const [lexicalFirst, vector] = await Promise.all([
+      requested === 'vector' ? [] : store.chunks.searchFullText({ projectId: options.projectId, query, limit: candidates }),
+      requested === 'full_text' ? undefined : this.vectorSearch(searchOptions, candidates),
     ]);
+    // Vectors only, but no vector index answered: full text rather than nothing.
+    const lexical =
+      requested === 'vector' && !(vector && vector.hits.length > 0)
+        ? await store.chunks.searchFullText({ projectId: options.projectId, query, limit: candidates })
+        : lexicalFirst;
+    const vectorHits = vector?.hits ?? [];
 
-    let ranked: Array<{ id: number; score: number }>;
+    let ranked: FusedHit[];
     let mode: RetrievalMode;
-    if (vector && vector.hits.length > 0 && lexical.length > 0) {
+    if (vectorHits.length > 0 && lexical.length > 0) {
       mode = 'hybrid';
-      ranked = reciprocalRankFusion([lexical.map((hit) => hit.chunkId), vector.hits.map((hit) => hit.chunkId)]);
-    } else if (vector && vector.hits.length > 0) {
+      ranked = fuse(lexical, vectorHits, this.deps.fusion ?? DEFAULT_FUSION);
+    } else if (vectorHits.length > 0) {
       mode = 'vector';
-      ranked = vector.hits.map((hit) => ({ id: hit.chunkId, score: clamp01(1 - hit.distance) }));
+      ranked = vectorHits.map((hit, index) => ({
+        id: hit.chunkId,
+        score: clamp01(1 - hit.distance),
+        fullTextRank: null,
+        vectorRank: index + 1,
+      }));
     } else if (lexical.length > 0) {
       mode = 'full_text';
       const best = lexical[0]!.score || 1;
-      ranked = lexical.map((hit) => ({ id: hit.chunkId, score: clamp01(hit.score / best) }));
+      ranked = lexical.map((hit, index) => ({
+        id: hit.chunkId,
+        score: clamp01(hit.score / best),
+        fullTextRank: index + 1,
+        vectorRank: null,
+      }));
     } else {
       mode = 'none';
       ranked = [];
@@ -81,9 +111,20 @@ export class HybridRetriever implements Retriever {
     return {
       sources,
       mode,
+      query,
       embeddingModel: vector?.model ?? null,
-      distances: new Map((vector?.hits ?? []).map((hit) => [hit.chunkId, hit.distance])),
+      distances: new Map(vectorHits.map((hit) => [hit.chunkId, hit.distance])),
+      ranks: new Map(kept.map((hit) => [hit.id, hit])),
+      lexical,
+      vector: vectorHits,
     };
+  }
+
+  /** The project's `retrieval_mode` (an invalid stored value counts as unset). */
+  private async projectMode(projectId: number): Promise<RequestedRetrievalMode> {
+    const project = await this.deps.store.projects.findById(projectId);
+    const parsed = RetrievalModeSetting.safeParse(project?.settings.retrieval_mode);
+    return parsed.success ? parsed.data : 'hybrid';
   }
 
   private async vectorSearch(

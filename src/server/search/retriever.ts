@@ -9,6 +9,10 @@ export interface RetrieveOptions {
   /** Passages scoring below this (0–1) are dropped. */
   minScore: number;
   signal?: AbortSignal;
+  /** The previous user turn of the chat, used when the question reads as a follow-up (follow-up-query.ts). */
+  previousQuestion?: string;
+  /** Which indexes to search; default: the project's `retrieval_mode` setting, else hybrid. */
+  mode?: RequestedRetrievalMode;
 }
 
 /** The passages with how they were found (for deciding whether the documents cover a question). */
@@ -17,6 +21,8 @@ export interface RetrievalOutcome {
   /** Which searches matched anything: `full_text` and `hybrid` mean a full-text match. */
   mode: RetrievalMode;
 }
+/** The per-project `retrieval_mode` setting. */
+export type RequestedRetrievalMode = 'hybrid' | 'full_text' | 'vector';
 
 /** Finds the passages of one project that best answer a query. Never crosses projects. */
 export interface Retriever {

@@ -101,6 +101,10 @@ export interface RetrievalResult {
   text: string;
   score: number;
   distance: number | null;
+  /** Places in the full-text and vector candidate lists (null: not found there), and the fused score (hybrid only). */
+  full_text_rank: number | null;
+  vector_rank: number | null;
+  fused_score: number | null;
 }
 
 export function useRetrievalTest(projectId: number) {

@@ -7,12 +7,14 @@ import { Link, paths } from '../lib/router.tsx';
 import { overrideChanges, projectOverrides, type ProjectOverrides } from '../lib/project-overrides.ts';
 import {
   ANSWER_SETTINGS,
+  CHOICE_SETTINGS,
   DOCUMENT_SETTINGS,
   MODEL_SETTINGS,
   NUMBER_SETTINGS,
   OVERLAP_TOO_LARGE,
   numberError,
   type NumberSetting,
+  type ProjectChoiceKey,
   type ProjectModelKey,
   type ProjectNumberKey,
 } from '../lib/setting-fields.ts';
@@ -27,11 +29,12 @@ interface NumberDraft {
   value: string;
 }
 
-type Draft = Record<ProjectModelKey, string> & Record<ProjectNumberKey, NumberDraft>;
+type Draft = Record<ProjectModelKey | ProjectChoiceKey, string> & Record<ProjectNumberKey, NumberDraft>;
 
 function toDraft(overrides: ProjectOverrides, global: Record<string, unknown> | undefined): Draft {
   const draft = {} as Draft;
   for (const spec of MODEL_SETTINGS) draft[spec.override] = String(overrides[spec.override] ?? '');
+  for (const spec of CHOICE_SETTINGS) draft[spec.override] = String(overrides[spec.override] ?? '');
   for (const spec of NUMBER_SETTINGS) {
     const own = overrides[spec.override];
     // Overriding starts from the global value, so the user edits from what applies now.
@@ -43,6 +46,7 @@ function toDraft(overrides: ProjectOverrides, global: Record<string, unknown> | 
 function fromDraft(draft: Draft): ProjectOverrides {
   const overrides: ProjectOverrides = {};
   for (const spec of MODEL_SETTINGS) if (draft[spec.override].trim()) overrides[spec.override] = draft[spec.override].trim();
+  for (const spec of CHOICE_SETTINGS) if (draft[spec.override]) overrides[spec.override] = draft[spec.override];
   for (const spec of NUMBER_SETTINGS) if (draft[spec.override].overridden) overrides[spec.override] = Number(draft[spec.override].value);
   return overrides;
 }
@@ -86,7 +90,7 @@ export function ProjectSettingsDialog({ project, onClose }: { project: ProjectRe
   const changes = hasErrors ? {} : { ...overrideChanges(initial, fromDraft(current)), ...promptChanges(initialPrompt, prompt) };
   const changed = Object.keys(changes);
 
-  const setModel = (key: ProjectModelKey, value: string) => setDraft({ ...current, [key]: value });
+  const setModel = (key: ProjectModelKey | ProjectChoiceKey, value: string) => setDraft({ ...current, [key]: value });
   const setNumber = (key: ProjectNumberKey, next: Partial<NumberDraft>) => {
     const field = { ...current[key], ...next };
     // Settings loaded after the dialog opened: overriding still starts from the global value.
@@ -183,6 +187,27 @@ export function ProjectSettingsDialog({ project, onClose }: { project: ProjectRe
           {numberFields(ANSWER_SETTINGS)}
         </fieldset>
         <ProjectPromptFields id={formId} draft={prompt} onChange={setPrompt} />
+        <fieldset className="card">
+          <legend>Search</legend>
+          {CHOICE_SETTINGS.map((spec) => (
+            <div className="field" key={spec.override}>
+              <label htmlFor={`${formId}-${spec.override}`}>{spec.label}</label>
+              <select
+                id={`${formId}-${spec.override}`}
+                value={current[spec.override]}
+                onChange={(event) => setModel(spec.override, event.target.value)}
+              >
+                <option value="">{`Default (${spec.choices[0]!.label})`}</option>
+                {spec.choices.map((choice) => (
+                  <option key={choice.value} value={choice.value}>
+                    {choice.label}
+                  </option>
+                ))}
+              </select>
+              <p className="muted small">{spec.help}</p>
+            </div>
+          ))}
+        </fieldset>
         <fieldset className="card">
           <legend>Documents</legend>
           {numberFields(DOCUMENT_SETTINGS)}

@@ -1,6 +1,6 @@
 import type { ProjectResponse } from '../../protocol/rest.ts';
 import { projectSettings } from '../api/projects.ts';
-import { MODEL_SETTINGS, NUMBER_SETTINGS, type ProjectOverrideKey } from './setting-fields.ts';
+import { CHOICE_SETTINGS, MODEL_SETTINGS, NUMBER_SETTINGS, type ProjectOverrideKey } from './setting-fields.ts';
 
 export type ProjectOverrides = Partial<Record<ProjectOverrideKey, string | number>>;
 
@@ -19,12 +19,16 @@ export function projectOverrides(project: ProjectResponse): ProjectOverrides {
     const value = stored[spec.override];
     if (typeof value === 'number' && Number.isFinite(value)) overrides[spec.override] = value;
   }
+  for (const spec of CHOICE_SETTINGS) {
+    const value = stored[spec.override];
+    if (typeof value === 'string' && spec.choices.some((choice) => choice.value === value)) overrides[spec.override] = value;
+  }
   return overrides;
 }
 
 /** "chunk size 500, top-k 8", in the dialog's order; empty when nothing is overridden. */
 export function overridesSummary(overrides: ProjectOverrides): string {
-  return [...MODEL_SETTINGS, ...NUMBER_SETTINGS]
+  return [...MODEL_SETTINGS, ...NUMBER_SETTINGS, ...CHOICE_SETTINGS]
     .filter((spec) => overrides[spec.override] !== undefined)
     .map((spec) => `${spec.short} ${overrides[spec.override]}`)
     .join(', ');
@@ -39,7 +43,7 @@ export function overrideChanges(
   after: ProjectOverrides,
 ): Partial<Record<ProjectOverrideKey, string | number | null>> {
   const changes: Partial<Record<ProjectOverrideKey, string | number | null>> = {};
-  for (const spec of [...MODEL_SETTINGS, ...NUMBER_SETTINGS]) {
+  for (const spec of [...MODEL_SETTINGS, ...NUMBER_SETTINGS, ...CHOICE_SETTINGS]) {
     const key = spec.override;
     if (before[key] === after[key]) continue;
     changes[key] = after[key] ?? null;

@@ -33,7 +33,8 @@ export type ProjectNumberKey =
   | 'chunk_size'
   | 'chunk_overlap';
 export type ProjectModelKey = 'llm_model' | 'embedding_model';
-export type ProjectOverrideKey = ProjectNumberKey | ProjectModelKey;
+export type ProjectChoiceKey = 'retrieval_mode';
+export type ProjectOverrideKey = ProjectNumberKey | ProjectModelKey | ProjectChoiceKey;
 
 // Ranges as in src/protocol/settings.ts (`SettingValue`), checked here so the message is a sentence.
 export const ANSWER_SETTINGS: NumberSetting[] = [
@@ -122,6 +123,27 @@ export const MODEL_SETTINGS: {
 }[] = [
   { global: 'default_llm_model', override: 'llm_model', label: 'Chat model', short: 'chat model' },
   { global: 'default_embedding_model', override: 'embedding_model', label: 'Embedding model', short: 'embedding model' },
+];
+
+/** Project-only settings picked from a list (values as in src/protocol/settings.ts). */
+export const CHOICE_SETTINGS: {
+  override: ProjectChoiceKey;
+  label: string;
+  short: string;
+  help: string;
+  choices: { value: string; label: string }[];
+}[] = [
+  {
+    override: 'retrieval_mode',
+    label: 'Search',
+    short: 'search',
+    help: 'Which index finds the passages: both fused (best in most collections), words only, or meaning only.',
+    choices: [
+      { value: 'hybrid', label: 'Hybrid: words and meaning' },
+      { value: 'full_text', label: 'Full text only (BM25)' },
+      { value: 'vector', label: 'Vectors only (embeddings)' },
+    ],
+  },
 ];
 
 /** Why a typed value is not acceptable, or undefined when it is. */

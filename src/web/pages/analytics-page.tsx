@@ -462,6 +462,11 @@ function RetrievalTesterSection({ projectId }: { projectId: number }) {
                   <strong>{result.document_name}</strong> <span className="muted small">chunk {result.chunk_index}</span>{' '}
                   <span className={result.score > 0.7 ? 'score high' : 'score'}>{percent(result.score)}</span>
                 </div>
+                <p className="muted small retrieval-ranks">
+                  full text {result.full_text_rank === null ? '—' : `#${result.full_text_rank}`} · vector{' '}
+                  {result.vector_rank === null ? '—' : `#${result.vector_rank}`}
+                  {result.fused_score === null ? '' : ` · fused ${result.fused_score.toFixed(3)}`}
+                </p>
                 <p className="chunk-text">{result.text}</p>
               </li>
             ))}

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { fullTextExpression } from '../../../src/server/store/full-text-terms.ts';
 import { RRF_K, reciprocalRankFusion } from '../../../src/server/search/reciprocal-rank-fusion.ts';
 
 describe('reciprocalRankFusion', () => {
@@ -20,17 +19,5 @@ describe('reciprocalRankFusion', () => {
       [6, Number(((RRF_K + 1) / (RRF_K + 2)).toFixed(3))],
     ]);
     expect(reciprocalRankFusion([[], []])).toEqual([]);
-  });
-});
-
-describe('fullTextExpression', () => {
-  it('quotes and ORs the meaningful words, so user text is never FTS5 syntax', () => {
-    expect(fullTextExpression('What is the NEAR(x) "quoted" AND col:value*?')).toBe('"near" OR "x" OR "quoted" OR "col" OR "value"');
-    expect(fullTextExpression('Wie heißt die Straße?')).toBe('"wie" OR "heißt" OR "die" OR "straße"');
-  });
-
-  it('keeps stopwords when nothing else is left, and gives nothing for punctuation', () => {
-    expect(fullTextExpression('what is it')).toBe('"what" OR "is" OR "it"');
-    expect(fullTextExpression('?!… --')).toBeUndefined();
   });
 });

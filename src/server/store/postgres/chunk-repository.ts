@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { searchTerms } from '../full-text-terms.ts';
+import { analyzedText } from '../text-analyzer.ts';
 import type { ChunkRecord, ChunkRepository, NewChunk } from '../store.ts';
 import { now, transaction } from './postgres-database.ts';
 import type { VectorLayout } from './vector-layout.ts';
@@ -36,17 +37,17 @@ export function toChunkRecord(row: ChunkRow): ChunkRecord {
   };
 }
 
-/** FTS5's BM25 constants. */
+/** FTS5's BM25 constants (the textbook ones). */
 const K1 = 1.2;
 const B = 0.75;
 
 /**
- * Okapi BM25 over the postings of the project's chunks (filtered before ranking). The query is run
- * through the same text search configuration as the chunks, so stemming matches on both sides; IDF
- * is FTS5's, ln(1 + (N − n + 0.5) / (n + 0.5)).
+ * Okapi BM25 over the postings of the project's chunks (filtered before ranking). The query terms
+ * come from the same analyzer as the chunks' postings (text-analyzer.ts); IDF is Lucene's,
+ * ln(1 + (N − n + 0.5) / (n + 0.5)).
  */
 const BM25_SQL = /* sql */ `
-WITH q AS (SELECT DISTINCT lexeme AS term FROM unnest(to_tsvector('daa_english', $2))),
+WITH q AS (SELECT DISTINCT unnest($2::text[]) AS term),
 stats AS (SELECT COUNT(*)::float8 AS n, COALESCE(AVG(doc_len), 1)::float8 AS avgdl FROM chunks WHERE project_id = $1),
 df AS (
   SELECT p.term, COUNT(*)::float8 AS df FROM chunk_postings p JOIN q ON q.term = p.term
@@ -68,8 +69,8 @@ export function createPostgresChunkRepository(pool: pg.Pool, vectors: VectorLayo
   async function insertChunks(client: pg.PoolClient, projectId: number, documentId: number, chunks: NewChunk[]): Promise<number[]> {
     if (chunks.length === 0) return [];
     const { rows } = await client.query<{ id: number; chunk_index: number }>(
-      `INSERT INTO chunks (document_id, project_id, chunk_index, content, start_char, end_char, page, heading, sheet, rows)
-       SELECT $1, $2, * FROM unnest($3::int[], $4::text[], $5::int[], $6::int[], $7::int[], $8::text[], $9::text[], $10::text[])
+      `INSERT INTO chunks (document_id, project_id, chunk_index, content, start_char, end_char, page, heading, sheet, rows, search_text)
+       SELECT $1, $2, * FROM unnest($3::int[], $4::text[], $5::int[], $6::int[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[])
        RETURNING id, chunk_index`,
       [
         documentId,
@@ -82,6 +83,7 @@ export function createPostgresChunkRepository(pool: pg.Pool, vectors: VectorLayo
         chunks.map((chunk) => chunk.heading ?? null),
         chunks.map((chunk) => chunk.sheet ?? null),
         chunks.map((chunk) => chunk.rows ?? null),
+        chunks.map((chunk) => analyzedText(chunk.content)),
       ],
     );
     const byIndex = new Map(rows.map((row) => [row.chunk_index, row.id]));
@@ -110,7 +112,7 @@ export function createPostgresChunkRepository(pool: pg.Pool, vectors: VectorLayo
     async searchFullText({ projectId, query, limit }) {
       const terms = searchTerms(query);
       if (terms.length === 0) return [];
-      const { rows } = await pool.query<{ id: number; score: number }>(BM25_SQL, [projectId, terms.join(' '), limit]);
+      const { rows } = await pool.query<{ id: number; score: number }>(BM25_SQL, [projectId, terms, limit]);
       return rows.map((row) => ({ chunkId: row.id, score: Number(row.score) }));
     },
 

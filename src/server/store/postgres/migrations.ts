@@ -261,6 +261,47 @@ UPDATE messages SET parent_id = COALESCE(
 CREATE INDEX messages_chat_parent ON messages (chat_id, parent_id);
 `,
   },
+  {
+    version: 4,
+    // The SQLite migration 009: chunks are indexed by the terms of the shared English analyzer
+    // (text-analyzer.ts), which the application writes to search_text, so both stores index and
+    // query exactly the same terms. Rows written before keep their daa_english postings (also
+    // Snowball English stems) until they are re-indexed.
+    name: 'analyzed-full-text',
+    sql: /* sql */ `
+ALTER TABLE chunks ADD COLUMN search_text text;
+
+CREATE OR REPLACE FUNCTION chunks_length() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.search_text IS NOT NULL THEN
+    NEW.doc_len := (SELECT COUNT(*) FROM regexp_split_to_table(NEW.search_text, ' ') AS term WHERE term <> '');
+  ELSE
+    NEW.doc_len := (SELECT COALESCE(SUM(COALESCE(array_length(positions, 1), 1)), 0)
+                    FROM unnest(to_tsvector('daa_english', NEW.content)));
+  END IF;
+  RETURN NEW;
+END $$;
+DROP TRIGGER chunks_length ON chunks;
+CREATE TRIGGER chunks_length BEFORE INSERT OR UPDATE OF content, search_text ON chunks FOR EACH ROW EXECUTE FUNCTION chunks_length();
+
+CREATE OR REPLACE FUNCTION chunks_postings() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM chunk_postings WHERE chunk_id = NEW.id;
+  IF NEW.search_text IS NOT NULL THEN
+    INSERT INTO chunk_postings (project_id, term, chunk_id, tf)
+      SELECT NEW.project_id, term, NEW.id, COUNT(*)
+      FROM regexp_split_to_table(NEW.search_text, ' ') AS term WHERE term <> '' GROUP BY term;
+  ELSE
+    INSERT INTO chunk_postings (project_id, term, chunk_id, tf)
+      SELECT NEW.project_id, lexeme, NEW.id, COALESCE(array_length(positions, 1), 1)
+      FROM unnest(to_tsvector('daa_english', NEW.content));
+  END IF;
+  RETURN NULL;
+END $$;
+DROP TRIGGER chunks_postings ON chunks;
+CREATE TRIGGER chunks_postings AFTER INSERT OR UPDATE OF content, search_text ON chunks FOR EACH ROW EXECUTE FUNCTION chunks_postings();
+`,
+  },
 ];
 
 /** The pgvector table, created only where `CREATE EXTENSION vector` worked. HNSW indexes are made per model and dimension. */

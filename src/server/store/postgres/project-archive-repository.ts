@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { analyzedText } from '../text-analyzer.ts';
 import { ConflictError } from '../../errors.ts';
 import type { ArchiveVectorRecord, ImportedIds, ProjectArchiveRepository, ProjectImportInput, ProjectImportResult } from '../store.ts';
 import { toChatRecord, type ChatRow } from './chat-repository.ts';
@@ -110,8 +111,8 @@ export function createPostgresProjectArchiveRepository(
       if (!document || document.status !== 'completed') throw new Error(`chunk of an unknown or unfinished document ${chunk.documentRef}`);
       const id = (
         await client.query<{ id: number }>(
-          `INSERT INTO chunks (document_id, project_id, chunk_index, content, start_char, end_char, page, heading, sheet, rows)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+          `INSERT INTO chunks (document_id, project_id, chunk_index, content, start_char, end_char, page, heading, sheet, rows, search_text)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
           [
             document.id,
             projectId,
@@ -123,6 +124,7 @@ export function createPostgresProjectArchiveRepository(
             chunk.heading ?? null,
             chunk.sheet ?? null,
             chunk.rows ?? null,
+            analyzedText(chunk.content),
           ],
         )
       ).rows[0]!.id;

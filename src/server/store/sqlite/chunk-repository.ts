@@ -57,6 +57,7 @@ export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository
        WHERE chunks_fts MATCH ? AND c.project_id = ?
        ORDER BY rank LIMIT ?`,
     ),
+    hasChunks: db.prepare<[number], { found: number }>('SELECT EXISTS (SELECT 1 FROM chunks WHERE project_id = ?) AS found'),
     // Each document records its chunk count when indexed (0 once failed): summing a project's
     // documents is the same number without counting 200k index entries.
     count: db.prepare<[number], { count: number }>('SELECT COALESCE(SUM(chunk_count), 0) AS count FROM documents WHERE project_id = ?'),
@@ -113,6 +114,9 @@ export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository
     async searchFullText({ projectId, query, limit }) {
       const expression = fullTextExpression(query);
       if (!expression) return [];
+      // The FTS5 index spans every project: an empty project would still walk every matching
+      // posting of the others before the project filter drops them all.
+      if ((statements.hasChunks.get(projectId)?.found ?? 0) === 0) return [];
       // bm25() is negative (more negative = better); the API speaks "higher is better".
       return statements.fullText.all(expression, projectId, limit).map((row) => ({ chunkId: row.id, score: -row.rank }));
     },

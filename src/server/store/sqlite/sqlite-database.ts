@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
+import { analyzedText } from '../text-analyzer.ts';
 import { quickCheck } from './integrity-check.ts';
 import { migrations } from './migrations/index.ts';
 
@@ -39,6 +40,7 @@ export function openSqliteDatabase(
     db = new Database(filePath, { timeout: options.startupWaitMs });
     // vec0 tables (one per embedding index version) need the sqlite-vec extension on every connection.
     sqliteVec.load(db);
+    registerAnalyzer(db);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -56,6 +58,14 @@ export function openSqliteDatabase(
     if (error instanceof DatabaseStartupError) throw error;
     throw new DatabaseStartupError(describeOpenFailure(filePath, error), { cause: error });
   }
+}
+
+/**
+ * `daa_analyze(text)`: a chunk's full-text index terms (text-analyzer.ts). The FTS5 triggers call it,
+ * so every connection that writes chunks must register it.
+ */
+export function registerAnalyzer(db: SqliteDatabase): void {
+  db.function('daa_analyze', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? analyzedText(text) : ''));
 }
 
 /** One sentence for why the file cannot be used, from SQLite's (or the file system's) error code. */

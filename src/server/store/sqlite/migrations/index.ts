@@ -6,6 +6,7 @@ import { sql as accounts } from './005-accounts.ts';
 import { sql as chatModel } from './006-chat-model.ts';
 import { sql as answerVersions } from './007-answer-versions.ts';
 import { sql as messageTree } from './008-message-tree.ts';
+import { sql as analyzedFullText } from './009-analyzed-full-text.ts';
 
 /** Ordered schema migrations; `PRAGMA user_version` records how many have run. Never edit a shipped one. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -17,4 +18,5 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 6, name: 'chat-model', sql: chatModel },
   { version: 7, name: 'answer-versions', sql: answerVersions },
   { version: 8, name: 'message-tree', sql: messageTree },
+  { version: 9, name: 'analyzed-full-text', sql: analyzedFullText },
 ];
