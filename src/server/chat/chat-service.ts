@@ -5,6 +5,7 @@ import { AppError, BusyError, InternalError, NotFoundError } from '../errors.ts'
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { ChatModelResolver } from '../llm/chat-model-resolver.ts';
 import type { Logger } from '../logger.ts';
+import type { AnswerMetrics } from './answer-metrics.ts';
 import type { Retriever } from '../search/retriever.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { ChatRecord, Store } from '../store/store.ts';
@@ -33,6 +34,8 @@ export interface ChatServiceDependencies {
   answerMaxMs?: number;
   /** Messages per user per minute (RATE_LIMIT_MESSAGES_PER_MINUTE). */
   limits?: Pick<AbuseLimits, 'consumeMessage'>;
+  /** Retrieval and first-token latency, tokens streamed (`/metrics`). */
+  metrics?: AnswerMetrics;
 }
 
 /** Default of `answerMaxMs` (`ANSWER_MAX_SECONDS`). */
@@ -185,7 +188,8 @@ export class ChatService {
     userMessageId: number,
     input: { message: string } & GenerationRequest,
   ): Promise<void> {
-    const { store, retriever, models, settings: settingsService, events, logger } = this.deps;
+    const { store, retriever, models, settings: settingsService, events, logger, metrics } = this.deps;
+    const startedAt = performance.now();
     let assistantId: number | undefined;
     let text = '';
     let seq = 0;
@@ -196,6 +200,7 @@ export class ChatService {
         request: { ...input, model: input.model ?? chat.model ?? undefined },
       });
 
+      const retrievalStart = performance.now();
       const sources = await retriever.retrieve({
         projectId: chat.projectId,
         query: input.message,
@@ -203,6 +208,7 @@ export class ChatService {
         minScore: settings.minScore,
         signal: generation.signal,
       });
+      metrics?.retrievalSeconds((performance.now() - retrievalStart) / 1000);
       generation.publish({ type: 'sources', chatId: chat.id, sources });
 
       const model = await models.resolve({ requestedModel: settings.model });
@@ -258,6 +264,8 @@ export class ChatService {
           if (!piece) continue;
           seq += 1;
           text += piece;
+          if (seq === 1) metrics?.firstTokenSeconds((performance.now() - startedAt) / 1000);
+          metrics?.tokensStreamed(1);
           generation.publish({ type: 'token', chatId: chat.id, messageId: assistant.id, seq, text: piece });
           if (!flushing && Date.now() - flushedAt >= FLUSH_INTERVAL_MS) {
             flushedAt = Date.now();

@@ -24,15 +24,19 @@ describe('--workers 2 on one port (SQLite)', () => {
   beforeAll(async () => {
     ollama = await new FakeOllama().start();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daa-workers-'));
-    server = await startServerProcess({
-      DATA_DIR: dataDir,
-      OLLAMA_HOST: ollama.url,
-      LLM_PROVIDER: 'ollama',
-      WORKERS: '2',
-      SOCKET_MAX_ANSWERS_PER_ADDRESS: '100',
-      SOCKET_MAX_CONNECTIONS_PER_ADDRESS: '100',
-    });
-  }, 60_000);
+    server = await startServerProcess(
+      {
+        DATA_DIR: dataDir,
+        OLLAMA_HOST: ollama.url,
+        LLM_PROVIDER: 'ollama',
+        WORKERS: '2',
+        SOCKET_MAX_ANSWERS_PER_ADDRESS: '100',
+        SOCKET_MAX_CONNECTIONS_PER_ADDRESS: '100',
+      },
+      // A primary and two workers, each loading the app, on a shared 2-core machine.
+      { startTimeoutMs: 90_000 },
+    );
+  }, 120_000);
 
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
