@@ -235,7 +235,8 @@ describe('--workers 2 on one port (SQLite)', () => {
       for (const chat of chats) {
         const [, answer] = await store.messages.listByChat(chat.id);
         expect(answer?.status).toBe('interrupted');
-        expect(answer?.content).toMatch(/^t1 t2 /);
+        // The partial answer as it stood (SIGTERM came right after the first token).
+        expect(answer?.content).toMatch(/^t1 /);
       }
       expect(await store.messages.listStreaming()).toEqual([]);
     } finally {
