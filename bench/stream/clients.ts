@@ -43,6 +43,7 @@ await Promise.all(
       new Promise<void>((resolve) => {
         const sentAt = now();
         let first = true;
+        let finished = false;
         socket.on('message_token', (data: { token: string }) => {
           const arrived = now();
           if (first) {
@@ -55,8 +56,17 @@ await Promise.all(
             latencies.push(arrived - Number(stamp[1]));
           }
         });
-        socket.on('message_complete', () => resolve());
+        socket.on('message_complete', () => {
+          finished = true;
+          resolve();
+        });
         socket.on('error', () => {
+          errors += 1;
+          resolve();
+        });
+        // A socket the server dropped (its send queue overflowed) counts as an error, not a hang.
+        socket.on('disconnect', () => {
+          if (finished) return;
           errors += 1;
           resolve();
         });

@@ -7,7 +7,10 @@ import type { Config } from './config.ts';
 import { setupWorker } from '@socket.io/sticky';
 import type { ClusterRole } from './cluster/cluster-role.ts';
 import { acquireDataDirLock, type HeldDataDirLock } from './data-dir-lock.ts';
+import { AggregatorRegistry } from 'prom-client';
 import { createDomain } from './domain.ts';
+import { Readiness } from './health/readiness.ts';
+import { metricsInstance } from './metrics/server-metrics.ts';
 import { buildHttpApp } from './http/http-app.ts';
 import { ConnectionRegistry } from './realtime/connection-registry.ts';
 import { createRealtimeGateway } from './realtime/gateway.ts';
@@ -132,6 +135,7 @@ async function startOnLockedDataDir({
   // In a cluster one worker (chosen by the primary) runs the job loop; the first start cleans leftovers.
   const domain = await createDomain(config, {
     logger,
+    metricsInstance: metricsInstance(clusterRole?.DAA_CLUSTER_SLOT),
     retriever,
     ownsDataDir: clusterRole ? clusterRole.DAA_CLUSTER_RUNS_JOBS : true,
     cleanLeftovers: clusterRole ? clusterRole.DAA_CLUSTER_FIRST_START : true,
@@ -139,7 +143,16 @@ async function startOnLockedDataDir({
   const connections = new ConnectionRegistry();
   // One set of per-client caps for both edges: an address's answers count over sockets and HTTP alike.
   const limits = createClientLimits(config);
+  const readiness = new Readiness();
+  domain.metrics.watchConnections(() => connections.size);
+  // The primary's AggregatorRegistry asks each worker for these over IPC (prom-client). A worker
+  // answers only once it has made an AggregatorRegistry itself: that installs prom-client's listener.
+  if (clusterRole) {
+    new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([domain.metrics.registry]);
+  }
   const app = await buildHttpApp({
+    readiness,
     config,
     logger,
     domain,
@@ -175,6 +188,7 @@ async function startOnLockedDataDir({
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   // A command line on this machine finds the server through the lock; a wildcard address is reached on loopback.
   lock?.setUrl(`http://${reachableHost(config.HOST)}:${port}`);
+  readiness.ready();
 
   let closing: Promise<void> | undefined;
   return {
@@ -200,6 +214,7 @@ async function startOnLockedDataDir({
     embeddingBackfill: domain.ingestion.embeddingBackfill,
     close(): Promise<void> {
       closing ??= (async () => {
+        readiness.draining();
         await domain.drain();
         // io.close() waits for every HTTP connection to end; a keep-alive connection that was busy
         // (an upload whose reply went out before its body was fully read) can hold it for long.

@@ -31,7 +31,9 @@ import { createEmbedderResolver } from './llm/embedder-resolver.ts';
 import { OllamaClient } from './llm/ollama/ollama-client.ts';
 import { OllamaStatusProbe } from './llm/ollama/ollama-status.ts';
 import { ModelInventory } from './models/model-inventory.ts';
-import { ModelPullManager } from './models/model-pull-manager.ts';
+import { localModelPulls, ModelPullManager } from './models/model-pull-manager.ts';
+import { ClusterModelPulls } from './models/cluster-model-pulls.ts';
+import type { ModelPulls } from './models/model-pulls.ts';
 import { ModelService } from './models/model-service.ts';
 import { createPortabilityContext } from './portability/create-portability-context.ts';
 import { ProjectArchiveService } from './portability/project-archive-service.ts';
@@ -41,9 +43,12 @@ import { HybridRetriever } from './search/hybrid-retriever.ts';
 import type { Retriever } from './search/retriever.ts';
 import { SettingsService } from './settings/settings-service.ts';
 import { openStore } from './store/open-store.ts';
+import { metricsInstance, ServerMetrics } from './metrics/server-metrics.ts';
 
 export interface DomainOptions {
   logger: Logger;
+  /** The `instance` label of this process's metrics (default: host and pid). */
+  metricsInstance?: string;
   /**
    * True for the one process that runs this data dir (the server): at start it marks answers left
    * streaming by a crash as interrupted, removes half-received uploads, and runs the ingestion job
@@ -96,7 +101,11 @@ export async function createDomain(config: Config, options: DomainOptions) {
     void ollamaStatus.check({ fresh: true });
   };
   const pulls = new ModelPullManager({ client: ollama, events, logger, onSuccess: refreshModelLists });
-  const models = new ModelService({ client: ollama, inventory, pulls, settings, onModelsChanged: refreshModelLists, access });
+  // Several processes: a download started anywhere is joined, watched and cancelled from any of them.
+  const sharedPulls: ModelPulls = transport
+    ? new ClusterModelPulls(transport, pulls, { leaseMs: config.ANSWER_LEASE_SECONDS * 1000 })
+    : localModelPulls(pulls);
+  const models = new ModelService({ client: ollama, inventory, pulls: sharedPulls, settings, onModelsChanged: refreshModelLists, access });
   const chatModels = createChatModelResolver({ config, ollamaStatus });
   const generationOptions = { graceMs: config.GENERATION_GRACE_SECONDS * 1000, retainMs: config.GENERATION_RETAIN_SECONDS * 1000 };
   const generations: RunningAnswers & Pick<GenerationRegistry, 'get'> = transport
@@ -106,6 +115,13 @@ export async function createDomain(config: Config, options: DomainOptions) {
         answerMaxMs: config.ANSWER_MAX_SECONDS * 1000,
       })
     : new GenerationRegistry(generationOptions);
+
+  const metrics = new ServerMetrics({
+    instance: options.metricsInstance ?? metricsInstance(undefined),
+    events,
+    runningAnswers: () => generations.active().length,
+    ...(ownsDataDir ? { queueDepth: async () => (await store.documents.listUnfinished()).length } : {}),
+  });
 
   // Documents: files on disk, a durable job queue feeding the parser pool, background embedding.
   // Processes sharing the data dir through Redis: each names its temp folders after itself.
@@ -162,6 +178,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
     logger,
     answerMaxMs: config.ANSWER_MAX_SECONDS * 1000,
     limits,
+    metrics: metrics.answers,
   });
   const archives = new ProjectArchiveService({
     access,
@@ -226,7 +243,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
   function drain(): Promise<void> {
     draining ??= (async () => {
       for (const stop of unsubscribe) stop();
-      await Promise.all([generations.drain(5_000), pulls.close(), analyticsCompute.close()]);
+      await Promise.all([generations.drain(5_000), sharedPulls.close(), analyticsCompute.close()]);
       embeddingBackfill.stop();
       await ingestRunner.close();
       await parserPool.close();
@@ -273,11 +290,26 @@ export async function createDomain(config: Config, options: DomainOptions) {
     ollama,
     ollamaStatus,
     drain,
+    /** Prometheus metrics of this process (`/metrics`). */
+    metrics,
+    /** What `/metrics` answers: every worker's series when the cluster primary can gather them, else this process's. */
+    async scrapeMetrics(): Promise<{ contentType: string; text: string }> {
+      const contentType = metrics.registry.contentType;
+      if (transport?.clusterMetrics) {
+        try {
+          return { contentType, text: await transport.clusterMetrics() };
+        } catch (error) {
+          logger.warn({ err: (error as Error).message }, 'cluster metrics not gathered; answering with this process only');
+        }
+      }
+      return { contentType, text: await metrics.registry.metrics() };
+    },
     /** Drains, then closes the store. The domain cannot be used afterwards. */
     close(): Promise<void> {
       closing ??= (async () => {
         await drain();
         jobSignals.close?.();
+        metrics.close();
         await generations.close?.();
         await presence?.close();
         await transport?.close();

@@ -16,13 +16,14 @@ export interface ServerProcess {
 export async function startServerProcess(
   env: Record<string, string>,
   /** Run as another user (tests of file permissions, which root would bypass). */
-  options: { uid?: number; gid?: number } = {},
+  options: { uid?: number; gid?: number; startTimeoutMs?: number } = {},
 ): Promise<ServerProcess> {
+  const { startTimeoutMs = 30_000, ...spawnOptions } = options;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SERVE_WEB: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...options,
+    ...spawnOptions,
   });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -32,7 +33,7 @@ export async function startServerProcess(
       // Never leave a half-started server behind.
       child.kill('SIGKILL');
       reject(new Error(`server did not start:\n${output}`));
-    }, 30_000);
+    }, startTimeoutMs);
     const check = () => {
       const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
       if (match) {

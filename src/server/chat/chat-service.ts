@@ -6,6 +6,7 @@ import type { DomainEvents } from '../events/domain-events.ts';
 import type { ChatPart } from '../llm/chat-model.ts';
 import type { ChatModelResolver } from '../llm/chat-model-resolver.ts';
 import type { Logger } from '../logger.ts';
+import type { AnswerMetrics } from './answer-metrics.ts';
 import type { Retriever } from '../search/retriever.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { RetrievalOutcome } from '../search/retriever.ts';
@@ -38,6 +39,8 @@ export interface ChatServiceDependencies {
   answerMaxMs?: number;
   /** Messages per user per minute (RATE_LIMIT_MESSAGES_PER_MINUTE). */
   limits?: Pick<AbuseLimits, 'consumeMessage'>;
+  /** Retrieval and first-token latency, tokens streamed (`/metrics`). */
+  metrics?: AnswerMetrics;
 }
 
 /** Default of `answerMaxMs` (`ANSWER_MAX_SECONDS`). */
@@ -268,7 +271,8 @@ export class ChatService {
     input: { message: string } & GenerationRequest,
     continuation?: MessageRecord,
   ): Promise<void> {
-    const { store, retriever, models, settings: settingsService, events, logger } = this.deps;
+    const { store, retriever, models, settings: settingsService, events, logger, metrics } = this.deps;
+    const startedAt = performance.now();
     let assistantId: number | undefined;
     let text = '';
     let seq = 0;
@@ -294,9 +298,11 @@ export class ChatService {
           minScore: settings.minScore,
           signal: generation.signal,
         };
+        const retrievalStart = performance.now();
         const outcome: RetrievalOutcome = retriever.search
           ? await retriever.search(query)
           : { sources: await retriever.retrieve(query), mode: 'full_text' };
+        metrics?.retrievalSeconds((performance.now() - retrievalStart) / 1000);
         sources = outcome.sources;
         covered = documentsCover(outcome);
       }
@@ -375,6 +381,8 @@ export class ChatService {
           if (!piece) continue;
           seq += 1;
           text += piece;
+          if (seq === 1) metrics?.firstTokenSeconds((performance.now() - startedAt) / 1000);
+          metrics?.tokensStreamed(1);
           generation.publish({ type: 'token', chatId: chat.id, messageId: assistant.id, seq, text: piece });
           if (!flushing && Date.now() - flushedAt >= FLUSH_INTERVAL_MS) {
             flushedAt = Date.now();

@@ -1,12 +1,12 @@
 import cluster, { type Worker } from 'node:cluster';
-import http from 'node:http';
+import net from 'node:net';
 import { setupPrimary as setupClusterAdapterPrimary } from '@socket.io/cluster-adapter';
-import { setupMaster } from '@socket.io/sticky';
 import type { Config } from '../config.ts';
 import { acquireDataDirLock } from '../data-dir-lock.ts';
 import type { Logger } from '../logger.ts';
 import { type ClusterRole, clusterRoleEnv } from './cluster-role.ts';
 import { PrimaryBroker } from './primary-broker.ts';
+import { setupStickyPrimary } from './sticky-primary.ts';
 
 /** A worker tells the primary it is ready to serve (after createDomain and the gateway). */
 export const WORKER_READY = { daa: 1, op: 'ready' } as const;
@@ -24,8 +24,9 @@ export async function runClusterPrimary(config: Config, workers: number, logger:
     owner: 'server',
     sharedBy: config.REDIS_URL ? config.REDIS_PREFIX : undefined,
   });
-  const httpServer = http.createServer();
-  setupMaster(httpServer, { loadBalancingMethod: 'round-robin' });
+  // Plain TCP: the primary never parses HTTP; sticky hands every connection to a worker.
+  const httpServer = net.createServer({ pauseOnConnect: true });
+  const sticky = setupStickyPrimary(httpServer);
   if (!config.REDIS_URL) setupClusterAdapterPrimary();
   cluster.setupPrimary({ serialization: 'advanced' });
   const broker = new PrimaryBroker();
@@ -42,12 +43,13 @@ export async function runClusterPrimary(config: Config, workers: number, logger:
     const worker = cluster.fork(clusterRoleEnv(role));
     slots.set(worker, slot);
     broker.attach(worker);
-    return new Promise((resolve) => {
+    sticky.workerStarting();
+    return new Promise<void>((resolve) => {
       worker.on('message', (message: unknown) => {
         if ((message as { op?: string } | undefined)?.op === WORKER_READY.op) resolve();
       });
       worker.once('exit', () => resolve());
-    });
+    }).finally(() => sticky.workerSettled());
   };
 
   cluster.on('exit', (worker, code, signal) => {

@@ -1,4 +1,5 @@
 import type { Worker } from 'node:cluster';
+import { AggregatorRegistry } from 'prom-client';
 import { INSTANCE_GONE_TOPIC, type PrimaryToWorker, WorkerToPrimary } from './primary-protocol.ts';
 
 /**
@@ -11,6 +12,7 @@ export class PrimaryBroker {
   private readonly leases = new Map<string, { instanceId: string; worker: Worker }>();
   private readonly logs = new Map<string, { entries: unknown[]; timer: NodeJS.Timeout }>();
   private readonly instances = new Map<Worker, string>();
+  private readonly metrics = new AggregatorRegistry();
 
   attach(worker: Worker): void {
     worker.on('message', (raw: unknown) => {
@@ -73,6 +75,13 @@ export class PrimaryBroker {
         return;
       case 'readLog':
         this.reply(worker, message.id, this.logs.get(message.key)?.entries.slice(message.from) ?? []);
+        return;
+      case 'metrics':
+        // Series stay apart: each worker labels its own with `instance`.
+        this.metrics.clusterMetrics().then(
+          (text) => this.reply(worker, message.id, text),
+          () => this.reply(worker, message.id, null),
+        );
         return;
       case 'expireLog': {
         const log = this.logs.get(message.key);

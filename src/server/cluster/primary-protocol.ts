@@ -13,6 +13,7 @@ export const WorkerToPrimary = z.discriminatedUnion('op', [
   z.object({ daa: z.literal(1), op: z.literal('appendLog'), key: z.string(), entry: z.unknown() }),
   z.object({ daa: z.literal(1), op: z.literal('readLog'), id: z.number(), key: z.string(), from: z.number() }),
   z.object({ daa: z.literal(1), op: z.literal('expireLog'), key: z.string(), ttlMs: z.number() }),
+  z.object({ daa: z.literal(1), op: z.literal('metrics'), id: z.number() }),
 ]);
 export type WorkerToPrimary = z.infer<typeof WorkerToPrimary>;
 

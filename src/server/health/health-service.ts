@@ -28,17 +28,23 @@ export class HealthService {
     },
   ) {}
 
-  async check(): Promise<HealthCheck> {
-    const { config, store, ollamaStatus, settings, generations } = this.deps;
-    let databaseError: string | undefined;
+  /** One sentence when the database cannot be reached or is damaged, else undefined. */
+  async checkDatabase(): Promise<string | undefined> {
+    const { store } = this.deps;
     try {
       await store.ping();
       // quick_check runs on a background connection (worker thread) and is cached by the store.
       const problems = await store.checkIntegrity();
-      if (problems.length > 0) databaseError = `The database file is damaged (quick_check: ${problems[0]}); restore it from a backup`;
+      if (problems.length > 0) return `The database file is damaged (quick_check: ${problems[0]}); restore it from a backup`;
+      return undefined;
     } catch {
-      databaseError = 'The database cannot be reached';
+      return 'The database cannot be reached';
     }
+  }
+
+  async check(): Promise<HealthCheck> {
+    const { config, store, ollamaStatus, settings, generations } = this.deps;
+    const databaseError = await this.checkDatabase();
     const servers = await reportModelServers({ config, probe: ollamaStatus, settings });
     return {
       ...(databaseError !== undefined ? { databaseError } : {}),

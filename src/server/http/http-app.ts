@@ -7,6 +7,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Readiness } from '../health/readiness.ts';
 import type { Logger } from 'pino';
 import { createAccountAuthenticator } from '../access/account-authentication.ts';
 import { LOCAL_ACTOR } from '../access/actor.ts';
@@ -38,6 +39,8 @@ export interface HttpAppOptions {
   /** The per-client caps shared with the realtime gateway (answers count per address on both edges). */
   limits?: ClientLimits;
   webRoot?: string;
+  /** Starting, ready or draining (`/api/health/ready`); a new one (starting) when left out. */
+  readiness?: Readiness;
 }
 
 /** The Fastify app: schemas in and out (zod), OpenAPI at /docs, `{detail}` errors, the web app at /. */
@@ -129,6 +132,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     limits: options.limits ?? createClientLimits(options.config),
     sessions,
     showHealthDetails,
+    readiness: options.readiness ?? new Readiness(),
   });
 
   if (serveWeb && webRoot) {
@@ -142,12 +146,21 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   return app;
 }
 
+/** Probes and monitors carry no token: these answer `{status}` (and the details only with the token). */
+const HEALTH_ROUTES = new Set(['/api/health', '/api/health/live', '/api/health/ready']);
+
 /**
- * What the API token guards in token mode: the API (but the status-only `/api/health`), the API
- * documentation (it maps every route), and source maps (they are the app's source). The web app's
+ * What the API token guards in token mode: the API (but the status-only health probes), `/metrics`,
+ * the API documentation (it maps every route), and source maps (they are the app's source). The web app's
  * shell and assets stay open: the page must load to ask for the token.
  */
 function needsToken(routePath: string): boolean {
-  if (routePath === '/api/health' || routePath === SESSION_ROUTE) return false;
-  return routePath.startsWith('/api/') || routePath === '/docs' || routePath.startsWith('/docs/') || routePath.endsWith('.map');
+  if (HEALTH_ROUTES.has(routePath) || routePath === SESSION_ROUTE) return false;
+  return (
+    routePath.startsWith('/api/') ||
+    routePath === '/metrics' ||
+    routePath === '/docs' ||
+    routePath.startsWith('/docs/') ||
+    routePath.endsWith('.map')
+  );
 }

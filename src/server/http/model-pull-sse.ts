@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { openSseStream } from './sse-stream.ts';
-import type { ModelPull } from '../models/model-pull.ts';
+import type { PullView } from '../models/model-pulls.ts';
 
 /**
  * Streams a model download's progress as Server-Sent Events: the current state first, then every
@@ -8,7 +8,7 @@ import type { ModelPull } from '../models/model-pull.ts';
  * stream ends after the frame with `done: true`. A client that hangs up stops listening; the download
  * goes on.
  */
-export function streamModelPullAsSse(options: { request: FastifyRequest; reply: FastifyReply; pull: ModelPull }): void {
+export function streamModelPullAsSse(options: { request: FastifyRequest; reply: FastifyReply; pull: PullView }): void {
   const { request, reply, pull } = options;
   let unsubscribe = () => {};
   const stream = openSseStream({ request, reply, onClose: () => unsubscribe() });

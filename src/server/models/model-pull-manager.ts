@@ -5,6 +5,7 @@ import type { OllamaClient } from '../llm/ollama/ollama-client.ts';
 import type { Logger } from '../logger.ts';
 import { canonicalModelName } from './model-names.ts';
 import { ModelPull } from './model-pull.ts';
+import type { ModelPulls } from './model-pulls.ts';
 
 export interface ModelPullManagerOptions {
   client: OllamaClient;
@@ -116,4 +117,16 @@ export class ModelPullManager {
     }, this.options.retainMs ?? 60_000);
     timer.unref();
   }
+}
+
+/** One process's downloads behind the ModelPulls interface the services use. */
+export function localModelPulls(manager: ModelPullManager): ModelPulls {
+  return {
+    start: async (modelName) => manager.start(modelName),
+    get: async (modelName) => manager.get(modelName),
+    isRunning: async (modelName) => manager.isRunning(modelName),
+    cancel: (modelName) => manager.cancel(modelName),
+    list: async () => manager.list(),
+    close: () => manager.close(),
+  };
 }

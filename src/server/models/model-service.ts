@@ -7,8 +7,7 @@ import type { SettingsService } from '../settings/settings-service.ts';
 import { popularModels, searchModels } from './model-catalog.ts';
 import type { ModelInventory } from './model-inventory.ts';
 import { isSameModel } from './model-names.ts';
-import type { ModelPull } from './model-pull.ts';
-import type { ModelPullManager } from './model-pull-manager.ts';
+import type { ModelPulls, PullView } from './model-pulls.ts';
 
 /**
  * The models of the model server, free of any transport: what is installed (classified by what each
@@ -20,7 +19,8 @@ export class ModelService {
     private readonly deps: {
       client: OllamaClient;
       inventory: ModelInventory;
-      pulls: ModelPullManager;
+      /** This process's downloads, or every process's (ClusterModelPulls). */
+      pulls: ModelPulls;
       settings: Pick<SettingsService, 'getGlobal'>;
       /** Called after a model was deleted, so cached model lists are refreshed. */
       onModelsChanged: () => void;
@@ -57,18 +57,18 @@ export class ModelService {
   }
 
   /** Starts downloading a model, or joins the download of it that is already running. */
-  startPull(actor: Actor, modelName: string): { pull: ModelPull; joined: boolean } {
+  startPull(actor: Actor, modelName: string): Promise<{ pull: PullView; joined: boolean }> {
     this.deps.access.requireAdmin(actor);
     return this.deps.pulls.start(modelName);
   }
 
-  listPulls(): ModelPullProgress[] {
+  listPulls(): Promise<ModelPullProgress[]> {
     return this.deps.pulls.list();
   }
 
   /** A running or recently finished download. */
-  requirePull(modelName: string): ModelPull {
-    const pull = this.deps.pulls.get(modelName);
+  async requirePull(modelName: string): Promise<PullView> {
+    const pull = await this.deps.pulls.get(modelName);
     if (!pull) throw new NotFoundError(`No download of '${modelName}' is running or recently finished`);
     return pull;
   }
@@ -92,7 +92,7 @@ export class ModelService {
     if (isSameModel(name, global.default_embedding_model)) {
       throw new ConflictError(`'${name}' is the default embedding model; choose another default before deleting it`);
     }
-    if (pulls.isRunning(name)) throw new ConflictError(`'${name}' is downloading; cancel the download first`);
+    if (await pulls.isRunning(name)) throw new ConflictError(`'${name}' is downloading; cancel the download first`);
     try {
       await client.deleteModel({ name });
     } catch (error) {

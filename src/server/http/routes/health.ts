@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ModelServerReport, ModelsInUse } from '../../../protocol/llm.ts';
 import type { HealthCheck, HealthService } from '../../health/health-service.ts';
+import type { Readiness } from '../../health/readiness.ts';
 import { VERSION } from '../../version.ts';
 
 export { VERSION };
@@ -79,14 +80,40 @@ export interface HealthRoutesOptions {
   connections: { readonly size: number };
   /** Whether this request may see the details (it carries the API token, or none is configured). */
   showDetails: (request: FastifyRequest) => boolean;
+  readiness: Pick<Readiness, 'state'>;
 }
+
+const ReadyReport = z.object({
+  status: z.enum(['ready', 'starting', 'draining', 'unavailable']),
+  detail: z.string().optional(),
+});
 
 /**
  * `/health` (liveness, as the original) and `/api/health` (what works and what does not). In token
  * mode a caller without the token gets only `{status}`: versions, model names and connection counts
  * help an attacker and no monitor needs them.
  */
-export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, { health, connections, showDetails }) => {
+export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, { health, connections, showDetails, readiness }) => {
+  // Liveness: the process runs and its event loop answers. Nothing else, so a slow database or a
+  // model server that is down never gets a live process restarted.
+  app.get('/api/health/live', {
+    schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('alive') }) } },
+    handler: async () => ({ status: 'alive' as const }),
+  });
+
+  // Readiness: send this process traffic? 503 while starting, while draining, or when the store
+  // cannot be reached (a model server that is down is not a reason: answers fall back to extractive).
+  app.get('/api/health/ready', {
+    schema: { tags: ['health'], response: { 200: ReadyReport, 503: ReadyReport } },
+    handler: async (_request, reply) => {
+      const state = readiness.state;
+      if (state !== 'ready') return reply.code(503).send({ status: state });
+      const databaseError = await health.checkDatabase();
+      if (databaseError) return reply.code(503).send({ status: 'unavailable' as const, detail: databaseError });
+      return { status: 'ready' as const };
+    },
+  });
+
   app.get('/health', {
     schema: {
       tags: ['health'],

@@ -8,6 +8,8 @@ import { authRoutes } from './auth.ts';
 import { chatRoutes } from './chats.ts';
 import { documentRoutes } from './documents.ts';
 import { healthRoutes } from './health.ts';
+import { metricsRoutes } from './metrics.ts';
+import type { Readiness } from '../../health/readiness.ts';
 import { llmRoutes } from './llm.ts';
 import { maintenanceRoutes } from './maintenance.ts';
 import { memberRoutes } from './members.ts';
@@ -29,15 +31,18 @@ export interface RouteDependencies {
   showHealthDetails: (request: FastifyRequest) => boolean;
   /** The web app's session cookies (sign-in with the API token). */
   sessions: SessionAuth;
+  /** Starting, ready or draining, for `/api/health/ready`. */
+  readiness: Readiness;
 }
 
 /** Every REST route plugin, registered in one place; each gets only the services it uses. */
 export async function registerRoutes(
   app: HttpApp,
-  { domain, connections, limits, showHealthDetails, sessions }: RouteDependencies,
+  { domain, connections, limits, showHealthDetails, sessions, readiness }: RouteDependencies,
 ): Promise<void> {
   const { config } = domain;
-  await app.register(healthRoutes, { health: domain.health, connections, showDetails: showHealthDetails });
+  await app.register(healthRoutes, { health: domain.health, connections, showDetails: showHealthDetails, readiness });
+  await app.register(metricsRoutes, { access: domain.access, scrape: domain.scrapeMetrics });
   await app.register(sessionRoutes, { apiToken: config.API_TOKEN, sessions });
   await app.register(authRoutes, { config, accounts: domain.accounts, limits: domain.limits });
   await app.register(userRoutes, { accounts: domain.accounts });

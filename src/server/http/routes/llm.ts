@@ -120,7 +120,7 @@ export const llmRoutes: FastifyPluginAsyncZod<LlmRoutesOptions> = async (app, op
       response: { 202: ModelPullStartResponse, 409: ErrorResponse },
     },
     handler: async (request, reply) => {
-      const { pull, joined } = modelService.startPull(requestActor(request), request.params.model_name);
+      const { pull, joined } = await modelService.startPull(requestActor(request), request.params.model_name);
       return reply.code(202).send(presentPullStart(pull, joined));
     },
   });

@@ -60,7 +60,7 @@ export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app
       response: { 202: ModelPullStartResponse, 409: ErrorResponse },
     },
     handler: async (request, reply) => {
-      const { pull, joined } = models.startPull(requestActor(request), request.body.model_name);
+      const { pull, joined } = await models.startPull(requestActor(request), request.body.model_name);
       return reply.code(202).send(presentPullStart(pull, joined));
     },
   });
@@ -72,7 +72,7 @@ export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app
 
   app.get('/api/settings/models/pull/:model_name', {
     schema: { tags, params: ModelNameParams, response: { 200: ModelPullProgress, 404: ErrorResponse } },
-    handler: async (request) => models.requirePull(request.params.model_name).progress,
+    handler: async (request) => (await models.requirePull(request.params.model_name)).progress,
   });
 
   app.get('/api/settings/models/pull/:model_name/events', {
@@ -85,7 +85,7 @@ export const modelRoutes: FastifyPluginAsyncZod<ModelRoutesOptions> = async (app
       response: { 404: ErrorResponse },
     },
     handler: async (request, reply) => {
-      const pull = models.requirePull(request.params.model_name);
+      const pull = await models.requirePull(request.params.model_name);
       streamModelPullAsSse({ request, reply, pull });
       return reply;
     },
