@@ -112,9 +112,10 @@ describe('the everyday chat experience', () => {
     await bob.page.keyboard.press('Control+Shift+O');
     await bob.page.waitForURL((url) => /\/chats\/\d+$/.test(url.pathname) && url.pathname !== `/chats/${chatId}`);
     await bob.page.getByText('Ask your first question').waitFor();
+    // On the chat page, Ctrl+K searches in its list of chats (the drawer opens on a phone).
     await bob.page.keyboard.press('Control+K');
-    await bob.page.waitForURL(/\/projects\/\d+$/);
-    await bob.page.waitForFunction(() => document.activeElement?.id.startsWith('chat-search-'));
+    await bob.page.waitForFunction(() => document.activeElement?.id === 'chat-sidebar-search');
+    await bob.page.getByRole('navigation', { name: 'Chats' }).getByLabel('Search chats').waitFor({ state: 'visible' });
   });
 
   it('edits a question into a branch, switches between branches, continues a stopped answer, rates it (1280 px)', async () => {

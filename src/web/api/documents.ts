@@ -25,6 +25,19 @@ export function useDeleteDocument(projectId: number) {
   });
 }
 
+export function useBulkDeleteDocuments(projectId: number) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (documentIds: number[]) =>
+      apiRequest<{ successful: number; failed_count: number }>('POST', '/api/documents/bulk-delete', { document_ids: documentIds }),
+    onSuccess: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: queryKeys.documents(projectId) }),
+        client.invalidateQueries({ queryKey: queryKeys.project(projectId) }),
+      ]),
+  });
+}
+
 export function useReprocessDocument(projectId: number) {
   const client = useQueryClient();
   return useMutation({
@@ -41,11 +54,15 @@ export function documentDownloadUrl(documentId: number, page?: number | null): s
   return `/api/documents/${documentId}/download${page ? `#page=${page}` : ''}`;
 }
 
-/** Which documents the browser can show inline: PDFs in its viewer, text types as plain text. */
-export function previewKind(document: Pick<DocumentResponse, 'file_type' | 'filename'>): 'pdf' | 'text' | null {
+/**
+ * Which documents the browser can show inline: PDFs in its viewer; DOCX, XLSX, CSV and Markdown
+ * parsed and rendered (lib/document-content.ts); other text types as plain text.
+ */
+export function previewKind(document: Pick<DocumentResponse, 'file_type' | 'filename'>): 'pdf' | 'rendered' | 'text' | null {
   const type = (document.file_type || document.filename.split('.').pop() || '').toLowerCase();
   if (type === 'pdf') return 'pdf';
-  if (['txt', 'md', 'markdown', 'csv', 'html', 'htm', 'text'].includes(type)) return 'text';
+  if (['docx', 'xlsx', 'csv', 'md', 'markdown'].includes(type)) return 'rendered';
+  if (['txt', 'html', 'htm', 'text'].includes(type)) return 'text';
   return null;
 }
 

@@ -11,6 +11,8 @@ import { useToast } from './toasts.tsx';
 
 /** The id of the sidebar's search field (Ctrl/Cmd+K focuses it on the chat page). */
 export const CHAT_SIDEBAR_SEARCH_ID = 'chat-sidebar-search';
+/** Sent on `window` by Ctrl/Cmd+K on the chat page: the sidebar opens (a drawer on a phone) and focuses its search. */
+export const CHAT_SEARCH_EVENT = 'daa:search-chats';
 
 /**
  * The project's chats beside the open one: newest first, searchable (with the matching text), with
@@ -21,11 +23,13 @@ export function ChatSidebar({
   projectId,
   currentChatId,
   open,
+  onOpen,
   onClose,
 }: {
   projectId: number;
   currentChatId: number;
   open: boolean;
+  onOpen?: () => void;
   onClose: () => void;
 }) {
   const [query, setQuery] = useState('');
@@ -37,6 +41,21 @@ export function ChatSidebar({
   const [deleting, setDeleting] = useState<ChatResponse | null>(null);
   const create = useCreateChat();
   const toast = useToast();
+
+  useEffect(() => {
+    const onSearch = () => {
+      onOpen?.();
+      // A closed drawer is hidden (not focusable) until it has opened: try for a few frames.
+      const tryFocus = (attempts: number) => {
+        const input = document.getElementById(CHAT_SIDEBAR_SEARCH_ID);
+        input?.focus();
+        if (document.activeElement !== input && attempts > 0) requestAnimationFrame(() => tryFocus(attempts - 1));
+      };
+      tryFocus(30);
+    };
+    window.addEventListener(CHAT_SEARCH_EVENT, onSearch);
+    return () => window.removeEventListener(CHAT_SEARCH_EVENT, onSearch);
+  }, [onOpen]);
 
   useEffect(() => {
     if (!open) return;

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { ChatResponse } from '../../protocol/rest.ts';
 import { queryKeys } from '../api/query-keys.ts';
-import { CHAT_SIDEBAR_SEARCH_ID } from '../components/chat-sidebar.tsx';
+import { CHAT_SEARCH_EVENT, CHAT_SIDEBAR_SEARCH_ID } from '../components/chat-sidebar.tsx';
 import { apiRequest } from '../lib/api.ts';
 import { matchRoute, navigate, paths, useLocation } from '../lib/router.tsx';
 
@@ -51,9 +51,8 @@ export function useShortcuts(): { helpOpen: boolean; closeHelp: () => void } {
       if (mod && !event.shiftKey && event.key.toLowerCase() === 'k' && projectId) {
         event.preventDefault();
         // The chat page has its own list of the project's chats: search there.
-        const sidebarSearch = route.name === 'chat' ? document.getElementById(CHAT_SIDEBAR_SEARCH_ID) : null;
-        if (sidebarSearch) {
-          sidebarSearch.focus();
+        if (route.name === 'chat' && document.getElementById(CHAT_SIDEBAR_SEARCH_ID)) {
+          window.dispatchEvent(new Event(CHAT_SEARCH_EVENT));
           return;
         }
         if (route.name !== 'project') navigate(paths.project(projectId));

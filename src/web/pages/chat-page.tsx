@@ -181,6 +181,7 @@ export function ChatPage({ chatId }: { chatId: number }) {
   const narrow = useMediaQuery(NARROW_SCREEN);
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const closeSidebar = useCallback(() => setSidebarOpen(false), []);
+  const openSidebar = useCallback(() => setSidebarOpen(true), []);
   const [sheetOpen, setSheetOpen] = useState(false);
   const selectAnswer = useCallback(
     (key: string) => {
@@ -225,7 +226,7 @@ export function ChatPage({ chatId }: { chatId: number }) {
   const projectModel = project.data ? ((projectOverrides(project.data).llm_model as string | undefined) ?? null) : null;
   return (
     <div className="chat-layout">
-      <ChatSidebar projectId={data.project_id} currentChatId={chatId} open={sidebarOpen} onClose={closeSidebar} />
+      <ChatSidebar projectId={data.project_id} currentChatId={chatId} open={sidebarOpen} onOpen={openSidebar} onClose={closeSidebar} />
       <section className="chat-main" aria-label="Conversation">
         <header className="chat-header">
           <button
