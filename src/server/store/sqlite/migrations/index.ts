@@ -5,6 +5,7 @@ import { sql as projectImporting } from './004-project-importing.ts';
 import { sql as accounts } from './005-accounts.ts';
 import { sql as chatModel } from './006-chat-model.ts';
 import { sql as answerVersions } from './007-answer-versions.ts';
+import { sql as vectorChanges } from './008-vector-changes.ts';
 
 /** Ordered schema migrations; `PRAGMA user_version` records how many have run. Never edit a shipped one. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -15,4 +16,5 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 5, name: 'accounts', sql: accounts },
   { version: 6, name: 'chat-model', sql: chatModel },
   { version: 7, name: 'answer-versions', sql: answerVersions },
+  { version: 8, name: 'vector-changes', sql: vectorChanges },
 ];
