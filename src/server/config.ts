@@ -147,6 +147,12 @@ export const ConfigSchema = z.object({
    * while SQLite waits, so this stays short; longer waits are retried asynchronously (below).
    */
   DATABASE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(1_000).default(20),
+  /**
+   * SQLite: a vector index version (one project, one embedder) with at least this many vectors is
+   * searched through an HNSW index in the background worker (saved in DATA_DIR/vector-index); smaller
+   * ones by exact scan. 0 turns the HNSW index off.
+   */
+  VECTOR_ANN_MIN_VECTORS: z.coerce.number().int().min(0).max(100_000_000).default(10_000),
   /** How long a busy database is retried (with backoff, off the event loop) before the call fails with 503. */
   DATABASE_BUSY_RETRY_SECONDS: z.coerce.number().min(0).max(600).default(5),
   /**

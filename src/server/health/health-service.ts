@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import type { OllamaStatusProbe } from '../llm/ollama/ollama-status.ts';
 import { type ModelServersReport, reportModelServers } from '../models/model-server-status.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
-import type { Store } from '../store/store.ts';
+import type { Store, VectorIndexStats } from '../store/store.ts';
 
 /** What works and what does not, in the domain's words; `http/routes/health.ts` turns it into the report. */
 export interface HealthCheck {
@@ -15,6 +15,8 @@ export interface HealthCheck {
   activeGenerations: number;
   /** Which database engine and vector search answer. */
   database: { engine: 'sqlite' | 'postgres'; vectorSearch: 'sqlite-vec' | 'pgvector' | 'exact' };
+  /** The SQLite store's HNSW indexes (size and memory), when it keeps any. */
+  vectorIndex?: VectorIndexStats;
 }
 
 export class HealthService {
@@ -46,12 +48,15 @@ export class HealthService {
     const { config, store, ollamaStatus, settings, generations } = this.deps;
     const databaseError = await this.checkDatabase();
     const servers = await reportModelServers({ config, probe: ollamaStatus, settings });
+    // Answered by the store's worker thread; a health check never fails because of it.
+    const vectorIndex = databaseError ? undefined : await store.vectorIndexStats?.().catch(() => undefined);
     return {
       ...(databaseError !== undefined ? { databaseError } : {}),
       servers,
       configuredProvider: config.LLM_PROVIDER,
       activeGenerations: generations.active().length,
       database: store.describe(),
+      ...(vectorIndex ? { vectorIndex } : {}),
     };
   }
 }

@@ -16,5 +16,6 @@ export async function openStore(config: Config): Promise<Store> {
     filePath: config.databasePath,
     busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
     busyRetryMs: config.DATABASE_BUSY_RETRY_SECONDS * 1000,
+    vectorIndex: config.VECTOR_ANN_MIN_VECTORS === 0 ? false : { minVectors: config.VECTOR_ANN_MIN_VECTORS },
   });
 }

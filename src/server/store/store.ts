@@ -36,7 +36,23 @@ export interface Store {
    * event loop; recent results may be reused. Returns what is wrong, empty when the data is sound.
    */
   checkIntegrity(): Promise<string[]>;
+  /** The approximate vector indexes kept beside the store (SQLite: usearch HNSW files), for health; absent where the database has its own. */
+  vectorIndexStats?(): Promise<VectorIndexStats | undefined>;
   close(): Promise<void>;
+}
+
+/** What the approximate vector indexes hold and cost (all index versions together). */
+export interface VectorIndexStats {
+  kind: 'hnsw-f16';
+  /** Index versions with fewer vectors are searched exactly. */
+  minVectors: number;
+  /** Versions answered by an index, and versions whose index is being built. */
+  indexes: number;
+  building: number;
+  vectors: number;
+  /** Estimated: usearch reports no allocation. */
+  memoryBytes: number;
+  fileBytes: number;
 }
 
 export interface StoreDescription {

@@ -36,6 +36,18 @@ const HealthReportSchema = z.object({
   database_error: z.string().optional(),
   database_engine: z.enum(['sqlite', 'postgres']),
   vector_search: z.enum(['sqlite-vec', 'pgvector', 'exact']),
+  /** SQLite: the HNSW indexes of large vector index versions (memory is estimated from their size). */
+  vector_index: z
+    .object({
+      kind: z.literal('hnsw-f16'),
+      min_vectors: z.number().int(),
+      indexes: z.number().int(),
+      building: z.number().int(),
+      vectors: z.number().int(),
+      memory_bytes: z.number(),
+      file_bytes: z.number(),
+    })
+    .optional(),
   ollama_status: z.enum(['running', 'not_running']),
   ollama_models_count: z.number().int(),
   ollama_warning: z.string().optional(),
@@ -58,6 +70,19 @@ export function healthReport(check: HealthCheck, connections: number): HealthRep
     ...(databaseError ? { database_error: databaseError } : {}),
     database_engine: check.database.engine,
     vector_search: check.database.vectorSearch,
+    ...(check.vectorIndex
+      ? {
+          vector_index: {
+            kind: check.vectorIndex.kind,
+            min_vectors: check.vectorIndex.minVectors,
+            indexes: check.vectorIndex.indexes,
+            building: check.vectorIndex.building,
+            vectors: check.vectorIndex.vectors,
+            memory_bytes: check.vectorIndex.memoryBytes,
+            file_bytes: check.vectorIndex.fileBytes,
+          },
+        }
+      : {}),
     ollama_status: ollamaUp ? 'running' : 'not_running',
     ollama_models_count: servers.ollama.models.length,
     ...(!ollamaUp ? { ollama_warning: servers.llm.message } : {}),

@@ -5,6 +5,7 @@ import { toRecord as toChatRecord } from './chat-repository.ts';
 import { toRecord as toChunkRecord } from './chunk-repository.ts';
 import { vectorBlob } from './vector-search.ts';
 import { vectorTableName } from './document-index-cleanup.ts';
+import { prepareVectorWriteLog } from './vector-changes.ts';
 import { toRecord as toDocumentRecord } from './document-repository.ts';
 import { toRecord as toMessageRecord } from './message-repository.ts';
 import { retryWhileBusy } from './busy-retry.ts';
@@ -110,7 +111,14 @@ export function createSqliteProjectArchiveRepository(
 
     // The index comes first: every chunk written after it gets a backlog row by trigger, and each
     // vector written takes its row out again, so chunks the archive has no vector for stay queued.
-    let vectorIndex: { indexId: number; insertVector: Statement<[bigint, Buffer]>; dropBacklog: Statement<[number, number]> } | undefined;
+    let vectorIndex:
+      | {
+          indexId: number;
+          insertVector: Statement<[bigint, Buffer]>;
+          dropBacklog: Statement<[number, number]>;
+          logWrite: Statement<[number, number]>;
+        }
+      | undefined;
     if (input.vectorIndex) {
       const { provider, model, dimensions } = input.vectorIndex;
       if (!Number.isInteger(dimensions) || dimensions <= 0 || dimensions > 16_384) throw new Error(`bad dimensions ${dimensions}`);
@@ -128,6 +136,7 @@ export function createSqliteProjectArchiveRepository(
               indexId,
               insertVector: db.prepare<[bigint, Buffer]>(`INSERT INTO ${table} (chunk_id, embedding) VALUES (?, ?)`),
               dropBacklog: db.prepare<[number, number]>('DELETE FROM vector_backlog WHERE index_id = ? AND chunk_id = ?'),
+              logWrite: prepareVectorWriteLog(db),
             };
           })(),
         busyPolicy,
@@ -197,12 +206,13 @@ export function createSqliteProjectArchiveRepository(
 
     let vectors = 0;
     if (input.vectorIndex && vectorIndex) {
-      const { indexId, insertVector, dropBacklog } = vectorIndex;
+      const { indexId, insertVector, dropBacklog, logWrite } = vectorIndex;
       await writeInBatches(input.vectorIndex.vectors, (vector) => {
         const chunkId = ids.chunkId(vector.documentRef, vector.chunkIndex);
         if (chunkId === undefined) return;
         insertVector.run(BigInt(chunkId), vectorBlob(vector.embedding));
         dropBacklog.run(indexId, chunkId);
+        logWrite.run(indexId, chunkId);
         vectors += 1;
       });
     }

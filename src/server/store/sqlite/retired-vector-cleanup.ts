@@ -27,5 +27,6 @@ export function dropRetiredVectorTables(db: SqliteDatabase): number {
     dropped += 1;
   }
   db.prepare(`DELETE FROM vector_backlog WHERE index_id NOT IN (SELECT id FROM embedding_indexes WHERE status <> 'retired')`).run();
+  db.prepare(`DELETE FROM vector_changes WHERE index_id NOT IN (SELECT id FROM embedding_indexes WHERE status <> 'retired')`).run();
   return dropped;
 }

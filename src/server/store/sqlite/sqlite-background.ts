@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { VectorIndexStats } from '../store.ts';
 import {
   BackgroundResponse,
   type BackgroundRequest,
@@ -32,7 +33,29 @@ export class SqliteBackground {
     { resolve: (response: BackgroundResponse & { ok: true }) => void; reject: (error: Error) => void }
   >();
 
-  constructor(private readonly filePath: string) {}
+  constructor(
+    private readonly filePath: string,
+    private readonly vectorIndex?: { dir: string; minVectors: number },
+  ) {}
+
+  /** Whether the worker is running (asking a stopped one to flush would start it). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Loads the saved approximate indexes (and starts the builds they lack) in the worker. */
+  async warmVectorIndex(): Promise<void> {
+    await this.request({ type: 'vector_index_warm' });
+  }
+
+  async vectorIndexStats(): Promise<VectorIndexStats | undefined> {
+    return (await this.request({ type: 'vector_index_stats' })).vectorIndex;
+  }
+
+  /** Saves the approximate indexes' unsaved changes (else the next start replays them from the log). */
+  async flushVectorIndex(): Promise<void> {
+    await this.request({ type: 'vector_index_flush' });
+  }
 
   /** quick_check's findings (empty: the file is sound). */
   async quickCheck(): Promise<string[]> {
@@ -72,7 +95,11 @@ export class SqliteBackground {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(BOOTSTRAP, {
-      workerData: { entryUrl: ENTRY.href, filePath: this.filePath } satisfies BackgroundWorkerData,
+      workerData: {
+        entryUrl: ENTRY.href,
+        filePath: this.filePath,
+        ...(this.vectorIndex ? { vectorIndex: this.vectorIndex } : {}),
+      } satisfies BackgroundWorkerData,
     });
     worker.unref();
     worker.on('message', (raw: unknown) => {

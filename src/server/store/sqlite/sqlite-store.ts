@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Store } from '../store.ts';
 import { createSqliteAnalyticsRepository } from './analytics-repository.ts';
 import { withBusyRetry } from './busy-retry.ts';
@@ -31,7 +32,15 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** How long a busy database is retried asynchronously before DatabaseBusyError (`DATABASE_BUSY_RETRY_SECONDS`). */
   busyRetryMs?: number;
+  /**
+   * Approximate (HNSW) indexes for index versions of at least `minVectors` vectors, saved in `dir`
+   * (default DATA_DIR/vector-index, 10,000); `false` searches every version exactly.
+   */
+  vectorIndex?: { dir?: string; minVectors?: number } | false;
 }
+
+/** How long closing waits for the approximate indexes to be saved (else the next start replays the log). */
+const FLUSH_ON_CLOSE_MS = 30_000;
 
 /** A polled /api/health should not re-read the whole file each time. */
 const INTEGRITY_CACHE_MS = 30_000;
@@ -40,14 +49,26 @@ const INTEGRITY_CACHE_MS = 30_000;
  * The embedded default store: one SQLite file in WAL mode. Every repository call that finds the
  * file locked by another connection is retried off the event loop (then fails with
  * DatabaseBusyError); statements that read or free whole tables (quick_check, vector KNN, vec0
- * drops) run on a background connection in a worker thread.
+ * drops) run on a background connection in a worker thread, which also keeps the approximate
+ * (HNSW) indexes of large vector index versions (`vector-index/`).
  */
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const busyTimeoutMs = options.busyTimeoutMs ?? 20;
   const busyRetryMs = options.busyRetryMs ?? 5_000;
   const db = openSqliteDatabase(options.filePath, { busyTimeoutMs, startupWaitMs: busyRetryMs });
   // An in-memory database has no file a second connection could open.
-  const background = options.filePath === ':memory:' ? undefined : new SqliteBackground(options.filePath);
+  const vectorIndex =
+    options.vectorIndex === false
+      ? undefined
+      : {
+          dir: options.vectorIndex?.dir ?? path.join(path.dirname(path.resolve(options.filePath)), 'vector-index'),
+          minVectors: options.vectorIndex?.minVectors ?? 10_000,
+        };
+  const background = options.filePath === ':memory:' ? undefined : new SqliteBackground(options.filePath, vectorIndex);
+  // Saved indexes load (and missing ones build) in the worker while the server starts.
+  if (background && vectorIndex && db.prepare(`SELECT 1 FROM embedding_indexes WHERE status <> 'retired' LIMIT 1`).get()) {
+    background.warmVectorIndex().catch(() => {});
+  }
   const heavy = {
     dropRetiredTables: async () => (background ? background.dropRetiredVectorTables() : dropRetiredVectorTables(db)),
     search: async (search: { indexId: number; embedding: ArrayLike<number>; limit: number }) =>
@@ -91,7 +112,18 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       }
       return integrity.problems;
     },
+    async vectorIndexStats() {
+      return background && vectorIndex ? background.vectorIndexStats() : undefined;
+    },
     async close() {
+      if (background?.running && vectorIndex) {
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, FLUSH_ON_CLOSE_MS);
+        });
+        await Promise.race([background.flushVectorIndex().catch(() => {}), deadline]);
+        clearTimeout(timer);
+      }
       await background?.close();
       if (db.open) db.close();
     },

@@ -1,6 +1,7 @@
 import type { EmbeddingIndexRecord, VectorRepository } from '../store.ts';
 import { vectorTableName } from './document-index-cleanup.ts';
 import { now, type SqliteDatabase } from './sqlite-database.ts';
+import { prepareVectorWriteLog } from './vector-changes.ts';
 import { vectorBlob } from './vector-search.ts';
 
 interface IndexRow {
@@ -65,6 +66,7 @@ export function createSqliteVectorRepository(
     markDocuments: db.prepare(`UPDATE documents SET embedding_model = ? WHERE project_id = ? AND status = 'completed'`),
     markDocument: db.prepare(`UPDATE documents SET embedding_model = ? WHERE id = ?`),
     clearBacklog: db.prepare('DELETE FROM vector_backlog WHERE index_id = ? AND chunk_id = ?'),
+    logWrite: prepareVectorWriteLog(db),
   };
 
   return {
@@ -134,6 +136,7 @@ export function createSqliteVectorRepository(
           upsertDelete.run(BigInt(item.chunkId));
           insert.run(BigInt(item.chunkId), vectorBlob(item.embedding));
           statements.clearBacklog.run(indexId, item.chunkId);
+          statements.logWrite.run(indexId, item.chunkId);
           documents.add(chunk.document_id);
           written += 1;
         }

@@ -7,6 +7,7 @@ import { sql as chatModel } from './006-chat-model.ts';
 import { sql as answerVersions } from './007-answer-versions.ts';
 import { sql as messageTree } from './008-message-tree.ts';
 import { sql as analyzedFullText } from './009-analyzed-full-text.ts';
+import { sql as vectorChanges } from './010-vector-changes.ts';
 
 /** Ordered schema migrations; `PRAGMA user_version` records how many have run. Never edit a shipped one. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -19,4 +20,5 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 7, name: 'answer-versions', sql: answerVersions },
   { version: 8, name: 'message-tree', sql: messageTree },
   { version: 9, name: 'analyzed-full-text', sql: analyzedFullText },
+  { version: 10, name: 'vector-changes', sql: vectorChanges },
 ];

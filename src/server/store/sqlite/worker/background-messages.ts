@@ -11,6 +11,9 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
     embedding: z.instanceof(Float32Array),
     limit: z.number().int().positive(),
   }),
+  z.object({ id: z.number().int(), type: z.literal('vector_index_warm') }),
+  z.object({ id: z.number().int(), type: z.literal('vector_index_stats') }),
+  z.object({ id: z.number().int(), type: z.literal('vector_index_flush') }),
 ]);
 export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
 /** A request as the client writes it (the id is added when sent). */
@@ -30,6 +33,18 @@ export const BackgroundResponse = z.discriminatedUnion('ok', [
     dropped: z.number().int().optional(),
     /** vector_search: nearest chunks, closest first. */
     matches: z.array(z.object({ chunkId: z.number(), distance: z.number() })).optional(),
+    /** vector_index_stats: the approximate indexes (absent when the worker keeps none). */
+    vectorIndex: z
+      .object({
+        kind: z.literal('hnsw-f16'),
+        minVectors: z.number().int(),
+        indexes: z.number().int(),
+        building: z.number().int(),
+        vectors: z.number().int(),
+        memoryBytes: z.number(),
+        fileBytes: z.number(),
+      })
+      .optional(),
   }),
   z.object({ id: z.number().int(), ok: z.literal(false), message: z.string(), code: z.string().optional() }),
 ]);
@@ -38,4 +53,6 @@ export type BackgroundResponse = z.infer<typeof BackgroundResponse>;
 export interface BackgroundWorkerData {
   entryUrl: string;
   filePath: string;
+  /** Approximate indexes for large vector index versions; none when absent (every search exact). */
+  vectorIndex?: { dir: string; minVectors: number };
 }

@@ -3,16 +3,19 @@ import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { quickCheck } from '../integrity-check.ts';
 import { dropRetiredVectorTables } from '../retired-vector-cleanup.ts';
+import { AnnIndexSet } from '../vector-index/ann-index-set.ts';
 import { searchVectors } from '../vector-search.ts';
 import { BackgroundRequest, type BackgroundResponse, type BackgroundWorkerData } from './background-messages.ts';
 
 /**
  * The store's second connection, in a worker thread: statements that scan or free a whole table
  * (quick_check, a brute-force vector search, dropping a big vec0 table) run here, so the main thread's event loop never waits for
- * them. Waiting for the write lock is harmless here, hence the long busy timeout.
+ * them. Waiting for the write lock is harmless here, hence the long busy timeout. The approximate
+ * vector indexes live here too (`vector-index/`): their builds and catch-ups run in steps between requests.
  */
-const { filePath } = workerData as BackgroundWorkerData;
+const { filePath, vectorIndex } = workerData as BackgroundWorkerData;
 let shared: Database.Database | undefined;
+let ann: AnnIndexSet | undefined;
 
 function connection(): Database.Database {
   if (!shared) {
@@ -20,6 +23,11 @@ function connection(): Database.Database {
     sqliteVec.load(shared);
   }
   return shared;
+}
+
+function annIndexes(): AnnIndexSet | undefined {
+  if (!ann && vectorIndex) ann = new AnnIndexSet(connection(), { filePath, ...vectorIndex });
+  return ann;
 }
 
 /** quick_check on a fresh read-only connection: nothing cached from earlier reads can hide a damaged page. */
@@ -42,10 +50,25 @@ function handle(request: BackgroundRequest): BackgroundResponse {
   switch (request.type) {
     case 'quick_check':
       return { id: request.id, ok: true, problems: checkFile() };
-    case 'drop_retired_vectors':
-      return { id: request.id, ok: true, dropped: dropRetiredVectorTables(connection()) };
-    case 'vector_search':
-      return { id: request.id, ok: true, matches: searchVectors(connection(), request) };
+    case 'drop_retired_vectors': {
+      const dropped = dropRetiredVectorTables(connection());
+      annIndexes()?.forgetDead();
+      return { id: request.id, ok: true, dropped };
+    }
+    case 'vector_search': {
+      const indexes = annIndexes();
+      return { id: request.id, ok: true, matches: indexes ? indexes.search(request) : searchVectors(connection(), request) };
+    }
+    case 'vector_index_warm':
+      annIndexes()?.warm();
+      return { id: request.id, ok: true };
+    case 'vector_index_stats': {
+      const stats = annIndexes()?.stats();
+      return { id: request.id, ok: true, ...(stats ? { vectorIndex: stats } : {}) };
+    }
+    case 'vector_index_flush':
+      ann?.flush();
+      return { id: request.id, ok: true };
   }
 }
 
