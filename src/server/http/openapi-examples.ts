@@ -62,6 +62,7 @@ const BY_NAME: Record<string, unknown> = {
 function byShape(schema: JsonSchema): unknown {
   if (schema.format === 'date-time') return '2026-12-01T09:30:00.000Z';
   if (schema.format === 'email') return 'ada@example.com';
+  if (schema.format === 'uuid') return '6f1c2a7e-3b9d-4e0a-9c51-2d8f4b7a1e03';
   if (typeof schema.pattern === 'string') {
     if (schema.pattern === '^[1-9][0-9]*$') return '3';
     if (schema.pattern.startsWith('^[A-Za-z0-9][A-Za-z0-9._')) return 'llama3.2:3b';
