@@ -20,7 +20,7 @@ export interface ParserPoolOptions {
   timeoutMs: number;
   /**
    * Memory of each worker: its V8 old-generation heap limit, and, checked while it parses, its heap
-   * plus the buffers outside it (typed arrays, where pdf.js keeps decoded streams).
+   * plus the buffers outside it (typed arrays, PDFium's WebAssembly heap).
    */
   maxMemoryMb: number;
   /** Where a parser crash's `detail` goes (the user sees only the message). */
@@ -158,6 +158,11 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
             { reason: message.error.reason, fileType: job.request.fileType, detail: withoutQuotedText(message.error.detail) },
             'a parser failed on a document',
           );
+        // A parser that ran out of memory may keep what it grew (a WASM heap never shrinks): replace it.
+        if (message.error.reason === 'memory') {
+          stopForMemory(poolWorker, job, new DocumentParseError(message.error.message, message.error.reason));
+          return;
+        }
         finish(poolWorker, job, {
           error: new DocumentParseError(message.error.message, message.error.reason),
         });

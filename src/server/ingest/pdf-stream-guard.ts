@@ -22,9 +22,9 @@ const FILTER_ALIASES: Record<string, CountableFilter> = {
 };
 
 /**
- * Pre-flight for PDFs before pdf.js sees them: pdf.js inflates a stream whole into typed arrays that
- * live outside the V8 heap (a 1.5 MB file can decode to 1.5 GB), so the worker's heap limit never
- * trips. This inflates every stream that text extraction would decode (images are skipped: text
+ * Pre-flight for PDFs before the parser sees them: PDFium inflates a stream whole into its WebAssembly
+ * heap, outside the V8 heap (a 1.5 MB file can decode to 1.5 GB), so the worker's heap limit never
+ * trips, and inside one synchronous call, so the worker cannot report its memory meanwhile. This inflates every stream that text extraction would decode (images are skipped: text
  * extraction never decodes them), counting bytes and keeping none, and refuses the file once the
  * total passes `maxDecodedBytes`. Streams it cannot decode alone (encrypted ones, LZW, unknown
  * filters) are left to the parser pool's memory limits.
@@ -116,7 +116,7 @@ async function decodedSize(raw: Buffer, filters: CountableFilter[], budget: numb
   const stages: Array<NodeJS.ReadWriteStream | Transform> = filters.map((filter) => {
     switch (filter) {
       case 'FlateDecode':
-        // Like pdf.js, accept a stream cut short or followed by junk.
+        // Like PDF readers do, accept a stream cut short or followed by junk.
         return zlib.createInflate({ finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: INFLATE_CHUNK_BYTES });
       case 'ASCIIHexDecode':
         return transformWhole(decodeAsciiHex);
@@ -135,7 +135,7 @@ async function decodedSize(raw: Buffer, filters: CountableFilter[], budget: numb
   try {
     await pipeline([Readable.from([raw]), ...stages, counter]);
   } catch (error) {
-    // Damaged data: pdf.js will decide; what decoded so far counts.
+    // Damaged data: the parser will decide; what decoded so far counts.
     if (!(error instanceof BudgetExceeded)) return size;
   }
   return size;

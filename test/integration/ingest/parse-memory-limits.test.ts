@@ -5,9 +5,9 @@ import { makePdfBomb } from '../../support/pdf-bomb.ts';
 import { createTempDir } from '../../support/temp-files.ts';
 
 /**
- * pdf.js decodes streams into typed arrays outside the V8 heap, where the worker's heap limit does not
- * look. These tests run real bombs through the real pool: the decoded-bytes cap refuses them before
- * pdf.js; with the cap lifted, the workers' memory reports stop them; a parser that allocates without
+ * PDFium decodes streams into its WebAssembly heap, outside the V8 heap, where the worker's heap limit
+ * does not look. These tests run real bombs through the real pool: the decoded-bytes cap refuses them
+ * before PDFium; with the cap lifted, PDFium's heap stops at the worker's budget; a parser that allocates without
  * yielding (and so cannot report) is stopped by the process RSS backstop.
  */
 const temp = createTempDir();
@@ -39,7 +39,7 @@ async function rejection(promise: Promise<unknown>): Promise<any> {
 }
 
 describe('parse memory limits', () => {
-  it('refuses a PDF whose streams decode past the cap before pdf.js inflates them', async () => {
+  it('refuses a PDF whose streams decode past the cap before PDFium inflates them', async () => {
     // 3 streams of 100 MB of zeros: about 300 KB on disk.
     const bomb = await makePdfBomb({ streams: 3, decodedBytes: 100 * MB });
     expect(bomb.length).toBeLessThan(1 * MB);
@@ -55,7 +55,7 @@ describe('parse memory limits', () => {
     ]);
   });
 
-  it('stops a bomb that reaches pdf.js at the worker memory limit, outside the heap, and replaces the worker', async () => {
+  it('stops a bomb that reaches PDFium at the worker memory limit, outside the V8 heap, and replaces the worker', async () => {
     const bomb = await makePdfBomb({ streams: 1, decodedBytes: 400 * MB });
     const parser = pool({ maxDecodedBytes: 64 * 1024 * MB });
     const error = await rejection(parser.process(await request('bomb.pdf', bomb)));

@@ -74,7 +74,7 @@ describe('PDF decompression bombs against a server process', () => {
     return { finals, peakMb, afterMb: residentMb(server.child.pid!) };
   }
 
-  it('refuses bombs by their decoded size before pdf.js inflates them', async () => {
+  it('refuses bombs by their decoded size before PDFium inflates them', async () => {
     const { finals, peakMb } = await uploadBombsAndGood(await start({ PARSE_MAX_MEMORY_MB: '128' }));
     for (const final of finals) {
       expect(final).toMatchObject({ status: 'failed', error: expect.stringMatching(/more than 512 MB \(a decompression bomb\?\)/) });

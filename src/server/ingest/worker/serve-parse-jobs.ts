@@ -25,7 +25,7 @@ export function serveParseJobs(handle: ParseJobHandler): void {
       return;
     }
     const { jobId, request } = parsed.data;
-    // The heap limit does not see typed arrays (pdf.js decodes streams into them): report both, so the
+    // The heap limit does not see typed arrays (and a WebAssembly heap such as PDFium's): report both, so the
     // pool can stop this job. A parser that never yields cannot report; the pool watches RSS for that.
     const reportMemory = () => {
       const usage = process.memoryUsage();
