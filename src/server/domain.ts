@@ -153,9 +153,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
     embedBatchSize: config.EMBED_BATCH_SIZE,
   };
   const ingestRunner = new IngestJobRunner(ingestContext, {
-    // Twice the parse workers: while one document embeds or is written, the next is already parsing
-    // (its parse waits in the pool's queue), so the parse workers never wait on the embedder.
-    concurrency: config.INGEST_WORKERS * 2,
+    concurrency: config.INGEST_WORKERS,
     maxAttempts: config.INGEST_MAX_ATTEMPTS,
     retryBaseSeconds: config.INGEST_RETRY_BASE_SECONDS,
   });
