@@ -85,6 +85,7 @@ const ADMIN_ONLY: Row[] = [
   ['GET', () => '/api/maintenance/status'],
   ['POST', () => '/api/maintenance/recalculate-counts'],
   ['POST', () => '/api/maintenance/cleanup/vectorstore'],
+  ['GET', () => '/metrics'],
 ];
 const SOCKET_EVENTS: Array<[event: string, payload: (ids: Ids) => unknown]> = [
   ['join_project', (ids) => ({ project_id: ids.project })],
