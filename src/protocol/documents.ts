@@ -88,6 +88,43 @@ export const DocumentListQuery = z.object({
     .optional(),
 });
 
+/** One page of a document's passages (its chunks in order): `offset` and `limit` as in the analytics table. */
+export const DocumentPassagesQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+});
+export type DocumentPassagesQuery = z.infer<typeof DocumentPassagesQuery>;
+
+/** A passage as indexed: its text and where it sits in the file (the position a citation shows). */
+export const DocumentPassage = z.object({
+  chunk_id: z.number().int(),
+  chunk_index: z.number().int(),
+  content: z.string(),
+  char_count: z.number().int(),
+  start_char: z.number().int(),
+  end_char: z.number().int(),
+  /** 1-based PDF page. */
+  page: z.number().int().nullable(),
+  /** The heading the passage sits under (DOCX, Markdown, HTML). */
+  heading: z.string().nullable(),
+  /** Spreadsheet sheet (XLSX; CSV files use their file name). */
+  sheet: z.string().nullable(),
+  /** Spreadsheet row numbers as in the sheet, "first-last". */
+  rows: z.string().nullable(),
+});
+export type DocumentPassage = z.infer<typeof DocumentPassage>;
+
+export const DocumentPassagesResponse = z.object({
+  document_id: z.number().int(),
+  filename: z.string(),
+  passages: z.array(DocumentPassage),
+  /** All passages of the document (0 while it is being processed again). */
+  total: z.number().int(),
+  offset: z.number().int(),
+  limit: z.number().int(),
+});
+export type DocumentPassagesResponse = z.infer<typeof DocumentPassagesResponse>;
+
 export const DocumentSearchQuery = z.object({
   q: z.string().trim().min(1).max(500),
   limit: z.coerce.number().int().min(1).max(1000).default(100),

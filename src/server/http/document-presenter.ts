@@ -1,5 +1,5 @@
-import type { DocumentResponse } from '../../protocol/documents.ts';
-import type { DocumentRecord } from '../store/store.ts';
+import type { DocumentPassage, DocumentResponse } from '../../protocol/documents.ts';
+import type { ChunkRecord, DocumentRecord } from '../store/store.ts';
 
 /** Whitelists what a document shows on the wire (never the stored name or paths). */
 export function presentDocument(document: DocumentRecord): DocumentResponse {
@@ -22,5 +22,21 @@ export function presentDocument(document: DocumentRecord): DocumentResponse {
     embedding_model: document.embeddingModel,
     created_at: document.createdAt,
     updated_at: document.updatedAt,
+  };
+}
+
+/** A stored chunk as a passage of its document. */
+export function presentPassage(chunk: ChunkRecord): DocumentPassage {
+  return {
+    chunk_id: chunk.id,
+    chunk_index: chunk.chunkIndex,
+    content: chunk.content,
+    char_count: chunk.content.length,
+    start_char: chunk.startChar,
+    end_char: chunk.endChar,
+    page: chunk.page,
+    heading: chunk.heading,
+    sheet: chunk.sheet,
+    rows: chunk.rows,
   };
 }

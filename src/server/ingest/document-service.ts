@@ -2,7 +2,7 @@ import type { AccessPolicy } from '../access/access-policy.ts';
 import type { Actor } from '../access/actor.ts';
 import { DuplicateDocumentError, NotFoundError, UnsupportedMediaError } from '../errors.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
-import type { DocumentRecord, Store } from '../store/store.ts';
+import type { ChunkRecord, DocumentRecord, Store } from '../store/store.ts';
 import { detectFileType } from './detect-file-type.ts';
 import type { DocumentFiles } from './document-files.ts';
 import type { DocumentProgress } from './document-progress.ts';
@@ -103,6 +103,27 @@ export class DocumentService {
     events.publish({ type: 'documentUpdated', projectId: document.projectId, documentId: id, status: 'pending' });
     runner.wake();
     return queued;
+  }
+
+  /**
+   * One page of a document's passages in order, as indexed (a document being processed again has
+   * none until it is ready). The document must belong to the project named: a document id of
+   * another project is not found, like one that does not exist.
+   */
+  async passages(
+    actor: Actor,
+    options: { projectId: number; documentId: number; offset: number; limit: number },
+  ): Promise<{ document: DocumentRecord; passages: ChunkRecord[]; total: number }> {
+    const { store, access } = this.deps;
+    const document = await access.requireDocument(actor, options.documentId, 'read');
+    if (document.projectId !== options.projectId) throw new NotFoundError(`Document ${options.documentId} not found`);
+    const { chunks, total } = await store.analytics.searchChunks({
+      projectId: document.projectId,
+      documentId: document.id,
+      skip: options.offset,
+      limit: options.limit,
+    });
+    return { document, passages: chunks, total };
   }
 
   /** Nothing of the document is retrievable once this returns. */

@@ -29,6 +29,7 @@ const READS: Row[] = [
   ['GET', (ids) => `/api/projects/${ids.project}/members`],
   ['GET', (ids) => `/api/documents/${ids.document}`],
   ['GET', (ids) => `/api/documents/${ids.document}/download`],
+  ['GET', (ids) => `/api/projects/${ids.project}/documents/${ids.document}/chunks?limit=5`],
   ['POST', (ids) => `/api/analytics/projects/${ids.project}/test-retrieval`, () => ({ query: 'vault' })],
   ['GET', (ids) => `/api/analytics/projects/${ids.project}/embeddings`],
   ['POST', (ids) => `/api/analytics/projects/${ids.project}/dimensionality-reduction`, () => ({ method: 'pca', dimensions: 2 })],

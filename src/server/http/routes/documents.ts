@@ -9,6 +9,8 @@ import {
   BulkDeleteResponse,
   BulkUploadResponse,
   DocumentListQuery,
+  DocumentPassagesQuery,
+  DocumentPassagesResponse,
   DocumentResponse,
   DocumentSearchQuery,
   DocumentSearchResponse,
@@ -26,7 +28,7 @@ import type { AbuseLimits } from '../../access/abuse-limits.ts';
 import type { AccessPolicy } from '../../access/access-policy.ts';
 import type { Store } from '../../store/store.ts';
 import { contentDisposition } from '../content-disposition.ts';
-import { presentDocument } from '../document-presenter.ts';
+import { presentDocument, presentPassage } from '../document-presenter.ts';
 import { requestActor } from '../request-actor.ts';
 
 export interface DocumentRoutesOptions {
@@ -42,6 +44,7 @@ export interface DocumentRoutesOptions {
 
 const ProjectParams = z.object({ project_id: IdParam });
 const DocumentParams = z.object({ document_id: IdParam });
+const ProjectDocumentParams = z.object({ project_id: IdParam, document_id: IdParam });
 const tags = ['documents'];
 /** Past a refused upload, at most this much of the rest is read before the connection is closed. */
 const MAX_UNREAD_DRAIN_BYTES = 64 * 1024;
@@ -206,6 +209,26 @@ export const documentRoutes: FastifyPluginAsyncZod<DocumentRoutesOptions> = asyn
       const project = await access.requireProject(requestActor(request), request.params.project_id, 'read');
       const found = await store.documents.search({ projectId: project.id, query: request.query.q, limit: request.query.limit });
       return { documents: found.map(presentDocument), total: found.length, query: request.query.q };
+    },
+  });
+
+  app.get('/api/projects/:project_id/documents/:document_id/chunks', {
+    schema: {
+      tags,
+      summary: "One page of a document's passages (chunks in order) with their page, heading, sheet and rows",
+      params: ProjectDocumentParams,
+      querystring: DocumentPassagesQuery,
+      response: { 200: DocumentPassagesResponse, 404: ErrorResponse },
+    },
+    handler: async (request) => {
+      const { offset, limit } = request.query;
+      const { document, passages, total } = await documents.passages(requestActor(request), {
+        projectId: request.params.project_id,
+        documentId: request.params.document_id,
+        offset,
+        limit,
+      });
+      return { document_id: document.id, filename: document.filename, passages: passages.map(presentPassage), total, offset, limit };
     },
   });
 
