@@ -1,15 +1,29 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { BulkUploadResponse, DocumentResponse } from '../../protocol/documents.ts';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { BulkUploadResponse, DocumentPassage, DocumentPassagesResponse, DocumentResponse } from '../../protocol/documents.ts';
 import { apiRequest } from '../lib/api.ts';
 import { queryKeys } from './query-keys.ts';
 
 /** A document and the bulk upload's answer, exactly as the server's schemas declare them. */
-export type { BulkUploadResponse, DocumentResponse };
+export type { BulkUploadResponse, DocumentPassage, DocumentPassagesResponse, DocumentResponse };
 
 export function useDocuments(projectId: number) {
   return useQuery({
     queryKey: queryKeys.documents(projectId),
     queryFn: () => apiRequest<DocumentResponse[]>('GET', `/api/projects/${projectId}/documents?limit=1000`),
+  });
+}
+
+/** One page of a document's passages; the previous page stays on screen while the next loads. */
+export function useDocumentPassages(options: { projectId: number; documentId: number; offset: number; limit: number }) {
+  const { projectId, documentId, offset, limit } = options;
+  return useQuery({
+    queryKey: queryKeys.documentPassages(projectId, documentId, offset, limit),
+    queryFn: () =>
+      apiRequest<DocumentPassagesResponse>(
+        'GET',
+        `/api/projects/${projectId}/documents/${documentId}/chunks?offset=${offset}&limit=${limit}`,
+      ),
+    placeholderData: keepPreviousData,
   });
 }
 

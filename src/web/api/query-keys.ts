@@ -6,6 +6,9 @@ export const queryKeys = {
   chatSearch: (projectId: number, query: string) => ['chats', projectId, 'search', query] as const,
   chat: (chatId: number) => ['chat', chatId] as const,
   documents: (projectId: number) => ['documents', projectId] as const,
+  /** Under the project's documents: a reprocessed document invalidates its passages with the list. */
+  documentPassages: (projectId: number, documentId: number, offset: number, limit: number) =>
+    ['documents', projectId, 'passages', documentId, offset, limit] as const,
   settings: ['settings'] as const,
   installedModels: ['settings', 'installed-models'] as const,
   health: ['health'] as const,

@@ -13,7 +13,8 @@ import { formatBytes, formatRelativeTime, plural } from '../lib/format.ts';
 import { MAX_PREVIEW_BYTES, type PreviewContent, parsePreview, previewFormat } from '../lib/document-content.ts';
 import { AnswerMarkdown } from './answer-markdown.tsx';
 import { EmptyState, Loading, ProgressBar } from './feedback.tsx';
-import { DownloadIcon, EyeIcon, FileIcon, RetryIcon, TrashIcon } from './icons.tsx';
+import { DocumentPassages } from './document-passages.tsx';
+import { DownloadIcon, EyeIcon, FileIcon, PassagesIcon, RetryIcon, TrashIcon } from './icons.tsx';
 import { ConfirmDialog, Modal } from './modal.tsx';
 import { useToast } from './toasts.tsx';
 
@@ -93,6 +94,7 @@ export function DocumentList({
   readOnly?: boolean;
 }) {
   const [previewing, setPreviewing] = useState<DocumentResponse | null>(null);
+  const [reading, setReading] = useState<DocumentResponse | null>(null);
   const [deleting, setDeleting] = useState<DocumentResponse | null>(null);
   const remove = useDeleteDocument(projectId);
   const reprocess = useReprocessDocument(projectId);
@@ -198,6 +200,17 @@ export function DocumentList({
                       <EyeIcon />
                     </button>
                   ) : null}
+                  {view.status === 'completed' ? (
+                    <button
+                      type="button"
+                      className="icon-button small"
+                      aria-label={`Passages of ${document.filename}`}
+                      title="Passages"
+                      onClick={() => setReading(document)}
+                    >
+                      <PassagesIcon />
+                    </button>
+                  ) : null}
                   <a
                     className="icon-button small"
                     href={documentDownloadUrl(document.id)}
@@ -254,7 +267,17 @@ export function DocumentList({
           );
         })}
       </ul>
-      {previewing ? <DocumentPreview document={previewing} onClose={() => setPreviewing(null)} /> : null}
+      {previewing ? (
+        <DocumentPreview
+          document={previewing}
+          onClose={() => setPreviewing(null)}
+          onShowPassages={() => {
+            setReading(previewing);
+            setPreviewing(null);
+          }}
+        />
+      ) : null}
+      {reading ? <DocumentPassages document={reading} onClose={() => setReading(null)} /> : null}
       {confirmingBulk ? (
         <ConfirmDialog
           title={`Delete ${plural(chosen.length, 'document')}?`}
@@ -326,7 +349,18 @@ export function sortDocuments(documents: DocumentResponse[], sort: DocumentSort)
 const PREVIEW_LIMIT = 200_000;
 
 /** PDFs in the browser's viewer, DOCX / XLSX / CSV / Markdown rendered, other text as plain text (HTML is shown as source, never run). */
-export function DocumentPreview({ document, onClose, page }: { document: DocumentResponse; onClose: () => void; page?: number | null }) {
+export function DocumentPreview({
+  document,
+  onClose,
+  page,
+  onShowPassages,
+}: {
+  document: DocumentResponse;
+  onClose: () => void;
+  page?: number | null;
+  /** Offered in the footer: the same document as its indexed passages. */
+  onShowPassages?: () => void;
+}) {
   const kind = previewKind(document);
   const [text, setText] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -355,9 +389,16 @@ export function DocumentPreview({ document, onClose, page }: { document: Documen
       onClose={onClose}
       wide
       footer={
-        <a className="button" href={documentDownloadUrl(document.id)} download={document.filename}>
-          <DownloadIcon /> Download
-        </a>
+        <>
+          {onShowPassages ? (
+            <button type="button" className="button" onClick={onShowPassages}>
+              <PassagesIcon /> Passages
+            </button>
+          ) : null}
+          <a className="button" href={documentDownloadUrl(document.id)} download={document.filename}>
+            <DownloadIcon /> Download
+          </a>
+        </>
       }
     >
       {kind === 'pdf' ? (

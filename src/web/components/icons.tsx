@@ -63,6 +63,11 @@ export const EyeIcon = () => (
     <circle cx="12" cy="12" r="3" />
   </Icon>
 );
+export const PassagesIcon = () => (
+  <Icon>
+    <path d="M4 6h16M4 10h16M4 14h10M4 18h12" />
+  </Icon>
+);
 export const RetryIcon = () => (
   <Icon>
     <path d="M21 12a9 9 0 1 1-3-6.7L21 8M21 3v5h-5" />
