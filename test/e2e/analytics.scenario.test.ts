@@ -1,3 +1,4 @@
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DocumentStatusLog, joinProject, uploadDocuments } from '../support/documents.ts';
 import { connect } from '../support/socket-client.ts';
@@ -12,11 +13,57 @@ const TOPICS = [
   ['trains.txt', 'the express train leaves platform three and the regional line stops at every station'],
 ] as const;
 
-/** Analytics end to end: the overview, a UMAP 3D map with hover, and the heatmap. */
+/** The chart library's chunks (ECharts, and echarts-gl for 3D) among the requests a page made. */
+const CHART_CHUNK = /\/assets\/(echarts(?:-gl)?)-[\w-]+\.js$/;
+const isChartChunk = (url: string) => CHART_CHUNK.test(url);
+const chunkName = (url: string) => CHART_CHUNK.exec(url)![1];
+
+/**
+ * ECharts draws on a canvas: a point is found the way a person finds one, by moving the mouse over
+ * the chart (outwards from its centre) until the tooltip shows. Returns where it showed.
+ */
+async function hoverUntilShown(page: Page, chart: Locator, tooltip: Locator): Promise<{ x: number; y: number }> {
+  const box = (await chart.boundingBox())!;
+  const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+  const step = 6;
+  for (let ring = 0; ring * step < Math.min(box.width, box.height) / 2; ring += 1) {
+    for (let index = 0; index < Math.max(1, ring * 8); index += 1) {
+      const angle = (index / Math.max(1, ring * 8)) * 2 * Math.PI;
+      const spot = { x: cx + Math.cos(angle) * ring * step, y: cy + Math.sin(angle) * ring * step };
+      await page.mouse.move(spot.x, spot.y);
+      if (await tooltip.isVisible()) return spot;
+    }
+  }
+  throw new Error('no point of the chart showed a tooltip');
+}
+
+/** The centre of a heatmap cell on screen (the grid's margins are the heatmap option's). */
+async function heatmapCell(heatmap: Locator, count: number, cell: { row: number; column: number }): Promise<[number, number]> {
+  const box = (await heatmap.boundingBox())!;
+  const grid = { left: 120, right: 16, top: 8, bottom: 96 };
+  const width = (box.width - grid.left - grid.right) / count;
+  const height = (box.height - grid.top - grid.bottom) / count;
+  return [box.x + grid.left + (cell.column + 0.5) * width, box.y + grid.top + (cell.row + 0.5) * height];
+}
+
+/** A screenshot of the chart once two in a row agree (WebGL draws over a few frames). */
+async function settledShot(chart: Locator): Promise<Buffer> {
+  let previous = await chart.screenshot();
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const next = await chart.screenshot();
+    if (next.equals(previous)) return next;
+    previous = next;
+  }
+  return previous;
+}
+
+/** Analytics end to end: no chart library on a chat page; the overview, a UMAP 3D map with hover, and the heatmap. */
 describe('analytics in the browser', () => {
   const scenario = useWebScenario();
 
-  it('opens the Analytics page, switches to UMAP 3D, hovers a point and opens the heatmap', async () => {
+  it('loads the charts only on the Analytics page, hovers a UMAP 3D point and a heatmap cell, and opens both passages', {
+    timeout: 150_000,
+  }, async () => {
     const { server } = scenario;
     await server.embeddingBackfill.check();
     const { body: project } = await server.api('POST', '/api/projects', { name: uniqueName('Orchard') });
@@ -39,56 +86,88 @@ describe('analytics in the browser', () => {
     await Promise.all(upload.body.uploaded.map((document: { id: number }) => log.until(document.id, undefined, 90_000)));
     socket.disconnect();
 
-    // 1. From the project page to its Analytics page: the overview cards.
-    const olive = await WebUser.open(scenario.browser, server.url, `/projects/${project.id}`);
+    // 1. A chat page loads no chart library; every request stays on the server (no CDN).
+    const { body: chat } = await server.api('POST', '/api/chats', { project_id: project.id });
+    const olive = await WebUser.open(scenario.browser, server.url, `/chats/${chat.id}`);
+    const requests: string[] = [];
+    olive.page.on('request', (request) => requests.push(request.url()));
+    await olive.page.reload();
+    await olive.page.locator('.chat-layout').waitFor();
+    await olive.page.waitForLoadState('load');
+    expect(requests.filter(isChartChunk)).toEqual([]);
+
+    // 2. From the project page to its Analytics page: the overview cards.
+    await olive.goto(`/projects/${project.id}`);
     await olive.page.getByRole('link', { name: 'Analytics' }).click();
     await olive.page.getByRole('heading', { name: 'Analytics', level: 1 }).waitFor();
     await olive.page.getByText('nomic-embed-text').first().waitFor();
     expect(await olive.page.locator('.stat-card').count()).toBe(4);
 
-    // 2. The PCA map draws first; then UMAP in 3D.
-    await olive.page.getByTestId('embedding-map').waitFor();
+    // 3. The PCA map draws first (the chart library arrives now, the 3D part not yet); then UMAP in 3D.
+    const map = olive.page.getByTestId('embedding-map');
+    await olive.page.locator('[data-testid="embedding-map"][data-state="ready"]').waitFor();
+    expect(await map.getAttribute('aria-label')).toMatch(/^2D map of \d+ passages, coloured by document$/);
+    expect(requests.filter(isChartChunk).map(chunkName)).toEqual(['echarts']);
     await olive.page.getByRole('radio', { name: 'UMAP' }).click();
     await olive.page.getByRole('radio', { name: '3D' }).click();
     await olive.page.getByRole('button', { name: 'Visualize' }).click();
     await olive.page.getByText(/UMAP 3D/).waitFor({ timeout: 60_000 });
+    await olive.page.locator('[data-testid="embedding-map"][data-state="ready"]').waitFor();
+    expect(requests.filter(isChartChunk).map(chunkName)).toEqual(['echarts', 'echarts-gl']);
+    expect(requests.filter((url) => !url.startsWith(server.url) && !/^(data|blob):/.test(url))).toEqual([]);
     expect(await olive.page.locator('.map-legend li').allTextContents()).toEqual(TOPICS.map(([name]) => ` ${name}`).sort());
 
-    // 3. Hover a point: its document, chunk and preview.
-    await olive.page.locator('.map-point').first().hover();
-    const tooltip = olive.page.getByTestId('map-tooltip');
-    await tooltip.waitFor();
-    expect(await tooltip.textContent()).toMatch(/(bees|cheese|trains)\.(txt|md)Chunk \d+/);
+    // 4. Hover a point (found by moving the mouse over the canvas): its document, chunk and preview.
+    const tooltip = map.locator('.chart-tooltip');
+    const spot = await hoverUntilShown(olive.page, map, tooltip);
+    expect(await tooltip.textContent()).toMatch(/(bees|cheese|trains)\.(txt|md)Chunk \d+Note/);
 
-    // 3b. The 3D map turns with the arrow keys and the reset puts it back; a click opens the passage.
-    const first = olive.page.locator('.map-point').first();
-    const chunkId = await first.getAttribute('data-chunk-id');
-    const point = olive.page.locator(`.map-point[data-chunk-id="${chunkId}"]`);
-    const before = await point.getAttribute('cx');
-    await olive.page.getByTestId('embedding-map').focus();
-    for (let turn = 0; turn < 5; turn += 1) await olive.page.keyboard.press('ArrowRight');
-    expect(await point.getAttribute('cx')).not.toBe(before);
-    await olive.page.getByRole('button', { name: 'Reset view' }).click();
-    expect(await point.getAttribute('cx')).toBe(before);
-    await point.click();
+    // 4b. A click opens the passage; the 3D map turns with a drag and "Reset view" puts it back.
+    await olive.page.mouse.click(spot.x, spot.y);
     const passage = olive.page.getByRole('region', { name: 'Selected passage' });
     await passage.waitFor();
     expect(await passage.textContent()).toMatch(/(bees|cheese|trains)\.(txt|md) chunk \d+Note/);
     expect(await passage.getByRole('link', { name: 'Open document' }).getAttribute('href')).toMatch(/^\/api\/documents\/\d+\/download$/);
+    // (The reset also clears the hovered point's highlight, so the pictures compare the camera alone.)
+    await olive.page.getByRole('button', { name: 'Reset view' }).click();
+    await olive.page.mouse.move(1, 1);
+    await tooltip.waitFor({ state: 'hidden' });
+    const before = await settledShot(map);
+    const box = (await map.boundingBox())!;
+    await olive.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await olive.page.mouse.down();
+    await olive.page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2 + 30, { steps: 8 });
+    await olive.page.mouse.up();
+    await olive.page.mouse.move(1, 1);
+    expect((await settledShot(map)).equals(before)).toBe(false);
+    await olive.page.getByRole('button', { name: 'Reset view' }).click();
+    await olive.page.mouse.move(1, 1);
+    await expect.poll(async () => (await settledShot(map)).equals(before), { timeout: 10_000 }).toBe(true);
 
-    // 4. The heatmap of the three documents.
+    // 5. The heatmap of the three documents: hover a cell by its position for the pair and the value.
     await olive.page.getByRole('button', { name: 'Generate heatmap' }).click();
-    await olive.page.getByTestId('heatmap').waitFor();
-    expect(await olive.page.locator('.heatmap-cell').count()).toBe(9);
-    await olive.page.locator('.heatmap-cell').nth(1).hover();
-    expect(await olive.page.locator('.heatmap-readout').textContent()).toMatch(/ × .*: 0\.\d{3}|: 1\.000/);
-    // 5. A click on a cell compares the pair; in passage scope it shows both passages' text.
-    await olive.page.locator('.heatmap-cell').nth(1).click();
+    const heatmap = olive.page.getByTestId('heatmap');
+    await olive.page.locator('[data-testid="heatmap"][data-state="ready"]').waitFor();
+    expect(await heatmap.getAttribute('aria-label')).toBe('Similarity of 3 documents');
+    await olive.page.mouse.move(...(await heatmapCell(heatmap, 3, { row: 0, column: 1 })));
+    await heatmap.locator('.chart-tooltip').waitFor();
+    expect(await heatmap.locator('.chart-tooltip').textContent()).toMatch(/^\S+ × \S+Cosine similarity -?[01]\.\d{3}$/);
+    expect(await olive.page.locator('.heatmap-readout').textContent()).toMatch(/ × .*: -?[01]\.\d{3}$/);
+    // 5b. A click on a cell compares the pair; in passage scope it shows both passages' text.
+    await olive.page.mouse.click(...(await heatmapCell(heatmap, 3, { row: 0, column: 1 })));
+    await olive.page.getByTestId('heatmap-pair').waitFor();
     expect(await olive.page.getByTestId('heatmap-pair').locator('.passage-card').count()).toBe(2);
+    // The textual alternative: the matrix as a table.
+    await olive.page.getByText('The matrix as a table').click();
+    await olive.page.locator('.matrix-table').waitFor();
+    expect(await olive.page.locator('.matrix-table tbody tr').count()).toBe(3);
     await olive.page.getByRole('radio', { name: 'Passages' }).click();
     await olive.page.getByRole('button', { name: 'Generate heatmap' }).click();
-    await olive.page.waitForFunction(() => document.querySelectorAll('.heatmap-cell').length > 9);
-    await olive.page.locator('.heatmap-cell').nth(1).click();
+    await olive.page.getByRole('img', { name: /^Similarity of \d+ passages$/ }).waitFor();
+    const passages = Number(/(\d+) passages/.exec((await heatmap.getAttribute('aria-label'))!)![1]);
+    expect(passages).toBeGreaterThan(3);
+    await olive.page.locator('[data-testid="heatmap"][data-state="ready"]').waitFor();
+    await olive.page.mouse.click(...(await heatmapCell(heatmap, passages, { row: 0, column: 1 })));
     const pair = olive.page.getByTestId('heatmap-pair');
     await pair.waitFor();
     expect(await pair.locator('.chunk-text').allTextContents()).toEqual([
@@ -96,7 +175,14 @@ describe('analytics in the browser', () => {
       expect.stringMatching(/^Note \d+/),
     ]);
 
-    // 6. Coming back to the page shows the last map again from the cache (no recomputation).
+    // 6. The retrieval tester's score distribution is a chart too, with its bins as a table.
+    await olive.page.getByLabel('Question').fill('honey from the hive');
+    await olive.page.getByRole('button', { name: 'Search', exact: true }).click();
+    await olive.page.locator('[data-testid="score-histogram"][data-state="ready"]').waitFor();
+    expect(await olive.page.getByTestId('score-histogram').getAttribute('aria-label')).toMatch(/^Score distribution of \d+ results$/);
+    expect(await olive.page.locator('.score-distribution tr').count()).toBe(10);
+
+    // 7. Coming back to the page shows the last map again from the cache (no recomputation).
     await olive.page.getByRole('link', { name: project.name }).first().click();
     await olive.page.getByRole('link', { name: 'Analytics' }).click();
     await olive.page.getByText(/UMAP 3D/).waitFor();

@@ -11,6 +11,7 @@ import {
 import { documentDownloadUrl, useDocuments } from '../api/documents.ts';
 import { useProject } from '../api/projects.ts';
 import { EmbeddingMap } from '../components/analytics/embedding-map.tsx';
+import { ScoreHistogram } from '../components/analytics/score-histogram.tsx';
 import { SimilarityHeatmap } from '../components/analytics/similarity-heatmap.tsx';
 import { ErrorNotice, Loading, ProgressBar } from '../components/feedback.tsx';
 import { ArrowLeftIcon } from '../components/icons.tsx';
@@ -425,6 +426,7 @@ function RetrievalTesterSection({ projectId }: { projectId: number }) {
     if (query.trim()) test.mutate({ query: query.trim(), top_k: topK });
   };
   const results = test.data?.results ?? [];
+  const scores = useMemo(() => (test.data?.results ?? []).map((result) => result.score), [test.data]);
   return (
     <section className="card panel" aria-labelledby="retrieval-heading">
       <h2 id="retrieval-heading">Retrieval tester</h2>
@@ -454,7 +456,7 @@ function RetrievalTesterSection({ projectId }: { projectId: number }) {
             {results.length} results · average {percent(test.data.stats.avg_score)} · best {percent(test.data.stats.max_score)} ·{' '}
             {test.data.stats.mode}
           </p>
-          <ScoreHistogram scores={results.map((result) => result.score)} />
+          <ScoreHistogram scores={scores} />
           <ol className="retrieval-results">
             {results.map((result) => (
               <li key={result.chunk_id} className="passage-card">
@@ -474,30 +476,5 @@ function RetrievalTesterSection({ projectId }: { projectId: number }) {
         </>
       ) : null}
     </section>
-  );
-}
-
-/** How the results' scores spread over 0–100 %, in ten bins: a tight cluster near the top means a clear answer. */
-function ScoreHistogram({ scores }: { scores: number[] }) {
-  const bins = Array.from({ length: 10 }, (_, bin) => ({ from: bin * 10, count: 0 }));
-  for (const score of scores) bins[Math.min(9, Math.max(0, Math.floor(score * 10)))]!.count += 1;
-  const tallest = Math.max(1, ...bins.map((bin) => bin.count));
-  return (
-    <figure className="score-distribution" aria-label="Score distribution">
-      <div className="score-histogram" data-testid="score-histogram">
-        {bins.map(({ from, count }) => (
-          <span
-            key={from}
-            style={{ height: `${(count / tallest) * 100}%` }}
-            title={`${from}–${from + 10}%: ${count} result${count === 1 ? '' : 's'}`}
-          />
-        ))}
-      </div>
-      <figcaption className="score-histogram-axis muted small">
-        <span>0%</span>
-        <span>score</span>
-        <span>100%</span>
-      </figcaption>
-    </figure>
   );
 }

@@ -9,3 +9,16 @@ declare module 'exceljs/dist/exceljs.bare.min.js' {
   const excel: typeof ExcelJS;
   export default excel;
 }
+
+// echarts-gl ships no types: its installers are ECharts extensions (echarts.use accepts them).
+declare module 'echarts-gl/charts' {
+  import type { use } from 'echarts/core';
+  type Extension = Exclude<Parameters<typeof use>[0], unknown[]>;
+  export const Scatter3DChart: Extension;
+}
+
+declare module 'echarts-gl/components' {
+  import type { use } from 'echarts/core';
+  type Extension = Exclude<Parameters<typeof use>[0], unknown[]>;
+  export const Grid3DComponent: Extension;
+}

@@ -1,139 +1,90 @@
-import { useMemo, useRef, useState, type PointerEvent } from 'react';
+import { useMemo, useState } from 'react';
 import type { DimensionalityReductionResponse } from '../../api/analytics.ts';
-import { documentColors } from './document-colors.ts';
-
-type Point = DimensionalityReductionResponse['points'][number];
-
-const SIZE = 560;
-const PAD = 28;
-
-/** Rotation of a 3D map by yaw (around y) then pitch (around x), then an orthographic view. */
-function rotate(point: Point, yaw: number, pitch: number) {
-  const z = point.z ?? 0;
-  const x1 = point.x * Math.cos(yaw) + z * Math.sin(yaw);
-  const z1 = -point.x * Math.sin(yaw) + z * Math.cos(yaw);
-  const y1 = point.y * Math.cos(pitch) - z1 * Math.sin(pitch);
-  const z2 = point.y * Math.sin(pitch) + z1 * Math.cos(pitch);
-  return { x: x1, y: y1, depth: z2 };
-}
+import { Chart } from './chart.tsx';
+import { type MapPoint, mapOption } from './chart-options.ts';
+import { useChartPalette } from './chart-palette.ts';
 
 /**
- * The embedding map as SVG: one colour per document with a legend, a tooltip on hover or focus, a
- * click opens the passage. 3D maps rotate by dragging (or the arrow keys) and reset.
+ * The embedding map (ECharts): one colour per document with a legend, a tooltip on hover, a click
+ * opens the passage. A 3D map rotates by dragging, zooms with the wheel, and resets. The points are
+ * also a table, for readers who cannot use the canvas.
  */
-export function EmbeddingMap({ result, onOpen }: { result: DimensionalityReductionResponse; onOpen: (point: Point) => void }) {
-  const [angles, setAngles] = useState({ yaw: 0.6, pitch: -0.4 });
-  const [hovered, setHovered] = useState<Point | null>(null);
-  const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
-  /** Set by a drag that just ended, so its closing click does not open a point. */
-  const dragged = useRef(false);
+export function EmbeddingMap({ result, onOpen }: { result: DimensionalityReductionResponse; onOpen: (point: MapPoint) => void }) {
+  const palette = useChartPalette();
+  const [resetKey, setResetKey] = useState(0);
+  const [showTable, setShowTable] = useState(false);
   const is3d = result.dimensions === 3;
-  // Colours follow document ids, so a document keeps its colour between maps.
-  const colors = useMemo(
-    () => documentColors([...new Set(result.points.map((point) => point.document_id))].sort((left, right) => left - right)),
-    [result],
-  );
-
-  const placed = useMemo(() => {
-    const views = result.points.map((point) => ({
-      point,
-      ...(is3d ? rotate(point, angles.yaw, angles.pitch) : { x: point.x, y: point.y, depth: 0 }),
-    }));
-    const xs = views.map((view) => view.x);
-    const ys = views.map((view) => view.y);
-    const span = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) || 1;
-    const [cx, cy] = [(Math.max(...xs) + Math.min(...xs)) / 2, (Math.max(...ys) + Math.min(...ys)) / 2];
-    const scale = (SIZE - 2 * PAD) / span;
-    return views
-      .map((view) => ({ ...view, sx: SIZE / 2 + (view.x - cx) * scale, sy: SIZE / 2 - (view.y - cy) * scale }))
-      .sort((left, right) => left.depth - right.depth);
-  }, [result, angles, is3d]);
-
-  const legend = [...new Map(result.points.map((point) => [point.document_id, point.document_name])).entries()].sort((left, right) =>
-    left[1].localeCompare(right[1]),
-  );
-  const onPointerMove = (event: PointerEvent<SVGSVGElement>) => {
-    if (!is3d || !drag.current) return;
-    const [dx, dy] = [event.clientX - drag.current.x, event.clientY - drag.current.y];
-    // The pointer is captured only once it really drags: capturing at pointerdown would send the
-    // click to the map instead of the point under it, and a point could never be opened in 3D.
-    if (!drag.current.moved) {
-      if (Math.hypot(dx, dy) < 4) return;
-      event.currentTarget.setPointerCapture(event.pointerId);
-    }
-    drag.current = { x: event.clientX, y: event.clientY, moved: true };
-    setAngles((current) => ({ yaw: current.yaw + dx * 0.01, pitch: Math.max(-1.5, Math.min(1.5, current.pitch + dy * 0.01)) }));
-  };
+  const { option, pointAt, legend } = useMemo(() => mapOption(result, palette), [result, palette]);
 
   return (
     <div className="embedding-map">
       <div className="map-canvas">
-        <svg
-          viewBox={`0 0 ${SIZE} ${SIZE}`}
-          role="img"
-          aria-label={`${is3d ? '3D' : '2D'} map of ${result.total_points} passages, coloured by document${is3d ? '; drag or use the arrow keys to rotate' : ''}`}
-          tabIndex={is3d ? 0 : undefined}
-          data-testid="embedding-map"
-          onPointerDown={(event) => {
-            if (!is3d) return;
-            drag.current = { x: event.clientX, y: event.clientY, moved: false };
+        <Chart
+          option={option}
+          gl={is3d}
+          height={520}
+          resetKey={resetKey}
+          testId="embedding-map"
+          label={`${is3d ? '3D' : '2D'} map of ${result.total_points} passages, coloured by document${is3d ? '; drag to rotate, scroll to zoom' : ''}`}
+          onClick={(params) => {
+            const point = pointAt(params);
+            if (point) onOpen(point);
           }}
-          onPointerMove={onPointerMove}
-          onPointerUp={() => {
-            dragged.current = drag.current?.moved ?? false;
-            drag.current = null;
-          }}
-          onKeyDown={(event) => {
-            if (!is3d) return;
-            const step = { ArrowLeft: [-0.1, 0], ArrowRight: [0.1, 0], ArrowUp: [0, -0.1], ArrowDown: [0, 0.1] }[event.key];
-            if (!step) return;
-            event.preventDefault();
-            setAngles((current) => ({ yaw: current.yaw + step[0]!, pitch: current.pitch + step[1]! }));
-          }}
-        >
-          <rect x="0" y="0" width={SIZE} height={SIZE} className="map-background" />
-          {placed.map(({ point, sx, sy, depth }) => (
-            <circle
-              key={point.chunk_id}
-              cx={sx}
-              cy={sy}
-              r={is3d ? 4 + depth * 0 : 4.5}
-              fill={colors.get(point.document_id)}
-              className={hovered?.chunk_id === point.chunk_id ? 'map-point hovered' : 'map-point'}
-              data-chunk-id={point.chunk_id}
-              onPointerEnter={() => setHovered(point)}
-              onPointerLeave={() => setHovered((current) => (current === point ? null : current))}
-              onClick={() => {
-                if (!dragged.current) onOpen(point);
-                dragged.current = false;
-              }}
-            >
-              <title>{`${point.document_name} · chunk ${point.chunk_index}`}</title>
-            </circle>
-          ))}
-        </svg>
-        {hovered ? (
-          <div className="map-tooltip" role="status" data-testid="map-tooltip">
-            <strong>{hovered.document_name}</strong>
-            <span className="muted small">Chunk {hovered.chunk_index}</span>
-            <span className="small">{hovered.text_preview}</span>
-          </div>
-        ) : null}
+        />
       </div>
       <div className="map-side">
         <ul className="map-legend" aria-label="Documents">
-          {legend.map(([id, name]) => (
-            <li key={id}>
-              <span className="swatch" style={{ background: colors.get(id) }} aria-hidden="true" /> {name}
+          {legend.map(({ documentId, name, color }) => (
+            <li key={documentId}>
+              <span className="swatch" style={{ background: color }} aria-hidden="true" /> {name}
             </li>
           ))}
         </ul>
         {is3d ? (
-          <button type="button" className="button small" onClick={() => setAngles({ yaw: 0.6, pitch: -0.4 })}>
+          <button type="button" className="button small" onClick={() => setResetKey((key) => key + 1)}>
             Reset view
           </button>
         ) : null}
       </div>
+      <details className="chart-table" onToggle={(event) => setShowTable(event.currentTarget.open)}>
+        <summary>The points as a table</summary>
+        {showTable ? <PointTable points={result.points} is3d={is3d} onOpen={onOpen} /> : null}
+      </details>
+    </div>
+  );
+}
+
+function PointTable({ points, is3d, onOpen }: { points: MapPoint[]; is3d: boolean; onOpen: (point: MapPoint) => void }) {
+  return (
+    <div className="table-scroll">
+      <table className="chunk-table">
+        <thead>
+          <tr>
+            <th scope="col">Document</th>
+            <th scope="col">Chunk</th>
+            <th scope="col">x</th>
+            <th scope="col">y</th>
+            {is3d ? <th scope="col">z</th> : null}
+            <th scope="col">Text</th>
+          </tr>
+        </thead>
+        <tbody>
+          {points.map((point) => (
+            <tr key={point.chunk_id}>
+              <td>{point.document_name}</td>
+              <td>
+                <button type="button" className="link-button" onClick={() => onOpen(point)}>
+                  {point.chunk_index}
+                </button>
+              </td>
+              <td>{point.x.toFixed(3)}</td>
+              <td>{point.y.toFixed(3)}</td>
+              {is3d ? <td>{(point.z ?? 0).toFixed(3)}</td> : null}
+              <td className="chunk-text">{point.text_preview}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
