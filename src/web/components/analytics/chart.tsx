@@ -3,14 +3,22 @@ import type { ChartOption, ItemParams } from './chart-options.ts';
 
 type Instance = ReturnType<typeof import('./echarts.ts')['echarts']['init']>;
 
-/** Whether this browser can draw WebGL (echarts-gl needs it; without it the 3D map says so instead of failing). */
+let webGl: boolean | undefined;
+
+/**
+ * Whether this browser can draw WebGL (echarts-gl needs it; without it the 3D map says so instead
+ * of failing). Asked once: browsers allow few WebGL contexts at a time.
+ */
 function hasWebGl(): boolean {
-  try {
-    const canvas = document.createElement('canvas');
-    return Boolean(canvas.getContext('webgl') ?? canvas.getContext('experimental-webgl'));
-  } catch {
-    return false;
+  if (webGl === undefined) {
+    try {
+      const canvas = document.createElement('canvas');
+      webGl = Boolean(canvas.getContext('webgl') ?? canvas.getContext('experimental-webgl'));
+    } catch {
+      webGl = false;
+    }
   }
+  return webGl;
 }
 
 /**
