@@ -180,6 +180,12 @@ describe('analytics in the browser', () => {
     await olive.page.getByRole('button', { name: 'Reset view' }).click();
     await olive.page.mouse.move(1, 1);
     await expect.poll(async () => (await settledShot(map)).equals(before), { timeout: 10_000 }).toBe(true);
+    // The arrow keys turn it too.
+    await map.focus();
+    for (let turn = 0; turn < 3; turn += 1) await olive.page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await settledShot(map)).equals(before), { timeout: 10_000 }).toBe(false);
+    await olive.page.getByRole('button', { name: 'Reset view' }).click();
+    await expect.poll(async () => (await settledShot(map)).equals(before), { timeout: 10_000 }).toBe(true);
 
     // 5. The heatmap of the three documents: hover a cell by its position for the pair and the value.
     await olive.page.getByRole('button', { name: 'Generate heatmap' }).click();

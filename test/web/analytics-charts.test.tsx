@@ -30,7 +30,7 @@ describe('analytics chart components (jsdom: no canvas, no WebGL)', () => {
     try {
       render(<EmbeddingMap result={projection(3)} onOpen={() => {}} />);
       expect(screen.getByRole('img').getAttribute('aria-label')).toBe(
-        '3D map of 2 passages, coloured by document; drag to rotate, scroll to zoom',
+        '3D map of 2 passages, coloured by document; drag or use the arrow keys to rotate, scroll to zoom',
       );
       expect(screen.getByRole('note').textContent).toMatch(/cannot draw WebGL/);
       expect(
