@@ -2,6 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DocumentStatusLog, joinProject, uploadDocuments } from '../support/documents.ts';
 import { connect } from '../support/socket-client.ts';
+import { DOCUMENT_PALETTE } from '../../src/web/components/analytics/document-colors.ts';
 import { screenshotThemes } from './support/browser.ts';
 import { useWebScenario } from './support/scenario.ts';
 import { uniqueName } from './support/web-server.ts';
@@ -19,26 +20,55 @@ const isChartChunk = (url: string) => CHART_CHUNK.test(url);
 const chunkName = (url: string) => CHART_CHUNK.exec(url)![1];
 
 /**
- * ECharts draws on a canvas: a point is found the way a person finds one, by moving the mouse over
- * the chart (outwards from its centre) until the tooltip shows. Returns where it showed.
+ * ECharts draws on a canvas, so a point is found as a person finds one: by its colour on screen.
+ * The chart's screenshot is decoded in the page; pixels of a document's colour whose neighbours
+ * have it too are a point's inside. The mouse goes there until the tooltip shows; returns where.
  */
-async function hoverUntilShown(page: Page, chart: Locator, tooltip: Locator): Promise<{ x: number; y: number }> {
+async function hoverAPoint(page: Page, chart: Locator, tooltip: Locator): Promise<{ x: number; y: number }> {
+  // Once drawn (the points grow in); the screenshot scrolls the chart into view, so its box is read after.
+  const png = (await settledShot(chart)).toString('base64');
   const box = (await chart.boundingBox())!;
-  const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
-  const step = 6;
-  for (let ring = 0; ring * step < Math.min(box.width, box.height) / 2; ring += 1) {
-    for (let index = 0; index < Math.max(1, ring * 8); index += 1) {
-      const angle = (index / Math.max(1, ring * 8)) * 2 * Math.PI;
-      const spot = { x: cx + Math.cos(angle) * ring * step, y: cy + Math.sin(angle) * ring * step };
-      await page.mouse.move(spot.x, spot.y);
-      if (await tooltip.isVisible()) return spot;
-    }
+  const insides = await page.evaluate(
+    async ({ png, colors }) => {
+      const bytes = Uint8Array.from(atob(png), (char) => char.charCodeAt(0));
+      const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+      context.drawImage(bitmap, 0, 0);
+      const { data, width, height } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+      const targets = colors.map((hex) => [1, 3, 5].map((at) => Number.parseInt(hex.slice(at, at + 2), 16)));
+      const matches = (x: number, y: number) => {
+        const at = (y * width + x) * 4;
+        return targets.some((rgb) => rgb.every((value, channel) => Math.abs(value - data[at + channel]!) < 30));
+      };
+      const found: Array<{ x: number; y: number }> = [];
+      for (let y = 3; y < height - 3; y += 2)
+        for (let x = 3; x < width - 3; x += 2)
+          if (matches(x, y) && matches(x - 2, y) && matches(x + 2, y) && matches(x, y - 2) && matches(x, y + 2)) found.push({ x, y });
+      return found;
+    },
+    { png, colors: DOCUMENT_PALETTE.slice(0, TOPICS.length) },
+  );
+  // One spot per point is enough: skip spots close to one already tried.
+  const tried: Array<{ x: number; y: number }> = [];
+  for (const inside of insides) {
+    if (tried.some((spot) => Math.hypot(spot.x - inside.x, spot.y - inside.y) < 8)) continue;
+    tried.push(inside);
+    const spot = { x: box.x + inside.x, y: box.y + inside.y };
+    await page.mouse.move(spot.x, spot.y);
+    if (
+      await tooltip.waitFor({ timeout: 1_500 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return spot;
   }
-  throw new Error('no point of the chart showed a tooltip');
+  throw new Error(`no point of the chart showed a tooltip (${tried.length} tried)`);
 }
 
 /** The centre of a heatmap cell on screen (the grid's margins are the heatmap option's). */
 async function heatmapCell(heatmap: Locator, count: number, cell: { row: number; column: number }): Promise<[number, number]> {
+  await heatmap.scrollIntoViewIfNeeded();
   const box = (await heatmap.boundingBox())!;
   const grid = { left: 120, right: 16, top: 8, bottom: 96 };
   const width = (box.width - grid.left - grid.right) / count;
@@ -108,6 +138,14 @@ describe('analytics in the browser', () => {
     await olive.page.locator('[data-testid="embedding-map"][data-state="ready"]').waitFor();
     expect(await map.getAttribute('aria-label')).toMatch(/^2D map of \d+ passages, coloured by document$/);
     expect(requests.filter(isChartChunk).map(chunkName)).toEqual(['echarts']);
+    const tooltip = map.locator('.chart-tooltip');
+    await hoverAPoint(olive.page, map, tooltip);
+    expect(await tooltip.textContent()).toMatch(/(bees|cheese|trains)\.(txt|md)Chunk \d+Note/);
+    // The textual alternative: every point in a table.
+    const mapped = Number(/of (\d+) passages/.exec((await map.getAttribute('aria-label'))!)![1]);
+    await olive.page.getByText('The points as a table').click();
+    await olive.page.locator('.chart-table tbody tr').first().waitFor();
+    expect(await olive.page.locator('.chart-table tbody tr').count()).toBe(mapped);
     await olive.page.getByRole('radio', { name: 'UMAP' }).click();
     await olive.page.getByRole('radio', { name: '3D' }).click();
     await olive.page.getByRole('button', { name: 'Visualize' }).click();
@@ -118,8 +156,7 @@ describe('analytics in the browser', () => {
     expect(await olive.page.locator('.map-legend li').allTextContents()).toEqual(TOPICS.map(([name]) => ` ${name}`).sort());
 
     // 4. Hover a point (found by moving the mouse over the canvas): its document, chunk and preview.
-    const tooltip = map.locator('.chart-tooltip');
-    const spot = await hoverUntilShown(olive.page, map, tooltip);
+    const spot = await hoverAPoint(olive.page, map, tooltip);
     expect(await tooltip.textContent()).toMatch(/(bees|cheese|trains)\.(txt|md)Chunk \d+Note/);
 
     // 4b. A click opens the passage; the 3D map turns with a drag and "Reset view" puts it back.
@@ -143,6 +180,12 @@ describe('analytics in the browser', () => {
     await olive.page.getByRole('button', { name: 'Reset view' }).click();
     await olive.page.mouse.move(1, 1);
     await expect.poll(async () => (await settledShot(map)).equals(before), { timeout: 10_000 }).toBe(true);
+    // The arrow keys turn it too.
+    await map.focus();
+    for (let turn = 0; turn < 3; turn += 1) await olive.page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await settledShot(map)).equals(before), { timeout: 10_000 }).toBe(false);
+    await olive.page.getByRole('button', { name: 'Reset view' }).click();
+    await expect.poll(async () => (await settledShot(map)).equals(before), { timeout: 10_000 }).toBe(true);
 
     // 5. The heatmap of the three documents: hover a cell by its position for the pair and the value.
     await olive.page.getByRole('button', { name: 'Generate heatmap' }).click();
@@ -157,6 +200,7 @@ describe('analytics in the browser', () => {
     await olive.page.mouse.click(...(await heatmapCell(heatmap, 3, { row: 0, column: 1 })));
     await olive.page.getByTestId('heatmap-pair').waitFor();
     expect(await olive.page.getByTestId('heatmap-pair').locator('.passage-card').count()).toBe(2);
+    await screenshotThemes(olive.page, 'analytics-heatmap');
     // The textual alternative: the matrix as a table.
     await olive.page.getByText('The matrix as a table').click();
     await olive.page.locator('.matrix-table').waitFor();

@@ -144,7 +144,12 @@ describe('similarity heatmap option', () => {
 
   it('starts the colour scale at the lowest value, rounded down to a tenth, from the low colour to the accent', () => {
     const { option } = heatmapOption(result, palette);
-    expect(option.visualMap).toMatchObject({ min: -0.1, max: 1, inRange: { color: [palette.low, palette.surface2, palette.accent] } });
+    expect(option.visualMap).toMatchObject({
+      min: -0.1,
+      max: 1,
+      text: ['1.0', '-0.1'],
+      inRange: { color: [palette.low, palette.surface2, palette.accent] },
+    });
     expect(heatmapRange([[1, 0.97]])).toEqual({ min: 0.9, max: 1 });
     expect(heatmapRange([[1, 1]])).toEqual({ min: 0.9, max: 1 });
     expect(heatmapRange([[-1, 1]])).toEqual({ min: -1, max: 1 });

@@ -165,6 +165,7 @@ export function heatmapOption(result: SimilarityMatrixResponse, palette: ChartPa
     axisLine: { lineStyle: { color: palette.border } },
     axisTick: { show: false },
   };
+  const range = heatmapRange(result.matrix);
   const option: ChartOption = {
     backgroundColor: 'transparent',
     animation: false,
@@ -184,7 +185,9 @@ export function heatmapOption(result: SimilarityMatrixResponse, palette: ChartPa
     xAxis: { ...categoryAxis, axisLabel: { ...axisLabel, rotate: 40 } },
     yAxis: { ...categoryAxis, inverse: true, axisLabel },
     visualMap: {
-      ...heatmapRange(result.matrix),
+      ...range,
+      // The scale's ends, written out (high first, as ECharts wants it).
+      text: [range.max.toFixed(1), range.min.toFixed(1)],
       calculable: false,
       orient: 'horizontal',
       left: 'center',

@@ -1,16 +1,32 @@
-import { useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import type { ChartOption, ItemParams } from './chart-options.ts';
 
 type Instance = ReturnType<typeof import('./echarts.ts')['echarts']['init']>;
 
-/** Whether this browser can draw WebGL (echarts-gl needs it; without it the 3D map says so instead of failing). */
+/** Degrees a 3D camera turns per arrow key. */
+const ARROW_TURNS: Record<string, { alpha: number; beta: number }> = {
+  ArrowLeft: { alpha: 0, beta: -10 },
+  ArrowRight: { alpha: 0, beta: 10 },
+  ArrowUp: { alpha: 10, beta: 0 },
+  ArrowDown: { alpha: -10, beta: 0 },
+};
+
+let webGl: boolean | undefined;
+
+/**
+ * Whether this browser can draw WebGL (echarts-gl needs it; without it the 3D map says so instead
+ * of failing). Asked once: browsers allow few WebGL contexts at a time.
+ */
 function hasWebGl(): boolean {
-  try {
-    const canvas = document.createElement('canvas');
-    return Boolean(canvas.getContext('webgl') ?? canvas.getContext('experimental-webgl'));
-  } catch {
-    return false;
+  if (webGl === undefined) {
+    try {
+      const canvas = document.createElement('canvas');
+      webGl = Boolean(canvas.getContext('webgl') ?? canvas.getContext('experimental-webgl'));
+    } catch {
+      webGl = false;
+    }
   }
+  return webGl;
 }
 
 /**
@@ -87,9 +103,29 @@ export function Chart({
     chart.current.setOption(option, { notMerge: true });
   }, [option, state, resetKey]);
 
+  /** Arrow keys turn a 3D chart's camera, for readers without a mouse (the model keeps the dragged camera, so turns add up). */
+  const turn = (event: KeyboardEvent<HTMLDivElement>) => {
+    const step = ARROW_TURNS[event.key];
+    if (!gl || !step || !chart.current) return;
+    event.preventDefault();
+    const view = (chart.current.getOption() as { grid3D?: Array<{ viewControl?: { alpha?: number; beta?: number } }> }).grid3D?.[0]
+      ?.viewControl;
+    const alpha = Math.max(-90, Math.min(90, (view?.alpha ?? 0) + step.alpha));
+    chart.current.setOption({ grid3D: { viewControl: { alpha, beta: (view?.beta ?? 0) + step.beta } } });
+  };
+
   return (
     <div className="chart-frame" style={{ height }}>
-      <div ref={box} className="chart-box" role="img" aria-label={label} data-testid={testId} data-state={state} />
+      <div
+        ref={box}
+        className="chart-box"
+        role="img"
+        aria-label={label}
+        data-testid={testId}
+        data-state={state}
+        tabIndex={gl ? 0 : undefined}
+        onKeyDown={gl ? turn : undefined}
+      />
       {state === 'loading' ? <p className="chart-status muted small">Loading the chart…</p> : null}
       {state === 'no-webgl' ? (
         <p className="chart-status notice" role="note">

@@ -25,7 +25,7 @@ export function EmbeddingMap({ result, onOpen }: { result: DimensionalityReducti
           height={520}
           resetKey={resetKey}
           testId="embedding-map"
-          label={`${is3d ? '3D' : '2D'} map of ${result.total_points} passages, coloured by document${is3d ? '; drag to rotate, scroll to zoom' : ''}`}
+          label={`${is3d ? '3D' : '2D'} map of ${result.total_points} passages, coloured by document${is3d ? '; drag or use the arrow keys to rotate, scroll to zoom' : ''}`}
           onClick={(params) => {
             const point = pointAt(params);
             if (point) onOpen(point);
