@@ -105,7 +105,7 @@ export const DocumentPassage = z.object({
   end_char: z.number().int(),
   /** 1-based PDF page. */
   page: z.number().int().nullable(),
-  /** The heading the passage sits under (DOCX, Markdown, HTML). */
+  /** The headings the passage sits under, outermost first, joined by " › " (DOCX, Markdown, HTML). */
   heading: z.string().nullable(),
   /** Spreadsheet sheet (XLSX; CSV files use their file name). */
   sheet: z.string().nullable(),

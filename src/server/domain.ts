@@ -39,6 +39,7 @@ import { createPortabilityContext } from './portability/create-portability-conte
 import { ProjectArchiveService } from './portability/project-archive-service.ts';
 import { ProjectService } from './projects/project-service.ts';
 import { MaintenanceService } from './maintenance/maintenance-service.ts';
+import { RelevanceBaselines } from './search/relevance-baseline.ts';
 import { HybridRetriever } from './search/hybrid-retriever.ts';
 import type { Retriever } from './search/retriever.ts';
 import { SettingsService } from './settings/settings-service.ts';
@@ -172,6 +173,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
     access,
     settings,
     retriever,
+    relevance: new RelevanceBaselines({ store }),
     models: chatModels,
     generations,
     events,

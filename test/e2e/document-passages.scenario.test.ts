@@ -56,7 +56,7 @@ describe('document passages and processing again', () => {
     await gina.page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
 
-    // 3. From a Markdown preview: its passages name their section.
+    // 3. From a Markdown preview: its passages name their section by its heading path.
     await gina.project.document('guide.md').getByRole('button', { name: 'Preview guide.md' }).click();
     const preview = gina.page.getByRole('dialog', { name: 'guide.md' });
     await preview.getByRole('button', { name: 'Passages' }).click();
@@ -64,7 +64,7 @@ describe('document passages and processing again', () => {
     await guide.getByRole('listitem').first().waitFor();
     const positions = await guide.locator('.passage-position').allTextContents();
     expect(positions.join('\n')).toContain('Section “Harbour”');
-    expect(positions.join('\n')).toContain('Section “Tickets”');
+    expect(positions.join('\n')).toContain('Section “Harbour › Tickets”');
   });
 
   it('“Process again” shows live progress in the row, then the document is ready again', async () => {

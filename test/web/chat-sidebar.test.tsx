@@ -2,7 +2,8 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ChatSidebar, Highlight } from '../../src/web/components/chat-sidebar.tsx';
+import { Highlight } from '../../src/web/components/chat-row.tsx';
+import { ChatSidebar } from '../../src/web/components/chat-sidebar.tsx';
 import { ToastProvider } from '../../src/web/components/toasts.tsx';
 
 function chat(id: number, title: string) {

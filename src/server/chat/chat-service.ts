@@ -7,6 +7,7 @@ import type { ChatPart } from '../llm/chat-model.ts';
 import type { ChatModelResolver } from '../llm/chat-model-resolver.ts';
 import type { Logger } from '../logger.ts';
 import type { AnswerMetrics } from './answer-metrics.ts';
+import type { RelevanceBaselines } from '../search/relevance-baseline.ts';
 import type { Retriever } from '../search/retriever.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { RetrievalOutcome } from '../search/retriever.ts';
@@ -30,6 +31,8 @@ export interface ChatServiceDependencies {
   /** Read at every answer, so a changed setting applies to the very next one. */
   settings: Pick<SettingsService, 'effective'>;
   retriever: Retriever;
+  /** The vector relevance floor of `documents_only`, relative to each index's baseline; without it, a fixed cosine floor. */
+  relevance?: Pick<RelevanceBaselines, 'floorFor'>;
   models: ChatModelResolver;
   /** Running answers: this process only, or shared by a cluster. */
   generations: RunningAnswers;
@@ -304,7 +307,12 @@ export class ChatService {
           : { sources: await retriever.retrieve(query), mode: 'full_text' };
         metrics?.retrievalSeconds((performance.now() - retrievalStart) / 1000);
         sources = outcome.sources;
-        covered = documentsCover(outcome);
+        // Vectors alone: the question's best passage must stand out from the index's baseline.
+        const floor =
+          outcome.mode === 'vector' && outcome.vectorMatch && this.deps.relevance
+            ? await this.deps.relevance.floorFor({ projectId: chat.projectId, ...outcome.vectorMatch })
+            : undefined;
+        covered = documentsCover(outcome, floor);
       }
       // Documents only, and nothing relevant enough: the fixed refusal, without asking the model
       // (and without the weak passages, which it does not rest on).

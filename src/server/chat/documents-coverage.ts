@@ -1,16 +1,17 @@
+import { FALLBACK_FLOOR } from '../search/relevance-baseline.ts';
 import type { RetrievalOutcome } from '../search/retriever.ts';
 
 /**
  * Cosine similarity a passage found by the vector search alone must reach for `documents_only` to
- * answer. Not calibrated against a real embedder here (no model on the build machine): 0.5 sits
- * between the ~0.3–0.45 of unrelated and the 0.6+ of related text that nomic-embed-text and
- * all-minilm typically give; a full-text match always counts.
+ * answer when the index has no baseline yet (fewer vectors than a sample). Otherwise the floor is
+ * relative to the index's own baseline (search/relevance-baseline.ts), whatever the embedder's scale.
  */
-export const VECTOR_RELEVANCE_FLOOR = 0.5;
+export const VECTOR_RELEVANCE_FLOOR = FALLBACK_FLOOR;
 
 /**
  * Whether the project's documents have something relevant enough to answer from: a full-text match,
- * or a passage whose vector similarity reaches the floor. Without a search outcome, any passage counts.
+ * or a passage whose vector similarity reaches the floor (the index's relative floor for this
+ * question, search/relevance-baseline.ts).
  */
 export function documentsCover(outcome: RetrievalOutcome, floor = VECTOR_RELEVANCE_FLOOR): boolean {
   if (outcome.sources.length === 0) return false;

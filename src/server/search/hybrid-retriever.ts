@@ -18,6 +18,7 @@ export interface RetrievalResult {
   query: string;
   /** The embedder of the vector index used, when one was. */
   embeddingModel: string | null;
+  vectorMatch?: { indexId: number; queryEmbedding: ArrayLike<number> };
   /** Cosine distance per chunk id, for the ones the vector search found. */
   distances: Map<number, number>;
   /** Per returned chunk id: its places in each list and the score it was ranked by. */
@@ -113,6 +114,7 @@ export class HybridRetriever implements Retriever {
       mode,
       query,
       embeddingModel: vector?.model ?? null,
+      ...(vector ? { vectorMatch: { indexId: vector.indexId, queryEmbedding: vector.embedding } } : {}),
       distances: new Map(vectorHits.map((hit) => [hit.chunkId, hit.distance])),
       ranks: new Map(kept.map((hit) => [hit.id, hit])),
       lexical,
@@ -130,7 +132,9 @@ export class HybridRetriever implements Retriever {
   private async vectorSearch(
     options: RetrieveOptions,
     limit: number,
-  ): Promise<{ model: string; hits: Array<{ chunkId: number; distance: number }> } | undefined> {
+  ): Promise<
+    { model: string; indexId: number; embedding: ArrayLike<number>; hits: Array<{ chunkId: number; distance: number }> } | undefined
+  > {
     const { store, embedders, logger } = this.deps;
     const index = await store.vectors.activeIndex(options.projectId);
     if (!index || (index.provider !== 'ollama' && index.provider !== 'openai')) return undefined;
@@ -141,7 +145,12 @@ export class HybridRetriever implements Retriever {
         signal: options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(15_000)]) : AbortSignal.timeout(15_000),
       });
       if (!embedding || embedding.length !== index.dimensions) return undefined;
-      return { model: index.model, hits: await store.vectors.search({ indexId: index.id, embedding, limit }) };
+      return {
+        model: index.model,
+        indexId: index.id,
+        embedding,
+        hits: await store.vectors.search({ indexId: index.id, embedding, limit }),
+      };
     } catch (error) {
       if (options.signal?.aborted || isAbortError(error)) throw error;
       // No embedder now: full-text still answers.

@@ -20,6 +20,8 @@ export interface RetrievalOutcome {
   sources: Source[];
   /** Which searches matched anything: `full_text` and `hybrid` mean a full-text match. */
   mode: RetrievalMode;
+  /** When a vector index answered: which one, and the question's embedding (to judge relevance against the index's baseline). */
+  vectorMatch?: { indexId: number; queryEmbedding: ArrayLike<number> };
 }
 /** The per-project `retrieval_mode` setting. */
 export type RequestedRetrievalMode = 'hybrid' | 'full_text' | 'vector';

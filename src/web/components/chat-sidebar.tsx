@@ -2,11 +2,11 @@ import { useEffect, useState } from 'react';
 import type { ChatResponse, ChatSearchResult } from '../../protocol/rest.ts';
 import { useChatSearch, useChats, useCreateChat } from '../api/chats.ts';
 import { errorMessage } from '../lib/api.ts';
-import { formatRelativeTime } from '../lib/format.ts';
-import { Link, navigate, paths } from '../lib/router.tsx';
+import { navigate, paths } from '../lib/router.tsx';
+import { ChatRow } from './chat-row.tsx';
 import { DeleteChatDialog, RenameChatDialog, useDebounced } from './chats-panel.tsx';
 import { ErrorNotice, Loading } from './feedback.tsx';
-import { CloseIcon, PencilIcon, PlusIcon, SearchIcon, TrashIcon } from './icons.tsx';
+import { CloseIcon, PlusIcon, SearchIcon } from './icons.tsx';
 import { useToast } from './toasts.tsx';
 
 /** The id of the sidebar's search field (Ctrl/Cmd+K focuses it on the chat page). */
@@ -112,49 +112,19 @@ export function ChatSidebar({
           <p className="muted small sidebar-empty">{searching ? `Nothing matches “${debounced.trim()}”.` : 'No chats yet.'}</p>
         ) : (
           <ul className="sidebar-chats">
-            {list.data.map((chat) => {
-              const current = chat.id === currentChatId;
-              const snippet = searching ? (chat as ChatSearchResult).snippet : null;
-              return (
-                <li key={chat.id} className={`sidebar-chat${current ? ' current' : ''}`} data-chat-id={chat.id}>
-                  <Link
-                    to={paths.chat(chat.id)}
-                    className="sidebar-chat-link"
-                    aria-current={current ? 'page' : undefined}
-                    onClick={onClose}
-                  >
-                    <span className="sidebar-chat-title">{chat.title}</span>
-                    {snippet ? (
-                      <span className="sidebar-chat-snippet">
-                        <Highlight text={snippet} query={debounced.trim()} />
-                      </span>
-                    ) : (
-                      <span className="muted small">{formatRelativeTime(chat.updated_at)}</span>
-                    )}
-                  </Link>
-                  <span className="sidebar-chat-actions">
-                    <button
-                      type="button"
-                      className="icon-button small"
-                      aria-label={`Rename ${chat.title}`}
-                      title="Rename"
-                      onClick={() => setRenaming(chat)}
-                    >
-                      <PencilIcon />
-                    </button>
-                    <button
-                      type="button"
-                      className="icon-button small"
-                      aria-label={`Delete ${chat.title}`}
-                      title="Delete"
-                      onClick={() => setDeleting(chat)}
-                    >
-                      <TrashIcon />
-                    </button>
-                  </span>
-                </li>
-              );
-            })}
+            {list.data.map((chat) => (
+              <ChatRow
+                key={chat.id}
+                chat={chat}
+                variant="sidebar"
+                current={chat.id === currentChatId}
+                snippet={searching ? (chat as ChatSearchResult).snippet : null}
+                query={debounced}
+                onOpen={onClose}
+                onRename={setRenaming}
+                onDelete={setDeleting}
+              />
+            ))}
           </ul>
         )}
       </nav>
@@ -166,29 +136,6 @@ export function ChatSidebar({
           onDeleted={deleting.id === currentChatId ? () => navigate(paths.project(projectId), { replace: true }) : undefined}
         />
       ) : null}
-    </>
-  );
-}
-
-/** The snippet with each occurrence of the query marked (text only: React escapes it). */
-export function Highlight({ text, query }: { text: string; query: string }) {
-  if (!query) return <>{text}</>;
-  const lower = text.toLowerCase();
-  const needle = query.toLowerCase();
-  const parts: Array<{ text: string; hit: boolean }> = [];
-  let from = 0;
-  for (let at = lower.indexOf(needle); at !== -1 && needle; at = lower.indexOf(needle, from)) {
-    if (at > from) parts.push({ text: text.slice(from, at), hit: false });
-    parts.push({ text: text.slice(at, at + needle.length), hit: true });
-    from = at + needle.length;
-  }
-  if (from < text.length) parts.push({ text: text.slice(from), hit: false });
-  return (
-    <>
-      {parts.map((part, index) =>
-        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string, in order
-        part.hit ? <mark key={index}>{part.text}</mark> : <span key={index}>{part.text}</span>,
-      )}
     </>
   );
 }

@@ -1,14 +1,14 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ChatResponse, ChatSearchResult } from '../../protocol/rest.ts';
-import { chatExportUrl, useChatSearch, useChats, useCreateChat, useDeleteChat, useRenameChat } from '../api/chats.ts';
+import { useChatSearch, useChats, useCreateChat, useDeleteChat, useRenameChat } from '../api/chats.ts';
 import { errorMessage } from '../lib/api.ts';
-import { formatRelativeTime, plural } from '../lib/format.ts';
-import { Link, navigate, paths } from '../lib/router.tsx';
+import { plural } from '../lib/format.ts';
+import { navigate, paths } from '../lib/router.tsx';
 import type { NewChatState } from '../pages/chat-page.tsx';
 import { AnsweringModelNote } from './answering-model-note.tsx';
-import { Highlight } from './chat-sidebar.tsx';
+import { ChatRow } from './chat-row.tsx';
 import { EmptyState, ErrorNotice, Loading } from './feedback.tsx';
-import { DownloadIcon, PencilIcon, PlusIcon, SearchIcon, TrashIcon } from './icons.tsx';
+import { PlusIcon, SearchIcon } from './icons.tsx';
 import { ConfirmDialog, Modal } from './modal.tsx';
 import { useToast } from './toasts.tsx';
 
@@ -52,59 +52,15 @@ export function ChatsPanel({ projectId, projectModel }: { projectId: number; pro
       ) : (
         <ul className="chat-list" aria-label={searching ? 'Matching chats' : 'Chats'}>
           {list.data.map((chat) => (
-            <li key={chat.id} className="chat-item" data-chat-id={chat.id}>
-              <Link to={paths.chat(chat.id)} className="chat-link">
-                <span className="chat-item-title">{chat.title}</span>
-                {searching && (chat as Partial<ChatSearchResult>).snippet ? (
-                  <span className="chat-item-snippet">
-                    <Highlight text={(chat as ChatSearchResult).snippet ?? ''} query={debounced.trim()} />
-                  </span>
-                ) : null}
-                <span className="muted small">
-                  {plural(chat.message_count, 'message')} · {formatRelativeTime(chat.updated_at)}
-                </span>
-              </Link>
-              <span className="chat-item-actions">
-                <button
-                  type="button"
-                  className="icon-button small"
-                  aria-label={`Rename ${chat.title}`}
-                  title="Rename"
-                  onClick={() => setRenaming(chat)}
-                >
-                  <PencilIcon />
-                </button>
-                <a
-                  className="icon-button small"
-                  href={chatExportUrl(chat.id, 'markdown')}
-                  download
-                  aria-label={`Export ${chat.title} as Markdown`}
-                  title="Export as Markdown"
-                >
-                  <DownloadIcon />
-                  <span className="icon-caption">MD</span>
-                </a>
-                <a
-                  className="icon-button small"
-                  href={chatExportUrl(chat.id, 'json')}
-                  download
-                  aria-label={`Export ${chat.title} as JSON`}
-                  title="Export as JSON"
-                >
-                  <DownloadIcon />
-                  <span className="icon-caption">JSON</span>
-                </a>
-                <button
-                  type="button"
-                  className="icon-button small"
-                  aria-label={`Delete ${chat.title}`}
-                  title="Delete"
-                  onClick={() => setDeleting(chat)}
-                >
-                  <TrashIcon />
-                </button>
-              </span>
-            </li>
+            <ChatRow
+              key={chat.id}
+              chat={chat}
+              variant="panel"
+              snippet={searching ? (chat as Partial<ChatSearchResult>).snippet : null}
+              query={debounced}
+              onRename={setRenaming}
+              onDelete={setDeleting}
+            />
           ))}
         </ul>
       )}

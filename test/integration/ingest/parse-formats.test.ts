@@ -210,13 +210,13 @@ describe('TXT and Markdown', () => {
     expect(parsed.segments[0]!.text).toBe('Café à Paris');
   });
 
-  it('cuts Markdown at headings and cites them', async () => {
+  it('cuts Markdown at headings and cites them by their heading path', async () => {
     const markdown = `# Setup\n\nInstall the tool with the installer.\n\n## Configuration\n\n${'Set the port in the file. '.repeat(30)}`;
     const { parsed, chunks } = await parse('guide.md', 'md', markdown, { chunkSize: 300, chunkOverlap: 50 });
-    expect(parsed.segments.map((segment) => segment.heading)).toEqual(['Setup', 'Configuration']);
+    expect(parsed.segments.map((segment) => segment.heading)).toEqual(['Setup', 'Setup › Configuration']);
     expect(chunks[0]).toMatchObject({ heading: 'Setup', content: '# Setup\n\nInstall the tool with the installer.' });
     expect(chunks.length).toBeGreaterThan(2);
-    for (const chunk of chunks.slice(1)) expect(chunk.heading).toBe('Configuration');
+    for (const chunk of chunks.slice(1)) expect(chunk.heading).toBe('Setup › Configuration');
   });
 });
 
@@ -229,9 +229,9 @@ describe('HTML', () => {
     expect(parsed.metadata).toEqual({ title: 'Team page' });
     expect(parsed.segments).toEqual([
       { text: 'Our team\n\nWe are five people.', heading: 'Our team', kind: 'prose' },
-      { text: 'Contact\n\nWrite to us.', heading: 'Contact', kind: 'prose' },
+      { text: 'Contact\n\nWrite to us.', heading: 'Our team › Contact', kind: 'prose' },
     ]);
-    expect(chunks.map((chunk) => chunk.heading)).toEqual(['Our team', 'Contact']);
+    expect(chunks.map((chunk) => chunk.heading)).toEqual(['Our team', 'Our team › Contact']);
     expect(chunks.map((chunk) => chunk.content).join(' ')).not.toMatch(/token|track|\.x/);
   });
 });

@@ -13,7 +13,7 @@ describe('htmlToSegments', () => {
     expect(segments).toEqual([
       { text: 'Home', kind: 'prose' },
       { text: 'Getting started\n\nFirst paragraph spans lines.\n\nSecond\nline two', heading: 'Getting started', kind: 'prose' },
-      { text: 'Details\n\none\n\ntwo\n\ncode  kept\n  indented', heading: 'Details', kind: 'prose' },
+      { text: 'Details\n\none\n\ntwo\n\ncode  kept\n  indented', heading: 'Getting started › Details', kind: 'prose' },
     ]);
     const all = segments.map((segment) => segment.text).join(' ');
     for (const invisible of ['do not index', 'color: red', 'hidden text', 'enable js', 'template text']) {

@@ -26,7 +26,8 @@ describe('markdownSections', () => {
       { text: 'Preamble text.', kind: 'prose' },
       { text: '# Install **now**\n\nRun the script.\n\n```sh\n# this is a shell comment\n```', heading: 'Install now', kind: 'prose' },
       { text: 'Usage\n=====\n\nCall it.', heading: 'Usage', kind: 'prose' },
-      { text: '## [Links](http://example.com) ##\nSee above.', heading: 'Links', kind: 'prose' },
+      // A level-2 heading under the setext level-1 "Usage" (which replaced "Install now"): its path.
+      { text: '## [Links](http://example.com) ##\nSee above.', heading: 'Usage › Links', kind: 'prose' },
     ]);
   });
 });

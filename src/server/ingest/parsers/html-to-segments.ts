@@ -1,5 +1,6 @@
 import { Parser } from 'htmlparser2';
 import type { TextSegment } from '../parsed-document.ts';
+import { HeadingPath } from './heading-path.ts';
 
 /** Elements whose content is never shown to a reader. */
 const INVISIBLE = new Set([
@@ -105,7 +106,8 @@ export function htmlToSegments(html: string): HtmlSegments {
 
 class SegmentWalker {
   readonly segments: TextSegment[] = [];
-  private heading: string | undefined;
+  private readonly headings = new HeadingPath();
+  private headingLevel = 1;
   private paragraphs: string[] = [];
   /** The paragraph being read, as lines (`<br>` breaks a line). */
   private lines: string[] = [''];
@@ -130,6 +132,7 @@ class SegmentWalker {
     if (HEADING.test(name)) {
       this.endParagraph();
       this.headingText = '';
+      this.headingLevel = Number(name.slice(1)) || 1;
     } else if (name === 'br') {
       this.lines.push('');
     } else if (BLOCK.has(name)) {
@@ -175,7 +178,7 @@ class SegmentWalker {
       this.headingText = undefined;
       if (heading) {
         this.endSection();
-        this.heading = heading;
+        this.headings.enter(this.headingLevel, heading);
         this.paragraphs.push(heading);
       }
       return;
@@ -226,7 +229,8 @@ class SegmentWalker {
   }
 
   private position(): Pick<TextSegment, 'heading'> {
-    return this.heading ? { heading: this.heading } : {};
+    const heading = this.headings.current();
+    return heading ? { heading } : {};
   }
 }
 

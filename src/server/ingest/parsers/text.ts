@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import { DocumentParseError, type TextSegment } from '../parsed-document.ts';
 import { decodeText, normalizeNewlines } from '../text-decoding.ts';
 import type { DocumentParser } from './document-parser.ts';
+import { HeadingPath } from './heading-path.ts';
 
 /** Reads a text file: BOM-declared UTF-8/UTF-16, else UTF-8, else Latin-1; one newline convention. */
 export async function readTextFile(filePath: string): Promise<string> {
@@ -33,12 +34,13 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 export function markdownSections(markdown: string): TextSegment[] {
   const lines = markdown.split('\n');
   const segments: TextSegment[] = [];
-  let heading: string | undefined;
+  const headings = new HeadingPath();
   let section: string[] = [];
   let fence: string | undefined;
 
   const endSection = () => {
     const text = section.join('\n').trim();
+    const heading = headings.current();
     if (text) segments.push({ text, kind: 'prose', ...(heading ? { heading } : {}) });
     section = [];
   };
@@ -62,7 +64,10 @@ export function markdownSections(markdown: string): TextSegment[] {
         !/^ {0,3}(?:[-*+]|\d+[.)])\s/.test(line);
       if (atx || isSetext) {
         endSection();
-        heading = stripInline((atx ? atx[1] : line) ?? '') || undefined;
+        const text = stripInline((atx ? atx[1] : line) ?? '');
+        // ATX: the number of #; setext: = underlines a level-1 heading, - a level-2 one.
+        const level = atx ? /#+/.exec(line)![0].length : next!.trim().startsWith('=') ? 1 : 2;
+        if (text) headings.enter(level, text);
       }
     }
     section.push(line);
