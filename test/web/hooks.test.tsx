@@ -154,8 +154,8 @@ describe('realtime hooks', () => {
     await server.api('PUT', `/api/chats/${first.chatId}`, { title: 'Renamed here' });
     await waitFor(() => expect(received).toHaveLength(1));
     expect(received[0]).toMatchObject({
-      type: 'chat_updated',
-      data: { project_id: first.projectId, chat_id: first.chatId, title: 'Renamed here' },
+      type: 'chats_updated',
+      data: { project_id: first.projectId, chats: [{ chat_id: first.chatId, title: 'Renamed here' }] },
     });
 
     unmount();
