@@ -8,6 +8,8 @@ import http from 'node:http';
 import { Server } from 'socket.io';
 
 const ollama = process.argv[2]!;
+/** The model the server answers with by default (the fake Ollama's first chat model). */
+const model = process.argv[3] ?? 'llama3.2:latest';
 const server = http.createServer();
 const io = new Server(server, { path: '/socket.io/', serveClient: false, perMessageDeflate: false });
 
@@ -21,11 +23,17 @@ io.on('connection', (socket) => {
     const chatId = data.chat_id;
     socket.emit('message_received', { chat_id: chatId, status: 'processing' });
     socket.emit('message_sources', { chat_id: chatId, sources: [] });
+    if (!(await relay(chatId, data.message).catch(() => false)))
+      socket.emit('error', { message: 'the model did not answer', chat_id: chatId });
+  });
+
+  async function relay(chatId: number, message: string): Promise<boolean> {
     const response = await fetch(`${ollama}/api/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'bench', stream: true, messages: [{ role: 'user', content: data.message }] }),
-    });
+      body: JSON.stringify({ model, stream: true, messages: [{ role: 'user', content: message }] }),
+    }).catch(() => undefined);
+    if (!response?.ok || !response.body) return false;
     const decoder = new TextDecoder();
     let buffered = '';
     let seq = 0;
@@ -42,8 +50,9 @@ io.on('connection', (socket) => {
       // One event per network read, as the server does.
       if (text) socket.emit('message_token', { chat_id: chatId, token: text, seq: ++seq });
     }
-    socket.emit('message_complete', { chat_id: chatId, metadata: { model: 'bench', sources_count: 0 } });
-  });
+    socket.emit('message_complete', { chat_id: chatId, metadata: { model, sources_count: 0 } });
+    return true;
+  }
 });
 
 server.listen(0, '127.0.0.1', () => {
