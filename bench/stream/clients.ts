@@ -6,7 +6,9 @@
 import { io, type Socket } from 'socket.io-client';
 import { percentile, round } from '../lib/stats.ts';
 
-const [url, chatIdsArgument] = process.argv.slice(2);
+const [url, chatIdsArgument, projectArgument] = process.argv.slice(2);
+/** Each socket first joins the project room, as the web app's pages do (0: none joins). */
+const projectId = Number(projectArgument ?? 0);
 const chatIds = chatIdsArgument!.split(',').map(Number);
 const now = () => performance.timeOrigin + performance.now();
 
@@ -19,6 +21,17 @@ function open(): Promise<Socket> {
 }
 
 const sockets = await Promise.all(chatIds.map(() => open()));
+if (projectId > 0) {
+  await Promise.all(
+    sockets.map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          socket.once('project_joined', () => resolve());
+          socket.emit('join_project', { project_id: projectId });
+        }),
+    ),
+  );
+}
 const pinger = await open();
 const latencies: number[] = [];
 const firstTokenDelays: number[] = [];

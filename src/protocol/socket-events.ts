@@ -20,6 +20,17 @@ export type JoinProjectPayload = z.infer<typeof JoinProjectPayload>;
 export const LeaveProjectPayload = z.strictObject({ project_id: Id });
 export type LeaveProjectPayload = z.infer<typeof LeaveProjectPayload>;
 
+/**
+ * **ext** Shows a chat: the connection joins that chat's room (one per connection, like the project
+ * room) and hears its per-chat `project_update`s (`message_added`, `chat_updated`, `chat_deleted`).
+ * `send_message` and the other answer events join it too.
+ */
+export const JoinChatPayload = z.strictObject({ chat_id: Id });
+export type JoinChatPayload = z.infer<typeof JoinChatPayload>;
+
+export const LeaveChatPayload = z.strictObject({ chat_id: Id });
+export type LeaveChatPayload = z.infer<typeof LeaveChatPayload>;
+
 /** Generation options shared by `send_message` and `POST /api/chats/{id}/messages`. */
 export const GenerationOptions = {
   model: z.string().trim().min(1).max(200).optional(),
@@ -90,6 +101,8 @@ export const PingPayload = z.unknown();
 export const clientEventSchemas = {
   join_project: JoinProjectPayload,
   leave_project: LeaveProjectPayload,
+  join_chat: JoinChatPayload,
+  leave_chat: LeaveChatPayload,
   send_message: SendMessagePayload,
   regenerate_message: RegenerateMessagePayload,
   edit_message: EditMessagePayload,
@@ -116,6 +129,14 @@ export interface ProjectJoinedEvent {
 
 /** `leave_project` answered (`status`), or the server took the socket out (`reason`: the user lost access). */
 export type ProjectLeftEvent = { project_id: number; status: 'success' } | { project_id: number; reason: 'access_revoked' };
+
+/** **ext** `join_chat` / `leave_chat` answered. */
+export interface ChatJoinedEvent {
+  chat_id: number;
+  status: 'success';
+}
+
+export type ChatLeftEvent = ChatJoinedEvent;
 
 export interface MessageReceivedEvent {
   chat_id: number;
@@ -191,12 +212,30 @@ export const ProjectUpdateType = z.enum([
   'chat_deleted',
   'message_added',
   'project_updated',
+  'chats_updated',
 ]);
 export type ProjectUpdateType = z.infer<typeof ProjectUpdateType>;
 
 export interface ProjectUpdateEvent {
   type: ProjectUpdateType;
   data: Record<string, unknown>;
+}
+
+/** One chat as a project's chat list shows it. */
+export interface ChatSummary {
+  chat_id: number;
+  title: string;
+  updated_at: string;
+  message_count: number;
+}
+
+/**
+ * **ext** `project_update` `chats_updated` to the project room: the chats whose title, messages or
+ * order changed, coalesced (at most a few a second per project, however many answers stream).
+ */
+export interface ChatsUpdatedData {
+  project_id: number;
+  chats: ChatSummary[];
 }
 
 /** A model download's progress; sent to every connected client (models are shared by all projects). */
@@ -220,6 +259,8 @@ export interface ServerToClientEvents {
   connection_status: (data: ConnectionStatusEvent) => void;
   project_joined: (data: ProjectJoinedEvent) => void;
   project_left: (data: ProjectLeftEvent) => void;
+  chat_joined: (data: ChatJoinedEvent) => void;
+  chat_left: (data: ChatLeftEvent) => void;
   message_received: (data: MessageReceivedEvent) => void;
   message_sources: (data: MessageSourcesEvent) => void;
   message_token: (data: MessageTokenEvent) => void;
@@ -234,6 +275,8 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   join_project: (data: z.input<typeof JoinProjectPayload>) => void;
   leave_project: (data: z.input<typeof LeaveProjectPayload>) => void;
+  join_chat: (data: z.input<typeof JoinChatPayload>) => void;
+  leave_chat: (data: z.input<typeof LeaveChatPayload>) => void;
   send_message: (data: z.input<typeof SendMessagePayload>) => void;
   regenerate_message: (data: z.input<typeof RegenerateMessagePayload>) => void;
   edit_message: (data: z.input<typeof EditMessagePayload>) => void;

@@ -16,10 +16,10 @@ export interface ServerProcess {
 export async function startServerProcess(
   env: Record<string, string>,
   /** Run as another user (tests of file permissions, which root would bypass). */
-  options: { uid?: number; gid?: number; startTimeoutMs?: number } = {},
+  options: { uid?: number; gid?: number; startTimeoutMs?: number /** Extra node flags (e.g. `--cpu-prof`). */; nodeArgs?: string[] } = {},
 ): Promise<ServerProcess> {
-  const { startTimeoutMs = 30_000, ...spawnOptions } = options;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const { startTimeoutMs = 30_000, nodeArgs = [], ...spawnOptions } = options;
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server/main.ts'], {
     cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SERVE_WEB: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

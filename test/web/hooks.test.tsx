@@ -3,6 +3,7 @@ import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProjectUpdateEvent } from '../../src/protocol/socket-events.ts';
+import { useChatRoom } from '../../src/web/hooks/use-chat-room.ts';
 import { useChatStream } from '../../src/web/hooks/use-chat-stream.ts';
 import { useConnection } from '../../src/web/hooks/use-connection.ts';
 import { useDocumentStatus } from '../../src/web/hooks/use-document-status.ts';
@@ -11,6 +12,7 @@ import { useProjectUpdates } from '../../src/web/hooks/use-project-updates.ts';
 import { ConnectionProvider } from '../../src/web/lib/connection-context.tsx';
 import { ConnectionManager } from '../../src/web/lib/socket.ts';
 import { FIXTURE_TOKENS } from '../support/fake-ollama.ts';
+import { ask, connect } from '../support/socket-client.ts';
 import { createProjectAndChat, startTestServer, type TestServer } from '../support/test-server.ts';
 
 /** The React hooks over a real ConnectionManager talking to the real server (jsdom's own origin allowed). */
@@ -131,6 +133,33 @@ describe('realtime hooks', () => {
     expect(server.gateway.connections.snapshot()[0]?.project_id).toBeNull();
   });
 
+  it("useChatRoom keeps the tab in the chat's room across a reconnect: another tab's question reaches it", async () => {
+    const { projectId, chatId } = await createProjectAndChat(server);
+    const onJoined = vi.fn();
+    const received: ProjectUpdateEvent[] = [];
+    const { unmount } = renderHook(
+      () => {
+        useChatRoom(chatId, onJoined);
+        useProjectUpdates(projectId, (event) => received.push(event));
+      },
+      { wrapper },
+    );
+    await waitFor(() => expect(onJoined).toHaveBeenCalledTimes(1));
+    act(() => server.gateway.io.disconnectSockets(true));
+    await waitFor(() => expect(onJoined).toHaveBeenCalledTimes(2), { timeout: 10_000 });
+    expect(server.gateway.connections.snapshot()[0]?.chat_id).toBe(chatId);
+
+    const otherTab = await connect(server.url, { extraHeaders: { origin: window.location.origin } });
+    await ask(otherTab, { chat_id: chatId, message: 'From the other tab' });
+    await waitFor(() => expect(received.filter((event) => event.type === 'message_added')).toHaveLength(2));
+    otherTab.disconnect();
+
+    const left = new Promise((resolve) => manager.socket.once('chat_left', resolve));
+    unmount();
+    await left;
+    expect(server.gateway.connections.snapshot().find((connection) => connection.sid === manager.socket.id)?.chat_id).toBeNull();
+  });
+
   it('useProjectUpdates delivers this project’s updates only, and removes its listener on unmount', async () => {
     const first = await createProjectAndChat(server);
     const second = await createProjectAndChat(server);
@@ -154,8 +183,8 @@ describe('realtime hooks', () => {
     await server.api('PUT', `/api/chats/${first.chatId}`, { title: 'Renamed here' });
     await waitFor(() => expect(received).toHaveLength(1));
     expect(received[0]).toMatchObject({
-      type: 'chat_updated',
-      data: { project_id: first.projectId, chat_id: first.chatId, title: 'Renamed here' },
+      type: 'chats_updated',
+      data: { project_id: first.projectId, chats: [{ chat_id: first.chatId, title: 'Renamed here' }] },
     });
 
     unmount();

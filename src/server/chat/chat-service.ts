@@ -68,7 +68,13 @@ export class ChatService {
       title: input.title ?? DEFAULT_CHAT_TITLE,
       titleIsCustom: input.title !== undefined && input.title !== DEFAULT_CHAT_TITLE,
     });
-    this.deps.events.publish({ type: 'chatCreated', projectId: chat.projectId, chatId: chat.id, title: chat.title });
+    this.deps.events.publish({
+      type: 'chatCreated',
+      projectId: chat.projectId,
+      chatId: chat.id,
+      ownerId: chat.createdBy,
+      title: chat.title,
+    });
     return chat;
   }
 
@@ -94,7 +100,13 @@ export class ChatService {
     await this.deps.access.requireChat(actor, chatId, 'write');
     const chat = await this.deps.store.chats.update(chatId, { title, titleIsCustom: true });
     if (!chat) throw new NotFoundError(`Chat ${chatId} not found`);
-    this.deps.events.publish({ type: 'chatUpdated', projectId: chat.projectId, chatId: chat.id, title: chat.title });
+    this.deps.events.publish({
+      type: 'chatUpdated',
+      projectId: chat.projectId,
+      chatId: chat.id,
+      ownerId: chat.createdBy,
+      title: chat.title,
+    });
     return chat;
   }
 
@@ -107,7 +119,13 @@ export class ChatService {
       model: patch.model ?? null,
     });
     if (!chat) throw new NotFoundError(`Chat ${chatId} not found`);
-    this.deps.events.publish({ type: 'chatUpdated', projectId: chat.projectId, chatId: chat.id, title: chat.title });
+    this.deps.events.publish({
+      type: 'chatUpdated',
+      projectId: chat.projectId,
+      chatId: chat.id,
+      ownerId: chat.createdBy,
+      title: chat.title,
+    });
     return chat;
   }
 
@@ -115,7 +133,7 @@ export class ChatService {
     const chat = await this.deps.access.requireChat(actor, chatId, 'write');
     (await this.deps.generations.find(chatId))?.stop('interrupted');
     await this.deps.store.chats.softDelete(chatId);
-    this.deps.events.publish({ type: 'chatDeleted', projectId: chat.projectId, chatId });
+    this.deps.events.publish({ type: 'chatDeleted', projectId: chat.projectId, chatId, ownerId: chat.createdBy });
   }
 
   /**
@@ -166,10 +184,17 @@ export class ChatService {
       if (!chat.titleIsCustom && chat.messageCount === 0) {
         const title = titleFromMessage(input.message);
         await store.chats.update(chat.id, { title });
-        events.publish({ type: 'chatUpdated', projectId: chat.projectId, chatId: chat.id, title });
+        events.publish({ type: 'chatUpdated', projectId: chat.projectId, chatId: chat.id, ownerId: chat.createdBy, title });
       }
       generation.publish({ type: 'received', chatId: chat.id, userMessageId: userMessage.id });
-      events.publish({ type: 'messageAdded', projectId: chat.projectId, chatId: chat.id, messageId: userMessage.id, role: 'user' });
+      events.publish({
+        type: 'messageAdded',
+        projectId: chat.projectId,
+        chatId: chat.id,
+        ownerId: chat.createdBy,
+        messageId: userMessage.id,
+        role: 'user',
+      });
       void this.run(generation, chat, userMessage, input);
       return generation;
     } catch (error) {
@@ -248,7 +273,7 @@ export class ChatService {
     }
     await store.messages.activateVersion(message.id);
     // Other tabs reload the chat on any update of it.
-    events.publish({ type: 'chatUpdated', projectId: chat.projectId, chatId: chat.id, title: chat.title });
+    events.publish({ type: 'chatUpdated', projectId: chat.projectId, chatId: chat.id, ownerId: chat.createdBy, title: chat.title });
   }
 
   /** Thumbs up / down on an answer (null clears it). */
@@ -425,7 +450,14 @@ export class ChatService {
         tokens: seq,
         ...(cut ? { truncated: cut } : {}),
       });
-      events.publish({ type: 'messageAdded', projectId: chat.projectId, chatId: chat.id, messageId: assistant.id, role: 'assistant' });
+      events.publish({
+        type: 'messageAdded',
+        projectId: chat.projectId,
+        chatId: chat.id,
+        ownerId: chat.createdBy,
+        messageId: assistant.id,
+        role: 'assistant',
+      });
     } catch (error) {
       const appError = toAppError(error);
       if (!(error instanceof AppError)) logger.error({ err: error, chatId: chat.id }, 'generation failed');

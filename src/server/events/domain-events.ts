@@ -15,10 +15,14 @@ export type DomainEvent =
   | { type: 'projectDeleted'; projectId: number }
   /** A new embedding index version of the project is complete and now answers. */
   | { type: 'embeddingIndexActivated'; projectId: number; embeddingModel: string; embeddingIndexId: number }
-  | { type: 'chatCreated'; projectId: number; chatId: number; title: string }
-  | { type: 'chatUpdated'; projectId: number; chatId: number; title: string }
-  | { type: 'chatDeleted'; projectId: number; chatId: number }
-  | { type: 'messageAdded'; projectId: number; chatId: number; messageId: number; role: 'user' | 'assistant' }
+  /**
+   * Chat events name the chat's creator (`ownerId`; null without accounts): with accounts chats are
+   * private, so only the owner's connections hear them.
+   */
+  | { type: 'chatCreated'; projectId: number; chatId: number; ownerId: number | null; title: string }
+  | { type: 'chatUpdated'; projectId: number; chatId: number; ownerId: number | null; title: string }
+  | { type: 'chatDeleted'; projectId: number; chatId: number; ownerId: number | null }
+  | { type: 'messageAdded'; projectId: number; chatId: number; ownerId: number | null; messageId: number; role: 'user' | 'assistant' }
   | { type: 'documentAdded'; projectId: number; document: DocumentRecord }
   /** Renamed (`filename`) or queued / finished (`status`); only what changed is set. */
   | { type: 'documentUpdated'; projectId: number; documentId: number; filename?: string; status?: DocumentStatus }

@@ -9,7 +9,9 @@ import type {
   SocketData,
 } from '../../protocol/socket-events.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
-import { domainEventToWire } from './to-wire.ts';
+import type { ChatRecord } from '../store/store.ts';
+import { ChatListSummaries, chatSummary } from './chat-list-summaries.ts';
+import { chatListChangeOf, domainEventToWire, type WireDelivery } from './to-wire.ts';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -24,6 +26,31 @@ export function projectRoom(projectId: number): string {
  */
 export function answerRoom(projectId: number): string {
   return `answers_project_${projectId}`;
+}
+
+/**
+ * Connections showing one chat (`join_chat`, or asking in it): its per-chat events. Named under its
+ * project so that revocation finds every room of a project by prefix.
+ */
+export function chatRoom(projectId: number, chatId: number): string {
+  return `project_${projectId}_chat_${chatId}`;
+}
+
+/**
+ * With accounts, one user's connections in a project room: chats are private, so a chat's list
+ * events go to its owner's connections there (and those of admins for chats without an owner).
+ */
+export function projectMemberRoom(projectId: number, userId: number): string {
+  return `project_${projectId}_user_${userId}`;
+}
+
+export function projectAdminsRoom(projectId: number): string {
+  return `project_${projectId}_admins`;
+}
+
+/** Every room named under a project (chat rooms, per-member rooms), for revocation. */
+export function isRoomOfProject(room: string, projectId: number): boolean {
+  return room.startsWith(`project_${projectId}_`);
 }
 
 /** Every connection of one user (accounts on): per-user broadcasts and revocation. */
@@ -56,6 +83,15 @@ export function createBroadcaster(io: IoServer) {
       data: Parameters<ServerToClientEvents[Event]>[0],
     ): void {
       (io.to(projectRoom(projectId)).emit as (event: string, data: unknown) => void)(event, data);
+    },
+
+    /** One event to every connection in any of `rooms` (each hears it once). */
+    emitToRooms<Event extends keyof ServerToClientEvents>(
+      rooms: string[],
+      event: Event,
+      data: Parameters<ServerToClientEvents[Event]>[0],
+    ): void {
+      (io.to(rooms).emit as (event: string, data: unknown) => void)(event, data);
     },
 
     /** Events that are not per project (model downloads, the list of projects) reach every socket. */
@@ -97,19 +133,69 @@ export function createBroadcaster(io: IoServer) {
 
 export type Broadcaster = ReturnType<typeof createBroadcaster>;
 
-/** Forwards what the domain announces to the project rooms and to everyone. Returns a function that stops it. */
+/** The rooms that hear a chat event (see `WireDelivery.chat`). */
+function chatRooms(projectId: number, chat: NonNullable<WireDelivery['chat']>, accountsOn: boolean): string[] {
+  const rooms: string[] = [];
+  if (chat.rooms !== 'list') rooms.push(chatRoom(projectId, chat.chatId));
+  if (chat.rooms !== 'chat') rooms.push(chatListRoom(projectId, chat.ownerId, accountsOn));
+  return rooms;
+}
+
+/** Who may see a chat in the project's chat list: everyone in the room, or with accounts its owner (admins for ownerless chats). */
+function chatListRoom(projectId: number, ownerId: number | null, accountsOn: boolean): string {
+  if (!accountsOn) return projectRoom(projectId);
+  return ownerId === null ? projectAdminsRoom(projectId) : projectMemberRoom(projectId, ownerId);
+}
+
+/**
+ * Forwards what the domain announces to the project, chat and user rooms and to everyone; chat-list
+ * changes are coalesced into `chats_updated`. Returns a function that stops it.
+ */
 export function forwardDomainEvents(
   events: DomainEvents,
   broadcaster: Broadcaster,
-  options: { io?: IoServer; audience?: BroadcastAudience; logger?: { warn(object: unknown, message?: string): void } } = {},
+  options: {
+    io?: IoServer;
+    audience?: BroadcastAudience;
+    /** Accounts on: chats are private to their owner. */
+    accountsOn?: boolean;
+    /** Where the chat-list summaries are read; without it no `chats_updated` is sent. */
+    chats?: { findById(id: number): Promise<ChatRecord | undefined> };
+    logger?: { warn(object: unknown, message?: string): void };
+  } = {},
 ): () => void {
   const { io, audience } = options;
-  return events.subscribe((domainEvent) => {
+  const accountsOn = options.accountsOn ?? false;
+  const chatStore = options.chats;
+  const summaries = chatStore
+    ? new ChatListSummaries({
+        load: async (chatIds) =>
+          (await Promise.all(chatIds.map((id) => chatStore.findById(id)))).filter((chat): chat is ChatRecord => chat !== undefined),
+        send: (projectId, chats) => {
+          const byRoom = new Map<string, ChatRecord[]>();
+          for (const chat of chats) {
+            const room = chatListRoom(projectId, chat.createdBy, accountsOn);
+            byRoom.set(room, [...(byRoom.get(room) ?? []), chat]);
+          }
+          for (const [room, list] of byRoom)
+            broadcaster.emitToRooms([room], 'project_update', {
+              type: 'chats_updated',
+              data: { project_id: projectId, chats: list.map(chatSummary) },
+            });
+        },
+        onError: (error) => options.logger?.warn({ err: error }, 'could not send the chat-list summaries'),
+      })
+    : undefined;
+  const unsubscribe = events.subscribe((domainEvent) => {
+    const listChange = chatListChangeOf(domainEvent);
+    if (listChange) summaries?.mark(listChange.projectId, listChange.chatId);
     for (const {
       projectId,
+      chat,
       event: [name, data],
     } of domainEventToWire(domainEvent)) {
-      if (projectId !== undefined) broadcaster.broadcastToProject(projectId, name, data as never);
+      if (projectId !== undefined && chat) broadcaster.emitToRooms(chatRooms(projectId, chat, accountsOn), name, data as never);
+      else if (projectId !== undefined) broadcaster.broadcastToProject(projectId, name, data as never);
       else if (!io || !audience) broadcaster.broadcastToEveryone(name, data as never);
       else if (name === 'projects_changed') {
         const changed = data as ProjectsChangedEvent;
@@ -120,4 +206,8 @@ export function forwardDomainEvents(
       } else (io.to(ADMINS_ROOM).emit as (event: string, data: unknown) => void)(name, data);
     }
   });
+  return () => {
+    unsubscribe();
+    summaries?.close();
+  };
 }

@@ -5,6 +5,8 @@ export interface ConnectionState {
   metadata: SocketData;
   /** The client's address, for the per-address caps. */
   address: string;
+  /** The room of the chat this connection shows (`metadata.chat_id`), if it joined one. */
+  chatRoom: string | null;
   /** chat id → stop listening to that chat's answer. */
   subscriptions: Map<number, () => void>;
 }
@@ -17,6 +19,7 @@ export class ConnectionRegistry {
     const state: ConnectionState = {
       metadata: { connected_at: new Date().toISOString(), project_id: null, chat_id: null },
       address,
+      chatRoom: null,
       subscriptions: new Map(),
     };
     this.connections.set(socketId, state);

@@ -23,6 +23,7 @@ import { ConnectionRegistry } from './connection-registry.ts';
 import type { AppSocket, HandlerContext } from './handler-context.ts';
 import { continueMessage, editMessage, regenerateMessage, resumeMessage, sendMessage, stopGeneration } from './handlers/chat-stream.ts';
 import { ping } from './handlers/ping.ts';
+import { joinChat, leaveChat } from './handlers/chat-room.ts';
 import { joinProject, leaveProject } from './handlers/project-room.ts';
 import { refuseLegacyClients } from './legacy-client-refusal.ts';
 import { inspectPayload, MAX_PAYLOAD_BYTES } from './payload-inspection.ts';
@@ -131,13 +132,17 @@ export function createRealtimeGateway(options: {
   const stopForwarding = forwardDomainEvents(
     events,
     broadcaster,
-    accountsOn ? { io, audience: { projectMemberIds: (projectId) => store.members.userIds(projectId) }, logger } : {},
+    accountsOn
+      ? { io, audience: { projectMemberIds: (projectId) => store.members.userIds(projectId) }, accountsOn, chats: store.chats, logger }
+      : { chats: store.chats, logger },
   );
   const stopRevoking = applyRevocations(io, events, logger);
 
   const handlers: Record<keyof ClientToServerEvents, ClientEventHandler> = {
     join_project: joinProject,
     leave_project: leaveProject,
+    join_chat: joinChat,
+    leave_chat: leaveChat,
     send_message: sendMessage,
     regenerate_message: regenerateMessage,
     edit_message: editMessage,

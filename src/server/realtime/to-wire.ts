@@ -49,7 +49,35 @@ export function generationEventToWire(event: GenerationEvent): WireEvent | undef
 /** One socket event and who hears it: a project's room, or every connection (`projectId` absent). */
 export interface WireDelivery {
   projectId?: number;
+  /**
+   * Chat events: only the connections showing the chat (`chat`), the chat lists of the project that
+   * may show it (`list`: the project room, or with accounts its owner's connections there), or both.
+   */
+  chat?: { chatId: number; ownerId: number | null; rooms: 'chat' | 'list' | 'both' };
   event: WireEvent;
+}
+
+/** A chat whose summary in its project's chat list changed (coalesced into `chats_updated`). */
+export interface ChatListChange {
+  projectId: number;
+  chatId: number;
+}
+
+/** Title, messages or order of a chat changed: its chat-list summary is due. */
+export function chatListChangeOf(event: DomainEvent): ChatListChange | undefined {
+  return event.type === 'chatUpdated' || event.type === 'messageAdded' ? { projectId: event.projectId, chatId: event.chatId } : undefined;
+}
+
+function chatEvent(
+  event: { projectId: number; chatId: number; ownerId: number | null },
+  rooms: 'chat' | 'list' | 'both',
+  type: ProjectUpdateType,
+  data: Record<string, unknown>,
+): WireDelivery {
+  return {
+    ...projectUpdate(event.projectId, type, { chat_id: event.chatId, ...data }),
+    chat: { chatId: event.chatId, ownerId: event.ownerId, rooms },
+  };
 }
 
 function projectUpdate(projectId: number, type: ProjectUpdateType, data: Record<string, unknown>): WireDelivery {
@@ -58,7 +86,7 @@ function projectUpdate(projectId: number, type: ProjectUpdateType, data: Record<
 
 /**
  * Maps a domain event to the seed's wire events: `project_update {type, data}` (snake_case) to the
- * project's room, `document_status` likewise, `projects_changed` and `model_pull_progress` to everyone.
+ * project's room (chat events to the chat's own room or the chat lists, see `chat`), `document_status` likewise, `projects_changed` and `model_pull_progress` to everyone.
  */
 export function domainEventToWire(event: DomainEvent): WireDelivery[] {
   switch (event.type) {
@@ -78,14 +106,16 @@ export function domainEventToWire(event: DomainEvent): WireDelivery[] {
           embedding_index_id: event.embeddingIndexId,
         }),
       ];
+    // The seed's chat_created / chat_deleted reach the project's chat lists; what happens inside a chat
+    // only its own room (the list hears a coalesced summary instead, see chatListChangeOf).
     case 'chatCreated':
-      return [projectUpdate(event.projectId, 'chat_created', { chat_id: event.chatId, title: event.title })];
+      return [chatEvent(event, 'list', 'chat_created', { title: event.title })];
     case 'chatUpdated':
-      return [projectUpdate(event.projectId, 'chat_updated', { chat_id: event.chatId, title: event.title })];
+      return [chatEvent(event, 'chat', 'chat_updated', { title: event.title })];
     case 'chatDeleted':
-      return [projectUpdate(event.projectId, 'chat_deleted', { chat_id: event.chatId })];
+      return [chatEvent(event, 'both', 'chat_deleted', {})];
     case 'messageAdded':
-      return [projectUpdate(event.projectId, 'message_added', { chat_id: event.chatId, message_id: event.messageId, role: event.role })];
+      return [chatEvent(event, 'chat', 'message_added', { message_id: event.messageId, role: event.role })];
     case 'documentAdded':
       return [projectUpdate(event.projectId, 'document_added', { document_id: event.document.id, filename: event.document.filename })];
     case 'documentUpdated':

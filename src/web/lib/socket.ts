@@ -76,6 +76,8 @@ export class ConnectionManager {
   private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
   private readonly roomClaims = new Map<number, number>();
   private currentProjectId: number | null = null;
+  /** The chat this tab shows (its room hears another tab's question, a rename, a delete). */
+  private currentChatId: number | null = null;
   private readonly streams = new Map<number, TrackedStream>();
   private readonly chatListeners = new Map<number, Set<ChatStreamListener>>();
   private readonly stopRequested = new Set<number>();
@@ -171,6 +173,22 @@ export class ConnectionManager {
 
   get projectId(): number | null {
     return this.currentProjectId;
+  }
+
+  /**
+   * Shows a chat: the connection joins its room (rejoined on every connection) until released. One
+   * chat per tab; the newest call wins.
+   */
+  showChat(chatId: number): () => void {
+    if (this.currentChatId !== chatId) {
+      this.currentChatId = chatId;
+      if (this.socket.connected) this.socket.emit('join_chat', { chat_id: chatId });
+    }
+    return () => {
+      if (this.currentChatId !== chatId) return;
+      this.currentChatId = null;
+      if (this.socket.connected) this.socket.emit('leave_chat', { chat_id: chatId });
+    };
   }
 
   /** Listens to one chat's answer events. */
@@ -278,6 +296,7 @@ export class ConnectionManager {
       this.lastErrorValue = null;
       this.setStatus('connected');
       if (this.currentProjectId !== null) this.socket.emit('join_project', { project_id: this.currentProjectId });
+      if (this.currentChatId !== null) this.socket.emit('join_chat', { chat_id: this.currentChatId });
       for (const [chatId, stream] of [...this.streams]) {
         if (stream.confirmed) {
           this.emitResume(chatId, stream);

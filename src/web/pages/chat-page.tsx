@@ -15,6 +15,7 @@ import { SourceDialog, SourceList } from '../components/sources.tsx';
 import { useChatStream } from '../hooks/use-chat-stream.ts';
 import { useConnection } from '../hooks/use-connection.ts';
 import { useMediaQuery } from '../hooks/use-media-query.ts';
+import { useChatRoom } from '../hooks/use-chat-room.ts';
 import { useProjectRoom } from '../hooks/use-project-room.ts';
 import { useProjectUpdates } from '../hooks/use-project-updates.ts';
 import { ApiError, apiRequest, errorMessage } from '../lib/api.ts';
@@ -50,6 +51,11 @@ export function ChatPage({ chatId }: { chatId: number }) {
 
   // Messages added while this tab was not in the room (loading, offline) are reloaded on (re)join.
   useProjectRoom(projectId, () => {
+    if (!stream.isBusy) void reloadChat();
+  });
+
+  // The chat's own events (another tab's question, a rename, a delete) come to its room only.
+  useChatRoom(chatId, () => {
     if (!stream.isBusy) void reloadChat();
   });
 

@@ -90,6 +90,7 @@ const ADMIN_ONLY: Row[] = [
 ];
 const SOCKET_EVENTS: Array<[event: string, payload: (ids: Ids) => unknown]> = [
   ['join_project', (ids) => ({ project_id: ids.project })],
+  ['join_chat', (ids) => ({ chat_id: ids.chat })],
   ['send_message', (ids) => ({ chat_id: ids.chat, message: 'hello' })],
   ['stop_generation', (ids) => ({ chat_id: ids.chat })],
   ['resume_message', (ids) => ({ chat_id: ids.chat, after_seq: 0 })],
@@ -98,7 +99,7 @@ const SOCKET_EVENTS: Array<[event: string, payload: (ids: Ids) => unknown]> = [
   ['continue_message', (ids) => ({ chat_id: ids.chat, message_id: ids.message })],
 ];
 /** Events that name nothing of anyone's (leave is idempotent, ping echoes). */
-const FREE_EVENTS = ['leave_project', 'ping'];
+const FREE_EVENTS = ['leave_project', 'leave_chat', 'ping'];
 /** Routes that name no project, chat or document: the account's own, or the instance's. */
 const NOT_PER_PROJECT =
   /^\/(health|docs)|^\/api\/(auth|session|users|settings|llm|health)(\/|$)|^\/api\/projects\/?$|^\/api\/projects\/import$|^\/api\/chats\/?$|^\/api\/documents\/bulk-delete$|^\/$/;

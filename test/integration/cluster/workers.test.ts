@@ -100,6 +100,38 @@ describe('--workers 2 on one port (SQLite)', () => {
     for (const socket of clients) socket.disconnect();
   }, 120_000);
 
+  it("a chat's own events cross workers to the sockets showing it; the project room hears only the summary", async () => {
+    const project = await postJson('/api/projects', { name: 'Fan-out' });
+    const chat = await postJson('/api/chats', { project_id: project.id });
+    ollama.defaultScript = { tokenCount: 20 };
+    // Back to back: the viewer and the sender land on different workers.
+    const viewer = await open();
+    const sender = await open();
+    const listOnly = await open();
+    viewer.emit('join_chat', { chat_id: chat.id });
+    await waitFor(viewer, 'chat_joined', () => true, 20_000);
+    listOnly.emit('join_project', { project_id: project.id });
+    await waitFor(listOnly, 'project_joined', () => true, 20_000);
+    const heardInList: string[] = [];
+    listOnly.on('project_update', (update) => heardInList.push(update.type));
+    const added = waitFor(
+      viewer,
+      'project_update',
+      (update) => update.type === 'message_added' && update.data.role === 'assistant',
+      20_000,
+    );
+    const summary = waitFor(
+      listOnly,
+      'project_update',
+      (update) => update.type === 'chats_updated' && (update.data.chats as Array<{ message_count: number }>)[0]?.message_count === 2,
+      20_000,
+    );
+    sender.emit('send_message', { chat_id: chat.id, message: 'across workers' });
+    expect((await added).data).toMatchObject({ chat_id: chat.id });
+    await summary;
+    expect(heardInList.filter((type) => type !== 'chats_updated')).toEqual([]);
+  });
+
   it('resume and stop from a new connection on the other worker', async () => {
     const project = await postJson('/api/projects', { name: 'Resume' });
     const resumeChat = await postJson('/api/chats', { project_id: project.id });

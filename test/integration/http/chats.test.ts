@@ -160,14 +160,22 @@ describe('REST: chats and messages', () => {
     }
   });
 
-  it('broadcasts message_added to the project room', async () => {
+  it("sends message_added to the chat's room, and the project room a chat-list summary", async () => {
     const { projectId, chatId } = await createProjectAndChat(server);
     const socket = await connect(server.url);
     socket.emit('join_project', { project_id: projectId });
     await waitFor(socket, 'project_joined');
+    socket.emit('join_chat', { chat_id: chatId });
+    await waitFor(socket, 'chat_joined');
     const added = waitFor(socket, 'project_update', (update) => update.type === 'message_added' && update.data.role === 'assistant');
+    const summary = waitFor(
+      socket,
+      'project_update',
+      (update) => update.type === 'chats_updated' && (update.data.chats as Array<{ message_count: number }>)[0]?.message_count === 2,
+    );
     await server.api('POST', `/api/chats/${chatId}/messages`, { message: 'hi' });
     expect((await added).data).toMatchObject({ project_id: projectId, chat_id: chatId, message_id: expect.any(Number) });
+    expect((await summary).data).toMatchObject({ project_id: projectId, chats: [{ chat_id: chatId, title: 'hi', message_count: 2 }] });
     socket.disconnect();
   });
 });

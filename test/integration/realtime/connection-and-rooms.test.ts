@@ -130,9 +130,10 @@ describe('connection, metadata and project rooms', () => {
     expect(one).toEqual({ type: 'chat_created', data: { project_id: projectId, chat_id: chatId, title: 'Shared' } });
     expect(two).toEqual(one);
 
-    const updated = waitFor(first, 'project_update', (update) => update.type === 'chat_updated');
+    // A rename reaches the chat lists as a (coalesced) summary.
+    const updated = waitFor(first, 'project_update', (update) => update.type === 'chats_updated');
     await server.api('PUT', `/api/chats/${chatId}`, { title: 'Renamed' });
-    expect(await updated).toMatchObject({ data: { chat_id: chatId, title: 'Renamed' } });
+    expect(await updated).toMatchObject({ data: { project_id: projectId, chats: [{ chat_id: chatId, title: 'Renamed' }] } });
     const deleted = waitFor(second, 'project_update', (update) => update.type === 'chat_deleted');
     await server.api('DELETE', `/api/chats/${chatId}`);
     expect(await deleted).toMatchObject({ data: { chat_id: chatId } });

@@ -1,14 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { domainEventToWire } from '../../../src/server/realtime/to-wire.ts';
+import { chatListChangeOf, domainEventToWire } from '../../../src/server/realtime/to-wire.ts';
 
 describe('domainEventToWire', () => {
   it("spells project events as the seed's project_update {type, data} in the project's room", () => {
-    expect(domainEventToWire({ type: 'chatUpdated', projectId: 4, chatId: 9, title: 'Renamed' })).toEqual([
-      { projectId: 4, event: ['project_update', { type: 'chat_updated', data: { project_id: 4, chat_id: 9, title: 'Renamed' } }] },
+    expect(domainEventToWire({ type: 'chatCreated', projectId: 4, chatId: 9, ownerId: null, title: 'New Chat' })).toEqual([
+      {
+        projectId: 4,
+        chat: { chatId: 9, ownerId: null, rooms: 'list' },
+        event: ['project_update', { type: 'chat_created', data: { project_id: 4, chat_id: 9, title: 'New Chat' } }],
+      },
     ]);
     expect(domainEventToWire({ type: 'documentUpdated', projectId: 4, documentId: 2, status: 'failed' })).toEqual([
       { projectId: 4, event: ['project_update', { type: 'document_updated', data: { project_id: 4, document_id: 2, status: 'failed' } }] },
     ]);
+  });
+
+  it("sends what happens inside a chat to the chat's own room only, and marks its chat-list summary", () => {
+    const renamed = { type: 'chatUpdated', projectId: 4, chatId: 9, ownerId: 7, title: 'Renamed' } as const;
+    expect(domainEventToWire(renamed)).toEqual([
+      {
+        projectId: 4,
+        chat: { chatId: 9, ownerId: 7, rooms: 'chat' },
+        event: ['project_update', { type: 'chat_updated', data: { project_id: 4, chat_id: 9, title: 'Renamed' } }],
+      },
+    ]);
+    expect(chatListChangeOf(renamed)).toEqual({ projectId: 4, chatId: 9 });
+    const added = { type: 'messageAdded', projectId: 4, chatId: 9, ownerId: 7, messageId: 3, role: 'user' } as const;
+    expect(domainEventToWire(added)[0]?.chat?.rooms).toBe('chat');
+    expect(chatListChangeOf(added)).toEqual({ projectId: 4, chatId: 9 });
+    const deleted = { type: 'chatDeleted', projectId: 4, chatId: 9, ownerId: 7 } as const;
+    expect(domainEventToWire(deleted)[0]?.chat?.rooms).toBe('both');
+    expect(chatListChangeOf(deleted)).toBeUndefined();
   });
 
   it('tells every connection about the list of projects, and the project room about a rename', () => {

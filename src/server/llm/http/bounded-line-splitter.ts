@@ -30,10 +30,23 @@ export class BoundedLineSplitter {
   push(chunk: Uint8Array): string[] {
     const lines: string[] = [];
     let start = 0;
-    for (let newline = chunk.indexOf(10, start); newline !== -1; newline = chunk.indexOf(10, start)) {
-      this.hold(chunk.subarray(start, newline));
+    const first = chunk.indexOf(10);
+    if (first !== -1 && this.pendingBytes > 0) {
+      this.hold(chunk.subarray(0, first));
       lines.push(this.take());
-      start = newline + 1;
+      start = first + 1;
+    }
+    // The whole lines of this read, decoded at once without copying (the hot path: one read holds
+    // many short NDJSON lines). Each stays within the limit, checked before it is decoded.
+    const last = chunk.lastIndexOf(10);
+    if (last >= start) {
+      for (let newline = chunk.indexOf(10, start), from = start; newline !== -1 && newline <= last; newline = chunk.indexOf(10, from)) {
+        if (newline - from > this.options.maxLineBytes) throw lineTooLongError(this.options.label, this.options.maxLineBytes);
+        from = newline + 1;
+      }
+      const text = this.decoder.decode(chunk.subarray(start, last));
+      for (const line of text.split('\n')) lines.push(line);
+      start = last + 1;
     }
     // Copied: a view would keep the whole network buffer alive.
     this.hold(chunk.slice(start));

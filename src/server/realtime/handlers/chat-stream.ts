@@ -13,6 +13,7 @@ import type { HandlerContext } from '../handler-context.ts';
 import { parsePayload } from '../payload.ts';
 import { answerRoom } from '../broadcast.ts';
 import { generationEventToWire } from '../to-wire.ts';
+import { showChat } from './chat-room.ts';
 
 /**
  * Streams an answer's events to this socket until it ends or the socket goes. The answer keeps its
@@ -78,8 +79,8 @@ function listen(
  */
 async function startAnswer(context: HandlerContext, chatId: number, start: () => Promise<RunningAnswer>): Promise<void> {
   const chat = await context.access.requireChat(context.actor, chatId, 'read');
-  context.connection.metadata.chat_id = chatId;
-  context.socket.data.chat_id = chatId;
+  // The sender shows this chat: its room hears the chat's own events (another tab's question, a rename).
+  showChat(context, chat).catch((error: unknown) => context.logger.warn({ err: error }, 'could not join the chat room'));
   const release = context.limits.reserveAnswer(context.socket.id, context.connection.address);
   let generation: RunningAnswer;
   try {
@@ -142,6 +143,6 @@ export async function resumeMessage(context: HandlerContext, raw: unknown): Prom
   if (!generation) {
     throw new NotFoundError(`No answer to resume in chat ${chatId}; load the chat's messages instead`);
   }
-  context.connection.metadata.chat_id = chatId;
+  showChat(context, chat).catch((error: unknown) => context.logger.warn({ err: error }, 'could not join the chat room'));
   listen(context, generation, chat.projectId, { afterSeq });
 }

@@ -1,17 +1,25 @@
 import { JoinProjectPayload, LeaveProjectPayload } from '../../../protocol/socket-events.ts';
-import { SerialByKey } from '../../concurrency/serial-by-key.ts';
-import { projectRoom } from '../broadcast.ts';
-import type { ConnectionState } from '../connection-registry.ts';
+import { projectAdminsRoom, projectMemberRoom, projectRoom } from '../broadcast.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import { parsePayload } from '../payload.ts';
+import { inArrivalOrder } from './room-order.ts';
 
 /**
- * Room changes of one connection, in the order they arrived. Run side by side, two joins sent back
- * to back would each read "no previous room" while the other awaited, and the socket would stay in both.
+ * The rooms a connection holds for one project: the seed's `project_{id}`, and with accounts the
+ * user's own room there (the lists of private chats), plus the admins' one for ownerless chats.
  */
-const roomChanges = new SerialByKey<ConnectionState>();
-function inArrivalOrder(connection: ConnectionState, change: () => Promise<void>): Promise<void> {
-  return roomChanges.run(connection, change);
+function projectRooms(context: HandlerContext, projectId: number): string[] {
+  const { actor } = context;
+  if (actor.kind !== 'user') return [projectRoom(projectId)];
+  return [
+    projectRoom(projectId),
+    projectMemberRoom(projectId, actor.userId),
+    ...(actor.role === 'admin' ? [projectAdminsRoom(projectId)] : []),
+  ];
+}
+
+async function leaveRooms(context: HandlerContext, projectId: number): Promise<void> {
+  for (const room of projectRooms(context, projectId)) await context.socket.leave(room);
 }
 
 /** `join_project`: one project room per connection; joining another leaves the previous one. */
@@ -25,8 +33,8 @@ async function switchToProject(context: HandlerContext, raw: unknown): Promise<v
   await access.requireProject(actor, projectId, 'read');
   if (!socket.connected) return;
   const previous = connection.metadata.project_id;
-  if (previous !== null && previous !== projectId) await socket.leave(projectRoom(previous));
-  await socket.join(projectRoom(projectId));
+  if (previous !== null && previous !== projectId) await leaveRooms(context, previous);
+  await socket.join(projectRooms(context, projectId));
   connection.metadata.project_id = projectId;
   socket.data.project_id = projectId;
   socket.emit('project_joined', { project_id: projectId, status: 'success' });
@@ -40,7 +48,7 @@ export function leaveProject(context: HandlerContext, raw: unknown): Promise<voi
 async function leaveRoom(context: HandlerContext, raw: unknown): Promise<void> {
   const { socket, connection } = context;
   const { project_id: projectId } = parsePayload('leave_project', LeaveProjectPayload, raw);
-  await socket.leave(projectRoom(projectId));
+  await leaveRooms(context, projectId);
   if (connection.metadata.project_id === projectId) {
     connection.metadata.project_id = null;
     socket.data.project_id = null;
