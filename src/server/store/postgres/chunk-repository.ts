@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { searchTerms } from '../full-text-terms.ts';
 import { analyzedText } from '../text-analyzer.ts';
+import { searchBm25 } from './bm25-search.ts';
 import type { ChunkRecord, ChunkRepository, NewChunk } from '../store.ts';
 import { now, transaction } from './postgres-database.ts';
 import type { VectorLayout } from './vector-layout.ts';
@@ -36,34 +37,6 @@ export function toChunkRecord(row: ChunkRow): ChunkRecord {
     rows: row.rows,
   };
 }
-
-/** FTS5's BM25 constants (the textbook ones). */
-const K1 = 1.2;
-const B = 0.75;
-
-/**
- * Okapi BM25 over the postings of the project's chunks (filtered before ranking). The query terms
- * come from the same analyzer as the chunks' postings (text-analyzer.ts); IDF is Lucene's,
- * ln(1 + (N − n + 0.5) / (n + 0.5)).
- */
-const BM25_SQL = /* sql */ `
-WITH q AS (SELECT DISTINCT unnest($2::text[]) AS term),
-stats AS (SELECT COUNT(*)::float8 AS n, COALESCE(AVG(doc_len), 1)::float8 AS avgdl FROM chunks WHERE project_id = $1),
-df AS (
-  SELECT p.term, COUNT(*)::float8 AS df FROM chunk_postings p JOIN q ON q.term = p.term
-  WHERE p.project_id = $1 GROUP BY p.term
-)
-SELECT p.chunk_id AS id,
-  SUM(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
-      * (p.tf * (${K1} + 1)) / (p.tf + ${K1} * (1 - ${B} + ${B} * c.doc_len / GREATEST(s.avgdl, 1)))) AS score
-FROM chunk_postings p
-JOIN df ON df.term = p.term
-JOIN chunks c ON c.id = p.chunk_id
-CROSS JOIN stats s
-WHERE p.project_id = $1
-GROUP BY p.chunk_id
-ORDER BY score DESC, p.chunk_id
-LIMIT $3`;
 
 export function createPostgresChunkRepository(pool: pg.Pool, vectors: VectorLayout): ChunkRepository {
   async function insertChunks(client: pg.PoolClient, projectId: number, documentId: number, chunks: NewChunk[]): Promise<number[]> {
@@ -110,10 +83,7 @@ export function createPostgresChunkRepository(pool: pg.Pool, vectors: VectorLayo
     },
 
     async searchFullText({ projectId, query, limit }) {
-      const terms = searchTerms(query);
-      if (terms.length === 0) return [];
-      const { rows } = await pool.query<{ id: number; score: number }>(BM25_SQL, [projectId, terms, limit]);
-      return rows.map((row) => ({ chunkId: row.id, score: Number(row.score) }));
+      return searchBm25(pool, projectId, searchTerms(query), limit);
     },
 
     async findByIds(projectId, ids) {

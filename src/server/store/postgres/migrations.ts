@@ -302,6 +302,48 @@ DROP TRIGGER chunks_postings ON chunks;
 CREATE TRIGGER chunks_postings AFTER INSERT OR UPDATE OF content, search_text ON chunks FOR EACH ROW EXECUTE FUNCTION chunks_postings();
 `,
   },
+  {
+    version: 5,
+    // BM25 from the postings index alone (bm25-search.ts): each posting carries its chunk's length
+    // and the primary key covers tf and length, so scoring reads no chunk and no heap page once
+    // vacuumed; chunks_project covers the length for the project's N and average length.
+    name: 'covering-postings',
+    sql: /* sql */ `
+-- Written anew rather than updated in place, which would leave every old row behind as a dead tuple.
+CREATE TABLE chunk_postings_v5 (
+  project_id integer NOT NULL,
+  term       text NOT NULL,
+  chunk_id   integer NOT NULL,
+  tf         integer NOT NULL,
+  doc_len    integer NOT NULL
+);
+INSERT INTO chunk_postings_v5 (project_id, term, chunk_id, tf, doc_len)
+  SELECT p.project_id, p.term, p.chunk_id, p.tf, c.doc_len FROM chunk_postings p JOIN chunks c ON c.id = p.chunk_id;
+DROP TABLE chunk_postings;
+ALTER TABLE chunk_postings_v5 RENAME TO chunk_postings;
+ALTER TABLE chunk_postings ADD CONSTRAINT chunk_postings_pkey PRIMARY KEY (project_id, term, chunk_id) INCLUDE (tf, doc_len);
+ALTER TABLE chunk_postings ADD CONSTRAINT chunk_postings_chunk_id_fkey FOREIGN KEY (chunk_id) REFERENCES chunks (id) ON DELETE CASCADE;
+CREATE INDEX chunk_postings_chunk ON chunk_postings (chunk_id);
+
+DROP INDEX chunks_project;
+CREATE INDEX chunks_project ON chunks (project_id, id) INCLUDE (doc_len);
+
+CREATE OR REPLACE FUNCTION chunks_postings() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM chunk_postings WHERE chunk_id = NEW.id;
+  IF NEW.search_text IS NOT NULL THEN
+    INSERT INTO chunk_postings (project_id, term, chunk_id, tf, doc_len)
+      SELECT NEW.project_id, term, NEW.id, COUNT(*), NEW.doc_len
+      FROM regexp_split_to_table(NEW.search_text, ' ') AS term WHERE term <> '' GROUP BY term;
+  ELSE
+    INSERT INTO chunk_postings (project_id, term, chunk_id, tf, doc_len)
+      SELECT NEW.project_id, lexeme, NEW.id, COALESCE(array_length(positions, 1), 1), NEW.doc_len
+      FROM unnest(to_tsvector('daa_english', NEW.content));
+  END IF;
+  RETURN NULL;
+END $$;
+`,
+  },
 ];
 
 /** The pgvector table, created only where `CREATE EXTENSION vector` worked. HNSW indexes are made per model and dimension. */
