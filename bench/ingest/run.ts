@@ -106,17 +106,63 @@ const timed = async <T>(work: () => Promise<T>): Promise<number> => {
   return Number(((performance.now() - started) / 1000).toFixed(2));
 };
 
+/** Peak resident memory of this process (server, its worker threads and the bench), sampled. */
+function watchRss(): { stop: () => number } {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 25);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.round(Math.max(peak, process.memoryUsage.rss()) / 2 ** 20);
+    },
+  };
+}
+
+/**
+ * Wall time the documents spent in each stage (summed over documents, so with two in flight the sum
+ * can exceed the elapsed time): a stage ends when the document's next progress event names another.
+ */
+function watchStages() {
+  const totals: Record<string, number> = {};
+  const current = new Map<number, { stage: string; since: number }>();
+  const stop = server.events.subscribe((event) => {
+    if (event.type !== 'documentProgress') return;
+    const now = performance.now();
+    const previous = current.get(event.documentId);
+    if (previous && previous.stage !== event.stage) totals[previous.stage] = (totals[previous.stage] ?? 0) + now - previous.since;
+    if (event.stage === 'completed' || event.stage === 'failed') current.delete(event.documentId);
+    else if (!previous || previous.stage !== event.stage) current.set(event.documentId, { stage: event.stage, since: now });
+  });
+  return () => {
+    stop();
+    return Object.fromEntries(Object.entries(totals).map(([stage, ms]) => [stage, Number((ms / 1000).toFixed(2))]));
+  };
+}
+
+/** With BENCH_PROFILE_MARKS=1, prints the monotonic clock (µs, the clock of --cpu-prof) at a phase's edges. */
+function mark(label: string): void {
+  if (process.env.BENCH_PROFILE_MARKS) console.error(`mark ${label} ${process.hrtime.bigint() / 1000n}`);
+}
+
 const loadBefore = os.loadavg()[0]!;
 try {
   const batch = await makeBatch();
   const project = await server.store.projects.create({ name: 'bench', description: null, settings: {} });
   const monitor = monitorEventLoopDelay({ resolution: 10 });
   const embedCallsBefore = await embedRequests();
+  const stopStages = watchStages();
+  const rss = watchRss();
   monitor.enable();
+  mark('phase1-start');
   const started = performance.now();
   await ingestBatch(batch, project.id);
   const seconds = (performance.now() - started) / 1000;
+  mark('phase1-end');
   monitor.disable();
+  const rssPeakMb = rss.stop();
+  const stageSeconds = stopStages();
 
   const documents = await server.store.documents.list({ projectId: project.id, skip: 0, limit: 10_000 });
   const failed = documents.filter((document) => document.status !== 'completed');
@@ -140,7 +186,9 @@ try {
   const fillSeconds = Number(((performance.now() - fillStarted) / 1000).toFixed(1));
   const second = await server.store.projects.create({ name: 'bench-next-to-large', description: null, settings: {} });
   const largeMonitor = monitorEventLoopDelay({ resolution: 10 });
+  const largeRss = watchRss();
   largeMonitor.enable();
+  mark('phase2-start');
   const largeStarted = performance.now();
   const [ingestSeconds, backfillSeconds] = await Promise.all([
     timed(() => ingestBatch(batch, second.id)),
@@ -151,7 +199,9 @@ try {
     if (response.status !== 204) throw new Error(`hard delete answered ${response.status}`);
   });
   const largeSeconds = (performance.now() - largeStarted) / 1000;
+  mark('phase2-end');
   largeMonitor.disable();
+  const largeRssPeakMb = largeRss.stop();
 
   const result = {
     benchmark: 'ingest',
@@ -169,6 +219,10 @@ try {
     chunks_per_second: Number((chunks / seconds).toFixed(1)),
     embed_requests: embedRequestsUsed,
     event_loop_delay_ms: loopDelay(monitor),
+    /** Peak RSS of the whole process (server with its worker threads, and the bench's own heap). */
+    rss_peak_mb: rssPeakMb,
+    /** Document-seconds in each stage, summed over documents (two run at a time). */
+    stage_seconds: stageSeconds,
     large_database: {
       chunks: large.chunks,
       dimensions: 768,
@@ -179,6 +233,7 @@ try {
       hard_delete_seconds: deleteSeconds,
       seconds: Number(largeSeconds.toFixed(2)),
       event_loop_delay_ms: loopDelay(largeMonitor),
+      rss_peak_mb: largeRssPeakMb,
     },
     settings: { INGEST_WORKERS: config.INGEST_WORKERS, EMBED_BATCH_SIZE: config.EMBED_BATCH_SIZE, chunk_size: 1000, chunk_overlap: 200 },
   };
@@ -188,17 +243,21 @@ try {
     '',
     `\`npm run bench:ingest\` · ${result.files} files (${result.kinds.join(', ')}), uploaded over HTTP in bulk requests and ingested end to end: parse in worker threads, chunk (1000/200), embed (fake Ollama \`/api/embed\` in its own process, batches of ${result.settings.EMBED_BATCH_SIZE}), full-text + vector index. ${result.settings.INGEST_WORKERS} ingestion workers.`,
     '',
-    '| pages | chunks | time | pages/s | chunks/s | event-loop delay p50 / p99 / max |',
-    '|---|---|---|---|---|---|',
-    `| ${pages} | ${chunks} | ${result.seconds} s | **${result.pages_per_second}** | ${result.chunks_per_second} | ${result.event_loop_delay_ms.p50} / **${result.event_loop_delay_ms.p99}** / ${result.event_loop_delay_ms.max} ms |`,
+    '| pages | chunks | time | pages/s | chunks/s | event-loop delay p50 / p99 / max | RSS peak |',
+    '|---|---|---|---|---|---|---|',
+    `| ${pages} | ${chunks} | ${result.seconds} s | **${result.pages_per_second}** | ${result.chunks_per_second} | ${result.event_loop_delay_ms.p50} / **${result.event_loop_delay_ms.p99}** / ${result.event_loop_delay_ms.max} ms | ${result.rss_peak_mb} MB |`,
+    '',
+    `Document-seconds per stage (summed over documents in flight): ${Object.entries(result.stage_seconds)
+      .map(([stage, seconds]) => `${stage} ${seconds} s`)
+      .join(', ')}.`,
     '',
     `### Next to a project of ${big.chunks.toLocaleString('en-US')} chunks`,
     '',
     `A project pre-filled through the store with ${big.chunks.toLocaleString('en-US')} chunks (full-text indexed, ${big.dimensions}-float vectors in an active index; ${big.fill_seconds} s to fill). Then, measured together: the same batch ingested into another project, an embedding-backfill scan of every project (an indexed read of the vector backlog), and a hard delete of the big project over REST (its rows go in short pages, its vec0 table is dropped on the store's background connection).`,
     '',
-    '| ingest (pages/s) | backfill scan | hard delete | event-loop delay p50 / p99 / max |',
-    '|---|---|---|---|',
-    `| ${big.ingest_seconds} s (${big.ingest_pages_per_second}) | ${big.backfill_scan_seconds} s | ${big.hard_delete_seconds} s | ${big.event_loop_delay_ms.p50} / **${big.event_loop_delay_ms.p99}** / ${big.event_loop_delay_ms.max} ms |`,
+    '| ingest (pages/s) | backfill scan | hard delete | event-loop delay p50 / p99 / max | RSS peak |',
+    '|---|---|---|---|---|',
+    `| ${big.ingest_seconds} s (${big.ingest_pages_per_second}) | ${big.backfill_scan_seconds} s | ${big.hard_delete_seconds} s | ${big.event_loop_delay_ms.p50} / **${big.event_loop_delay_ms.p99}** / ${big.event_loop_delay_ms.max} ms | ${big.rss_peak_mb} MB |`,
     '',
     `Machine: ${result.machine.cpus} × ${result.machine.cpu}, Node ${process.version}, 1-minute load average ${result.load_average.join(' → ')}. Target p99 < 50 ms: ${result.event_loop_delay_ms.p99 < 50 ? 'met' : 'NOT met'} (small database), ${big.event_loop_delay_ms.p99 < 50 ? 'met' : 'NOT met'} (big database).`,
   ].join('\n');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, DuplicateDocumentError } from '../../src/server/errors.ts';
 import type { Store } from '../../src/server/store/store.ts';
+import { analyzedText } from '../../src/server/store/text-analyzer.ts';
 
 export interface StoreUnderTest {
   store: Store;
@@ -416,6 +417,67 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await store.projects.hardDelete(project.id);
       expect(await store.vectors.dropOrphanStorage()).toBe(1);
       expect(await store.vectors.dropOrphanStorage()).toBe(0);
+    });
+
+    test('chunks: a document is indexed whole with its analyzed terms and vectors, or not at all', async () => {
+      const project = await newProject();
+      const index = await store.vectors.createIndex({
+        projectId: project.id,
+        provider: 'ollama',
+        model: 'm1',
+        dimensions: 3,
+        status: 'active',
+      });
+      const document = await addDocument(project.id);
+      const contents = ['Orchards need bees', 'Lighthouses guide ships'];
+      const ids = (await store.chunks.indexDocument({
+        documentId: document.id,
+        // Terms as a parse worker analyzes them: the store indexes them as they are.
+        chunks: contents.map((content, position) => ({ ...chunk(position, content), terms: analyzedText(content) })),
+        pageCount: null,
+        wordCount: 6,
+        parsedMetadata: {},
+        vectors: { indexId: index.id, embeddings: [new Float32Array([1, 0, 0]), new Float32Array([0, 1, 0])] },
+      }))!;
+      expect(ids).toHaveLength(2);
+      expect(
+        (await store.chunks.searchFullText({ projectId: project.id, query: 'orchard bee', limit: 5 })).map((hit) => hit.chunkId),
+      ).toEqual([ids[0]]);
+      expect((await store.vectors.search({ indexId: index.id, embedding: [0, 1, 0], limit: 1 }))[0]!.chunkId).toBe(ids[1]);
+      expect(await store.vectors.countVectors(index.id)).toBe(2);
+      expect((await store.documents.findById(document.id))?.embeddingModel).toBe('m1');
+      expect(await store.chunks.listMissingVectors({ projectId: project.id, indexId: index.id, limit: 10 })).toEqual([]);
+
+      // A write that fails part-way (one vector short) writes none of the new chunks (SQLite has already
+      // purged the old ones in pages before the transaction; PostgreSQL keeps them) …
+      await expect(
+        store.chunks.indexDocument({
+          documentId: document.id,
+          chunks: [chunk(0, 'Granite valleys'), chunk(1, 'Copper lanterns')],
+          pageCount: null,
+          wordCount: 4,
+          parsedMetadata: {},
+          vectors: { indexId: index.id, embeddings: [new Float32Array([1, 0, 0])] },
+        }),
+      ).rejects.toThrow();
+      expect(await store.chunks.searchFullText({ projectId: project.id, query: 'granite', limit: 5 })).toEqual([]);
+      expect(await store.chunks.searchFullText({ projectId: project.id, query: 'copper', limit: 5 })).toEqual([]);
+      expect(await store.vectors.countVectors(index.id)).toBeLessThanOrEqual(2);
+      // … and a new document with nothing.
+      const other = await addDocument(project.id);
+      await expect(
+        store.chunks.indexDocument({
+          documentId: other.id,
+          chunks: [chunk(0, 'Granite valleys')],
+          pageCount: null,
+          wordCount: 2,
+          parsedMetadata: {},
+          vectors: { indexId: index.id, embeddings: [] },
+        }),
+      ).rejects.toThrow();
+      expect(await store.chunks.searchFullText({ projectId: project.id, query: 'granite', limit: 5 })).toEqual([]);
+      expect((await store.documents.findById(other.id))?.chunkCount).toBe(0);
+      expect(await store.vectors.countVectors(index.id)).toBeLessThanOrEqual(2);
     });
 
     test('vectors: two jobs creating the first index of one embedder at once get the same version', async () => {

@@ -106,6 +106,8 @@ export class FakeOllama {
   /** Embed failures: answer `/api/embed` with this status while > 0 calls remain. */
   embedFailures = 0;
   embedDelayMs = 0;
+  /** Good `/api/embed` answers left before the vectors come one value short (each batch consistent in itself); undefined: never. */
+  embedShortAfter: number | undefined;
   /** Delay before answering `/api/show` (a model check that takes a while). */
   showDelayMs = 0;
   pullChunks = 5;
@@ -300,7 +302,11 @@ export class FakeOllama {
       return json(response, 400, { error: `"${body.model}" does not support embeddings` });
     }
     const inputs: string[] = Array.isArray(body.input) ? body.input : [body.input];
-    const dimensions = model.embeddingLength ?? 768;
+    let dimensions = model.embeddingLength ?? 768;
+    if (this.embedShortAfter !== undefined) {
+      if (this.embedShortAfter > 0) this.embedShortAfter -= 1;
+      else dimensions -= 1;
+    }
     return json(response, 200, {
       model: body.model,
       embeddings: inputs.map((input) => fakeEmbedding(String(input), dimensions)),

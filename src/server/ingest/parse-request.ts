@@ -60,6 +60,10 @@ export const ParsedDocumentSchema = z.object({
   metadata: z.record(z.string(), z.string()),
 }) satisfies z.ZodType<ParsedDocument>;
 
+/** What the indexer needs of a parsed document: the segments stay in the worker (the chunks carry the text). */
+export const ParsedSummarySchema = ParsedDocumentSchema.omit({ segments: true });
+export type ParsedSummary = Omit<ParsedDocument, 'segments'>;
+
 export const ChunkSchema = z.object({
   chunkIndex: z.number().int(),
   content: z.string(),
@@ -71,9 +75,17 @@ export const ChunkSchema = z.object({
   rows: z.string().optional(),
 }) satisfies z.ZodType<Chunk>;
 
-export const ParseResultSchema = z.object({ parsed: ParsedDocumentSchema, chunks: z.array(ChunkSchema) });
+export const ParseResultSchema = z
+  .object({
+    parsed: ParsedSummarySchema,
+    chunks: z.array(ChunkSchema),
+    /** Each chunk's full-text index terms (text-analyzer.ts), analyzed in the worker so the writer only writes. */
+    terms: z.array(z.string()),
+  })
+  .refine((result) => result.terms.length === result.chunks.length, { message: 'one terms entry per chunk', path: ['terms'] });
 
 export interface ParseResult {
-  parsed: ParsedDocument;
+  parsed: ParsedSummary;
   chunks: Chunk[];
+  terms: string[];
 }

@@ -1,4 +1,3 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EmbedderChoice } from '../llm/embedder-resolver.ts';
 import { type Embedding, isEmbedderUnavailable } from '../llm/embedder.ts';
 import type { JobRecord } from '../store/store.ts';
@@ -14,14 +13,14 @@ const CHUNKING = 45;
 const EMBED_START = 50;
 const EMBED_END = 90;
 const INDEXING = 95;
-/** Vectors written per transaction: small enough to keep each write short for the event loop. */
-const VECTOR_WRITE_BATCH = 64;
+/** Parse progress of one document is saved and announced at most this often. */
+const PROGRESS_INTERVAL_MS = 250;
 
 export type ProcessOutcome = { kind: 'completed'; embedded: boolean; buildingIndex: boolean } | { kind: 'gone' };
 
 /**
- * A parse job: parse and chunk in the pool → embed (when an embedder answers) → one transaction that
- * replaces the document's chunks, full-text entries and vectors and marks it completed. Every step
+ * A parse job: parse, chunk and analyze in the pool → embed (when an embedder answers) → one
+ * transaction that replaces the document's chunks, full-text entries and vectors → completed. Every step
  * reports `document_status`. Throws for the runner to retry or fail the document.
  */
 export async function processDocument(context: IngestContext, job: JobRecord, signal: AbortSignal): Promise<ProcessOutcome> {
@@ -37,7 +36,7 @@ export async function processDocument(context: IngestContext, job: JobRecord, si
   if (!(await report({ status: 'processing', stage: 'parsing', progress: PARSE_START, error: null }))) return { kind: 'gone' };
 
   let lastReported = 0;
-  const { parsed, chunks } = await parserPool.process(
+  const { parsed, chunks, terms } = await parserPool.process(
     {
       filePath: files.pathOf(document.projectId, document.storedName),
       fileType: document.fileType,
@@ -48,7 +47,7 @@ export async function processDocument(context: IngestContext, job: JobRecord, si
       signal,
       onProgress: (update) => {
         // Worker progress can be fast; persist and announce at most every 250 ms per document.
-        if (update.stage === 'parsing' && Date.now() - lastReported < 250) return;
+        if (update.stage === 'parsing' && Date.now() - lastReported < PROGRESS_INTERVAL_MS) return;
         lastReported = Date.now();
         const fraction = update.pagesTotal ? (update.pagesDone ?? 0) / update.pagesTotal : 0;
         void report({
@@ -108,28 +107,18 @@ export async function processDocument(context: IngestContext, job: JobRecord, si
 
   signal.throwIfAborted();
   await report({ status: 'processing', stage: 'indexing', progress: INDEXING, chunksDone: chunks.length, chunksTotal: chunks.length });
-  // Chunks and full-text entries in one transaction; then the vectors in short ones. A crash in
-  // between leaves the document unfinished: it is processed again (idempotently) at the next start.
+  // Chunks, full-text entries (terms analyzed by the parse worker) and vectors in one transaction:
+  // a failure or a crash leaves the document unfinished and unindexed; it is processed again
+  // (idempotently) by the retry or at the next start.
   const chunkIds = await store.chunks.indexDocument({
     documentId: document.id,
-    chunks,
+    chunks: chunks.map((chunk, position) => ({ ...chunk, terms: terms[position] })),
     pageCount: parsed.pageCount ?? null,
     wordCount: parsed.wordCount,
     parsedMetadata: parsed.metadata,
+    ...(vectors ? { vectors: { indexId: vectors.indexId, embeddings: vectors.embeddings } } : {}),
   });
   if (!chunkIds) return { kind: 'gone' };
-  if (vectors) {
-    for (let start = 0; start < chunkIds.length; start += VECTOR_WRITE_BATCH) {
-      signal.throwIfAborted();
-      await store.vectors.insert({
-        indexId: vectors.indexId,
-        items: chunkIds
-          .slice(start, start + VECTOR_WRITE_BATCH)
-          .map((chunkId, offset) => ({ chunkId, embedding: vectors!.embeddings[start + offset]! })),
-      });
-      await yieldToEventLoop();
-    }
-  }
   await report({
     status: 'completed',
     stage: 'completed',

@@ -309,6 +309,8 @@ export interface DocumentRepository {
 export interface NewChunk {
   chunkIndex: number;
   content: string;
+  /** Its full-text index terms when already analyzed (`analyzedText(content)`, in a parse worker); else the store analyzes. */
+  terms?: string;
   startChar: number;
   endChar: number;
   page?: number | null;
@@ -347,6 +349,8 @@ export interface ChunkRepository {
     pageCount: number | null;
     wordCount: number;
     parsedMetadata: Record<string, string>;
+    /** The chunks' vectors (in chunk order), written in the same transaction: a document is indexed whole or not at all. */
+    vectors?: { indexId: number; embeddings: ArrayLike<number>[] };
   }): Promise<number[] | undefined>;
   /**
    * BM25 over the project's chunks only, for a natural-language `query` (each store builds its own

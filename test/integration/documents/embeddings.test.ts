@@ -55,6 +55,36 @@ describe('documents: embeddings, hybrid retrieval and index versions', () => {
     expect(result.results.every((item) => item.score > 0 && item.score <= 1)).toBe(true);
   });
 
+  it('a document whose index write fails part-way keeps no chunk, and a reprocess indexes each chunk once', async () => {
+    await start({ EMBED_BATCH_SIZE: 3 });
+    const { projectId } = await createProjectAndChat(server);
+    await joinProject(socket, projectId);
+    await server.api('PUT', `/api/projects/${projectId}`, { settings: { chunk_size: 400, chunk_overlap: 0 } });
+    // The second batch's vectors are one value short: the embedder accepts each batch, the vector
+    // table refuses the write in the middle of the document's one transaction.
+    server.ollama.embedShortAfter = 1;
+    const document = (await uploadDocument(server, projectId, { filename: 'bees.txt', content: ARTICLE })).body.document;
+    const failed = await log.until(document.id);
+    expect(failed.status).toBe('failed');
+    const stored = (await server.api('GET', `/api/documents/${document.id}`)).body;
+    expect(stored).toMatchObject({ status: 'failed', chunk_count: 0 });
+    expect((await testRetrieval(server, projectId, 'honeybees pollinate orchards')).results).toEqual([]);
+
+    server.ollama.embedShortAfter = undefined;
+    const mark = log.mark(document.id);
+    expect((await server.api('POST', `/api/documents/${document.id}/reprocess`)).status).toBe(202);
+    const final = await log.until(document.id, undefined, 15_000, mark);
+    expect(final.status).toBe('completed');
+    const table = (await server.api('GET', `/api/analytics/projects/${projectId}/chunks?limit=200`)).body;
+    const indexes = table.chunks.map((row: { chunk_index: number }) => row.chunk_index);
+    expect(table.total).toBe(final.chunks_total);
+    expect(new Set(indexes).size).toBe(final.chunks_total);
+    expect(table.chunks.every((row: { embedding_dimension: number | null }) => row.embedding_dimension === 768)).toBe(true);
+    const result = await testRetrieval(server, projectId, 'honeybees pollinate orchards');
+    expect(result.stats.mode).toBe('hybrid');
+    expect(result.results.length).toBeGreaterThan(0);
+  });
+
   it('indexes for full text while no embedder answers, then embeds in the background once one does', async () => {
     await start();
     const embedModel = server.ollama.models.find((model) => model.capabilities.includes('embedding'))!;

@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { documentText } from '../../../src/server/ingest/chunker.ts';
-import { parseAndChunk } from '../../../src/server/ingest/parse-and-chunk.ts';
-import type { ParseResult } from '../../../src/server/ingest/parse-request.ts';
+import { type ParseAndChunkResult as ParseResult, parseAndChunk } from '../../../src/server/ingest/parse-and-chunk.ts';
 import type { DocumentFileType } from '../../../src/server/ingest/parsed-document.ts';
 import { latin1, makeDocx, makePdf, makeXlsx, utf16 } from '../../support/document-fixtures.ts';
 import { createTempDir } from '../../support/temp-files.ts';

@@ -37,17 +37,22 @@ function readPdf(pdfium: WrappedPdfiumModule, data: Uint8Array, onProgress: Pars
     const segments: TextSegment[] = [];
     let characters = 0;
     let failedPages = 0;
-    for (let pageIndex = 0; pageIndex < pagesTotal; pageIndex += 1) {
-      const text = readPageText(pdfium, document.handle, pageIndex);
-      if (text === undefined) failedPages += 1;
-      else if (text) {
-        characters += text.length;
-        if (characters > PARSE_LIMITS.maxTextChars) {
-          throw new DocumentParseError('This PDF holds too much text to index', 'too_large');
+    const scratch = new PageScratch(pdfium);
+    try {
+      for (let pageIndex = 0; pageIndex < pagesTotal; pageIndex += 1) {
+        const text = readPageText(pdfium, document.handle, pageIndex, scratch);
+        if (text === undefined) failedPages += 1;
+        else if (text) {
+          characters += text.length;
+          if (characters > PARSE_LIMITS.maxTextChars) {
+            throw new DocumentParseError('This PDF holds too much text to index', 'too_large');
+          }
+          segments.push({ text, page: pageIndex + 1, kind: 'prose' });
         }
-        segments.push({ text, page: pageIndex + 1, kind: 'prose' });
+        onProgress({ stage: 'parsing', pagesDone: pageIndex + 1, pagesTotal });
       }
-      onProgress({ stage: 'parsing', pagesDone: pageIndex + 1, pagesTotal });
+    } finally {
+      scratch.free();
     }
     if (segments.length === 0) {
       if (failedPages === pagesTotal && pagesTotal > 0) {
@@ -58,6 +63,39 @@ function readPdf(pdfium: WrappedPdfiumModule, data: Uint8Array, onProgress: Pars
     return { segments, pageCount: pagesTotal, metadata: readMetadata(pdfium, document.handle) };
   } finally {
     document.close();
+  }
+}
+
+/**
+ * Buffers in PDFium's heap reused for every page of a document (a page's text, a character's
+ * origin), grown when a page needs more, instead of two allocations per page.
+ */
+class PageScratch {
+  private textBuffer = 0;
+  private textBytes = 0;
+  readonly origin: number;
+
+  constructor(private readonly pdfium: WrappedPdfiumModule) {
+    this.origin = pdfium.pdfium.wasmExports.malloc(16);
+    if (!this.origin) throw new DocumentParseError('The file needs more memory than a parse may use', 'memory');
+  }
+
+  /** A buffer of at least `bytes` (valid until the next call). */
+  text(bytes: number): number {
+    if (bytes > this.textBytes) {
+      const { wasmExports } = this.pdfium.pdfium;
+      if (this.textBuffer) wasmExports.free(this.textBuffer);
+      this.textBuffer = wasmExports.malloc(bytes);
+      this.textBytes = this.textBuffer ? bytes : 0;
+      if (!this.textBuffer) throw new DocumentParseError('The file needs more memory than a parse may use', 'memory');
+    }
+    return this.textBuffer;
+  }
+
+  free(): void {
+    const { wasmExports } = this.pdfium.pdfium;
+    if (this.textBuffer) wasmExports.free(this.textBuffer);
+    wasmExports.free(this.origin);
   }
 }
 
@@ -97,7 +135,7 @@ function openPdf(pdfium: WrappedPdfiumModule, data: Uint8Array): OpenPdf {
  * than its font size (1.8 ×) is preceded by a blank line, so the chunker can cut between paragraphs.
  * `undefined` when the page cannot be read.
  */
-function readPageText(pdfium: WrappedPdfiumModule, document: number, pageIndex: number): string | undefined {
+function readPageText(pdfium: WrappedPdfiumModule, document: number, pageIndex: number, scratch: PageScratch): string | undefined {
   const page = pdfium.FPDF_LoadPage(document, pageIndex);
   if (!page) return undefined;
   const textPage = pdfium.FPDFText_LoadPage(page);
@@ -105,15 +143,15 @@ function readPageText(pdfium: WrappedPdfiumModule, document: number, pageIndex: 
     pdfium.FPDF_ClosePage(page);
     return undefined;
   }
-  const { wasmExports, UTF16ToString, getValue } = pdfium.pdfium;
+  const { UTF16ToString, getValue } = pdfium.pdfium;
   const count = pdfium.FPDFText_CountChars(textPage);
   if (count <= 0) {
     pdfium.FPDFText_ClosePage(textPage);
     pdfium.FPDF_ClosePage(page);
     return '';
   }
-  const textBuffer = wasmExports.malloc((count + 1) * 2);
-  const origin = wasmExports.malloc(16);
+  const textBuffer = scratch.text((count + 1) * 2);
+  const { origin } = scratch;
   try {
     pdfium.FPDFText_GetText(textPage, 0, count, textBuffer);
     const raw = UTF16ToString(textBuffer, (count + 1) * 2);
@@ -141,8 +179,6 @@ function readPageText(pdfium: WrappedPdfiumModule, document: number, pageIndex: 
     }
     return tidy(text);
   } finally {
-    wasmExports.free(origin);
-    wasmExports.free(textBuffer);
     pdfium.FPDFText_ClosePage(textPage);
     pdfium.FPDF_ClosePage(page);
   }

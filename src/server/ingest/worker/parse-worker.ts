@@ -1,5 +1,5 @@
-import { parseAndChunk } from '../parse-and-chunk.ts';
+import { parseForIndexing } from '../parse-and-chunk.ts';
 import { serveParseJobs } from './serve-parse-jobs.ts';
 
 /** Entry of a parse worker thread (loaded through bootstrap.mjs). */
-serveParseJobs(parseAndChunk);
+serveParseJobs(parseForIndexing);

@@ -1,9 +1,12 @@
+import v8 from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import type { ParseProgress, ParseRequest, ParseResult } from '../parse-request.ts';
 import { DocumentParseError } from '../parsed-document.ts';
 import { type FromWorkerMessage, ToWorkerMessage } from './worker-messages.ts';
 
 const MEMORY_REPORT_INTERVAL_MS = 50;
+/** Progress (with a memory report) goes out at most this often, plus at every stage change and at the end. */
+const PROGRESS_INTERVAL_MS = 50;
 
 export type ParseJobHandler = (request: ParseRequest, onProgress: (progress: ParseProgress) => void) => Promise<ParseResult>;
 
@@ -27,13 +30,23 @@ export function serveParseJobs(handle: ParseJobHandler): void {
     const { jobId, request } = parsed.data;
     // The heap limit does not see typed arrays (and a WebAssembly heap such as PDFium's): report both, so the
     // pool can stop this job. A parser that never yields cannot report; the pool watches RSS for that.
+    // The same counters as process.memoryUsage()'s heapUsed and external, without its read of the process's RSS.
     const reportMemory = () => {
-      const usage = process.memoryUsage();
-      post({ type: 'memory', jobId, heapBytes: usage.heapUsed, externalBytes: usage.external });
+      const heap = v8.getHeapStatistics();
+      post({ type: 'memory', jobId, heapBytes: heap.used_heap_size, externalBytes: heap.external_memory });
     };
     const memoryTimer = setInterval(reportMemory, MEMORY_REPORT_INTERVAL_MS);
+    // A synchronous parser (PDFium) reports only through progress, so its memory goes out with it;
+    // one message pair per page cost the main thread more than the page's text.
+    let lastPosted = 0;
+    let lastStage: ParseProgress['stage'] | undefined;
     try {
       const result = await handle(request, (progress) => {
+        const now = Date.now();
+        const last = progress.pagesTotal !== undefined && progress.pagesDone === progress.pagesTotal;
+        if (progress.stage === lastStage && !last && now - lastPosted < PROGRESS_INTERVAL_MS) return;
+        lastPosted = now;
+        lastStage = progress.stage;
         post({ type: 'progress', jobId, progress });
         reportMemory();
       });

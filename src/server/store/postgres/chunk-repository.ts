@@ -38,7 +38,7 @@ export function toChunkRecord(row: ChunkRow): ChunkRecord {
   };
 }
 
-export function createPostgresChunkRepository(pool: pg.Pool, vectors: VectorLayout): ChunkRepository {
+export function createPostgresChunkRepository(pool: pg.Pool, layout: VectorLayout): ChunkRepository {
   async function insertChunks(client: pg.PoolClient, projectId: number, documentId: number, chunks: NewChunk[]): Promise<number[]> {
     if (chunks.length === 0) return [];
     const { rows } = await client.query<{ id: number; chunk_index: number }>(
@@ -56,11 +56,29 @@ export function createPostgresChunkRepository(pool: pg.Pool, vectors: VectorLayo
         chunks.map((chunk) => chunk.heading ?? null),
         chunks.map((chunk) => chunk.sheet ?? null),
         chunks.map((chunk) => chunk.rows ?? null),
-        chunks.map((chunk) => analyzedText(chunk.content)),
+        chunks.map((chunk) => chunk.terms ?? analyzedText(chunk.content)),
       ],
     );
     const byIndex = new Map(rows.map((row) => [row.chunk_index, row.id]));
     return chunks.map((chunk) => byIndex.get(chunk.chunkIndex)!);
+  }
+
+  async function insertVectors(
+    client: pg.PoolClient,
+    vectors: { indexId: number; embeddings: ArrayLike<number>[] },
+    ids: number[],
+    documentId: number,
+  ): Promise<void> {
+    if (vectors.embeddings.length !== ids.length) throw new RangeError('one vector per chunk is needed');
+    const index = (
+      await client.query<{ id: number; model: string; dimensions: number; status: string }>(
+        'SELECT id, model, dimensions, status FROM embedding_indexes WHERE id = $1',
+        [vectors.indexId],
+      )
+    ).rows[0];
+    if (!index || index.status === 'retired') return;
+    for (const [position, chunkId] of ids.entries()) await layout.upsert(client, index, chunkId, vectors.embeddings[position]!);
+    if (index.status === 'active') await client.query('UPDATE documents SET embedding_model = $1 WHERE id = $2', [index.model, documentId]);
   }
 
   return {
@@ -78,6 +96,8 @@ export function createPostgresChunkRepository(pool: pg.Pool, vectors: VectorLayo
              embedding_model = NULL, updated_at = $5 WHERE id = $6`,
           [input.chunks.length, input.pageCount, input.wordCount, JSON.stringify(input.parsedMetadata), now(), input.documentId],
         );
+        // The vectors in the same transaction (after the counts, which clear the embedding model).
+        if (input.vectors) await insertVectors(client, input.vectors, ids, input.documentId);
         return ids;
       });
     },
@@ -108,7 +128,7 @@ export function createPostgresChunkRepository(pool: pg.Pool, vectors: VectorLayo
       const { rows } = await pool.query<{ id: number; document_id: number; content: string }>(
         `SELECT c.id, c.document_id, c.content FROM chunks c JOIN documents d ON d.id = c.document_id
          WHERE c.project_id = $1 AND d.status = 'completed'
-           AND NOT EXISTS (SELECT 1 FROM ${vectors.table} v WHERE v.index_id = $2 AND v.chunk_id = c.id)
+           AND NOT EXISTS (SELECT 1 FROM ${layout.table} v WHERE v.index_id = $2 AND v.chunk_id = c.id)
          ORDER BY c.id LIMIT $3`,
         [projectId, indexId, limit],
       );

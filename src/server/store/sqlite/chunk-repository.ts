@@ -1,8 +1,9 @@
 import type { ChunkRecord, ChunkRepository, NewChunk } from '../store.ts';
 import { fullTextExpression } from '../full-text-terms.ts';
 import { deleteDocumentVectors, purgeDocumentChunks } from './document-index-cleanup.ts';
-import { now, type SqliteDatabase } from './sqlite-database.ts';
+import { now, offerAnalyzedTerms, type SqliteDatabase } from './sqlite-database.ts';
 import { seedVectorBacklog } from './vector-backlog.ts';
+import { createVectorWriter } from './vector-writes.ts';
 
 interface ChunkRow {
   id: number;
@@ -70,6 +71,9 @@ export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository
     ),
   };
 
+  const writeVectors = createVectorWriter(db);
+  // Chunks, their full-text entries and their vectors in one transaction: a failure anywhere (or a
+  // crash) leaves the document as it was, never half indexed.
   const index = db.transaction((input: Parameters<ChunkRepository['indexDocument']>[0]): number[] | undefined => {
     const document = statements.document.get(input.documentId);
     if (!document) return undefined;
@@ -85,10 +89,20 @@ export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository
       now(),
       input.documentId,
     );
+    // After the counts, which clear the document's embedding model: the vectors set it.
+    if (input.vectors) {
+      const { indexId, embeddings } = input.vectors;
+      if (embeddings.length !== ids.length) throw new RangeError('one vector per chunk is needed');
+      writeVectors(
+        indexId,
+        ids.map((chunkId, position) => ({ chunkId, embedding: embeddings[position]! })),
+      );
+    }
     return ids;
   });
 
   function insertChunk(projectId: number, documentId: number, chunk: NewChunk): number {
+    if (chunk.terms !== undefined) offerAnalyzedTerms(db, chunk.content, chunk.terms);
     const result = statements.insertChunk.run(
       documentId,
       projectId,

@@ -60,12 +60,32 @@ export function openSqliteDatabase(
   }
 }
 
+/** Terms analyzed elsewhere (a parse worker) for the next text `daa_analyze` sees on a connection. */
+const offeredTerms = new WeakMap<SqliteDatabase, { text: string; terms: string }>();
+
 /**
  * `daa_analyze(text)`: a chunk's full-text index terms (text-analyzer.ts). The FTS5 triggers call it,
  * so every connection that writes chunks must register it.
  */
 export function registerAnalyzer(db: SqliteDatabase): void {
-  db.function('daa_analyze', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? analyzedText(text) : ''));
+  db.function('daa_analyze', { deterministic: true }, (text: unknown) => {
+    if (typeof text !== 'string') return '';
+    const offered = offeredTerms.get(db);
+    if (offered) {
+      offeredTerms.delete(db);
+      if (offered.text === text) return offered.terms;
+    }
+    return analyzedText(text);
+  });
+}
+
+/**
+ * Hands the insert trigger the terms of the chunk about to be written, analyzed by the same code in a
+ * parse worker (`analyzedText(text)`), so the write does not analyze it again. Used only for the very
+ * next call, and only if it is for this same text.
+ */
+export function offerAnalyzedTerms(db: SqliteDatabase, text: string, terms: string): void {
+  offeredTerms.set(db, { text, terms });
 }
 
 /** One sentence for why the file cannot be used, from SQLite's (or the file system's) error code. */

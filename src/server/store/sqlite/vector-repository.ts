@@ -1,8 +1,7 @@
 import type { EmbeddingIndexRecord, VectorRepository } from '../store.ts';
 import { vectorTableName } from './document-index-cleanup.ts';
 import { now, type SqliteDatabase } from './sqlite-database.ts';
-import { prepareVectorWriteLog } from './vector-changes.ts';
-import { vectorBlob } from './vector-search.ts';
+import { createVectorWriter } from './vector-writes.ts';
 
 interface IndexRow {
   id: number;
@@ -47,6 +46,7 @@ export function createSqliteVectorRepository(
   },
 ): VectorRepository {
   const { dropRetiredTables } = heavy;
+  const writeVectors = createVectorWriter(db);
   const statements = {
     active: db.prepare<[number], IndexRow>(`SELECT * FROM embedding_indexes WHERE project_id = ? AND status = 'active'`),
     find: db.prepare<[number, string, string], IndexRow>(
@@ -62,11 +62,7 @@ export function createSqliteVectorRepository(
     ),
     setStatus: db.prepare('UPDATE embedding_indexes SET status = ?, updated_at = ? WHERE id = ?'),
     retireActive: db.prepare(`UPDATE embedding_indexes SET status = 'retired', updated_at = ? WHERE project_id = ? AND status = 'active'`),
-    chunkExists: db.prepare<[number, number], { document_id: number }>('SELECT document_id FROM chunks WHERE id = ? AND project_id = ?'),
     markDocuments: db.prepare(`UPDATE documents SET embedding_model = ? WHERE project_id = ? AND status = 'completed'`),
-    markDocument: db.prepare(`UPDATE documents SET embedding_model = ? WHERE id = ?`),
-    clearBacklog: db.prepare('DELETE FROM vector_backlog WHERE index_id = ? AND chunk_id = ?'),
-    logWrite: prepareVectorWriteLog(db),
   };
 
   return {
@@ -122,27 +118,7 @@ export function createSqliteVectorRepository(
     },
 
     async insert({ indexId, items }) {
-      const index = statements.byId.get(indexId);
-      if (!index || index.status === 'retired') return 0;
-      const table = vectorTableName(indexId);
-      const upsertDelete = db.prepare(`DELETE FROM ${table} WHERE chunk_id = ?`);
-      const insert = db.prepare(`INSERT INTO ${table} (chunk_id, embedding) VALUES (?, ?)`);
-      return db.transaction(() => {
-        let written = 0;
-        const documents = new Set<number>();
-        for (const item of items) {
-          const chunk = statements.chunkExists.get(item.chunkId, index.project_id);
-          if (!chunk) continue;
-          upsertDelete.run(BigInt(item.chunkId));
-          insert.run(BigInt(item.chunkId), vectorBlob(item.embedding));
-          statements.clearBacklog.run(indexId, item.chunkId);
-          statements.logWrite.run(indexId, item.chunkId);
-          documents.add(chunk.document_id);
-          written += 1;
-        }
-        if (index.status === 'active') for (const documentId of documents) statements.markDocument.run(index.model, documentId);
-        return written;
-      })();
+      return db.transaction(() => writeVectors(indexId, items))();
     },
 
     async search(options) {
