@@ -4,6 +4,10 @@
  * (another process).
  *   npm run bench:stream                              (TOKENS=500 CONCURRENCY=1,10,100 to change the load)
  *   npm run bench:stream -- --workers 1,2             (each worker count in turn; CONCURRENCY=100,1000)
+ *   npm run bench:stream -- --workers 1 --nodes 1,2   (also N separate server processes on their own
+ *                                                      ports, as N machines would run them: one throw-away
+ *                                                      PostgreSQL database, one Redis prefix, one DATA_DIR;
+ *                                                      the clients spread over them)
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,14 +15,70 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { FakeOllama } from '../../test/support/fake-ollama.ts';
-import { startServerProcess } from '../../test/support/server-process.ts';
+import { createTestDatabase } from '../../test/support/postgres-database.ts';
+import { REDIS_TEST_URL, testRedisPrefix } from '../../test/support/redis-server.ts';
+import { type ServerProcess, startServerProcess } from '../../test/support/server-process.ts';
 import { benchDir, markdownTable, publish } from '../lib/report.ts';
 
 const run = promisify(execFile);
 const tokensPerAnswer = Number(process.env.TOKENS ?? 500);
 const levels = (process.env.CONCURRENCY ?? '1,10,100').split(',').map(Number);
-const { values: flags } = parseArgs({ options: { workers: { type: 'string' } }, strict: true });
-const workerCounts = (flags.workers ?? process.env.WORKERS ?? '1').split(',').map(Number);
+const { values: flags } = parseArgs({ options: { workers: { type: 'string' }, nodes: { type: 'string' } }, strict: true });
+const list = (text: string | undefined) => (text ? text.split(',').map(Number) : []);
+
+/** One server arrangement under test: N workers behind one port (SQLite), or N processes on their own ports. */
+type Setup = { kind: 'workers' | 'nodes'; count: number };
+const setups: Setup[] = [
+  ...list(flags.workers ?? (flags.nodes ? undefined : (process.env.WORKERS ?? '1'))).map((count) => ({ kind: 'workers' as const, count })),
+  ...list(flags.nodes).map((count) => ({ kind: 'nodes' as const, count })),
+];
+const describeSetup = (setup: Setup) =>
+  setup.kind === 'workers'
+    ? setup.count === 1
+      ? '1 process, SQLite'
+      : `${setup.count} workers on one port, SQLite`
+    : `${setup.count} process${setup.count === 1 ? '' : 'es'} on own ports, PostgreSQL + Redis`;
+
+const benchEnv = (dataDir: string) => ({
+  DATA_DIR: dataDir,
+  OLLAMA_HOST: ollama.url,
+  LLM_PROVIDER: 'ollama',
+  LOG_LEVEL: 'info',
+  // The clients are one process reading a thousand sockets: let its queues grow rather than drop it.
+  SOCKET_SEND_QUEUE_MAX_PACKETS: '100000',
+  SOCKET_SEND_QUEUE_MAX_MB: '256',
+});
+
+/** Starts a setup's servers; `stop` ends them and removes what they shared. */
+async function startSetup(setup: Setup): Promise<{ servers: ServerProcess[]; stop: () => Promise<void> }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daa-bench-stream-'));
+  const servers: ServerProcess[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    await Promise.all(servers.map((server) => server.kill('SIGTERM')));
+    // BENCH_SERVER_LOG=<file>: the servers' logs, to find out why an answer failed.
+    if (process.env.BENCH_SERVER_LOG) fs.appendFileSync(process.env.BENCH_SERVER_LOG, servers.map((server) => server.output()).join('\n'));
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    if (setup.kind === 'workers') {
+      servers.push(await startServerProcess({ ...benchEnv(dataDir), WORKERS: String(setup.count) }, { startTimeoutMs: 120_000 }));
+    } else {
+      const database = await createTestDatabase('bench_stream');
+      cleanups.push(database.drop);
+      const redis = testRedisPrefix('bench-stream');
+      cleanups.push(redis.drop);
+      const env = { ...benchEnv(dataDir), DATABASE_URL: database.url, REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: redis.prefix };
+      // One after the other: the first runs the migrations.
+      for (let index = 0; index < setup.count; index += 1) servers.push(await startServerProcess(env, { startTimeoutMs: 120_000 }));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { servers, stop };
+}
 
 /** Resident memory of a process and all its descendants (a cluster primary and its workers). */
 function rssMb(pid: number): number {
@@ -36,30 +96,22 @@ function rssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
-const ollama = await new FakeOllama().start();
+const ollama = new FakeOllama();
 ollama.defaultScript = { tokenCount: tokensPerAnswer, stampTokens: true };
+// Idle connections stay open for the run: at Node's 5 s, servers stalled by the load most likely
+// reused pooled connections just as the fake closed them (11–46 answers of 1,000 at two workers
+// failed with llm_unavailable, "connection reset").
+ollama.keepAliveTimeoutMs = 600_000;
+await ollama.start();
 const rows: Array<Record<string, string | number>> = [];
 const results: unknown[] = [];
 
-for (const workers of workerCounts) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daa-bench-stream-'));
-  const server = await startServerProcess(
-    {
-      DATA_DIR: dataDir,
-      OLLAMA_HOST: ollama.url,
-      LLM_PROVIDER: 'ollama',
-      LOG_LEVEL: 'info',
-      WORKERS: String(workers),
-      // The clients are one process reading a thousand sockets: let its queues grow rather than drop it.
-      SOCKET_SEND_QUEUE_MAX_PACKETS: '100000',
-      SOCKET_SEND_QUEUE_MAX_MB: '256',
-    },
-    { startTimeoutMs: 120_000 },
-  );
-  const pid = server.child.pid!;
+for (const setup of setups) {
+  const { servers, stop } = await startSetup(setup);
+  const [first] = servers as [ServerProcess];
 
   async function post(urlPath: string, body: unknown): Promise<any> {
-    const response = await fetch(`${server.url}${urlPath}`, {
+    const response = await fetch(`${first.url}${urlPath}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -79,20 +131,28 @@ for (const workers of workerCounts) {
           )),
         );
       }
-      let peakRss = rssMb(pid);
+      const serversRss = () => servers.reduce((sum, server) => sum + rssMb(server.child.pid!), 0);
+      let peakRss = serversRss();
       const sampler = setInterval(() => {
-        peakRss = Math.max(peakRss, rssMb(pid));
+        peakRss = Math.max(peakRss, serversRss());
       }, 50);
+      const load = os.loadavg()[0]!.toFixed(1);
       const { stdout } = await run(
         process.execPath,
-        ['--import', 'tsx', path.join(benchDir, 'stream/clients.ts'), server.url, chats.map((chat) => chat.id).join(',')],
+        [
+          '--import',
+          'tsx',
+          path.join(benchDir, 'stream/clients.ts'),
+          servers.map((server) => server.url).join(','),
+          chats.map((chat) => chat.id).join(','),
+        ],
         { maxBuffer: 1 << 24 },
       );
       clearInterval(sampler);
       const measured = JSON.parse(stdout);
-      results.push({ workers, concurrency, tokensPerAnswer, ...measured, serverRssMb: peakRss });
+      results.push({ ...setup, concurrency, tokensPerAnswer, loadAverage1m: Number(load), ...measured, serverRssMb: peakRss });
       rows.push({
-        workers,
+        servers: describeSetup(setup),
         chats: concurrency,
         'tokens delivered': measured.tokens,
         'tokens/s': measured.tokensPerSecond,
@@ -100,12 +160,18 @@ for (const workers of workerCounts) {
         'first token p50 / p99 (ms)': `${measured.firstTokenP50} / ${measured.firstTokenP99}`,
         'ping RTT p50 / p99 (ms)': `${measured.pingP50} / ${measured.pingP99}`,
         'server RSS peak (MB)': peakRss,
-        errors: measured.errors,
+        'client loop delay p99 / max (ms)': `${measured.clientLoopDelayP99} / ${measured.clientLoopDelayMax}`,
+        errors:
+          measured.errors === 0
+            ? 0
+            : `${measured.errors} (${Object.entries(measured.failures as Record<string, number>)
+                .map(([reason, count]) => `${reason} ${count}`)
+                .join(', ')})`,
+        'load (1 min)': load,
       });
     }
   } finally {
-    await server.kill('SIGTERM');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 await ollama.stop();
@@ -113,9 +179,9 @@ await ollama.stop();
 const table = markdownTable(rows);
 // The worker comparison is its own section and result file; the 1/10/100 one-process run keeps its own.
 publish(
-  flags.workers ? 'stream-workers' : 'stream',
+  flags.nodes ? 'stream-nodes' : flags.workers ? 'stream-workers' : 'stream',
   { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, results },
-  `## bench:stream\n\n${levels.join(', ')} concurrent chats (server with ${workerCounts.join(', ')} worker(s)), ${tokensPerAnswer} tokens each from the fake Ollama at full speed; ` +
+  `## bench:stream\n\n${levels.join(', ')} concurrent chats (servers: ${setups.map(describeSetup).join('; ')}), ${tokensPerAnswer} tokens each from the fake Ollama at full speed; ` +
     `server and clients in separate processes on this ${os.cpus().length}-core machine. ` +
-    `"Added latency" = fake-Ollama emit → client receive (through the server). Command: \`npm run bench:stream -- --workers ${workerCounts.join(',')}\` (CONCURRENCY=${levels.join(',')}).\n\n${table}`,
+    `"Added latency" = fake-Ollama emit → client receive (through the server). Command: \`npm run bench:stream -- ${process.argv.slice(2).join(' ')}\` (CONCURRENCY=${levels.join(',')}).\n\n${table}`,
 );
