@@ -65,6 +65,7 @@ loopDelay.enable();
 const started = now();
 let resumes = 0;
 const MAX_RESUMES = 3;
+const ANSWER_DEADLINE_SECONDS = Number(process.env.ANSWER_DEADLINE_SECONDS ?? 300);
 
 /**
  * One chat's answer, followed as the web app follows it: a dropped connection (the heartbeat of a
@@ -81,9 +82,16 @@ function follow(initial: Socket, chatId: number, url: string): Promise<void> {
     const finish = (failure?: string) => {
       if (finished) return;
       finished = true;
+      clearTimeout(deadline);
       if (failure) fail(failure);
       resolve();
     };
+    // An answer that neither ends nor drops its socket would hold the whole run (one did, at 1,000
+    // chats on two workers): past the deadline it counts as failed, with where it stood.
+    const deadline = setTimeout(
+      () => finish(`no end within ${ANSWER_DEADLINE_SECONDS} s (${lastSeq > 0 ? 'mid-answer' : 'no token'}, ${attempts} resumes)`),
+      ANSWER_DEADLINE_SECONDS * 1000,
+    );
     const attach = (socket: Socket) => {
       socket.on('message_token', (data: { token: string; seq: number }) => {
         // A resume replays from `after_seq`; anything at or below it was counted already.
