@@ -4,6 +4,8 @@ import { AbuseLimits } from './access/abuse-limits.ts';
 import { AccessPolicy } from './access/access-policy.ts';
 import { AnalyticsCompute } from './analytics/analytics-compute.ts';
 import { AnalyticsService } from './analytics/analytics-service.ts';
+import { ClusterMapProgress } from './analytics/progress/cluster-map-progress.ts';
+import { LocalMapProgress } from './analytics/progress/map-progress.ts';
 import { AccountService } from './accounts/account-service.ts';
 import { MembershipService } from './accounts/membership-service.ts';
 import { ChatService } from './chat/chat-service.ts';
@@ -202,7 +204,15 @@ export async function createDomain(config: Config, options: DomainOptions) {
     timeoutMs: config.ANALYTICS_TIMEOUT_SECONDS * 1000,
     maxMemoryMb: config.ANALYTICS_MAX_MEMORY_MB,
   });
-  const analytics = new AnalyticsService({ store, access, compute: analyticsCompute });
+  const analytics = new AnalyticsService({
+    store,
+    access,
+    compute: analyticsCompute,
+    // Outlives the longest computation; a dead process's entries expire with it.
+    progress: transport
+      ? new ClusterMapProgress(transport, { ttlMs: (config.ANALYTICS_TIMEOUT_SECONDS + 300) * 1000 })
+      : new LocalMapProgress(),
+  });
   const maintenance = new MaintenanceService({ store, access, uploadDir: config.uploadDir, logger });
   const accounts = new AccountService({ store, access, events, sessionTtlMs: config.SESSION_TTL_HOURS * 3_600_000 });
   const members = new MembershipService({ store, access, events });

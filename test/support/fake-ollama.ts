@@ -112,6 +112,11 @@ export class FakeOllama {
   showDelayMs = 0;
   pullChunks = 5;
   pullDelayMs = 5;
+  /**
+   * How long an idle keep-alive connection stays open (Node's default 5 s). A client that is late
+   * by more than its own margin reuses one just as this closes it: "connection reset".
+   */
+  keepAliveTimeoutMs = 5_000;
   private queued: ChatScript[] = [];
   private server: http.Server | undefined;
   private sockets = new Set<import('node:net').Socket>();
@@ -143,6 +148,7 @@ export class FakeOllama {
 
   async start(port = 0): Promise<this> {
     this.server = http.createServer((request, response) => void this.handle(request, response));
+    this.server.keepAliveTimeout = this.keepAliveTimeoutMs;
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));

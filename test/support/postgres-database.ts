@@ -35,9 +35,10 @@ export async function requirePostgres(suite: string): Promise<boolean> {
   return false;
 }
 
-/** A throw-away database with a random name; `drop()` removes it. */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `daa_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+/** A throw-away database with a random name (after `label`: letters, digits, `_`); `drop()` removes it. */
+export async function createTestDatabase(label = 'test'): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!/^[a-z0-9_]{1,20}$/.test(label)) throw new Error(`bad database label: ${label}`);
+  const name = `daa_${label}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await admin.connect();
   try {

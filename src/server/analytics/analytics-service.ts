@@ -18,15 +18,13 @@ import { chunkPages, completedDocuments } from './chunk-pages.ts';
 import { evenSample } from './even-sample.ts';
 import { SIMILARITY_SAMPLE_SIZE } from './math/embedding-statistics.ts';
 import { vectorNorm } from './math/vector-rows.ts';
+import type { MapProgress } from './progress/map-progress.ts';
 import type { ComputeInput, ComputeResults, StreamPage } from './worker/compute-task.ts';
 
 export interface ComputeOptions {
   /** Aborted when the client goes away: the worker is ended. */
   signal?: AbortSignal;
 }
-
-/** Map computations whose progress can be asked for at once; more run without a report. */
-const MAX_TRACKED_PROGRESS = 100;
 
 /** The chunk id the original used (its Chroma ids), which the retrieval tester returns too. */
 export function chunkKey(chunk: { documentId: number; chunkIndex: number }): string {
@@ -44,15 +42,20 @@ function preview(text: string, length: number): string {
  * policy; heavy math runs in `AnalyticsCompute`'s worker threads.
  */
 export class AnalyticsService {
-  /** Running map computations by their client-chosen progress id (removed when they end). */
-  private readonly progress = new Map<string, { projectId: number; stage: 'reading' | 'computing'; done: number | null }>();
+  constructor(
+    private readonly deps: {
+      store: Store;
+      access: AccessPolicy;
+      compute: AnalyticsCompute;
+      /** Running map computations by their client-chosen progress id (removed when they end). */
+      progress: MapProgress;
+    },
+  ) {}
 
-  constructor(private readonly deps: { store: Store; access: AccessPolicy; compute: AnalyticsCompute }) {}
-
-  /** How far the map computation with this id is (in this process); `unknown` once it has ended. */
+  /** How far the map computation with this id is (on whichever process runs it); `unknown` once it has ended. */
   async progressOf(actor: Actor, projectId: number, progressId: string): Promise<ProgressResponse> {
     await this.deps.access.requireProject(actor, projectId, 'read');
-    const entry = this.progress.get(progressId);
+    const entry = await this.deps.progress.read(progressId);
     if (!entry || entry.projectId !== projectId) return { progress_id: progressId, stage: 'unknown', done: null };
     return { progress_id: progressId, stage: entry.stage, done: entry.done };
   }
@@ -102,15 +105,12 @@ export class AnalyticsService {
     options: ComputeOptions = {},
   ): Promise<DimensionalityReductionResponse> {
     await this.deps.access.requireProject(actor, projectId, 'read');
-    const tracked =
-      body.progress_id !== undefined && !this.progress.has(body.progress_id) && this.progress.size < MAX_TRACKED_PROGRESS
-        ? body.progress_id
-        : undefined;
-    if (tracked) this.progress.set(tracked, { projectId, stage: 'reading', done: null });
+    const { progress } = this.deps;
+    const tracked = body.progress_id !== undefined && (await progress.start(body.progress_id, projectId)) ? body.progress_id : undefined;
     try {
       return await this.reduceTracked(projectId, body, options, tracked);
     } finally {
-      if (tracked) this.progress.delete(tracked);
+      if (tracked) progress.end(tracked);
     }
   }
 
@@ -127,11 +127,13 @@ export class AnalyticsService {
     // The original's caps: t-SNE needs perplexity below a third of the points, UMAP fewer neighbours than points.
     const perplexity = Math.max(1, Math.min(body.perplexity, Math.floor((count - 1) / 3)));
     const neighbors = Math.max(1, Math.min(body.n_neighbors, count - 1));
-    const entry = progressId ? this.progress.get(progressId) : undefined;
-    if (entry) Object.assign(entry, { stage: 'computing', done: body.method === 'pca' ? null : 0 });
+    const report = progressId
+      ? (done: number | null) => this.deps.progress.update(progressId, { projectId, stage: 'computing', done })
+      : undefined;
+    report?.(body.method === 'pca' ? null : 0);
     const { coordinates, explainedVariance } = await this.deps.compute.run(
       { type: 'reduce', input, method: body.method, dimensions: body.dimensions, perplexity, neighbors },
-      { ...options, onProgress: entry ? (done) => (entry.done = Math.min(1, done)) : undefined },
+      { ...options, onProgress: report ? (done) => report(Math.min(1, done)) : undefined },
     );
     const points = chunks.map((chunk, position) => {
       const point = coordinates[position]!;
