@@ -50,7 +50,7 @@ io.on('connection', (socket) => {
       // One event per network read, as the server does.
       if (text) socket.emit('message_token', { chat_id: chatId, token: text, seq: ++seq });
     }
-    socket.emit('message_complete', { chat_id: chatId, metadata: { model, sources_count: 0 } });
+    socket.emit('message_complete', { chat_id: chatId, metadata: { model, sources_count: 0, status: 'complete' } });
     return true;
   }
 });
