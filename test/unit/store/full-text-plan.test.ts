@@ -18,14 +18,14 @@ describe('full-text query planning (rare terms first, MaxScore bound)', () => {
     expect(termScoreBound(1000, 5)).toBeGreaterThan(termScoreBound(1000, 10));
   });
 
-  it('splits at the cap, and plans nothing when no term or every term is common', () => {
+  it('splits at the cap (common terms commonest first), and plans nothing when no term or every term is common', () => {
     const terms = [
-      { term: 'cell', hits: 100 },
-      { term: 'apoptosi', hits: 7 },
       { term: 'patient', hits: 100 },
+      { term: 'apoptosi', hits: 7 },
+      { term: 'cell', hits: 300 },
     ];
     expect(planFullText(terms, 100)).toEqual({ rare: ['apoptosi'], common: ['cell', 'patient'] });
-    expect(planFullText(terms, 101)).toBeUndefined();
+    expect(planFullText(terms, 301)).toBeUndefined();
     expect(planFullText(terms, 7)).toBeUndefined();
   });
 

@@ -28,7 +28,7 @@ export function termScoreBound(rowsAtMost: number, hitsAtLeast: number): number 
 
 export interface TermFrequency {
   term: string;
-  /** Rows holding the term, counted up to `cap`: equal to cap means "at least cap". */
+  /** Rows holding the term. */
   hits: number;
 }
 
@@ -44,7 +44,10 @@ export interface FullTextPlan {
  * there is nothing rare to start from and the plain OR query runs).
  */
 export function planFullText(terms: TermFrequency[], cap: number): FullTextPlan | undefined {
-  const common = terms.filter((term) => term.hits >= cap).map((term) => term.term);
+  const common = terms
+    .filter((term) => term.hits >= cap)
+    .sort((a, b) => b.hits - a.hits)
+    .map((term) => term.term);
   if (common.length === 0 || common.length === terms.length) return undefined;
   return { rare: terms.filter((term) => term.hits < cap).map((term) => term.term), common };
 }

@@ -13,6 +13,8 @@ export interface FullTextOptions {
   planFromRows: number;
   /** A term found in at least this share of the chunks is common (full-text-plan.ts). */
   commonShare: number;
+  /** Plans tried (each widening one) before the plain OR query runs instead. */
+  maxRounds: number;
 }
 
 export interface PlannedSearch {
@@ -22,8 +24,11 @@ export interface PlannedSearch {
   rounds?: number;
 }
 
+/** Enough for every term of many questions between two writes. */
+const MAX_COUNTED_TERMS = 10_000;
+
 /** Measured with bench:scale --fts-only (README): at 100k chunks the plain query is ~15 ms. */
-export const DEFAULT_FULL_TEXT_OPTIONS: FullTextOptions = { planFromRows: 50_000, commonShare: 0.05 };
+export const DEFAULT_FULL_TEXT_OPTIONS: FullTextOptions = { planFromRows: 50_000, commonShare: 0.05, maxRounds: 3 };
 
 /**
  * BM25 top-k full-text search on one connection (the store's reader worker, or the main connection
@@ -40,9 +45,9 @@ export function createFullTextSearcher(db: Database.Database, options: FullTextO
     ),
     // An upper bound on the rows FTS5 counts (ids are unique and positive), without a count.
     rowsAtMost: db.prepare<[], { rows: number | null }>('SELECT max(id) AS rows FROM chunks'),
-    hits: db.prepare<[string, number], { hits: number }>(
-      'SELECT count(*) AS hits FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)',
-    ),
+    hits: db.prepare<[string], { hits: number }>('SELECT count(*) AS hits FROM chunks_fts WHERE chunks_fts MATCH ?'),
+    // Changes whenever another connection commits (this one only reads).
+    dataVersion: db.prepare<[], { data_version: number }>('PRAGMA data_version'),
     // Filtering by project happens inside the query, before ORDER BY/LIMIT: another project's chunk
     // can never take a place in the ranking.
     inProject: db.prepare<[string, number, number], { id: number; rank: number }>(
@@ -55,6 +60,21 @@ export function createFullTextSearcher(db: Database.Database, options: FullTextO
     whole: db.prepare<[string, number], { id: number; rank: number }>(
       `SELECT rowid AS id, bm25(chunks_fts) AS rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?`,
     ),
+  };
+
+  // Rows per term, counted once per version of the file (a count walks the term's whole posting list).
+  let counted = { version: Number.NaN, rows: 0, hits: new Map<string, number>() };
+  const hitsOf = (term: string, rows: number): number => {
+    const version = statements.dataVersion.get()?.data_version ?? 0;
+    if (counted.version !== version || counted.rows !== rows || counted.hits.size > MAX_COUNTED_TERMS) {
+      counted = { version, rows, hits: new Map() };
+    }
+    let hits = counted.hits.get(term);
+    if (hits === undefined) {
+      hits = statements.hits.get(anyOf([term]))?.hits ?? 0;
+      counted.hits.set(term, hits);
+    }
+    return hits;
   };
 
   // One read transaction: the plan's statements see one snapshot of the index.
@@ -74,11 +94,11 @@ export function createFullTextSearcher(db: Database.Database, options: FullTextO
     const rows = statements.rowsAtMost.get()?.rows ?? 0;
     if (terms.length > 1 && rows >= options.planFromRows) {
       const cap = Math.max(1, Math.ceil(rows * options.commonShare));
-      const frequencies = terms.map((term) => ({ term, hits: statements.hits.get(anyOf([term]), cap)?.hits ?? 0 }));
+      const frequencies = terms.map((term) => ({ term, hits: hitsOf(term, rows) }));
+      const hits = new Map(frequencies.map((entry) => [entry.term, entry.hits]));
       let plan: FullTextPlan | undefined = planFullText(frequencies, cap);
-      for (let round = 1; plan; round += 1) {
-        const hitsOf = new Map(frequencies.map((entry) => [entry.term, entry.hits]));
-        const bound = plan.common.reduce((sum, term) => sum + termScoreBound(rows, hitsOf.get(term)!), 0);
+      for (let round = 1; plan && round <= options.maxRounds; round += 1) {
+        const bound = plan.common.reduce((sum, term) => sum + termScoreBound(rows, hits.get(term)!), 0);
         const rare = anyOf(plan.rare);
         const merged = mergeTopRows(top(rare), top(`(${rare}) AND (${anyOf(plan.common)})`), limit);
         if (boundHolds(merged, limit, bound)) return { rows: merged, plan: 'rare terms first', rounds: round };
