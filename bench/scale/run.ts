@@ -16,6 +16,7 @@ import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { startServer } from '../../src/server/app-server.ts';
 import { loadConfig } from '../../src/server/config.ts';
+import { fullTextExpression } from '../../src/server/store/full-text-terms.ts';
 import { reciprocalRankFusion } from '../../src/server/search/reciprocal-rank-fusion.ts';
 import { createSqliteStore, type SqliteStore } from '../../src/server/store/sqlite/sqlite-store.ts';
 import { searchVectors } from '../../src/server/store/sqlite/vector-search.ts';
@@ -34,6 +35,10 @@ const sizes = argument('sizes', '10k,100k')
   .split(',')
   .map((size) => Math.round(Number.parseFloat(size) * (/m$/i.test(size) ? 1e6 : /k$/i.test(size) ? 1e3 : 1)));
 const queryCount = Number(argument('queries', '50'));
+/** `--fts-only`: chunks and full text only (no vectors, KNN, hybrid or restart), so 1M builds in minutes. */
+const ftsOnly = process.argv.includes('--fts-only');
+/** `--keep DIR`: build each size's store in DIR/<size> once and keep it; a later run reuses it (full text only). */
+const keepDir = argument('keep', '');
 
 function random(seed: number) {
   let state = seed >>> 0;
@@ -139,6 +144,106 @@ async function waitForIndex(store: SqliteStore, vectors: number): Promise<void> 
     if (stats && stats.indexes === 1 && stats.building === 0 && stats.vectors === vectors && stats.fileBytes > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** One project of `size` chunks with full text only, built once into `dataDir` (reused when already there). */
+async function buildFullText(size: number, dataDir: string): Promise<{ store: SqliteStore; projectId: number; ingestMs: number }> {
+  const filePath = path.join(dataDir, 'daa.sqlite');
+  const done = path.join(dataDir, 'built');
+  if (!fs.existsSync(done)) fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+  const store = createSqliteStore({ filePath });
+  if (fs.existsSync(done)) return { store, projectId: Number(fs.readFileSync(done, 'utf8')), ingestMs: Number.NaN };
+  const data = corpus(size, size);
+  const { id: projectId } = await store.projects.create({ name: 'scale', description: null, settings: {} });
+  const started = performance.now();
+  for (let first = 0; first < size; first += CHUNKS_PER_DOCUMENT) {
+    const count = Math.min(CHUNKS_PER_DOCUMENT, size - first);
+    const chunks = Array.from({ length: count }, data.chunk);
+    const document = await store.documents.create({
+      projectId,
+      filename: `doc-${first}.txt`,
+      fileType: 'txt',
+      mimeType: 'text/plain',
+      fileSize: 1,
+      storedName: `doc-${first}.txt`,
+      contentHash: `doc-${first}`,
+    });
+    await store.chunks.indexDocument({
+      documentId: document.id,
+      chunks: chunks.map((chunk, chunkIndex) => ({ chunkIndex, content: chunk.content, startChar: 0, endChar: chunk.content.length })),
+      pageCount: null,
+      wordCount: count * 120,
+      parsedMetadata: {},
+    });
+    await store.documents.setProgress(document.id, { status: 'completed', stage: 'completed', progress: 100 });
+    if ((first / CHUNKS_PER_DOCUMENT) % 100 === 99) console.log(`  ${first + count} chunks written`);
+  }
+  const ingestMs = performance.now() - started;
+  fs.writeFileSync(done, String(projectId));
+  return { store, projectId, ingestMs };
+}
+
+/**
+ * Full text only: BM25 top 40 through the store, beside the previous query (FTS5's bm25() over the
+ * OR of every query word, on a connection of its own) timed in the same run, and how many of its
+ * top 10 / top 40 the store's answer keeps.
+ */
+async function runFullTextSize(size: number) {
+  const dataDir = keepDir ? path.join(keepDir, String(size)) : fs.mkdtempSync(path.join(os.tmpdir(), `daa-bench-scale-${size}-`));
+  const { store, projectId, ingestMs } = await buildFullText(size, dataDir);
+  const queries = Array.from({ length: queryCount }, corpus(size, size).query);
+  const reference = new Database(path.join(dataDir, 'daa.sqlite'), { readonly: true });
+  const previous = reference.prepare<[string, number, number], { id: number }>(
+    `SELECT c.id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
+     WHERE chunks_fts MATCH ? AND c.project_id = ? ORDER BY bm25(chunks_fts) LIMIT ?`,
+  );
+  const previousMs: number[] = [];
+  const expected = queries.map((query) => {
+    const expression = fullTextExpression(query.text)!;
+    const started = performance.now();
+    const ids = previous.all(expression, projectId, LIMIT).map((row) => row.id);
+    previousMs.push(performance.now() - started);
+    return ids;
+  });
+  reference.close();
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  const bm25: number[] = [];
+  let kept10 = 0;
+  let kept40 = 0;
+  for (const [i, query] of queries.entries()) {
+    const hits = await timed(() => store.chunks.searchFullText({ projectId, query: query.text, limit: LIMIT }));
+    bm25.push(hits.ms);
+    const got = new Set(hits.value.map((hit) => hit.chunkId));
+    kept10 += expected[i]!.slice(0, 10).filter((id) => got.has(id)).length / Math.min(10, Math.max(1, expected[i]!.length));
+    kept40 += expected[i]!.filter((id) => got.has(id)).length / Math.max(1, expected[i]!.length);
+  }
+  loop.disable();
+  // The burst: every query at once, as many chats asking together would.
+  const burst = monitorEventLoopDelay({ resolution: 1 });
+  burst.enable();
+  const burstMs = await timed(() =>
+    Promise.all(queries.map((query) => store.chunks.searchFullText({ projectId, query: query.text, limit: LIMIT }))),
+  );
+  burst.disable();
+  await store.close();
+  const databaseMb = round((duSync(path.join(dataDir, 'daa.sqlite')) + duSync(path.join(dataDir, 'daa.sqlite-wal'))) / 2 ** 20, 0);
+  if (!keepDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  return {
+    chunks: size,
+    ingest_s: round(ingestMs / 1000, 1),
+    bm25_p50_ms: round(percentile(bm25, 50), 1),
+    bm25_p99_ms: round(percentile(bm25, 99), 1),
+    previous_reference_p50_ms: round(percentile(previousMs, 50), 1),
+    previous_reference_p99_ms: round(percentile(previousMs, 99), 1),
+    top10_kept: round(kept10 / queries.length, 3),
+    top40_kept: round(kept40 / queries.length, 3),
+    event_loop_delay_p99_ms: round(loop.percentile(99) / 1e6, 1),
+    burst_total_ms: round(burstMs.ms, 0),
+    burst_event_loop_delay_max_ms: round(burst.max / 1e6, 1),
+    database_mb: databaseMb,
+  };
 }
 
 async function runSize(size: number) {
@@ -288,13 +393,13 @@ const load = os.loadavg();
 const rows = [];
 for (const size of sizes) {
   console.log(`${size} chunks …`);
-  const row = await runSize(size);
+  const row = ftsOnly ? await runFullTextSize(size) : await runSize(size);
   console.log(row);
   rows.push(row);
 }
 const result = { machine: machine(), load_average_at_start: load.map((value) => round(value, 1)), queries: queryCount, rows };
 publish(
-  'scale',
+  ftsOnly ? 'scale-full-text' : 'scale',
   result,
-  `## bench:scale\n\n${queryCount} queries per size, top ${LIMIT}; load average at start ${result.load_average_at_start.join(' / ')} on ${result.machine.cpus} cores (shared with other work).\n\n${markdownTable(rows)}`,
+  `## bench:scale${ftsOnly ? ' --fts-only' : ''}\n\n${queryCount} queries per size, top ${LIMIT}; load average at start ${result.load_average_at_start.join(' / ')} on ${result.machine.cpus} cores (shared with other work).\n\n${markdownTable(rows)}`,
 );

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSqliteChunkRepository } from '../../src/server/store/sqlite/chunk-repository.ts';
+import { createFullTextSearcher } from '../../src/server/store/sqlite/full-text-search.ts';
 import { migrations } from '../../src/server/store/sqlite/migrations/index.ts';
 import { openSqliteDatabase } from '../../src/server/store/sqlite/sqlite-database.ts';
 
@@ -39,8 +39,8 @@ describe('SQLite migration 9: full text over analyzed terms', () => {
     const db = openSqliteDatabase(file);
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version);
-      const chunks = createSqliteChunkRepository(db);
-      const ids = async (query: string) => (await chunks.searchFullText({ projectId: 1, query, limit: 10 })).map((hit) => hit.chunkId);
+      const fullText = createFullTextSearcher(db);
+      const ids = async (query: string) => fullText.search({ projectId: 1, query, limit: 10 }).map((hit) => hit.chunkId);
       expect(await ids('Why do cells die?')).toEqual([1]);
       expect(await ids('generous funding')).toEqual([2]);
       // New and changed chunks go through the same analyzer (the triggers call daa_analyze()).

@@ -14,5 +14,10 @@ export function searchTerms(query: string): string[] {
 export function fullTextExpression(query: string): string | undefined {
   const chosen = searchTerms(query);
   if (chosen.length === 0) return undefined;
-  return chosen.map((term) => `"${term}"`).join(' OR ');
+  return anyTermExpression(chosen);
+}
+
+/** The FTS5 OR of index terms, each quoted. */
+export function anyTermExpression(terms: string[]): string {
+  return terms.map((term) => `"${term}"`).join(' OR ');
 }

@@ -1,5 +1,4 @@
 import type { ChunkRecord, ChunkRepository, NewChunk } from '../store.ts';
-import { fullTextExpression } from '../full-text-terms.ts';
 import { deleteDocumentVectors, purgeDocumentChunks } from './document-index-cleanup.ts';
 import { now, offerAnalyzedTerms, type SqliteDatabase } from './sqlite-database.ts';
 import { seedVectorBacklog } from './vector-backlog.ts';
@@ -37,7 +36,10 @@ export function toRecord(row: ChunkRow): ChunkRecord {
   };
 }
 
-export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository {
+/** Runs a full-text search (the store's reader worker, or this connection for an in-memory store). */
+export type FullTextRunner = ChunkRepository['searchFullText'];
+
+export function createSqliteChunkRepository(db: SqliteDatabase, fullText: FullTextRunner): ChunkRepository {
   const statements = {
     document: db.prepare<[number], { id: number; project_id: number }>('SELECT id, project_id FROM documents WHERE id = ?'),
     deleteChunks: db.prepare('DELETE FROM chunks WHERE document_id = ?'),
@@ -50,15 +52,6 @@ export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository
          embedding_model = NULL, updated_at = ?
        WHERE id = ?`,
     ),
-    // Filtering by project happens inside the query, before ORDER BY/LIMIT: another project's chunk
-    // can never take a place in the ranking.
-    fullText: db.prepare<[string, number, number], { id: number; rank: number }>(
-      `SELECT c.id, bm25(chunks_fts) AS rank
-       FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
-       WHERE chunks_fts MATCH ? AND c.project_id = ?
-       ORDER BY rank LIMIT ?`,
-    ),
-    hasChunks: db.prepare<[number], { found: number }>('SELECT EXISTS (SELECT 1 FROM chunks WHERE project_id = ?) AS found'),
     // Each document records its chunk count when indexed (0 once failed): summing a project's
     // documents is the same number without counting 200k index entries.
     count: db.prepare<[number], { count: number }>('SELECT COALESCE(SUM(chunk_count), 0) AS count FROM documents WHERE project_id = ?'),
@@ -125,15 +118,7 @@ export function createSqliteChunkRepository(db: SqliteDatabase): ChunkRepository
       return index(input);
     },
 
-    async searchFullText({ projectId, query, limit }) {
-      const expression = fullTextExpression(query);
-      if (!expression) return [];
-      // The FTS5 index spans every project: an empty project would still walk every matching
-      // posting of the others before the project filter drops them all.
-      if ((statements.hasChunks.get(projectId)?.found ?? 0) === 0) return [];
-      // bm25() is negative (more negative = better); the API speaks "higher is better".
-      return statements.fullText.all(expression, projectId, limit).map((row) => ({ chunkId: row.id, score: -row.rank }));
-    },
+    searchFullText: fullText,
 
     async findByIds(projectId, ids) {
       if (ids.length === 0) return [];

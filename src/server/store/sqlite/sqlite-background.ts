@@ -75,6 +75,10 @@ export class SqliteBackground {
     return (await this.request({ type: 'vector_search', indexId: options.indexId, embedding, limit: options.limit })).matches ?? [];
   }
 
+  async searchFullText(options: { projectId: number; query: string; limit: number }): Promise<Array<{ chunkId: number; score: number }>> {
+    return (await this.request({ type: 'full_text_search', ...options })).hits ?? [];
+  }
+
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;

@@ -3,9 +3,10 @@ import type { Store } from '../store.ts';
 import { createSqliteAnalyticsRepository } from './analytics-repository.ts';
 import { withBusyRetry } from './busy-retry.ts';
 import { createSqliteChatRepository } from './chat-repository.ts';
-import { createSqliteChunkRepository } from './chunk-repository.ts';
+import { createSqliteChunkRepository, type FullTextRunner } from './chunk-repository.ts';
 import { createSqliteCredentialRepository } from './credential-repository.ts';
 import { createSqliteDocumentRepository } from './document-repository.ts';
+import { createFullTextSearcher } from './full-text-search.ts';
 import { quickCheck } from './integrity-check.ts';
 import { createSqliteJobRepository } from './job-repository.ts';
 import { createSqliteMaintenanceRepository } from './maintenance-repository.ts';
@@ -74,6 +75,15 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     search: async (search: { indexId: number; embedding: ArrayLike<number>; limit: number }) =>
       background ? background.searchVectors(search) : searchVectors(db, search),
   };
+  // Full text gets a reader worker of its own: a search never waits behind a quick_check or a vector
+  // index step, and never blocks the event loop (sqlite-background.ts).
+  const reader = options.filePath === ':memory:' ? undefined : new SqliteBackground(options.filePath);
+  let inline: ReturnType<typeof createFullTextSearcher> | undefined;
+  const fullText: FullTextRunner = async (search) => {
+    if (reader) return reader.searchFullText(search);
+    inline ??= createFullTextSearcher(db);
+    return inline.search(search);
+  };
   const policy = { maxWaitMs: busyRetryMs };
   let integrity: { checkedAt: number; problems: Promise<string[]> } | undefined;
 
@@ -87,7 +97,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     messages: withBusyRetry(createSqliteMessageRepository(db), policy),
     settings: withBusyRetry(createSqliteSettingsRepository(db), policy),
     documents: withBusyRetry(createSqliteDocumentRepository(db), policy),
-    chunks: withBusyRetry(createSqliteChunkRepository(db), policy),
+    chunks: withBusyRetry(createSqliteChunkRepository(db, fullText), policy),
     jobs: withBusyRetry(createSqliteJobRepository(db), policy),
     vectors: withBusyRetry(createSqliteVectorRepository(db, heavy), policy),
     // An import retries each of its short transactions itself: a retry of the whole would write twice.
@@ -124,7 +134,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
         await Promise.race([background.flushVectorIndex().catch(() => {}), deadline]);
         clearTimeout(timer);
       }
-      await background?.close();
+      await Promise.all([background?.close(), reader?.close()]);
       if (db.open) db.close();
     },
   };

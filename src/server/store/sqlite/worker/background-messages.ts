@@ -11,6 +11,13 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
     embedding: z.instanceof(Float32Array),
     limit: z.number().int().positive(),
   }),
+  z.object({
+    id: z.number().int(),
+    type: z.literal('full_text_search'),
+    projectId: z.number().int().positive(),
+    query: z.string(),
+    limit: z.number().int().positive(),
+  }),
   z.object({ id: z.number().int(), type: z.literal('vector_index_warm') }),
   z.object({ id: z.number().int(), type: z.literal('vector_index_stats') }),
   z.object({ id: z.number().int(), type: z.literal('vector_index_flush') }),
@@ -33,6 +40,8 @@ export const BackgroundResponse = z.discriminatedUnion('ok', [
     dropped: z.number().int().optional(),
     /** vector_search: nearest chunks, closest first. */
     matches: z.array(z.object({ chunkId: z.number(), distance: z.number() })).optional(),
+    /** full_text_search: best chunks first, higher scores better. */
+    hits: z.array(z.object({ chunkId: z.number(), score: z.number() })).optional(),
     /** vector_index_stats: the approximate indexes (absent when the worker keeps none). */
     vectorIndex: z
       .object({

@@ -2,20 +2,23 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { quickCheck } from '../integrity-check.ts';
+import { createFullTextSearcher } from '../full-text-search.ts';
 import { dropRetiredVectorTables } from '../retired-vector-cleanup.ts';
 import { AnnIndexSet } from '../vector-index/ann-index-set.ts';
 import { searchVectors } from '../vector-search.ts';
 import { BackgroundRequest, type BackgroundResponse, type BackgroundWorkerData } from './background-messages.ts';
 
 /**
- * The store's second connection, in a worker thread: statements that scan or free a whole table
- * (quick_check, a brute-force vector search, dropping a big vec0 table) run here, so the main thread's event loop never waits for
- * them. Waiting for the write lock is harmless here, hence the long busy timeout. The approximate
+ * A connection of the store's own in a worker thread: statements that scan or free a whole table
+ * (quick_check, a brute-force vector search, dropping a big vec0 table) and full-text searches run
+ * here, so the main thread's event loop never waits for them. The store keeps two: one for that
+ * maintenance and vectors, one reader for full text, so a search never queues behind a quick_check. Waiting for the write lock is harmless here, hence the long busy timeout. The approximate
  * vector indexes live here too (`vector-index/`): their builds and catch-ups run in steps between requests.
  */
 const { filePath, vectorIndex } = workerData as BackgroundWorkerData;
 let shared: Database.Database | undefined;
 let ann: AnnIndexSet | undefined;
+let fullText: ReturnType<typeof createFullTextSearcher> | undefined;
 
 function connection(): Database.Database {
   if (!shared) {
@@ -59,6 +62,9 @@ function handle(request: BackgroundRequest): BackgroundResponse {
       const indexes = annIndexes();
       return { id: request.id, ok: true, matches: indexes ? indexes.search(request) : searchVectors(connection(), request) };
     }
+    case 'full_text_search':
+      fullText ??= createFullTextSearcher(connection());
+      return { id: request.id, ok: true, hits: fullText.search(request) };
     case 'vector_index_warm':
       annIndexes()?.warm();
       return { id: request.id, ok: true };
