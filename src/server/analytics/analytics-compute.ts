@@ -1,9 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import { AnalyticsTimeoutError } from '../errors.ts';
 import type { ComputeResult, ComputeTask, FromComputeWorker, StreamPage, StreamTask, ToComputeWorker } from './worker/compute-task.ts';
+import { moduleFile } from '../concurrency/module-file.ts';
 
-const BOOTSTRAP = new URL('./worker/bootstrap.mjs', import.meta.url);
-const ENTRY = new URL('./worker/compute-worker.ts', import.meta.url).href;
+const BOOTSTRAP = moduleFile(import.meta.url, 'worker/bootstrap.mjs').path;
+const ENTRY = moduleFile(import.meta.url, 'worker/compute-worker.ts').url.href;
 
 export interface AnalyticsComputeOptions {
   /** Tasks computed at once; more wait their turn (`ANALYTICS_WORKERS`). */

@@ -3,6 +3,7 @@ import { type ParseProgress, type ParseRequest, ParseRequestSchema, type ParseRe
 import { DocumentParseError } from './parsed-document.ts';
 import { FromWorkerMessage, type ToWorkerMessage } from './worker/worker-messages.ts';
 import { type Logger, withoutQuotedText } from '../logger.ts';
+import { moduleFile } from '../concurrency/module-file.ts';
 
 export type { ParseProgress, ParseRequest, ParseResult } from './parse-request.ts';
 
@@ -36,8 +37,8 @@ export interface ParserPoolOptions {
   workerEntry?: URL;
 }
 
-const BOOTSTRAP = new URL('./worker/bootstrap.mjs', import.meta.url);
-const DEFAULT_ENTRY = new URL('./worker/parse-worker.ts', import.meta.url);
+const BOOTSTRAP = moduleFile(import.meta.url, 'worker/bootstrap.mjs').path;
+const DEFAULT_ENTRY = moduleFile(import.meta.url, 'worker/parse-worker.ts').url;
 /** A worker is replaced after this many jobs, so leaks in parser libraries cannot pile up. */
 const JOBS_PER_WORKER = 100;
 /** How often process RSS is sampled while a job runs. */

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { VectorIndexStats } from '../store.ts';
+import { moduleFile } from '../../concurrency/module-file.ts';
 import {
   BackgroundResponse,
   type BackgroundRequest,
@@ -7,8 +8,8 @@ import {
   type BackgroundWorkerData,
 } from './worker/background-messages.ts';
 
-const BOOTSTRAP = new URL('./worker/bootstrap.mjs', import.meta.url);
-const ENTRY = new URL('./worker/background-worker.ts', import.meta.url);
+const BOOTSTRAP = moduleFile(import.meta.url, 'worker/bootstrap.mjs').path;
+const ENTRY = moduleFile(import.meta.url, 'worker/background-worker.ts').url;
 
 /** A failure reported by the background connection, with SQLite's code kept (busy, corrupt …). */
 export class BackgroundStatementError extends Error {
