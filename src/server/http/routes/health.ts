@@ -43,8 +43,12 @@ const HealthReportSchema = z.object({
       min_vectors: z.number().int(),
       indexes: z.number().int(),
       building: z.number().int(),
+      /** Saved indexes being verified and loaded after a start (those versions are searched exactly meanwhile). */
+      loading: z.number().int(),
       vectors: z.number().int(),
       memory_bytes: z.number(),
+      /** Memory-mapped from the index files: in the OS's file cache, not the process's heap. */
+      mapped_bytes: z.number(),
       file_bytes: z.number(),
     })
     .optional(),
@@ -77,8 +81,10 @@ export function healthReport(check: HealthCheck, connections: number): HealthRep
             min_vectors: check.vectorIndex.minVectors,
             indexes: check.vectorIndex.indexes,
             building: check.vectorIndex.building,
+            loading: check.vectorIndex.loading,
             vectors: check.vectorIndex.vectors,
             memory_bytes: check.vectorIndex.memoryBytes,
+            mapped_bytes: check.vectorIndex.mappedBytes,
             file_bytes: check.vectorIndex.fileBytes,
           },
         }

@@ -36,7 +36,7 @@ export interface SqliteStoreOptions {
    * Approximate (HNSW) indexes for index versions of at least `minVectors` vectors, saved in `dir`
    * (default DATA_DIR/vector-index, 10,000); `false` searches every version exactly.
    */
-  vectorIndex?: { dir?: string; minVectors?: number } | false;
+  vectorIndex?: { dir?: string; minVectors?: number; verifyStepBytes?: number } | false;
 }
 
 /** How long closing waits for the approximate indexes to be saved (else the next start replays the log). */
@@ -63,6 +63,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       : {
           dir: options.vectorIndex?.dir ?? path.join(path.dirname(path.resolve(options.filePath)), 'vector-index'),
           minVectors: options.vectorIndex?.minVectors ?? 10_000,
+          ...(options.vectorIndex?.verifyStepBytes ? { verifyStepBytes: options.vectorIndex.verifyStepBytes } : {}),
         };
   const background = options.filePath === ':memory:' ? undefined : new SqliteBackground(options.filePath, vectorIndex);
   // Saved indexes load (and missing ones build) in the worker while the server starts.
