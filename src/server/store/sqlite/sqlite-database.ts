@@ -54,7 +54,8 @@ export function openSqliteDatabase(
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     // A large file still has its header and schema read here (a file that is not a database fails at once).
-    const problems = checkNow ? quickCheck(db) : (db.prepare('SELECT COUNT(*) FROM sqlite_schema').pluck().get(), []);
+    if (!checkNow) db.prepare('SELECT COUNT(*) FROM sqlite_schema').pluck().get();
+    const problems = checkNow ? quickCheck(db) : [];
     if (problems.length > 0) {
       throw new DatabaseStartupError(
         `The database ${filePath} is damaged (quick_check: ${oneLine(problems[0]!)}); restore it from a backup or move it away`,
