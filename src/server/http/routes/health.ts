@@ -114,6 +114,9 @@ export interface HealthRoutesOptions {
   readiness: Pick<Readiness, 'state'>;
 }
 
+/** A readiness probe answers within this (probes time out after ~1 s by default). */
+const READY_CHECK_WAIT_MS = 800;
+
 const ReadyReport = z.object({
   status: z.enum(['ready', 'starting', 'draining', 'unavailable']),
   detail: z.string().optional(),
@@ -139,7 +142,9 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (a
     handler: async (_request, reply) => {
       const state = readiness.state;
       if (state !== 'ready') return reply.code(503).send({ status: state });
-      const databaseError = await health.checkDatabase();
+      const databaseError = await health.checkDatabaseWithin(READY_CHECK_WAIT_MS);
+      if (databaseError === 'checking')
+        return reply.code(503).send({ status: 'starting' as const, detail: 'The database file is being checked' });
       if (databaseError) return reply.code(503).send({ status: 'unavailable' as const, detail: databaseError });
       return { status: 'ready' as const };
     },
