@@ -14,8 +14,10 @@ import { GenerationRegistry } from './chat/generation-registry.ts';
 import { sweepOrphanAnswers } from './chat/orphan-answers.ts';
 import type { RunningAnswers } from './chat/running-answers.ts';
 import type { ClusterTransport } from './cluster/cluster-transport.ts';
+import { clusterRole } from './cluster/cluster-role.ts';
 import { createClusterTransport } from './cluster/create-transport.ts';
 import { InstancePresence } from './cluster/instance-presence.ts';
+import { PrimaryMetrics } from './cluster/primary-metrics.ts';
 import { INSTANCE_GONE_TOPIC } from './cluster/primary-protocol.ts';
 import type { Config } from './config.ts';
 import { DomainEvents } from './events/domain-events.ts';
@@ -125,6 +127,8 @@ export async function createDomain(config: Config, options: DomainOptions) {
     runningAnswers: () => generations.active().length,
     ...(ownsDataDir ? { queueDepth: async () => (await store.documents.listUnfinished()).length } : {}),
   });
+  // A `--workers` worker: the primary gathers every worker's metrics over IPC, with or without Redis.
+  const machineMetrics = clusterRole() ? new PrimaryMetrics() : undefined;
 
   // Documents: files on disk, a durable job queue feeding the parser pool, background embedding.
   // Processes sharing the data dir through Redis: each names its temp folders after itself.
@@ -304,12 +308,12 @@ export async function createDomain(config: Config, options: DomainOptions) {
     drain,
     /** Prometheus metrics of this process (`/metrics`). */
     metrics,
-    /** What `/metrics` answers: every worker's series when the cluster primary can gather them, else this process's. */
+    /** What `/metrics` answers: every worker's series of this machine in a cluster (whatever the transport), else this process's. */
     async scrapeMetrics(): Promise<{ contentType: string; text: string }> {
       const contentType = metrics.registry.contentType;
-      if (transport?.clusterMetrics) {
+      if (machineMetrics) {
         try {
-          return { contentType, text: await transport.clusterMetrics() };
+          return { contentType, text: await machineMetrics.gather() };
         } catch (error) {
           logger.warn({ err: (error as Error).message }, 'cluster metrics not gathered; answering with this process only');
         }
@@ -322,6 +326,7 @@ export async function createDomain(config: Config, options: DomainOptions) {
         await drain();
         jobSignals.close?.();
         metrics.close();
+        machineMetrics?.close();
         await generations.close?.();
         await presence?.close();
         await transport?.close();

@@ -60,7 +60,11 @@ async function loopTurnsDuring(work: () => Promise<unknown>): Promise<number> {
 describe('sqlite store: approximate (HNSW) vector index per index version', { timeout: 180_000 }, () => {
   let dir: string;
   let store: SqliteStore;
-  const open = () => createSqliteStore({ filePath: path.join(dir, 'daa.sqlite'), vectorIndex: { minVectors: MIN_VECTORS } });
+  const open = (verifyStepBytes?: number) =>
+    createSqliteStore({
+      filePath: path.join(dir, 'daa.sqlite'),
+      vectorIndex: { minVectors: MIN_VECTORS, ...(verifyStepBytes ? { verifyStepBytes } : {}) },
+    });
 
   async function project(name: string) {
     const { id } = await store.projects.create({ name, description: null, settings: {} });
@@ -233,6 +237,49 @@ describe('sqlite store: approximate (HNSW) vector index per index version', { ti
     store = open();
     await indexed(1, 450);
     expect((await store.vectors.search({ indexId: big.indexId, embedding: probe, limit: 1 }))[0]!.chunkId).toBe(hits[0]!.chunkId);
+  });
+
+  it('answers exactly while a saved index is verified after a start, applies what was deleted meanwhile, then maps it', async () => {
+    const big = await project('big');
+    const next = vectorSource(7);
+    const kept = await addDocument(big, 'a.txt', Array.from({ length: 1_500 }, next));
+    const doomed = await addDocument(big, 'b.txt', Array.from({ length: 100 }, next));
+    await store.vectors.search({ indexId: big.indexId, embedding: next(), limit: 1 });
+    await indexed(1, 1_600);
+    await store.close();
+
+    // Hashed 64 bytes a step, the ~0.6 MB file takes thousands of turns of the worker to verify.
+    store = open(64);
+    const during = await store.vectorIndexStats!();
+    expect(during).toMatchObject({ indexes: 0, loading: 1 });
+    await store.documents.delete(doomed.documentId);
+    const probe = [...doomed.vectors.values()][3]!;
+    const answered = await store.vectors.search({ indexId: big.indexId, embedding: probe, limit: 10 });
+    // Still loading when it answered: the answer is exact search's, without the deleted document.
+    expect((await store.vectorIndexStats!())?.loading).toBe(1);
+    expect(answered.map((match) => match.chunkId)).toEqual(exactTop(kept.vectors, probe, 10));
+
+    await indexed(1, 1_500);
+    const mapped = (await store.vectorIndexStats!())!;
+    expect(mapped).toMatchObject({ loading: 0, memoryBytes: 0 });
+    expect(mapped.mappedBytes).toBeGreaterThan(1_500 * DIMENSIONS);
+    const hits = await store.vectors.search({ indexId: big.indexId, embedding: probe, limit: 40 });
+    expect(hits).toHaveLength(40);
+    expect(hits.every((hit) => kept.vectors.has(hit.chunkId))).toBe(true);
+
+    // New vectors wait beside the read-only mapping, then a writable copy takes them.
+    const few = await addDocument(big, 'c.txt', Array.from({ length: 10 }, next));
+    const [first] = few.vectors.values();
+    expect(few.vectors.has((await store.vectors.search({ indexId: big.indexId, embedding: first!, limit: 1 }))[0]!.chunkId)).toBe(true);
+    expect((await store.vectorIndexStats!())?.memoryBytes).toBe(0);
+    const many = await addDocument(big, 'd.txt', Array.from({ length: 300 }, next));
+    const [firstOfMany] = many.vectors.values();
+    const [found] = await store.vectors.search({ indexId: big.indexId, embedding: firstOfMany!, limit: 1 });
+    expect(many.vectors.has(found!.chunkId)).toBe(true);
+    await indexed(1, 1_810);
+    const loaded = (await store.vectorIndexStats!())!;
+    expect(loaded.mappedBytes).toBe(0);
+    expect(loaded.memoryBytes).toBeGreaterThan(1_810 * DIMENSIONS);
   });
 
   it('answers from the worker thread: the event loop turns while a search runs during a build', async () => {

@@ -27,11 +27,6 @@ export interface ClusterTransport {
   /** Keeps the log `ttlMs` more, then drops it. */
   expireLog(key: string, ttlMs: number): void;
   close(): Promise<void>;
-  /**
-   * Every process's metrics in one Prometheus text, when this transport can gather them (the cluster
-   * primary, through prom-client's AggregatorRegistry). Absent: each process reports only its own.
-   */
-  clusterMetrics?(): Promise<string>;
 }
 
 export function newInstanceId(): string {

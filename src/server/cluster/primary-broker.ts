@@ -79,8 +79,8 @@ export class PrimaryBroker {
       case 'metrics':
         // Series stay apart: each worker labels its own with `instance`.
         this.metrics.clusterMetrics().then(
-          (text) => this.reply(worker, message.id, text),
-          () => this.reply(worker, message.id, null),
+          (text: string) => this.send(worker, { daa: 1, op: 'metrics', id: message.id, text }),
+          () => this.send(worker, { daa: 1, op: 'metrics', id: message.id, text: null }),
         );
         return;
       case 'expireLog': {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Messages between a worker's PrimaryTransport and the primary's broker, tagged so they never mix with sticky's or the adapter's. */
+/** Messages between a worker (PrimaryTransport, PrimaryMetrics) and the primary's broker, tagged so they never mix with sticky's or the adapter's. */
 export const WorkerToPrimary = z.discriminatedUnion('op', [
   z.object({ daa: z.literal(1), op: z.literal('hello'), instanceId: z.string() }),
   z.object({ daa: z.literal(1), op: z.literal('publish'), topic: z.string(), message: z.unknown() }),
@@ -19,7 +19,9 @@ export type WorkerToPrimary = z.infer<typeof WorkerToPrimary>;
 
 export type PrimaryToWorker =
   | { daa: 1; op: 'message'; topic: string; message: unknown }
-  | { daa: 1; op: 'reply'; id: number; value: unknown };
+  | { daa: 1; op: 'reply'; id: number; value: unknown }
+  /** The answer to a worker's `metrics` request (PrimaryMetrics): every worker's text, or null. */
+  | { daa: 1; op: 'metrics'; id: number; text: string | null };
 
 /** Published by the primary when a worker died: its leases are gone, its streaming answers are orphans. */
 export const INSTANCE_GONE_TOPIC = 'instance-gone';

@@ -79,13 +79,6 @@ export class PrimaryTransport implements ClusterTransport {
     this.send({ op: 'expireLog', key, ttlMs });
   }
 
-  /** The primary asks every worker for its metrics (prom-client's IPC) and answers with the whole text. */
-  async clusterMetrics(): Promise<string> {
-    const text = await this.request({ op: 'metrics' });
-    if (typeof text !== 'string') throw new Error('The cluster primary did not return metrics');
-    return text;
-  }
-
   async close(): Promise<void> {
     process.off('message', this.onMessage);
     for (const resolve of this.pending.values()) resolve(undefined);

@@ -44,6 +44,22 @@ export class HealthService {
     }
   }
 
+  /**
+   * For readiness: the database's state if known within `waitMs`, else 'checking' (the first
+   * quick_check of a large file runs for a while after the start; a probe should not hang on it).
+   */
+  async checkDatabaseWithin(waitMs: number): Promise<string | undefined | 'checking'> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'checking'>((resolve) => {
+      timer = setTimeout(() => resolve('checking'), waitMs);
+    });
+    try {
+      return await Promise.race([this.checkDatabase(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async check(): Promise<HealthCheck> {
     const { config, store, ollamaStatus, settings, generations } = this.deps;
     const databaseError = await this.checkDatabase();

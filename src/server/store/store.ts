@@ -46,12 +46,15 @@ export interface VectorIndexStats {
   kind: 'hnsw-f16';
   /** Index versions with fewer vectors are searched exactly. */
   minVectors: number;
-  /** Versions answered by an index, and versions whose index is being built. */
+  /** Versions answered by an index, versions whose index is being built, and versions whose saved index is being verified and loaded (searched exactly meanwhile). */
   indexes: number;
   building: number;
+  loading: number;
   vectors: number;
-  /** Estimated: usearch reports no allocation. */
+  /** Estimated (usearch reports no allocation): indexes held in the process's own memory. */
   memoryBytes: number;
+  /** Estimated: indexes memory-mapped from their files (the OS's file cache, shared and reclaimable). */
+  mappedBytes: number;
   fileBytes: number;
 }
 

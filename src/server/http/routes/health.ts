@@ -43,8 +43,12 @@ const HealthReportSchema = z.object({
       min_vectors: z.number().int(),
       indexes: z.number().int(),
       building: z.number().int(),
+      /** Saved indexes being verified and loaded after a start (those versions are searched exactly meanwhile). */
+      loading: z.number().int(),
       vectors: z.number().int(),
       memory_bytes: z.number(),
+      /** Memory-mapped from the index files: in the OS's file cache, not the process's heap. */
+      mapped_bytes: z.number(),
       file_bytes: z.number(),
     })
     .optional(),
@@ -77,8 +81,10 @@ export function healthReport(check: HealthCheck, connections: number): HealthRep
             min_vectors: check.vectorIndex.minVectors,
             indexes: check.vectorIndex.indexes,
             building: check.vectorIndex.building,
+            loading: check.vectorIndex.loading,
             vectors: check.vectorIndex.vectors,
             memory_bytes: check.vectorIndex.memoryBytes,
+            mapped_bytes: check.vectorIndex.mappedBytes,
             file_bytes: check.vectorIndex.fileBytes,
           },
         }
@@ -108,6 +114,9 @@ export interface HealthRoutesOptions {
   readiness: Pick<Readiness, 'state'>;
 }
 
+/** A readiness probe answers within this (probes time out after ~1 s by default). */
+const READY_CHECK_WAIT_MS = 800;
+
 const ReadyReport = z.object({
   status: z.enum(['ready', 'starting', 'draining', 'unavailable']),
   detail: z.string().optional(),
@@ -133,7 +142,9 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (a
     handler: async (_request, reply) => {
       const state = readiness.state;
       if (state !== 'ready') return reply.code(503).send({ status: state });
-      const databaseError = await health.checkDatabase();
+      const databaseError = await health.checkDatabaseWithin(READY_CHECK_WAIT_MS);
+      if (databaseError === 'checking')
+        return reply.code(503).send({ status: 'starting' as const, detail: 'The database file is being checked' });
       if (databaseError) return reply.code(503).send({ status: 'unavailable' as const, detail: databaseError });
       return { status: 'ready' as const };
     },

@@ -36,7 +36,7 @@ export class SqliteBackground {
 
   constructor(
     private readonly filePath: string,
-    private readonly vectorIndex?: { dir: string; minVectors: number },
+    private readonly vectorIndex?: { dir: string; minVectors: number; verifyStepBytes?: number },
   ) {}
 
   /** Whether the worker is running (asking a stopped one to flush would start it). */

@@ -17,7 +17,7 @@ import { createSqliteProjectRepository } from './project-repository.ts';
 import { dropRetiredVectorTables } from './retired-vector-cleanup.ts';
 import { createSqliteSettingsRepository } from './settings-repository.ts';
 import { SqliteBackground } from './sqlite-background.ts';
-import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.ts';
+import { openSqliteDatabase, quickChecksAtOpen, type SqliteDatabase } from './sqlite-database.ts';
 import { createSqliteVectorRepository } from './vector-repository.ts';
 import { createSqliteUserRepository } from './user-repository.ts';
 import { searchVectors } from './vector-search.ts';
@@ -37,7 +37,7 @@ export interface SqliteStoreOptions {
    * Approximate (HNSW) indexes for index versions of at least `minVectors` vectors, saved in `dir`
    * (default DATA_DIR/vector-index, 10,000); `false` searches every version exactly.
    */
-  vectorIndex?: { dir?: string; minVectors?: number } | false;
+  vectorIndex?: { dir?: string; minVectors?: number; verifyStepBytes?: number } | false;
 }
 
 /** How long closing waits for the approximate indexes to be saved (else the next start replays the log). */
@@ -45,6 +45,13 @@ const FLUSH_ON_CLOSE_MS = 30_000;
 
 /** A polled /api/health should not re-read the whole file each time. */
 const INTEGRITY_CACHE_MS = 30_000;
+
+interface IntegrityCheck {
+  checkedAt: number;
+  keepMs: number;
+  problems: Promise<string[]>;
+  settled: boolean;
+}
 
 /**
  * The embedded default store: one SQLite file in WAL mode. Every repository call that finds the
@@ -56,6 +63,7 @@ const INTEGRITY_CACHE_MS = 30_000;
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const busyTimeoutMs = options.busyTimeoutMs ?? 20;
   const busyRetryMs = options.busyRetryMs ?? 5_000;
+  const checkedAtOpen = quickChecksAtOpen(options.filePath);
   const db = openSqliteDatabase(options.filePath, { busyTimeoutMs, startupWaitMs: busyRetryMs });
   // An in-memory database has no file a second connection could open.
   const vectorIndex =
@@ -64,8 +72,12 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       : {
           dir: options.vectorIndex?.dir ?? path.join(path.dirname(path.resolve(options.filePath)), 'vector-index'),
           minVectors: options.vectorIndex?.minVectors ?? 10_000,
+          ...(options.vectorIndex?.verifyStepBytes ? { verifyStepBytes: options.vectorIndex.verifyStepBytes } : {}),
         };
   const background = options.filePath === ':memory:' ? undefined : new SqliteBackground(options.filePath, vectorIndex);
+  // quick_check of a large file takes tens of seconds: on a thread of its own, so vector searches and
+  // the index's load never queue behind it.
+  const checker = options.filePath === ':memory:' ? undefined : new SqliteBackground(options.filePath);
   // Saved indexes load (and missing ones build) in the worker while the server starts.
   if (background && vectorIndex && db.prepare(`SELECT 1 FROM embedding_indexes WHERE status <> 'retired' LIMIT 1`).get()) {
     background.warmVectorIndex().catch(() => {});
@@ -85,12 +97,12 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     return inline.search(search);
   };
   const policy = { maxWaitMs: busyRetryMs };
-  let integrity: { checkedAt: number; problems: Promise<string[]> } | undefined;
+  let integrity: IntegrityCheck | undefined;
 
   const projects = createSqliteProjectRepository(db);
   const archive = createSqliteProjectArchiveRepository(db, { discardProject: (projectId) => projects.hardDelete(projectId), busyRetryMs });
 
-  return {
+  const store: SqliteStore = {
     db,
     projects: withBusyRetry(projects, policy),
     chats: withBusyRetry(createSqliteChatRepository(db), policy),
@@ -112,13 +124,26 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       db.prepare('SELECT 1').get();
     },
     checkIntegrity() {
-      if (!integrity || Date.now() - integrity.checkedAt > INTEGRITY_CACHE_MS) {
-        const problems = background ? background.quickCheck() : Promise.resolve(quickCheck(db));
-        integrity = { checkedAt: Date.now(), problems };
-        // A failed check is not remembered: the next call tries again.
-        problems.catch(() => {
-          if (integrity?.problems === problems) integrity = undefined;
-        });
+      const now = Date.now();
+      if (!integrity || (integrity.settled && now - integrity.checkedAt > integrity.keepMs)) {
+        const previous = integrity?.settled ? integrity : undefined;
+        const problems = checker ? checker.quickCheck() : Promise.resolve(quickCheck(db));
+        const check: IntegrityCheck = { checkedAt: now, keepMs: INTEGRITY_CACHE_MS, problems, settled: false };
+        integrity = check;
+        problems.then(
+          () => {
+            check.settled = true;
+            // A file that takes long to check is checked less often (at most a tenth of the time).
+            check.keepMs = Math.max(INTEGRITY_CACHE_MS, 10 * (Date.now() - now));
+            check.checkedAt = Date.now();
+          },
+          // A failed check is not remembered: the next call tries again.
+          () => {
+            if (integrity === check) integrity = previous;
+          },
+        );
+        // While a large file is checked again, the last finding answers (a poll never waits for it).
+        if (previous) return previous.problems;
       }
       return integrity.problems;
     },
@@ -134,8 +159,11 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
         await Promise.race([background.flushVectorIndex().catch(() => {}), deadline]);
         clearTimeout(timer);
       }
-      await Promise.all([background?.close(), reader?.close()]);
+      await Promise.all([background?.close(), reader?.close(), checker?.close()]);
       if (db.open) db.close();
     },
   };
+  // A file too large to be checked at open is checked now, beside the start.
+  if (!checkedAtOpen) store.checkIntegrity().catch(() => {});
+  return store;
 }

@@ -16,6 +16,8 @@ export interface AnnIndexOptions {
   dir: string;
   /** Index versions with fewer vectors are searched exactly (`VECTOR_ANN_MIN_VECTORS`). */
   minVectors: number;
+  /** Bytes of a saved file hashed per step while it is verified (tests make it small, to search during a load). */
+  verifyStepBytes?: number;
 }
 
 type Match = { chunkId: number; distance: number };
@@ -35,8 +37,15 @@ const HNSW = {
   expansion_search: 256,
   multi: false,
 };
-/** Vectors added per turn of the worker's loop while building or catching up: a search waits at most one step. */
-const STEP = 256;
+/** Changes applied per turn of the worker's loop while catching up: a search waits at most one step. */
+const STEP = 1_024;
+/**
+ * Vectors added per turn while building, on every core (usearch's multi-threaded add): a search
+ * (answered exactly meanwhile) waits at most one step, ~0.1–0.3 s at 1M vectors on two cores.
+ */
+const BUILD_STEP = 2_048;
+/** 0: usearch uses every hardware thread. */
+const BUILD_THREADS = 0;
 /** Changes a search applies itself before it answers; more than that and it answers exactly while the rest catch up. */
 const APPLY_AT_QUERY = 64;
 const SAVE_EVERY_MS = 60_000;
@@ -45,6 +54,12 @@ const RETRY_BUILD_MS = 60_000;
 const PRUNE_PAGE = 5_000;
 const REBUILD_DEAD_SHARE = 0.1;
 const REBUILD_OVERLAY = 2_000;
+/** New vectors a mapped (read-only) index keeps aside before a writable copy is loaded and takes them. */
+const UNMAP_AT_OVERLAY = 256;
+/** Bytes of a saved file hashed per turn of the worker's loop while it is verified (a few ms each). */
+const VERIFY_STEP_BYTES = 8 << 20;
+/** The first bytes of every usearch file. */
+const USEARCH_MAGIC = Buffer.from('usearch');
 
 interface Meta {
   format: number;
@@ -57,6 +72,8 @@ interface Meta {
   overlay: number[];
   /** SHA-1 of the index file: usearch reads a damaged file without checking it (and may crash the process). */
   sha1: string;
+  /** The index file's length, checked before it is hashed (absent in files saved before it was kept). */
+  fileBytes?: number;
   savedAt: string;
 }
 
@@ -82,6 +99,23 @@ interface Ready {
   /** Whether the log holds changes past `seq` (as of the last look). */
   behind: boolean;
   catchingUp: boolean;
+  /**
+   * Memory-mapped from its file (usearch's view(): nothing read up front, pages shared with the OS
+   * cache), hence read-only: new vectors wait in `overlay` until there are enough to load a writable copy.
+   */
+  viewed: boolean;
+}
+
+/** A saved file being verified (SHA-1, in steps) before it is mapped; searched exactly meanwhile. */
+interface Loading {
+  kind: 'loading';
+  dimensions: number;
+  meta: Meta;
+  fd: number;
+  fileBytes: number;
+  offset: number;
+  hash: ReturnType<typeof createHash>;
+  startedAt: number;
 }
 
 interface Building {
@@ -94,7 +128,7 @@ interface Building {
   startedAt: number;
 }
 
-type State = Ready | Building;
+type State = Ready | Loading | Building;
 
 /**
  * The approximate nearest-neighbour indexes of the store's background worker: one usearch HNSW per
@@ -154,6 +188,7 @@ export class AnnIndexSet {
     for (const [id, state] of this.states) {
       if (live.has(id)) continue;
       if (state.kind === 'building') stopBuild(state);
+      if (state.kind === 'loading') closeFd(state.fd);
       this.states.delete(id);
       this.counts.delete(id);
     }
@@ -175,11 +210,20 @@ export class AnnIndexSet {
     let fileBytes = 0;
     let ready = 0;
     let building = 0;
+    let loading = 0;
+    let mappedBytes = 0;
     for (const [id, state] of this.states) {
+      if (state.kind === 'loading') {
+        loading += 1;
+        continue;
+      }
       const size = state.index.size();
       vectors += state.kind === 'ready' ? liveCount(state) : size;
       // usearch reports no allocation: f16 vectors, the base layer's 2·M links of 4 bytes, key and level.
-      memoryBytes += size * (state.dimensions * 2 + 2 * HNSW.connectivity * 4 + 24);
+      const bytes = size * (state.dimensions * 2 + 2 * HNSW.connectivity * 4 + 24);
+      // A mapped index lives in the OS's file cache (shared, reclaimable), not in the process's own heap.
+      if (state.kind === 'ready' && state.viewed) mappedBytes += bytes;
+      else memoryBytes += bytes;
       if (state.kind === 'ready') ready += 1;
       else building += 1;
       try {
@@ -188,12 +232,25 @@ export class AnnIndexSet {
         // Not saved yet.
       }
     }
-    return { kind: 'hnsw-f16', minVectors: this.options.minVectors, indexes: ready, building, vectors, memoryBytes, fileBytes };
+    return {
+      kind: 'hnsw-f16',
+      minVectors: this.options.minVectors,
+      indexes: ready,
+      building,
+      loading,
+      vectors,
+      memoryBytes,
+      mappedBytes,
+      fileBytes,
+    };
   }
 
   close(): void {
     clearInterval(this.timer);
-    for (const state of this.states.values()) if (state.kind === 'building') stopBuild(state);
+    for (const state of this.states.values()) {
+      if (state.kind === 'building') stopBuild(state);
+      if (state.kind === 'loading') closeFd(state.fd);
+    }
     this.states.clear();
   }
 
@@ -252,22 +309,31 @@ export class AnnIndexSet {
       )
       .all(indexId, state.seq, limit + 1);
     const lookup = this.db.prepare<[bigint], { embedding: Buffer }>(`SELECT embedding FROM ${vectorTableName(indexId)} WHERE chunk_id = ?`);
+    // New keys are added together at the end, on every core (a bulk load's catch-up is mostly these).
+    const pending = new Map<number, Float32Array>();
     for (const change of changes.slice(0, limit)) {
       const key = BigInt(change.chunk_id);
       const inGraph = state.index.contains(key);
       state.overlay.delete(change.chunk_id);
+      pending.delete(change.chunk_id);
       if (inGraph) state.tombstones.add(change.chunk_id);
       // A written vector is read back from the table: one deleted since is simply not there.
       const row = change.removed ? undefined : lookup.get(key);
       if (row) {
         const vector = toFloats(row.embedding, state.dimensions);
-        if (inGraph) state.overlay.set(change.chunk_id, vector);
-        else state.index.add(key, vector, 1);
+        if (inGraph || state.viewed) state.overlay.set(change.chunk_id, vector);
+        else pending.set(change.chunk_id, vector);
       }
       state.seq = change.seq;
       state.dirty = true;
     }
+    if (pending.size > 0) {
+      const matrix = new Float32Array(pending.size * state.dimensions);
+      [...pending.values()].forEach((vector, i) => matrix.set(vector, i * state.dimensions));
+      state.index.add(BigUint64Array.from([...pending.keys()].map(BigInt)), matrix, pending.size > 1 ? BUILD_THREADS : 1);
+    }
     state.behind = changes.length > limit;
+    if (state.viewed && state.overlay.size >= UNMAP_AT_OVERLAY) this.unmap(state, indexId);
   }
 
   private catchUp(indexId: number, state: Ready): void {
@@ -336,16 +402,16 @@ export class AnnIndexSet {
         // The version was retired or its project purged meanwhile.
         if (!this.indexInfo(indexId)) throw new Error('index gone');
         const keys: bigint[] = [];
-        const vectors = new Float32Array(STEP * dimensions);
+        const vectors = new Float32Array(BUILD_STEP * dimensions);
         const bytes = new Uint8Array(vectors.buffer);
-        while (keys.length < STEP) {
+        while (keys.length < BUILD_STEP) {
           const next = state.rows.next();
           if (next.done) break;
           bytes.set(next.value.embedding.subarray(0, dimensions * 4), keys.length * dimensions * 4);
           keys.push(BigInt(next.value.chunk_id));
         }
-        if (keys.length > 0) state.index.add(BigUint64Array.from(keys), vectors.subarray(0, keys.length * dimensions), 1);
-        if (keys.length === STEP) {
+        if (keys.length > 0) state.index.add(BigUint64Array.from(keys), vectors.subarray(0, keys.length * dimensions), BUILD_THREADS);
+        if (keys.length === BUILD_STEP) {
           setImmediate(step);
           return;
         }
@@ -364,6 +430,7 @@ export class AnnIndexSet {
           overlay: new Map(),
           behind: true,
           catchingUp: false,
+          viewed: false,
         };
         this.states.set(indexId, ready);
         this.save(indexId, ready);
@@ -377,10 +444,16 @@ export class AnnIndexSet {
     setImmediate(step);
   }
 
-  /** Loads a saved index if its file is whole and belongs to this database; false when there is none to use. */
+  /**
+   * Starts loading a saved index if its file looks whole and belongs to this database (its length,
+   * vector count and header: a cheap look); false when there is none to use. The file is then hashed
+   * in steps against its SHA-1, which usearch itself never checks, and memory-mapped once it matches:
+   * searches are answered exactly until then, and changes made meanwhile are replayed from the log.
+   */
   private load(indexId: number, dimensions: number): boolean {
     const metaFile = this.metaFile(indexId);
     if (!fs.existsSync(metaFile)) return false;
+    let fd: number | undefined;
     try {
       const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as Partial<Meta>;
       const usable =
@@ -389,44 +462,114 @@ export class AnnIndexSet {
         meta.dimensions === dimensions &&
         typeof meta.seq === 'number' &&
         typeof meta.size === 'number' &&
+        typeof meta.sha1 === 'string' &&
         Array.isArray(meta.tombstones) &&
         Array.isArray(meta.overlay) &&
         // A file newer than the database's log was saved against another copy of the database.
         meta.seq <= lastVectorChange(this.db);
       if (!usable) throw new Error('stale index file');
-      if (fileSha1(this.indexFile(indexId)) !== meta.sha1) throw new Error('damaged index file');
+      fd = fs.openSync(this.indexFile(indexId), 'r');
+      const fileBytes = fs.fstatSync(fd).size;
+      if (meta.fileBytes !== undefined && meta.fileBytes !== fileBytes) throw new Error('truncated index file');
+      if (!hasUsearchLayout(fd, fileBytes, meta.size!, dimensions)) throw new Error('damaged index file');
+      this.states.set(indexId, {
+        kind: 'loading',
+        dimensions,
+        meta: meta as Meta,
+        fd,
+        fileBytes,
+        offset: 0,
+        hash: createHash('sha1'),
+        startedAt: Date.now(),
+      });
+      const opened = fd;
+      fd = undefined;
+      setImmediate(() => this.verifyStep(indexId, opened));
+      return true;
+    } catch {
+      if (fd !== undefined) fs.closeSync(fd);
+      this.removeFiles(indexId);
+      return false;
+    }
+  }
+
+  /** Hashes the next piece of a file being loaded; maps it once the whole file matches its SHA-1. */
+  private verifyStep(indexId: number, fd: number): void {
+    const state = this.states.get(indexId);
+    if (state?.kind !== 'loading' || state.fd !== fd) return;
+    try {
+      const buffer = Buffer.allocUnsafe(Math.min(this.options.verifyStepBytes ?? VERIFY_STEP_BYTES, state.fileBytes - state.offset));
+      const read = buffer.length > 0 ? fs.readSync(fd, buffer, 0, buffer.length, state.offset) : 0;
+      state.hash.update(buffer.subarray(0, read));
+      state.offset += read;
+      if (read > 0 && state.offset < state.fileBytes) {
+        setImmediate(() => this.verifyStep(indexId, fd));
+        return;
+      }
+      fs.closeSync(fd);
+      const { meta, dimensions } = state;
+      if (state.hash.digest('hex') !== meta.sha1) throw new Error('damaged index file');
       const index = new Index({ dimensions, ...HNSW });
-      index.load(this.indexFile(indexId));
+      index.view(this.indexFile(indexId));
       if (index.size() !== meta.size) throw new Error('truncated index file');
       const lookup = this.db.prepare<[bigint], { embedding: Buffer }>(
         `SELECT embedding FROM ${vectorTableName(indexId)} WHERE chunk_id = ?`,
       );
       const overlay = new Map<number, Float32Array>();
-      for (const chunkId of meta.overlay!) {
+      for (const chunkId of meta.overlay) {
         const row = lookup.get(BigInt(chunkId));
         if (row) overlay.set(chunkId, toFloats(row.embedding, dimensions));
       }
-      const state: Ready = {
+      const ready: Ready = {
         kind: 'ready',
         index,
         dimensions,
-        seq: meta.seq!,
-        savedSeq: meta.seq!,
+        seq: meta.seq,
+        savedSeq: meta.seq,
         dirty: false,
         lastSave: Date.now(),
         verify: true,
-        tombstones: new Set(meta.tombstones!.map(Number)),
+        tombstones: new Set(meta.tombstones.map(Number)),
         overlay,
         behind: true,
         catchingUp: false,
+        viewed: true,
       };
-      this.states.set(indexId, state);
-      this.catchUp(indexId, state);
-      return true;
+      this.states.set(indexId, ready);
+      // A file saved before its length was kept gets it now: the next start can tell a truncated one at once.
+      if (meta.fileBytes === undefined) this.writeMeta(indexId, { ...meta, fileBytes: state.fileBytes });
+      this.catchUp(indexId, ready);
     } catch {
+      closeFd(fd);
+      this.states.delete(indexId);
       this.removeFiles(indexId);
-      return false;
+      if (this.vectorCount(indexId) >= this.options.minVectors) this.startBuild(indexId, state.dimensions);
     }
+  }
+
+  /**
+   * A mapped index cannot take new vectors: once enough wait aside, a writable copy is read from the
+   * same file (one blocking read: ~1 s per GB) and takes them.
+   */
+  private unmap(state: Ready, indexId: number): void {
+    const index = new Index({ dimensions: state.dimensions, ...HNSW });
+    index.load(this.indexFile(indexId));
+    if (index.size() !== state.index.size()) throw new Error('the index file changed');
+    const keys: bigint[] = [];
+    const vectors: Float32Array[] = [];
+    for (const [chunkId, vector] of state.overlay) {
+      if (index.contains(BigInt(chunkId))) continue;
+      keys.push(BigInt(chunkId));
+      vectors.push(vector);
+    }
+    if (keys.length > 0) {
+      const matrix = new Float32Array(keys.length * state.dimensions);
+      vectors.forEach((vector, i) => matrix.set(vector, i * state.dimensions));
+      index.add(BigUint64Array.from(keys), matrix, BUILD_THREADS);
+      for (const key of keys) state.overlay.delete(Number(key));
+    }
+    state.index = index;
+    state.viewed = false;
   }
 
   /** Writes the index and then its description, each by rename: a crash leaves the previous pair or a newer index with an older description, which replays idempotently. */
@@ -445,14 +588,19 @@ export class AnnIndexSet {
       tombstones: [...state.tombstones],
       overlay: [...state.overlay.keys()],
       sha1,
+      fileBytes: fs.statSync(file).size,
       savedAt: new Date().toISOString(),
     };
-    fs.writeFileSync(`${this.metaFile(indexId)}.tmp`, JSON.stringify(meta));
-    fs.renameSync(`${this.metaFile(indexId)}.tmp`, this.metaFile(indexId));
+    this.writeMeta(indexId, meta);
     state.savedSeq = state.seq;
     state.dirty = false;
     state.lastSave = Date.now();
     this.prune(indexId, state.savedSeq);
+  }
+
+  private writeMeta(indexId: number, meta: Meta): void {
+    fs.writeFileSync(`${this.metaFile(indexId)}.tmp`, JSON.stringify(meta));
+    fs.renameSync(`${this.metaFile(indexId)}.tmp`, this.metaFile(indexId));
   }
 
   /** Log rows of versions without an index (small, or not built yet) are of no use: a build reads the table itself. */
@@ -547,6 +695,28 @@ function toFloats(blob: Buffer, dimensions: number): Float32Array {
   const floats = new Float32Array(dimensions);
   new Uint8Array(floats.buffer).set(blob.subarray(0, dimensions * 4));
   return floats;
+}
+
+/**
+ * usearch's layout: the vectors as a matrix (rows and row bytes as two u32, then f16 rows), then the
+ * graph, which starts with the magic "usearch".
+ */
+function hasUsearchLayout(fd: number, fileBytes: number, size: number, dimensions: number): boolean {
+  const head = Buffer.alloc(8);
+  if (fs.readSync(fd, head, 0, 8, 0) !== 8 || head.readUInt32LE(0) !== size || head.readUInt32LE(4) !== dimensions * 2) return false;
+  const graphAt = 8 + size * dimensions * 2;
+  const magic = Buffer.alloc(USEARCH_MAGIC.length);
+  return (
+    graphAt + magic.length <= fileBytes && fs.readSync(fd, magic, 0, magic.length, graphAt) === magic.length && magic.equals(USEARCH_MAGIC)
+  );
+}
+
+function closeFd(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // Already closed.
+  }
 }
 
 function stopBuild(state: Building): void {

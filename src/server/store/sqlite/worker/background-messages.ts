@@ -49,8 +49,10 @@ export const BackgroundResponse = z.discriminatedUnion('ok', [
         minVectors: z.number().int(),
         indexes: z.number().int(),
         building: z.number().int(),
+        loading: z.number().int(),
         vectors: z.number().int(),
         memoryBytes: z.number(),
+        mappedBytes: z.number(),
         fileBytes: z.number(),
       })
       .optional(),
@@ -63,5 +65,5 @@ export interface BackgroundWorkerData {
   entryUrl: string;
   filePath: string;
   /** Approximate indexes for large vector index versions; none when absent (every search exact). */
-  vectorIndex?: { dir: string; minVectors: number };
+  vectorIndex?: { dir: string; minVectors: number; verifyStepBytes?: number };
 }
