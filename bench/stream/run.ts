@@ -12,7 +12,8 @@
  * the fake model at 50 tokens/s per chat (0: full speed). Each level also runs the bare Socket.IO
  * relay (bare-relay.ts; RELAY=0 skips it) with the same clients, and the server's CPU time per
  * delivered token is read from /proc (one-process and --workers setups; summed over --nodes servers).
- * PROFILE=<dir> writes the servers' V8 CPU profiles there.
+ * PROFILE=<dir> writes the servers' V8 CPU profiles there. One unmeasured answer warms each server and
+ * the relay up first (WARMUP=0: none).
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -34,6 +35,7 @@ const list = (text: string | undefined) => (text ? text.split(',').map(Number) :
 const joinProject = process.env.JOIN_PROJECT !== '0';
 const pace = Number(process.env.PACE ?? 0);
 const withRelay = process.env.RELAY !== '0';
+const warmUp = process.env.WARMUP !== '0';
 const profileDir = process.env.PROFILE ? path.resolve(process.env.PROFILE) : undefined;
 const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
 
@@ -206,8 +208,20 @@ for (const setup of setups) {
       const sampler = setInterval(() => {
         peakRss = Math.max(peakRss, serversRss());
       }, 50);
-      const load = os.loadavg()[0]!.toFixed(1);
       const chatIds = chats.map((chat) => chat.id);
+      // One answer first, unmeasured, on server and relay alike: what runs once per process (the
+      // full-text reader worker's start, compiling the hot functions) is not a cost per token.
+      if (warmUp) {
+        const warmChat = await post('/api/chats', { project_id: project.id });
+        await measure(
+          servers.map((server) => server.url),
+          servers.map((server) => server.child.pid!),
+          [warmChat.id],
+          project.id,
+        );
+        if (relay) await measure([relay.url], [relay.pid], [warmChat.id], project.id);
+      }
+      const load = os.loadavg()[0]!.toFixed(1);
       const measured = await measure(
         servers.map((server) => server.url),
         servers.map((server) => server.child.pid!),

@@ -15,7 +15,7 @@ import { EXTRACTIVE_MODEL } from '../settings/settings-service.ts';
 import type { ChatRecord, MessageFeedback, MessageRecord, Store } from '../store/store.ts';
 import { answerTokenCap, CHARACTERS_PER_TOKEN, estimateTokens, type TruncationReason, truncationNote } from './answer-limits.ts';
 import { DEFAULT_CHAT_TITLE, titleFromMessage } from './chat-title.ts';
-import { coalesceTextDeltas } from './coalesce-text-deltas.ts';
+import { TextDeltaCoalescer } from './text-delta-coalescer.ts';
 import type { Generation } from './generation.ts';
 import type { RunningAnswers } from './running-answers.ts';
 import { type GenerationRequest, resolveGenerationSettings } from './generation-settings.ts';
@@ -401,36 +401,52 @@ export class ChatService {
           })
         : refusalParts(effective.refusalMessage);
 
-      let flushedAt = Date.now();
       let flushing: Promise<void> | undefined;
-      try {
-        for await (const part of coalesceTextDeltas(parts)) {
-          if (part.type !== 'text-delta' || signal.aborted) continue;
-          let piece = part.text;
-          if (estimateTokens(text + piece) > tokenCap) {
-            piece = piece.slice(0, Math.max(0, tokenCap * CHARACTERS_PER_TOKEN - text.length));
-            truncate('max_tokens');
-          }
-          if (!piece) continue;
-          seq += 1;
-          text += piece;
-          if (seq === 1) metrics?.firstTokenSeconds((performance.now() - startedAt) / 1000);
-          metrics?.tokensStreamed(1);
-          generation.publish({ type: 'token', chatId: chat.id, messageId: assistant.id, seq, text: piece });
-          if (!flushing && Date.now() - flushedAt >= FLUSH_INTERVAL_MS) {
-            flushedAt = Date.now();
-            // Only a checkpoint for a crash: a failed one is logged, and the final save below decides.
-            // (Caught here: left pending while the stream goes on, its rejection would be unhandled.)
-            flushing = store.messages
-              .update(assistant.id, { content: text })
-              .catch((error: unknown) => logger.warn({ err: error, chatId: chat.id }, 'partial answer not saved'))
-              .finally(() => {
-                flushing = undefined;
-              });
-          }
+      // A checkpoint for a crash once a second: a timer marks it due, so no token reads the clock.
+      let checkpointDue = false;
+      const checkpoints = setInterval(() => {
+        checkpointDue = true;
+      }, FLUSH_INTERVAL_MS);
+      checkpoints.unref();
+      // Runs once per coalesced delta (the deltas of one event-loop turn), not per upstream token.
+      const coalescer = new TextDeltaCoalescer((delta) => {
+        if (signal.aborted) return;
+        let piece = delta;
+        if (estimateTokens(text + piece) > tokenCap) {
+          piece = piece.slice(0, Math.max(0, tokenCap * CHARACTERS_PER_TOKEN - text.length));
+          truncate('max_tokens');
         }
+        if (!piece) return;
+        seq += 1;
+        text += piece;
+        if (seq === 1) metrics?.firstTokenSeconds((performance.now() - startedAt) / 1000);
+        metrics?.tokensStreamed(1);
+        generation.publish({ type: 'token', chatId: chat.id, messageId: assistant.id, seq, text: piece });
+        if (checkpointDue && !flushing) {
+          checkpointDue = false;
+          // Only a checkpoint for a crash: a failed one is logged, and the final save below decides.
+          // (Caught here: left pending while the stream goes on, its rejection would be unhandled.)
+          flushing = store.messages
+            .update(assistant.id, { content: text })
+            .catch((error: unknown) => logger.warn({ err: error, chatId: chat.id }, 'partial answer not saved'))
+            .finally(() => {
+              flushing = undefined;
+            });
+        }
+      });
+      try {
+        for await (const part of parts) {
+          if (part.type === 'text-delta') coalescer.add(part.text);
+          else coalescer.flush();
+        }
+        coalescer.flush();
+      } catch (error) {
+        // A failing model keeps what it said before the failure (saved as the partial answer).
+        coalescer.flush();
+        throw error;
       } finally {
         clearTimeout(timeLimit);
+        clearInterval(checkpoints);
       }
       await flushing;
 

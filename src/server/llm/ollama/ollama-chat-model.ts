@@ -1,19 +1,9 @@
-import { z } from 'zod';
 import { LlmError } from '../../errors.ts';
 import type { ChatModel, ChatPart, ChatStreamOptions } from '../chat-model.ts';
 import { createFailedResponseHandler } from '../http/failed-response-handler.ts';
 import { postJsonToApi } from '../http/post-to-api.ts';
 import { createJsonStreamResponseHandler } from '../http/response-handlers.ts';
-
-/** A line of Ollama's streaming `/api/chat` reply. Lenient: extra fields are ignored. */
-const OllamaChatChunk = z.object({
-  message: z.object({ content: z.string().optional() }).partial().optional(),
-  done: z.boolean().optional(),
-  done_reason: z.string().optional(),
-  prompt_eval_count: z.number().optional(),
-  eval_count: z.number().optional(),
-  error: z.string().optional(),
-});
+import { OllamaChatChunk, ollamaTokenLine } from './ollama-chat-chunk.ts';
 
 export interface OllamaSettings {
   baseURL: string;
@@ -50,7 +40,10 @@ export class OllamaChatModel implements ChatModel {
         failedResponseHandler: createFailedResponseHandler({
           notFound: (detail) => `Model '${this.modelId}' is not available in Ollama${detail ? ` (${detail})` : ''}; pull it first`,
         }),
-        successfulResponseHandler: createJsonStreamResponseHandler(OllamaChatChunk, { maxLineBytes: this.settings.maxLineBytes }),
+        successfulResponseHandler: createJsonStreamResponseHandler(OllamaChatChunk, {
+          maxLineBytes: this.settings.maxLineBytes,
+          fastPath: ollamaTokenLine,
+        }),
         fetch: this.settings.fetch,
       });
       for await (const batch of batches) {

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Source } from '../../../protocol/source.ts';
 import type { MessageRecord, MessageRepository } from '../store.ts';
 import { now, parseJson, type SqliteDatabase } from './sqlite-database.ts';
@@ -37,6 +38,7 @@ export function toRecord(row: MessageRow): MessageRecord {
 }
 
 export function createSqliteMessageRepository(db: SqliteDatabase): MessageRepository {
+  const updates = new Map<string, Database.Statement<unknown[]>>();
   const statements = {
     insert: db.prepare(
       `INSERT INTO messages (chat_id, role, content, sources, model_name, status, parent_id, created_at, updated_at)
@@ -118,7 +120,11 @@ export function createSqliteMessageRepository(db: SqliteDatabase): MessageReposi
       }
       columns.push('updated_at = ?');
       values.push(now());
-      db.prepare(`UPDATE messages SET ${columns.join(', ')} WHERE id = ?`).run(...values, id);
+      // One statement per set of columns (at most 2^6), compiled once: a streaming answer's checkpoint runs this every second.
+      const sql = `UPDATE messages SET ${columns.join(', ')} WHERE id = ?`;
+      let statement = updates.get(sql);
+      if (!statement) updates.set(sql, (statement = db.prepare(sql)));
+      statement.run(...values, id);
     },
 
     async activateVersion(id) {
