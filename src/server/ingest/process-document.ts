@@ -77,25 +77,19 @@ export async function processDocument(context: IngestContext, job: JobRecord, si
   let vectors: { indexId: number; embeddings: Embedding[] } | undefined;
   let buildingIndex = false;
   if (choice) {
-    let lastEmbeddingReport = 0;
     const embeddings = await embedOrSkip(
       context,
       choice,
       chunks.map((chunk) => chunk.content),
       signal,
-      (done, total) => {
-        // Like parsing: the first and last batch, and at most every 250 ms between (each report is a
-        // write to the store and an event; a fast embedder answers many batches in that time).
-        if (lastEmbeddingReport !== 0 && done < total && Date.now() - lastEmbeddingReport < PROGRESS_INTERVAL_MS) return;
-        lastEmbeddingReport = Date.now();
-        return report({
+      (done, total) =>
+        report({
           status: 'processing',
           stage: 'embedding',
           progress: EMBED_START + ((EMBED_END - EMBED_START) * done) / total,
           chunksDone: done,
           chunksTotal: total,
-        });
-      },
+        }),
     );
     if (embeddings) {
       const ownChunks = document.status === 'completed' ? document.chunkCount : 0;
@@ -147,7 +141,7 @@ async function embedOrSkip(
   choice: EmbedderChoice,
   texts: string[],
   signal: AbortSignal,
-  onBatch: (done: number, total: number) => Promise<unknown> | undefined,
+  onBatch: (done: number, total: number) => Promise<unknown>,
 ): Promise<Embedding[] | undefined> {
   try {
     return await embedInBatches({

@@ -1,4 +1,3 @@
-import type { Statement } from 'better-sqlite3';
 import { vectorTableName } from './document-index-cleanup.ts';
 import type { SqliteDatabase } from './sqlite-database.ts';
 import { prepareVectorWriteLog } from './vector-changes.ts';
@@ -22,26 +21,12 @@ export function createVectorWriter(db: SqliteDatabase): VectorWriter {
     clearBacklog: db.prepare('DELETE FROM vector_backlog WHERE index_id = ? AND chunk_id = ?'),
     logWrite: prepareVectorWriteLog(db),
   };
-  // Each index version's two vec0 statements, prepared once: preparing them per document cost as much
-  // as a few of its inserts. Few versions are written at a time; past that the cache starts over.
-  const tableStatements = new Map<number, { upsertDelete: Statement<[bigint]>; insert: Statement<[bigint, Buffer]> }>();
-  const statementsFor = (indexId: number) => {
-    let cached = tableStatements.get(indexId);
-    if (!cached) {
-      if (tableStatements.size >= 8) tableStatements.clear();
-      const table = vectorTableName(indexId);
-      cached = {
-        upsertDelete: db.prepare<[bigint]>(`DELETE FROM ${table} WHERE chunk_id = ?`),
-        insert: db.prepare<[bigint, Buffer]>(`INSERT INTO ${table} (chunk_id, embedding) VALUES (?, ?)`),
-      };
-      tableStatements.set(indexId, cached);
-    }
-    return cached;
-  };
   return (indexId, items) => {
     const index = statements.index.get(indexId);
     if (!index || index.status === 'retired' || items.length === 0) return 0;
-    const { upsertDelete, insert } = statementsFor(indexId);
+    const table = vectorTableName(indexId);
+    const upsertDelete = db.prepare(`DELETE FROM ${table} WHERE chunk_id = ?`);
+    const insert = db.prepare(`INSERT INTO ${table} (chunk_id, embedding) VALUES (?, ?)`);
     let written = 0;
     const documents = new Set<number>();
     for (const item of items) {
