@@ -189,6 +189,8 @@ async function startOnLockedDataDir({
   // A command line on this machine finds the server through the lock; a wildcard address is reached on loopback.
   lock?.setUrl(`http://${reachableHost(config.HOST)}:${port}`);
   readiness.ready();
+  // After listening, so /health answers first; the workers load their modules on other threads.
+  domain.ingestion.warmParsers();
 
   let closing: Promise<void> | undefined;
   return {

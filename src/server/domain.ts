@@ -293,7 +293,15 @@ export async function createDomain(config: Config, options: DomainOptions) {
     models,
     health,
     /** Ingestion: the job loop and the background embedding of chunks without vectors. */
-    ingestion: { runner: ingestRunner, embeddingBackfill, files },
+    ingestion: {
+      runner: ingestRunner,
+      embeddingBackfill,
+      files,
+      /** Starts the parse workers in the background (where this process runs the ingestion jobs). */
+      warmParsers: () => {
+        if (ownsDataDir) parserPool.warm();
+      },
+    },
     store,
     /** What answers retrieve with (the hybrid search unless a test replaced it). */
     retriever,

@@ -11,6 +11,11 @@ export interface ParserPool {
   /** Parses and chunks in a worker thread with a time and memory limit. Rejects with DocumentParseError
    *  (reason 'timeout' | 'memory' | 'corrupt' | 'no_text_layer' | 'empty' | 'unsupported' | 'too_large' | 'encrypted'). */
   process(request: ParseRequest, options?: { signal?: AbortSignal; onProgress?: (progress: ParseProgress) => void }): Promise<ParseResult>;
+  /**
+   * Starts the workers now, in the background (each loads the parser modules and PDFium), so the
+   * first documents do not wait for that; from then on a worker that exits is replaced at once.
+   */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -85,6 +90,8 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
   const queue: Job[] = [];
   let nextJobId = 1;
   let closed = false;
+  /** Set by warm(): the pool keeps `size` workers started instead of spawning on demand. */
+  let warmed = false;
   const maxWorkerBytes = options.maxMemoryMb * 1024 * 1024;
   let rssTimer: NodeJS.Timeout | undefined;
 
@@ -100,7 +107,7 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
   function spawn(): PoolWorker {
     const poolWorker: PoolWorker = {
       worker: new Worker(BOOTSTRAP, {
-        workerData: { entryUrl },
+        workerData: { entryUrl, preload: warmed },
         resourceLimits: { maxOldGenerationSizeMb: options.maxMemoryMb },
         // The parent's stdio stays clean of parser warnings.
         stdout: true,
@@ -246,6 +253,18 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
       }
     }
     schedule();
+    // A recycled or stopped worker is replaced before the next job needs it (not one that died
+    // while starting: that would respawn forever).
+    if (warmed && poolWorker.ready) topUp();
+  }
+
+  function topUp(): void {
+    if (closed) return;
+    let toSpawn = size - countLive();
+    while (toSpawn > 0) {
+      spawn();
+      toSpawn -= 1;
+    }
   }
 
   function schedule(): void {
@@ -319,6 +338,11 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
         queue.push(job);
         schedule();
       });
+    },
+
+    warm() {
+      warmed = true;
+      topUp();
     },
 
     async close() {

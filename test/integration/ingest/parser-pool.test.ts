@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,17 @@ import { createTempDir } from '../../support/temp-files.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const misbehavingWorker = new URL('../../support/parse-workers/misbehaving-parse-worker.ts', import.meta.url);
+const announcingWorker = new URL('../../support/parse-workers/announcing-parse-worker.ts', import.meta.url);
 const temp = createTempDir();
+
+/** Polls until `check` holds (workers start on their own threads, in their own time). */
+async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 const pools: ParserPool[] = [];
 
 function pool(options: Partial<Parameters<typeof createParserPool>[0]> = {}): ParserPool {
@@ -119,6 +130,27 @@ describe('parser pool', () => {
     const good = await parser.process(await goodRequest());
     expect(good.chunks).toHaveLength(2);
     expect(await stuck).toMatchObject({ reason: 'timeout' });
+  });
+
+  it('starts its workers ahead of the first job when warmed, and replaces one that is stopped', async () => {
+    const log = path.join(temp.dir, `workers-${Date.now()}.log`);
+    process.env.PARSE_WORKER_LOG = log;
+    try {
+      const parser = pool({ size: 2, timeoutMs: 2_000, workerEntry: announcingWorker });
+      const started = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : []);
+      expect(started()).toEqual([]);
+      parser.warm();
+      await until(() => started().length === 2);
+      expect(started().every((line) => line.endsWith('preload=true'))).toBe(true);
+      // Jobs go to the started workers: no third one.
+      expect((await parser.process(await goodRequest())).chunks).toHaveLength(2);
+      expect(started()).toHaveLength(2);
+      // A worker stopped at the time limit is replaced without waiting for the next job.
+      expect(await rejection(parser.process(await badRequest('hang')))).toMatchObject({ reason: 'timeout' });
+      await until(() => started().length === 3);
+    } finally {
+      delete process.env.PARSE_WORKER_LOG;
+    }
   });
 
   it('rejects invalid requests and work after close', async () => {
