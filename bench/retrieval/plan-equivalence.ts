@@ -33,7 +33,7 @@ for (const dir of collectionDirs()) {
     wordCount: 0,
     parsedMetadata: {},
   });
-  const planned = createFullTextSearcher(store.db, { planFromRows: 0, measureBelowShare: 0.05, maxRounds: 3 });
+  const planned = createFullTextSearcher(store.db, { planFromRows: 0, commonShare: 0.05, maxRounds: 3 });
   const plain = store.db.prepare<[string, number], { id: number; rank: number }>(
     'SELECT rowid AS id, bm25(chunks_fts) AS rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?',
   );

@@ -79,7 +79,7 @@ describe('sqlite full text: rare terms first gives the plain OR query’s top k'
   }
 
   it('answers two common and two rare words exactly, mostly without walking the common words alone', () => {
-    const searcher = createFullTextSearcher(store.db, { planFromRows: 0, measureBelowShare: 0.5, maxRounds: 10 });
+    const searcher = createFullTextSearcher(store.db, { planFromRows: 0, commonShare: 0.2, maxRounds: 10 });
     const plans: string[] = [];
     for (let q = 0; q < 60; q += 1) {
       const projectId = projects[q % 2]!;
@@ -94,7 +94,7 @@ describe('sqlite full text: rare terms first gives the plain OR query’s top k'
 
   it('widens or falls back when the common words could still place a chunk, with the same answer', () => {
     // One rare word that is in few chunks: too few candidates, so the bound cannot hold at first.
-    const searcher = createFullTextSearcher(store.db, { planFromRows: 0, measureBelowShare: 0.5, maxRounds: 10 });
+    const searcher = createFullTextSearcher(store.db, { planFromRows: 0, commonShare: 0.2, maxRounds: 10 });
     let widened = 0;
     for (let q = 0; q < 30; q += 1) {
       const projectId = projects[q % 2]!;
@@ -107,7 +107,7 @@ describe('sqlite full text: rare terms first gives the plain OR query’s top k'
   });
 
   it('keeps each project to its own chunks, also when it holds every chunk of the file', async () => {
-    const searcher = createFullTextSearcher(store.db, { planFromRows: 0, measureBelowShare: 0.5, maxRounds: 10 });
+    const searcher = createFullTextSearcher(store.db, { planFromRows: 0, commonShare: 0.2, maxRounds: 10 });
     const owner = store.db.prepare<[number], { project_id: number }>('SELECT project_id FROM chunks WHERE id = ?');
     for (const projectId of projects) {
       for (const row of searcher.search({ projectId, query: `${COMMON[0]} ${RARE[1]} ${RARE[2]}`, limit: 40 })) {

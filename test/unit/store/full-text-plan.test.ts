@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   bm25Idf,
-  boundFrom,
   boundHolds,
-  measuredBound,
   mergeTopRows,
-  orderTerms,
-  seedSplit,
-  splitBelow,
+  planFullText,
   termScoreBound,
+  widenPlan,
 } from '../../../src/server/store/sqlite/full-text-plan.ts';
 
 describe('full-text query planning (rare terms first, MaxScore bound)', () => {
@@ -21,39 +18,21 @@ describe('full-text query planning (rare terms first, MaxScore bound)', () => {
     expect(termScoreBound(1000, 5)).toBeGreaterThan(termScoreBound(1000, 10));
   });
 
-  it('orders terms rarest first with their bounds, a measured best bounding its term just above it', () => {
-    const ordered = orderTerms(
-      [
-        { term: 'patient', hits: 100 },
-        { term: 'apoptosi', hits: 7, best: 3 },
-        { term: 'cell', hits: 300 },
-      ],
-      1000,
-    );
-    expect(ordered.map((term) => term.term)).toEqual(['apoptosi', 'patient', 'cell']);
-    expect(ordered[0]!.bound).toBe(measuredBound(3));
-    expect(measuredBound(3)).toBeGreaterThan(3);
-    expect(measuredBound(3)).toBeLessThan(3.000001);
-    expect(ordered[1]!.bound).toBe(termScoreBound(1000, 100));
+  it('splits at the cap (common terms commonest first), and plans nothing when no term or every term is common', () => {
+    const terms = [
+      { term: 'patient', hits: 100 },
+      { term: 'apoptosi', hits: 7 },
+      { term: 'cell', hits: 300 },
+    ];
+    expect(planFullText(terms, 100)).toEqual({ rare: ['apoptosi'], common: ['cell', 'patient'] });
+    expect(planFullText(terms, 301)).toBeUndefined();
+    expect(planFullText(terms, 7)).toBeUndefined();
   });
 
-  it('seeds with the fewest rarest terms that can fill the top k, then keeps as common all that fit under the k-th score', () => {
-    const terms = [
-      { term: 'a', hits: 5, bound: 9 },
-      { term: 'b', hits: 30, bound: 6 },
-      { term: 'c', hits: 200, bound: 3 },
-      { term: 'd', hits: 900, bound: 1 },
-    ];
-    expect(seedSplit(terms, 3)).toBe(1);
-    expect(seedSplit(terms, 10)).toBe(2);
-    expect(seedSplit(terms, 10_000)).toBe(4);
-    expect(boundFrom(terms, 1)).toBe(10);
-    expect(boundFrom(terms, 4)).toBe(0);
-    // Under 4.5 fit c and d (3 + 1); under 4 only d; under 1 none (every term is rare).
-    expect(splitBelow(terms, 4.5)).toBe(2);
-    expect(splitBelow(terms, 4)).toBe(3);
-    expect(splitBelow(terms, 1)).toBe(4);
-    expect(splitBelow(terms, 100)).toBe(0);
+  it('widens a failed plan one common term at a time, then gives up (the plain OR query runs)', () => {
+    const first = { rare: ['a'], common: ['b', 'c'] };
+    expect(widenPlan(first)).toEqual({ rare: ['a', 'c'], common: ['b'] });
+    expect(widenPlan({ rare: ['a', 'c'], common: ['b'] })).toBeUndefined();
   });
 
   it('merges the two top lists with each chunk at its best (all-term) score, best first, ids breaking ties', () => {

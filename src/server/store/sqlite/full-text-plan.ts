@@ -3,9 +3,8 @@
  * holds only "common" query terms can score at most the sum of those terms' upper bounds, so once the
  * k-th best score of the chunks holding a rarer term is above that sum, the common terms' long
  * posting lists never need walking on their own. The result is the same top k as the OR of every
- * term (up to ties), not an approximation. The split is found from the scores (MaxScore's essential
- * terms): a first plan with only the rarest term(s) gives a k-th score, which every wider plan can
- * only raise; the second plan keeps as common every term that fits under it, so its bound holds.
+ * term (up to ties), not an approximation: when the bound does not hold, a common term moves to the
+ * rare side and the plan runs again, down to the plain OR query.
  */
 
 /** FTS5's bm25() defaults (fts5_aux.c), which the store's query uses. */
@@ -31,56 +30,32 @@ export interface TermFrequency {
   term: string;
   /** Rows holding the term. */
   hits: number;
-  /** The best score the term alone gives any row (FTS5's own bm25() of it), when measured. */
-  best?: number;
+}
+
+export interface FullTextPlan {
+  /** Searched on their own: every candidate holds at least one of them. */
+  rare: string[];
+  /** Only re-scored inside the rare terms' candidates, commonest first. */
+  common: string[];
 }
 
 /**
- * A measured best as a bound: the term's part of a row's score in a many-term query is the same
- * idf × tf part as its score alone; the margin covers the last bits of float summation.
+ * The first plan: the terms found in at least `cap` rows are common, unless every term is (then
+ * there is nothing rare to start from and the plain OR query runs).
  */
-export function measuredBound(best: number): number {
-  return best * (1 + 1e-9) + 1e-12;
+export function planFullText(terms: TermFrequency[], cap: number): FullTextPlan | undefined {
+  const common = terms
+    .filter((term) => term.hits >= cap)
+    .sort((a, b) => b.hits - a.hits)
+    .map((term) => term.term);
+  if (common.length === 0 || common.length === terms.length) return undefined;
+  return { rare: terms.filter((term) => term.hits < cap).map((term) => term.term), common };
 }
 
-/** A query term with the most it can add to a chunk's score. */
-export interface PlanTerm extends TermFrequency {
-  bound: number;
-}
-
-/** The terms rarest first (ties by term, so a plan is reproducible), each with its bound. */
-export function orderTerms(terms: TermFrequency[], rowsAtMost: number): PlanTerm[] {
-  return terms
-    .map((term) => ({ ...term, bound: term.best === undefined ? termScoreBound(rowsAtMost, term.hits) : measuredBound(term.best) }))
-    .sort((a, b) => a.hits - b.hits || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
-}
-
-/**
- * The most a chunk holding only terms from `split` on (none of the `split` rarest) can score.
- * Summed commonest first, always in this order, so the same split gives the same float.
- */
-export function boundFrom(terms: PlanTerm[], split: number): number {
-  let sum = 0;
-  for (let i = terms.length - 1; i >= split; i -= 1) sum += terms[i]!.bound;
-  return sum;
-}
-
-/** The first plan: the fewest rarest terms whose chunks could fill the top `limit` (at least one). */
-export function seedSplit(terms: PlanTerm[], limit: number): number {
-  let split = 0;
-  for (let hits = 0; split < terms.length && hits < limit; split += 1) hits += terms[split]!.hits;
-  return Math.max(1, split);
-}
-
-/**
- * The plan after one whose merged top `limit` ended at `threshold`: the fewest rarest terms such that
- * the others' bound is below it. Any plan with more rare terms has at least these candidates, so its
- * `limit`-th score is at least `threshold` and its bound holds (MaxScore's essential terms).
- */
-export function splitBelow(terms: PlanTerm[], threshold: number): number {
-  let split = 0;
-  while (split < terms.length && !(boundFrom(terms, split) < threshold)) split += 1;
-  return split;
+/** The next plan when the bound failed: the least common of the common terms becomes rare. */
+export function widenPlan(plan: FullTextPlan): FullTextPlan | undefined {
+  if (plan.common.length <= 1) return undefined;
+  return { rare: [...plan.rare, plan.common.at(-1)!], common: plan.common.slice(0, -1) };
 }
 
 export interface ScoredRow {

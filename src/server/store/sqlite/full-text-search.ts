@@ -1,15 +1,6 @@
 import type Database from 'better-sqlite3';
 import { anyTermExpression as anyOf, searchTerms } from '../full-text-terms.ts';
-import {
-  boundFrom,
-  boundHolds,
-  mergeTopRows,
-  orderTerms,
-  type ScoredRow,
-  type TermFrequency,
-  seedSplit,
-  splitBelow,
-} from './full-text-plan.ts';
+import { boundHolds, type FullTextPlan, mergeTopRows, planFullText, type ScoredRow, termScoreBound, widenPlan } from './full-text-plan.ts';
 
 export interface FullTextSearch {
   projectId: number;
@@ -20,9 +11,9 @@ export interface FullTextSearch {
 export interface FullTextOptions {
   /** Below this many chunks in the file the plain OR query is fast enough and always runs. */
   planFromRows: number;
-  /** A term in fewer than this share of the chunks gets its measured best score as its bound (one scored walk, cached). */
-  measureBelowShare: number;
-  /** Plans tried (each with more rare terms) before the plain OR query runs instead. */
+  /** A term found in at least this share of the chunks is common (full-text-plan.ts). */
+  commonShare: number;
+  /** Plans tried (each widening one) before the plain OR query runs instead. */
   maxRounds: number;
 }
 
@@ -37,7 +28,7 @@ export interface PlannedSearch {
 const MAX_COUNTED_TERMS = 10_000;
 
 /** Measured with bench:scale --fts-only (README): at 100k chunks the plain query is ~15 ms. */
-export const DEFAULT_FULL_TEXT_OPTIONS: FullTextOptions = { planFromRows: 50_000, measureBelowShare: 0.05, maxRounds: 3 };
+export const DEFAULT_FULL_TEXT_OPTIONS: FullTextOptions = { planFromRows: 50_000, commonShare: 0.05, maxRounds: 3 };
 
 /**
  * BM25 top-k full-text search on one connection (the store's reader worker, or the main connection
@@ -55,10 +46,6 @@ export function createFullTextSearcher(db: Database.Database, options: FullTextO
     // An upper bound on the rows FTS5 counts (ids are unique and positive), without a count.
     rowsAtMost: db.prepare<[], { rows: number | null }>('SELECT max(id) AS rows FROM chunks'),
     hits: db.prepare<[string], { hits: number }>('SELECT count(*) AS hits FROM chunks_fts WHERE chunks_fts MATCH ?'),
-    // Over every project's chunks: the best of the file is at least the project's.
-    best: db.prepare<[string], { rank: number }>(
-      'SELECT bm25(chunks_fts) AS rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT 1',
-    ),
     // Changes whenever another connection commits (this one only reads).
     dataVersion: db.prepare<[], { data_version: number }>('PRAGMA data_version'),
     // Filtering by project happens inside the query, before ORDER BY/LIMIT: another project's chunk
@@ -75,21 +62,19 @@ export function createFullTextSearcher(db: Database.Database, options: FullTextO
     ),
   };
 
-  // Rows (and best score) per term, measured once per version of the file (each walks the term's posting list).
-  let counted = { version: Number.NaN, rows: 0, terms: new Map<string, { hits: number; best?: number }>() };
-  const frequencyOf = (term: string, rows: number): TermFrequency => {
+  // Rows per term, counted once per version of the file (a count walks the term's whole posting list).
+  let counted = { version: Number.NaN, rows: 0, hits: new Map<string, number>() };
+  const hitsOf = (term: string, rows: number): number => {
     const version = statements.dataVersion.get()?.data_version ?? 0;
-    if (counted.version !== version || counted.rows !== rows || counted.terms.size > MAX_COUNTED_TERMS) {
-      counted = { version, rows, terms: new Map() };
+    if (counted.version !== version || counted.rows !== rows || counted.hits.size > MAX_COUNTED_TERMS) {
+      counted = { version, rows, hits: new Map() };
     }
-    let entry = counted.terms.get(term);
-    if (entry === undefined) {
-      const hits = statements.hits.get(anyOf([term]))?.hits ?? 0;
-      const rank = hits > 0 && hits < rows * options.measureBelowShare ? statements.best.get(anyOf([term]))?.rank : undefined;
-      entry = rank === undefined ? { hits } : { hits, best: -rank };
-      counted.terms.set(term, entry);
+    let hits = counted.hits.get(term);
+    if (hits === undefined) {
+      hits = statements.hits.get(anyOf([term]))?.hits ?? 0;
+      counted.hits.set(term, hits);
     }
-    return { term, ...entry };
+    return hits;
   };
 
   // One read transaction: the plan's statements see one snapshot of the index.
@@ -108,18 +93,16 @@ export function createFullTextSearcher(db: Database.Database, options: FullTextO
 
     const rows = statements.rowsAtMost.get()?.rows ?? 0;
     if (terms.length > 1 && rows >= options.planFromRows) {
-      const ordered = orderTerms(
-        terms.map((term) => frequencyOf(term, rows)),
-        rows,
-      );
-      let split = seedSplit(ordered, limit);
-      for (let round = 1; split < ordered.length && round <= options.maxRounds; round += 1) {
-        const rare = anyOf(ordered.slice(0, split).map((term) => term.term));
-        const common = anyOf(ordered.slice(split).map((term) => term.term));
-        const merged = mergeTopRows(top(rare), top(`(${rare}) AND (${common})`), limit);
-        if (boundHolds(merged, limit, boundFrom(ordered, split))) return { rows: merged, plan: 'rare terms first', rounds: round };
-        // Too few candidates (the project's share of the rare terms' chunks): one more rare term.
-        split = Math.max(split + 1, merged.length >= limit ? splitBelow(ordered, merged[limit - 1]!.score) : 0);
+      const cap = Math.max(1, Math.ceil(rows * options.commonShare));
+      const frequencies = terms.map((term) => ({ term, hits: hitsOf(term, rows) }));
+      const hits = new Map(frequencies.map((entry) => [entry.term, entry.hits]));
+      let plan: FullTextPlan | undefined = planFullText(frequencies, cap);
+      for (let round = 1; plan && round <= options.maxRounds; round += 1) {
+        const bound = plan.common.reduce((sum, term) => sum + termScoreBound(rows, hits.get(term)!), 0);
+        const rare = anyOf(plan.rare);
+        const merged = mergeTopRows(top(rare), top(`(${rare}) AND (${anyOf(plan.common)})`), limit);
+        if (boundHolds(merged, limit, bound)) return { rows: merged, plan: 'rare terms first', rounds: round };
+        plan = widenPlan(plan);
       }
     }
     return { rows: top(anyOf(terms)), plan: 'all terms' };
