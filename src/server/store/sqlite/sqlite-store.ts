@@ -97,7 +97,12 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     return inline.search(search);
   };
   const policy = { maxWaitMs: busyRetryMs };
-  let integrity: IntegrityCheck | undefined;
+  // A file small enough to be checked at open passed that check (it is refused otherwise): that is the
+  // first finding, answered at once while the first check on the checker worker runs, so readiness
+  // never waits for that worker to start (keepMs 0: the first call starts the real check).
+  let integrity: IntegrityCheck | undefined = checkedAtOpen
+    ? { checkedAt: Date.now(), keepMs: 0, problems: Promise.resolve([]), settled: true }
+    : undefined;
 
   const projects = createSqliteProjectRepository(db);
   const archive = createSqliteProjectArchiveRepository(db, { discardProject: (projectId) => projects.hardDelete(projectId), busyRetryMs });
