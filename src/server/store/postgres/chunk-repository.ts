@@ -77,6 +77,11 @@ export function createPostgresChunkRepository(pool: pg.Pool, layout: VectorLayou
       )
     ).rows[0];
     if (!index || index.status === 'retired') return;
+    // A real[] column takes any length, so the index's dimension is checked here (pgvector and
+    // sqlite-vec refuse such a vector themselves): a wrong one fails the whole document's write.
+    for (const embedding of vectors.embeddings)
+      if (embedding.length !== index.dimensions)
+        throw new RangeError(`a vector of ${embedding.length} dimensions for an index of ${index.dimensions}`);
     for (const [position, chunkId] of ids.entries()) await layout.upsert(client, index, chunkId, vectors.embeddings[position]!);
     if (index.status === 'active') await client.query('UPDATE documents SET embedding_model = $1 WHERE id = $2', [index.model, documentId]);
   }
