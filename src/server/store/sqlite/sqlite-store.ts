@@ -47,6 +47,8 @@ const FLUSH_ON_CLOSE_MS = 30_000;
 const INTEGRITY_CACHE_MS = 30_000;
 
 interface IntegrityCheck {
+  /** The last settled finding, answered while this check runs. */
+  previous?: IntegrityCheck;
   checkedAt: number;
   keepMs: number;
   problems: Promise<string[]>;
@@ -132,8 +134,10 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       const now = Date.now();
       if (!integrity || (integrity.settled && now - integrity.checkedAt > integrity.keepMs)) {
         const previous = integrity?.settled ? integrity : undefined;
+        // One finding back only, so checks never form a chain.
+        if (previous) previous.previous = undefined;
         const problems = checker ? checker.quickCheck() : Promise.resolve(quickCheck(db));
-        const check: IntegrityCheck = { checkedAt: now, keepMs: INTEGRITY_CACHE_MS, problems, settled: false };
+        const check: IntegrityCheck = { previous, checkedAt: now, keepMs: INTEGRITY_CACHE_MS, problems, settled: false };
         integrity = check;
         problems.then(
           () => {
@@ -150,6 +154,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
         // While a large file is checked again, the last finding answers (a poll never waits for it).
         if (previous) return previous.problems;
       }
+      if (!integrity.settled && integrity.previous) return integrity.previous.problems;
       return integrity.problems;
     },
     async vectorIndexStats() {
