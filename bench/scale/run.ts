@@ -152,6 +152,19 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: performance.now() - started, value };
 }
 
+/** The document row a synthetic batch of chunks starting at `first` belongs to. */
+function createSyntheticDocument(store: SqliteStore, projectId: number, first: number) {
+  return store.documents.create({
+    projectId,
+    filename: `doc-${first}.txt`,
+    fileType: 'txt',
+    mimeType: 'text/plain',
+    fileSize: 1,
+    storedName: `doc-${first}.txt`,
+    contentHash: `doc-${first}`,
+  });
+}
+
 async function waitForIndex(store: SqliteStore, vectors: number): Promise<void> {
   for (;;) {
     const stats = await store.vectorIndexStats!();
@@ -197,15 +210,7 @@ async function build(store: SqliteStore, size: number, data: ReturnType<typeof c
     if (!hnswStarted && first >= 10_000) await startHnsw();
     const count = Math.min(CHUNKS_PER_DOCUMENT, size - first);
     const chunks = Array.from({ length: count }, data.chunk);
-    const document = await store.documents.create({
-      projectId,
-      filename: `doc-${first}.txt`,
-      fileType: 'txt',
-      mimeType: 'text/plain',
-      fileSize: 1,
-      storedName: `doc-${first}.txt`,
-      contentHash: `doc-${first}`,
-    });
+    const document = await createSyntheticDocument(store, projectId, first);
     const ids = (await store.chunks.indexDocument({
       documentId: document.id,
       chunks: chunks.map((chunk, chunkIndex) => ({ chunkIndex, content: chunk.content, startChar: 0, endChar: chunk.content.length })),
@@ -248,15 +253,7 @@ async function buildFullText(size: number, dataDir: string): Promise<{ store: Sq
   for (let first = 0; first < size; first += CHUNKS_PER_DOCUMENT) {
     const count = Math.min(CHUNKS_PER_DOCUMENT, size - first);
     const chunks = Array.from({ length: count }, data.chunk);
-    const document = await store.documents.create({
-      projectId,
-      filename: `doc-${first}.txt`,
-      fileType: 'txt',
-      mimeType: 'text/plain',
-      fileSize: 1,
-      storedName: `doc-${first}.txt`,
-      contentHash: `doc-${first}`,
-    });
+    const document = await createSyntheticDocument(store, projectId, first);
     await store.chunks.indexDocument({
       documentId: document.id,
       chunks: chunks.map((chunk, chunkIndex) => ({ chunkIndex, content: chunk.content, startChar: 0, endChar: chunk.content.length })),

@@ -96,10 +96,8 @@ export class ChatService {
     return hits.map(({ match, ...chat }) => ({ ...chat, snippet: chatSearchSnippet(match) }));
   }
 
-  async renameChat(actor: Actor, chatId: number, title: string): Promise<ChatRecord> {
-    await this.deps.access.requireChat(actor, chatId, 'write');
-    const chat = await this.deps.store.chats.update(chatId, { title, titleIsCustom: true });
-    if (!chat) throw new NotFoundError(`Chat ${chatId} not found`);
+  /** A chat's rename or change, for the sockets showing it (and, coalesced, the project's chat lists). */
+  private publishChatUpdated(chat: Pick<ChatRecord, 'projectId' | 'id' | 'createdBy' | 'title'>): void {
     this.deps.events.publish({
       type: 'chatUpdated',
       projectId: chat.projectId,
@@ -107,6 +105,13 @@ export class ChatService {
       ownerId: chat.createdBy,
       title: chat.title,
     });
+  }
+
+  async renameChat(actor: Actor, chatId: number, title: string): Promise<ChatRecord> {
+    await this.deps.access.requireChat(actor, chatId, 'write');
+    const chat = await this.deps.store.chats.update(chatId, { title, titleIsCustom: true });
+    if (!chat) throw new NotFoundError(`Chat ${chatId} not found`);
+    this.publishChatUpdated(chat);
     return chat;
   }
 
@@ -119,13 +124,7 @@ export class ChatService {
       model: patch.model ?? null,
     });
     if (!chat) throw new NotFoundError(`Chat ${chatId} not found`);
-    this.deps.events.publish({
-      type: 'chatUpdated',
-      projectId: chat.projectId,
-      chatId: chat.id,
-      ownerId: chat.createdBy,
-      title: chat.title,
-    });
+    this.publishChatUpdated(chat);
     return chat;
   }
 
@@ -184,7 +183,7 @@ export class ChatService {
       if (!chat.titleIsCustom && chat.messageCount === 0) {
         const title = titleFromMessage(input.message);
         await store.chats.update(chat.id, { title });
-        events.publish({ type: 'chatUpdated', projectId: chat.projectId, chatId: chat.id, ownerId: chat.createdBy, title });
+        this.publishChatUpdated({ ...chat, title });
       }
       generation.publish({ type: 'received', chatId: chat.id, userMessageId: userMessage.id });
       events.publish({
@@ -273,7 +272,7 @@ export class ChatService {
     }
     await store.messages.activateVersion(message.id);
     // Other tabs reload the chat on any update of it.
-    events.publish({ type: 'chatUpdated', projectId: chat.projectId, chatId: chat.id, ownerId: chat.createdBy, title: chat.title });
+    this.publishChatUpdated(chat);
   }
 
   /** Thumbs up / down on an answer (null clears it). */
